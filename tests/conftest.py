@@ -1,0 +1,76 @@
+"""Shared fixtures: real vaults in tmp_path and the real CLI through click's CliRunner."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+TODAY = date(2026, 11, 22)
+
+VaultFiles = Mapping[str, str | bytes]
+
+
+def write_files(root: Path, files: VaultFiles) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test touches the real cache directory, the wall clock's date or a real vault."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("VAULTCRM_STATE_DIR", str(state))
+    monkeypatch.setenv("VAULTCRM_TODAY", TODAY.isoformat())
+    monkeypatch.delenv("VAULTCRM_VAULT", raising=False)
+    return state
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> Callable[[VaultFiles], Path]:
+    """make_vault({"People/Jane Doe.md": "..."}) -> the vault's root, with an `.obsidian/` folder."""
+
+    def make(files: VaultFiles, name: str = "vault") -> Path:
+        root = tmp_path / name
+        (root / ".obsidian").mkdir(parents=True, exist_ok=True)
+        write_files(root, files)
+        return root
+
+    return make
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """run(vault, "due", "--json") -> click Result, through the real CLI."""
+    from vaultcrm.cli import main
+
+    def invoke(vault: Path | None, *args: str, today: str | None = None, input: str | None = None) -> Result:
+        argv: list[str] = []
+        if vault is not None:
+            argv += ["--vault", str(vault)]
+        if today is not None:
+            argv += ["--today", today]
+        return CliRunner().invoke(main, [*argv, *args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def due_json(run: Callable[..., Result]) -> Callable[..., dict[str, Any]]:
+    """due_json(vault) -> the parsed object of `vaultcrm due --json` (asserts exit 0)."""
+
+    def get(vault: Path, today: str | None = None) -> dict[str, Any]:
+        result = run(vault, "due", "--json", today=today)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    return get

@@ -1,0 +1,4 @@
+"""vaultcrm: a personal CRM that lives in your Obsidian vault."""
+from __future__ import annotations
+
+__version__ = "0.1.0"

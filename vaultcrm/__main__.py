@@ -1,0 +1,4 @@
+"""`python -m vaultcrm`."""
+from .cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""Frontmatter key normalisation and the field synonym table (SPEC §2)."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+# field -> synonyms, in table order (the canonical name is tried first).
+FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("full_name",),
+    "aliases": ("alias",),
+    "tier": ("circle", "relationship_strength", "prm-tier"),
+    "cadence": ("frequency", "every", "keep_in_touch", "contact_frequency", "prm-cadence"),
+    "last_touch": ("last_contact", "last_contacted", "last_interaction", "last_spoke", "last_met",
+                   "last_chat", "prm-last-contacted"),
+    "met": ("first_met", "met_on", "met_date", "date_met"),
+    "created": ("date_created",),
+    "how_met": ("met_via", "met_at", "met_context", "source"),
+    "introduced_by": ("intro_by", "referred_by"),
+    "company": ("org", "organization", "employer"),
+    "birthday": ("birthdate", "bday", "born", "prm-birthday"),
+    "snooze_until": ("snooze", "snoozed_until", "prm-snooze-until"),
+    "status": ("state",),
+    "channel": ("preferred_channel",),
+    "stage": ("relationship", "prm-relationship"),
+}
+
+# Fields for which every key present contributes (all are touches), rather than the first one winning.
+MULTI_VALUE_FIELDS = frozenset({"last_touch", "met"})
+
+
+def normalise_key(key: object) -> str:
+    """`Last Contact`, `last-contact`, `lastContact` and `last_contact` all become `lastcontact`."""
+    return str(key).lower().replace("_", "").replace("-", "").replace(" ", "")
+
+
+def field_keys(extra: Mapping[str, Sequence[str]] | None = None) -> dict[str, tuple[str, ...]]:
+    """field -> normalised keys in priority order, with the config's `[fields]` additions last."""
+    table: dict[str, tuple[str, ...]] = {}
+    for fieldname, synonyms in FIELD_SYNONYMS.items():
+        keys = [normalise_key(fieldname), *(normalise_key(s) for s in synonyms)]
+        keys += [normalise_key(s) for s in (extra or {}).get(fieldname, ())]
+        table[fieldname] = tuple(dict.fromkeys(keys))
+    return table
+
+
+def normalised(frontmatter: Mapping[Any, Any]) -> dict[str, Any]:
+    """The frontmatter with normalised keys; when two keys collide, the first in the note wins."""
+    out: dict[str, Any] = {}
+    for key, value in frontmatter.items():
+        out.setdefault(normalise_key(key), value)
+    return out

@@ -1,0 +1,190 @@
+"""The plain data that flows between the stages: notes, contacts, touches, reminders, problems."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one note, in words a non-programmer understands."""
+
+    note: str
+    line: int | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"note": self.note, "line": self.line, "message": self.message}
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.note, self.line or 0, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """A link in a note: its target text (before `#`, `^` or `|`, trimmed) and its line."""
+
+    target: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line-like unit of a note's body that can carry a touch or a plan.
+
+    kind is "item" (a list item's own text), "heading", "row" (a table row) or "para" (a paragraph).
+    Text in block quotes, code, comments and math never becomes an entry.
+    """
+
+    line: int
+    kind: str
+    text: str
+    date: date | None = None
+    task: str | None = None
+    done: date | None = None
+    planned: date | None = None
+    links: tuple[LinkRef, ...] = ()
+    give: bool = False
+    ask: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """What parsing one file's bytes yields: a pure function of those bytes."""
+
+    path: str
+    frontmatter: dict[str, Any]
+    key_lines: dict[str, int]
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    frontmatter_ok: bool = True
+
+    @property
+    def stem(self) -> str:
+        name = self.path.rsplit("/", 1)[-1]
+        return name[:-3] if name.lower().endswith(".md") else name
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A cadence: `count` days, weeks, months or years (months and years add on the calendar)."""
+
+    count: int
+    unit: str  # "d", "w", "m" or "y"
+
+    def describe(self) -> str:
+        words = {"d": "day", "w": "week", "m": "month", "y": "year"}
+        word = words[self.unit]
+        return f"every {word}" if self.count == 1 else f"every {self.count} {word}s"
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """A day on which the user was in contact with a person, with the note that shows it."""
+
+    day: date
+    evidence: str
+    line: int | None
+    source: str  # "field", "line", "daily", "meeting" or "done"
+    text: str | None = None
+    give: bool = False
+    ask: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """An open task with a date that concerns a contact."""
+
+    day: date
+    note: str
+    line: int
+    text: str
+
+
+@dataclass
+class Contact:
+    """A person note with its fields read, its touches attributed and its rule settings applied."""
+
+    path: str
+    name: str
+    fm: dict[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    active: bool = True
+    own_tier: str | None = None
+    tier: str | None = None
+    cadence: Duration | None = None
+    cadence_from: str = ""
+    skipped: bool = False
+    met: date | None = None
+    created: date | None = None
+    snooze_until: date | None = None
+    occasions: tuple[tuple[str, int, int, int | None], ...] = ()  # (field, month, day, year)
+    company: str | None = None
+    how_met: str | None = None
+    channel: str | None = None
+    touches: list[Touch] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
+
+    @property
+    def touch_days(self) -> set[date]:
+        return {t.day for t in self.touches}
+
+    @property
+    def touch_count(self) -> int:
+        return len(self.touch_days)
+
+    @property
+    def last_touch(self) -> Touch | None:
+        """The latest touch; on a tie, evidence from a note's body beats a frontmatter field."""
+        if not self.touches:
+            return None
+        return min(self.touches, key=lambda t: (-t.day.toordinal(), t.source == "field", t.evidence, t.line or 0))
+
+    @property
+    def last_line(self) -> Touch | None:
+        """The latest touch that came from a dated line: what was talked about last time."""
+        dated = [t for t in self.touches if t.text]
+        if not dated:
+            return None
+        return min(dated, key=lambda t: (-t.day.toordinal(), t.evidence, t.line or 0))
+
+    @property
+    def gives(self) -> int:
+        return sum(1 for t in self.touches if t.give)
+
+    @property
+    def asks(self) -> int:
+        return sum(1 for t in self.touches if t.ask)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reason to get in touch with a contact on or by a day."""
+
+    contact: Contact
+    kind: str  # "followup", "cadence", "never", "planned" or "occasion"
+    due: date
+    overdue: bool
+    days_overdue: int
+    cadence_days: int | None
+    reason: str
+    plan: Plan | None = None
+
+
+@dataclass
+class Signals:
+    ready_to_ask: list[Contact] = field(default_factory=list)
+    going_cold: list[Contact] = field(default_factory=list)
+    give_first: list[Contact] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SuspiciousLink:
+    """A link that resolves to no note but names a contact's alias."""
+
+    note: str
+    line: int
+    target: str
+    contact: str  # the contact's note path

@@ -1,0 +1,196 @@
+"""The command line: parse arguments, call the library, print. The one place errors become exit codes."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import UsageError, VaultcrmError
+
+
+def find_vault(explicit: str | None) -> Path:
+    """--vault, else $VAULTCRM_VAULT, else the nearest ancestor with .obsidian/ or .vaultcrm/, else cwd."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("VAULTCRM_VAULT"):
+        return Path(os.environ["VAULTCRM_VAULT"])
+    cwd = Path.cwd()
+    for folder in (cwd, *cwd.parents):
+        if (folder / ".obsidian").is_dir() or (folder / ".vaultcrm").is_dir():
+            return folder
+    return cwd
+
+
+def parse_today(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--today {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
+
+
+class Context:
+    """Options given before or after the command name; the later one wins."""
+
+    def __init__(self) -> None:
+        self.vault: str | None = None
+        self.today: str | None = None
+        self.verbose = False
+
+    @property
+    def vault_path(self) -> Path:
+        return find_vault(self.vault)
+
+    @property
+    def day(self) -> date:
+        return parse_today(self.today or os.environ.get("VAULTCRM_TODAY"))
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        state = ctx.ensure_object(Context)
+        if value not in (None, False):
+            setattr(state, name, value)
+        return value
+    return callback
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--vault, --today and -v, accepted both before and after the command name."""
+    func = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_remember("verbose"),
+                        help="Show details (and tracebacks for unexpected errors).")(func)
+    func = click.option("--today", metavar="YYYY-MM-DD", expose_value=False, callback=_remember("today"),
+                        help="Act as if today were this day (also $VAULTCRM_TODAY).")(func)
+    func = click.option("--vault", metavar="PATH", expose_value=False, callback=_remember("vault"),
+                        help="The vault folder (also $VAULTCRM_VAULT; default: the enclosing vault).")(func)
+    return func
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library exceptions into one line on stderr and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        state = click.get_current_context().ensure_object(Context)
+        try:
+            return func(*args, **kwargs)
+        except VaultcrmError as exc:
+            fail(exc.message, exc.hint, exc.exit_code)
+        except KeyboardInterrupt:
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: never a bare traceback
+            if state.verbose:
+                traceback.print_exc()
+            fail(f"unexpected failure: {type(exc).__name__}: {exc}",
+                 "run again with -v for details, and report it", 1)
+
+    return wrapper
+
+
+def fail(message: str, hint: str | None, code: int) -> None:
+    click.echo(f"Error: {message}" + (f" — {hint}" if hint else ""), err=True)
+    sys.exit(code)
+
+
+def warn_config(config: Any) -> None:
+    for warning in getattr(config, "warnings", []):
+        click.echo(f"Warning: {warning}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
+@click.version_option(__version__, prog_name="vaultcrm")
+def main() -> None:
+    """vaultcrm: who in your Obsidian vault is due for a touch, and why.
+
+    It reads your contact notes, daily notes and meeting notes, and writes a
+    "Due this week" note back into the vault.
+    """
+
+
+@main.command()
+@common_options
+@click.option("--dry-run", is_flag=True, help="Print the note instead of writing it.")
+@click.option("--force", is_flag=True, help="Replace the dashboard even if it was edited by hand.")
+@click.option("--allow-empty", is_flag=True, help="Write even if no contacts are found where there were some.")
+@handle_errors
+def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
+    """Render the "Due this week" note into the vault."""
+    from .config import load_config
+    from .pipeline import sync as run_sync
+
+    state = click.get_current_context().ensure_object(Context)
+    vault = state.vault_path
+    from .pipeline import check_vault
+    check_vault(vault)
+    config = load_config(vault)
+    warn_config(config)
+    report = run_sync(vault, state.day, dry_run=dry_run, force=force, allow_empty=allow_empty, config=config)
+    if dry_run:
+        click.echo(report.text, nl=False)
+        click.echo(report.summary, err=True)
+    else:
+        click.echo(report.summary)
+
+
+@main.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the reminders as JSON (see the README).")
+@handle_errors
+def due(as_json: bool) -> None:
+    """List who is due, most overdue first."""
+    from .config import load_config
+    from .pipeline import analyse, check_vault
+    from .report import due_object, due_table
+
+    state = click.get_current_context().ensure_object(Context)
+    vault = state.vault_path
+    check_vault(vault)
+    config = load_config(vault)
+    warn_config(config)
+    analysis = analyse(vault, state.day, config)
+    if as_json:
+        click.echo(json.dumps(due_object(analysis), ensure_ascii=False, indent=2))
+        return
+    for line, overdue in due_table(analysis):
+        click.echo(click.style(line, fg="red") if overdue else line)
+    if analysis.problems:
+        click.echo(f"\n{len(analysis.problems)} problem(s): run `vaultcrm check` to see them.", err=True)
+
+
+@main.command()
+@common_options
+@handle_errors
+def check() -> None:
+    """List problems and suspicious links; exit 1 when there is any problem."""
+    from .config import load_config
+    from .pipeline import analyse, check_vault
+
+    state = click.get_current_context().ensure_object(Context)
+    vault = state.vault_path
+    check_vault(vault)
+    config = load_config(vault)
+    warn_config(config)
+    analysis = analyse(vault, state.day, config)
+    for problem in analysis.problems:
+        where = f"{problem.note}:{problem.line}" if problem.line else problem.note
+        click.echo(f"{where}: {problem.message}")
+    for link in analysis.index.suspicious:
+        click.echo(f"{link.note}:{link.line}: [[{link.target}]] links to no note; Obsidian does not follow "
+                   f"aliases — did you mean [[{link.contact[:-3]}|{link.target}]]?")
+    problems, suspicious = len(analysis.problems), len(analysis.index.suspicious)
+    click.echo(f"{problems} problem{'s' if problems != 1 else ''}, "
+               f"{suspicious} suspicious link{'s' if suspicious != 1 else ''} "
+               f"in {len(analysis.index.contacts)} contacts", err=True)
+    if problems:
+        sys.exit(1)

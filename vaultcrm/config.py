@@ -1,0 +1,267 @@
+"""`<vault>/.vaultcrm/config.toml` -> Config: defaults, validation with every error at once (SPEC §9)."""
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .dates import parse_duration
+from .errors import ConfigError
+from .keys import FIELD_SYNONYMS
+from .model import Duration
+from .write import check_setting_path
+
+CONFIG_PATH = ".vaultcrm/config.toml"
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    cadence: Duration
+    aliases: tuple[str, ...] = ()
+
+
+DEFAULT_TIERS = (
+    Tier("A", Duration(14, "d"), ("1", "close", "key", "inner")),
+    Tier("B", Duration(1, "m"), ("2", "warm")),
+    Tier("C", Duration(3, "m"), ("3", "professional")),
+    Tier("D", Duration(1, "y"), ("4", "acquaintance", "wide")),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A `[[rules]]` entry: when `when` holds for a contact, set its cadence or tier, or skip it."""
+
+    label: str
+    when: str
+    test: Any  # the compiled Jinja expression
+    cadence: Duration | None = None
+    tier: str | None = None
+    skip: bool = False
+
+
+@dataclass
+class Config:
+    contact_folders: tuple[str, ...] = ("People", "Contacts")
+    templates: str = "Templates"
+    exclude: tuple[str, ...] = ()
+    max_note_bytes: int = 5 * 1024 * 1024
+    dashboard: str = "CRM/Due this week.md"
+    daily_notes: str | None = None
+    horizon: Duration = Duration(7, "d")
+    followup_window: int = 7
+    default_tier: str | None = None
+    occasions: tuple[str, ...] = ("birthday",)
+    ask_after_touches: int = 6
+    log_heading: str = "Log"
+    tiers: tuple[Tier, ...] = DEFAULT_TIERS
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    goals: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def tier_named(self, value: Any) -> str | None:
+        """The canonical tier a frontmatter value names (case-insensitive, aliases too), else None."""
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            return None
+        wanted = str(value).strip().casefold()
+        for tier in self.tiers:
+            if wanted == tier.name.casefold() or wanted in (a.casefold() for a in tier.aliases):
+                return tier.name
+        return None
+
+    def tier_index(self, name: str | None) -> int:
+        """Tier order: the tier table's order; no tier comes after all tiers."""
+        for index, tier in enumerate(self.tiers):
+            if tier.name == name:
+                return index
+        return len(self.tiers)
+
+    def tier_cadence(self, name: str) -> Duration:
+        return next(t.cadence for t in self.tiers if t.name == name)
+
+
+GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives")
+KNOWN_KEYS = {
+    "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "horizon",
+    "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
+    "rules", "goals",
+}
+_expressions = ImmutableSandboxedEnvironment()
+
+
+def load_config(vault: Path) -> Config:
+    """Read the vault's config (if any) and Obsidian's own settings; raise ConfigError listing every problem."""
+    raw: dict[str, Any] = {}
+    path = vault / CONFIG_PATH
+    if path.is_file():
+        try:
+            raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{CONFIG_PATH} is not valid TOML: {exc}",
+                              hint="fix the file's syntax (see the README's configuration reference)") from exc
+    config = build_config(raw)
+    if "templates" not in raw:
+        config.templates = _obsidian_setting(vault, "templates.json", "folder") or "Templates"
+    if "daily_notes" not in raw:
+        daily = _obsidian_json(vault, "daily-notes.json")
+        if daily is not None:
+            folder = str(daily.get("folder") or "").strip().strip("/")
+            fmt = str(daily.get("format") or "").strip() or "YYYY-MM-DD"
+            config.daily_notes = f"[{folder}]/{fmt}" if folder else fmt
+    return config
+
+
+def build_config(raw: dict[str, Any]) -> Config:
+    """Validate a parsed config table; every invalid value is collected, unknown keys become warnings."""
+    config = Config()
+    errors: list[str] = []
+
+    def take(key: str, convert: Any) -> None:
+        if key in raw:
+            try:
+                setattr(config, key, convert(raw[key]))
+            except (ValueError, TypeError, ConfigError) as exc:
+                errors.append(f"{key}: {exc}")
+
+    take("contact_folders", lambda v: _strings(v, allow_empty=False))
+    take("templates", _text)
+    take("exclude", _strings)
+    take("max_note_bytes", _positive_int)
+    take("dashboard", lambda v: check_setting_path(_text(v), "dashboard"))
+    take("daily_notes", lambda v: _text(v).strip("/"))
+    take("horizon", parse_duration)
+    take("followup_window", _positive_int)
+    take("occasions", _strings)
+    take("ask_after_touches", _positive_int)
+    take("log_heading", _text)
+    take("tiers", _tiers)
+    take("fields", _fields)
+    take("goals", _goals)
+    if "default_tier" in raw:
+        name = config.tier_named(raw["default_tier"])
+        if name is None:
+            errors.append(f"default_tier: {raw['default_tier']!r} is not one of the tiers "
+                          f"({', '.join(t.name for t in config.tiers)})")
+        config.default_tier = name
+    if "rules" in raw:
+        config.rules = tuple(_rules(raw["rules"], config, errors))
+    config.warnings = [f"unknown setting {key!r} in {CONFIG_PATH} is ignored"
+                       for key in raw if key not in KNOWN_KEYS]
+    if errors:
+        raise ConfigError(f"{CONFIG_PATH} has {len(errors)} invalid setting{'s' if len(errors) > 1 else ''}: "
+                          + "; ".join(errors), hint="fix the settings named above (see the README's "
+                          "configuration reference)", errors=errors)
+    return config
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a text value, got {value!r}")
+    return value.strip()
+
+
+def _strings(value: Any, allow_empty: bool = True) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"expected a list of texts, got {value!r}")
+    if not value and not allow_empty:
+        raise ValueError("expected at least one folder name")
+    return tuple(v.strip() for v in value)
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"expected a whole number above 0, got {value!r}")
+    return value
+
+
+def _tiers(value: Any) -> tuple[Tier, ...]:
+    if not isinstance(value, dict) or not value:
+        raise ValueError("expected a table like A = \"14d\" or [tiers.A] with cadence and aliases")
+    tiers = []
+    for name, spec in value.items():
+        if isinstance(spec, dict):
+            unknown = set(spec) - {"cadence", "aliases"}
+            if unknown or "cadence" not in spec:
+                raise ValueError(f"tier {name}: expected cadence and optional aliases")
+            tiers.append(Tier(name, parse_duration(spec["cadence"]), _strings(spec.get("aliases", []))))
+        else:
+            tiers.append(Tier(name, parse_duration(spec)))
+    return tuple(tiers)
+
+
+def _fields(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a table like last_touch = [\"last_coffee\"]")
+    out = {}
+    for name, keys in value.items():
+        if name not in FIELD_SYNONYMS:
+            raise ValueError(f"{name!r} is not a field ({', '.join(FIELD_SYNONYMS)})")
+        out[name] = _strings([keys] if isinstance(keys, str) else keys)
+    return out
+
+
+def _goals(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a table with " + ", ".join(GOAL_KEYS))
+    unknown = set(value) - set(GOAL_KEYS)
+    if unknown:
+        raise ValueError(f"unknown goal {sorted(unknown)[0]!r} (known: {', '.join(GOAL_KEYS)})")
+    return {key: _positive_int(number) for key, number in value.items()}
+
+
+def _rules(value: Any, config: Config, errors: list[str]) -> list[Rule]:
+    if not isinstance(value, list):
+        errors.append("rules: expected [[rules]] tables")
+        return []
+    rules = []
+    for number, spec in enumerate(value, start=1):
+        label = f"rule {spec.get('name')!r}" if isinstance(spec, dict) and spec.get("name") else f"rule {number}"
+        if not isinstance(spec, dict) or not isinstance(spec.get("when"), str):
+            errors.append(f"rules: {label} needs a `when` expression")
+            continue
+        unknown = set(spec) - {"name", "when", "cadence", "tier", "skip"}
+        if unknown:
+            errors.append(f"rules: {label} has unknown key {sorted(unknown)[0]!r}")
+        try:
+            test = _expressions.compile_expression(spec["when"])
+        except TemplateSyntaxError as exc:
+            errors.append(f"rules: {label} does not compile: {exc.message}")
+            continue
+        try:
+            cadence = parse_duration(spec["cadence"]) if "cadence" in spec else None
+        except ValueError as exc:
+            errors.append(f"rules: {label} cadence: {exc}")
+            continue
+        tier = None
+        if "tier" in spec:
+            tier = config.tier_named(spec["tier"])
+            if tier is None:
+                errors.append(f"rules: {label} tier {spec['tier']!r} is not one of the tiers")
+                continue
+        skip = spec.get("skip", False)
+        if not isinstance(skip, bool):
+            errors.append(f"rules: {label} skip must be true or false")
+            continue
+        rules.append(Rule(label, spec["when"], test, cadence, tier, skip))
+    return rules
+
+
+def _obsidian_json(vault: Path, name: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads((vault / ".obsidian" / name).read_text("utf-8-sig"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _obsidian_setting(vault: Path, name: str, key: str) -> str | None:
+    data = _obsidian_json(vault, name)
+    value = data.get(key) if data else None
+    return value.strip().strip("/") if isinstance(value, str) and value.strip().strip("/") else None

@@ -1,0 +1,305 @@
+"""Notes -> contacts: detection, fields, and touches with their evidence (SPEC §2, §3)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .config import Config
+from .dates import DailyFormat, link_target, parse_duration, parse_iso, to_date, to_month_day
+from .keys import MULTI_VALUE_FIELDS, field_keys, normalise_key
+from .links import LinkIndex, key
+from .model import Contact, Entry, Note, Plan, Problem, SuspiciousLink, Touch
+
+CONTACT_TYPES = frozenset({"person", "people", "contact", "contacts"})
+CONTACT_TAGS = ("person", "people", "contact")
+INACTIVE_STATUS = frozenset({"archived", "inactive", "paused", "dormant"})
+MEETING_KEYS = tuple(normalise_key(k) for k in ("people", "attendees", "participants", "with", "person"))
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+_LEADING_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass
+class VaultIndex:
+    """Everything the rules need: the contacts with their touches, and what was wrong on the way."""
+
+    contacts: list[Contact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    suspicious: list[SuspiciousLink] = field(default_factory=list)
+
+
+def build_index(notes: Iterable[Note], config: Config, today: date) -> VaultIndex:
+    """Detect contacts, read their fields, resolve every link and attribute touches and plans."""
+    ordered = sorted(notes, key=lambda n: n.path)
+    index = VaultIndex()
+    links = LinkIndex(n.path for n in ordered)
+    daily = DailyFormat(config.daily_notes)
+    table = field_keys(config.fields)
+    by_path: dict[str, Contact] = {}
+    for note in ordered:
+        index.problems.extend(note.problems)
+        if is_contact(note, config):
+            contact = read_contact(note, config, table, daily, index.problems)
+            by_path[note.path] = contact
+            index.contacts.append(contact)
+    attribution = _Attribution(links, by_path, index, today)
+    for note in ordered:
+        attribution.note(note, daily, table)
+    for contact in index.contacts:
+        contact.touches = sorted(set(contact.touches), key=lambda t: (t.day, t.evidence, t.line or 0, t.source))
+        contact.plans = sorted(set(contact.plans), key=lambda p: (p.day, p.note, p.line))
+    attribution.find_suspicious()
+    index.problems.sort(key=Problem.sort_key)
+    return index
+
+
+# -- detection ------------------------------------------------------------------------------------
+
+def _truthy(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    return None
+
+
+def _texts(value: Any) -> list[str]:
+    """A property value as a flat list of texts: lists, comma strings, link values, `[None]` dropped."""
+    if value is None:
+        return []
+    target = link_target(value)
+    if target is not None:
+        return [target]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [part.strip() for part in str(value).split(",") if part.strip()]
+    return []
+
+
+def tags_of(frontmatter: Mapping[str, Any]) -> tuple[str, ...]:
+    """Frontmatter tags, lower-case, without `#`, split on commas and spaces, empty items dropped."""
+    out: list[str] = []
+    for name, value in frontmatter.items():
+        if normalise_key(name) in ("tags", "tag"):
+            for text in _texts(value):
+                out += [t.lstrip("#").lower() for t in text.split() if t.lstrip("#")]
+    return tuple(dict.fromkeys(out))
+
+
+def is_contact(note: Note, config: Config) -> bool:
+    """SPEC §2: by contact folder at any depth, by type/category, or by tag; never when ignored."""
+    fm = {normalise_key(k): v for k, v in note.frontmatter.items()}
+    if str(fm.get("vaultcrm", "")).strip().lower() == "ignore" or _truthy(fm.get("contact")) is False:
+        return False
+    folders = note.path.split("/")[:-1]
+    wanted = {f.casefold() for f in config.contact_folders}
+    if any(f.casefold() in wanted for f in folders) and note.stem.casefold() != folders[-1].casefold():
+        return True
+    for name in ("type", "category", "categories"):
+        for text in _texts(fm.get(name)):
+            if text.rsplit("/", 1)[-1].strip().lower() in CONTACT_TYPES:
+                return True
+    return any(t == c or t.startswith(c + "/") for t in tags_of(note.frontmatter) for c in CONTACT_TAGS)
+
+
+# -- fields ---------------------------------------------------------------------------------------
+
+class _Fields:
+    """A contact's frontmatter looked up by field, with problems reported at the key's line."""
+
+    def __init__(self, note: Note, table: dict[str, tuple[str, ...]], problems: list[Problem]) -> None:
+        self.note, self.table, self.problems = note, table, problems
+        self.items = [(normalise_key(k), k, v) for k, v in note.frontmatter.items()]
+
+    def all(self, name: str) -> list[tuple[str, Any]]:
+        """Every non-empty (key, value) of the field, in priority order."""
+        found = []
+        for wanted in self.table.get(name, (normalise_key(name),)):
+            found += [(orig, v) for norm, orig, v in self.items if norm == wanted and not _empty(v)]
+        return found
+
+    def first(self, name: str) -> tuple[str, Any] | None:
+        values = self.all(name)
+        return values[0] if values else None
+
+    def problem(self, key_name: str, message: str) -> None:
+        self.problems.append(Problem(self.note.path, self.note.key_lines.get(key_name), message))
+
+    def convert(self, name: str, convert: Any) -> Any:
+        hit = self.first(name)
+        if hit is None:
+            return None
+        try:
+            return convert(hit[1])
+        except ValueError as exc:
+            self.problem(hit[0], f"{hit[0]}: {exc}; it is ignored")
+            return None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == [None] or value == {}
+
+
+def _display(value: Any) -> str | None:
+    texts = _texts(value)
+    return ", ".join(texts) if texts else None
+
+
+def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], daily: DailyFormat,
+                 problems: list[Problem]) -> Contact:
+    """A contact's fields, coerced explicitly per field (YAML's own typing is never trusted)."""
+    fields = _Fields(note, table, problems)
+    fm = {}
+    for norm, _, value in fields.items:
+        fm.setdefault(norm, value)
+    name_hit = fields.first("name")
+    name = str(name_hit[1]).strip() if name_hit and isinstance(name_hit[1], (str, int, float)) else note.stem
+    contact = Contact(path=note.path, name=" ".join(name.split()) or note.stem, fm=fm)
+    contact.aliases = tuple(_texts(fields.first("aliases")[1])) if fields.first("aliases") else ()
+    contact.tags = tags_of(note.frontmatter)
+    status = fields.first("status")
+    inactive = status is not None and str(status[1]).strip().lower() in INACTIVE_STATUS
+    inactive = inactive or _truthy(fm.get("paused")) is True or _truthy(fm.get("archived")) is True
+    contact.active = not (inactive or _truthy(fm.get("active")) is False)
+    tier_hit = fields.first("tier")
+    if tier_hit is not None:
+        contact.own_tier = config.tier_named(tier_hit[1])
+        if contact.own_tier is None:
+            names = ", ".join(t.name for t in config.tiers)
+            fields.problem(tier_hit[0], f"{tier_hit[0]}: {str(tier_hit[1])!r} is not a tier ({names} or their "
+                                        "other names); the contact is treated as having no tier")
+    contact.cadence = fields.convert("cadence", parse_duration)
+    if contact.cadence is not None:
+        contact.cadence_from = "its own cadence"
+    contact.created = fields.convert("created", lambda v: to_date(v, daily))
+    contact.snooze_until = fields.convert("snooze_until", lambda v: to_date(v, daily))
+    contact.company = _display(fields.first("company")[1]) if fields.first("company") else None
+    contact.how_met = _display(fields.first("how_met")[1]) if fields.first("how_met") else None
+    contact.channel = _display(fields.first("channel")[1]) if fields.first("channel") else None
+    for name in MULTI_VALUE_FIELDS:
+        for key_name, value in fields.all(name):
+            try:
+                day = to_date(value, daily)
+            except ValueError as exc:
+                fields.problem(key_name, f"{key_name}: {exc}; it is ignored")
+                continue
+            if day is None:
+                continue
+            if name == "met":
+                contact.met = max(contact.met or day, day)
+            contact.touches.append(Touch(day, note.path, note.key_lines.get(key_name), "field"))
+    occasions = []
+    for occasion in config.occasions:
+        hit = fields.first(occasion)
+        if hit is None:
+            continue
+        try:
+            parsed = to_month_day(hit[1])
+        except ValueError as exc:
+            fields.problem(hit[0], f"{hit[0]}: {exc}; it is ignored")
+            continue
+        if parsed is not None:
+            occasions.append((occasion, *parsed))
+    contact.occasions = tuple(occasions)
+    return contact
+
+
+# -- touches --------------------------------------------------------------------------------------
+
+class _Attribution:
+    """Resolves links and turns dated lines, daily notes and meeting notes into touches and plans."""
+
+    def __init__(self, links: LinkIndex, contacts: dict[str, Contact], index: VaultIndex, today: date) -> None:
+        self.links, self.contacts, self.index, self.today = links, contacts, index, today
+        self.unresolved: dict[tuple[str, int, str], None] = {}
+        self.reported: set[tuple[str, int, str]] = set()
+
+    def resolve(self, target: str, note: Note, line: int) -> Contact | None:
+        result = self.links.resolve(target, note.path)
+        if result.path is None:
+            self.unresolved.setdefault((note.path, line, target), None)
+            return None
+        if result.candidates and any(c in self.contacts for c in result.candidates):
+            mark = (note.path, line, target)
+            if mark not in self.reported:
+                self.reported.add(mark)
+                others = ", ".join(result.candidates)
+                self.index.problems.append(Problem(
+                    note.path, line, f"the link [[{target}]] could mean any of {others}; vaultcrm used "
+                    f"{result.path}. Link with the full path, e.g. [[{result.path[:-3]}|{target}]]"))
+        return self.contacts.get(result.path)
+
+    def add(self, contact: Contact, touch: Touch) -> None:
+        if touch.day <= self.today:
+            contact.touches.append(touch)
+
+    def note(self, note: Note, daily: DailyFormat, table: dict[str, tuple[str, ...]]) -> None:
+        own = self.contacts.get(note.path)
+        daily_day = daily.day_of(note.path)
+        for entry in note.entries:
+            self.entry(note, entry, own, daily_day)
+        self.meeting(note, daily)
+
+    def entry(self, note: Note, entry: Entry, own: Contact | None, daily_day: date | None) -> None:
+        linked = [c for c in (self.resolve(link.target, note, link.line) for link in entry.links) if c is not None]
+        if entry.task == "open":
+            if entry.planned is not None:
+                plan = Plan(entry.planned, note.path, entry.line, entry.text)
+                for contact in {id(c): c for c in ([own] if own else []) + linked}.values():
+                    contact.plans.append(plan)
+            return
+        day = entry.done if entry.task == "done" and entry.done else entry.date
+        if day is not None:
+            text = entry.text
+            targets = ([own] if own else []) + linked
+            source = "done" if entry.done else "line"
+        elif daily_day is not None and linked:
+            day, text, targets, source = daily_day, None, linked, "daily"
+        else:
+            return
+        for contact in {id(c): c for c in targets}.values():
+            self.add(contact, Touch(day, note.path, entry.line, source, text, entry.give, entry.ask))
+
+    def meeting(self, note: Note, daily: DailyFormat) -> None:
+        """T5: a note with a date whose people/attendees/... properties link to contacts."""
+        people = [(k, v) for k, v in note.frontmatter.items() if normalise_key(k) in MEETING_KEYS]
+        if not people:
+            return
+        day: date | None = None
+        for name, value in note.frontmatter.items():
+            if normalise_key(name) == "date" and not _empty(value):
+                try:
+                    day = to_date(value, daily)
+                except ValueError as exc:
+                    self.index.problems.append(Problem(note.path, note.key_lines.get(name), f"{name}: {exc}"))
+                break
+        if day is None:
+            match = _LEADING_ISO.match(note.stem)
+            day = parse_iso(match[1]) if match else None
+        for name, value in people:
+            line = note.key_lines.get(name, 1)
+            values = value if isinstance(value, list) and link_target(value) is None else [value]
+            for item in values:
+                target = link_target(item)
+                if target is None:
+                    continue
+                target = re.split(r"[#^|]", target, maxsplit=1)[0].strip()
+                contact = self.resolve(target, note, line)
+                if contact is not None and day is not None:
+                    self.add(contact, Touch(day, note.path, line, "meeting"))
+
+    def find_suspicious(self) -> None:
+        """Unresolved links that name a contact's alias (or its `name`): Obsidian would not follow them."""
+        names: dict[str, str] = {}
+        for contact in self.index.contacts:
+            for alias in (*contact.aliases, contact.name):
+                names.setdefault(key(alias), contact.path)
+        for (path, line, target) in self.unresolved:
+            meant = names.get(key(target))
+            if meant is not None:
+                self.index.suspicious.append(SuspiciousLink(path, line, target, meant))
+        self.index.suspicious.sort(key=lambda s: (s.note, s.line, s.target))

@@ -1,0 +1,59 @@
+"""The generated note's guards: is the file still vaultcrm's to rewrite? (SPEC §5)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import frontmatter
+from .errors import NotOursError
+from .render import body_hash
+
+_TICK = re.compile(r"^\s*[-*+] \[[^ \]]\]\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What the current dashboard file says about itself."""
+
+    ours: bool
+    contacts: int
+    body: str
+    edited: bool
+    ticked: tuple[str, ...]  # the text after each ticked box
+
+
+def read_existing(target: Path) -> Existing | None:
+    """The dashboard as it is on disk, or None when there is none yet."""
+    try:
+        raw = target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return Existing(False, 0, "", False, ())
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return Existing(False, 0, "", False, ())
+    lines = text.split("\n")
+    props = frontmatter.read(lines)
+    ours = props.error is None and props.data.get("vaultcrm") == "generated"
+    body = "\n".join(lines[props.body_start:])
+    contacts = props.data.get("contacts")
+    count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
+    edited = ours and props.data.get("body_hash") != body_hash(body)
+    ticked = tuple(m[1] for m in map(_TICK.match, lines[props.body_start:]) if m)
+    return Existing(ours, count, body, edited, ticked)
+
+
+def check_ours(rel: str, existing: Existing | None, *, force: bool) -> None:
+    """Refuse to overwrite a file that is not vaultcrm's, or that the user has typed into."""
+    if existing is None:
+        return
+    if not existing.ours:
+        raise NotOursError(f"{rel} already exists and was not written by vaultcrm (no `vaultcrm: generated` "
+                           "property), so it is left alone",
+                           hint="rename or move that note, or set `dashboard` in .vaultcrm/config.toml to another path")
+    if existing.edited and not force:
+        raise NotOursError(f"{rel} was edited since vaultcrm wrote it; your text is kept and nothing was written",
+                           hint="move what you wrote to another note, then run `vaultcrm sync --force` to replace it")

@@ -1,0 +1,130 @@
+"""Splitting and loading a note's properties exactly as Obsidian does, with a safe YAML loader (SPEC §1.1)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_FRONTMATTER_BYTES = 64 * 1024
+_KEY_LINE = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#:'"\-?][^:]*?))[ \t]*:(?:[ \t]|$)""")
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loading, YAML 1.2-style scalars (only true/false are booleans; no sexagesimal numbers),
+    and no silently repeated keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key is itself a list or mapping (an unquoted {{...}} placeholder?)",
+                    key_node.start_mark) from None
+            if duplicate:
+                raise DuplicateKey(str(key), key_node.start_mark.line)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class DuplicateKey(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+def _restrict_resolvers() -> None:
+    resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
+    dropped = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+    for first, items in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        resolvers[first] = [(tag, regex) for tag, regex in items if tag not in dropped]
+    _Loader.yaml_implicit_resolvers = resolvers
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                  re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+                                  list("-+0123456789"))
+    _Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."))
+
+
+_restrict_resolvers()
+
+
+@dataclass
+class Frontmatter:
+    """The result of reading a note's property block."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    body_start: int = 0  # index of the first body line
+    present: bool = False
+    error: str | None = None
+    error_line: int | None = None
+
+
+def split(lines: list[str]) -> tuple[int, int] | None:
+    """(opening, closing) line indexes of the property block, or None when the note has none."""
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return 0, index
+    return None
+
+
+def read(lines: list[str]) -> Frontmatter:
+    """Load the property block of a note given as lines (no BOM, no line endings)."""
+    bounds = split(lines)
+    if bounds is None:
+        return Frontmatter()
+    _, close = bounds
+    block = lines[1:close]
+    result = Frontmatter(present=True, body_start=close + 1)
+    for index, line in enumerate(block, start=2):
+        match = _KEY_LINE.match(line)
+        if match:
+            result.key_lines.setdefault(next(g for g in match.groups() if g is not None).strip(), index)
+    text = "\n".join(block)
+    if len(text.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
+        result.error = "its properties (the frontmatter block) are larger than 64 KiB, so they are not read"
+        return result
+    try:
+        if ("&" in text or "*" in text) and _uses_anchors(text):
+            result.error = ("its properties use YAML anchors or aliases (& or *), which vaultcrm does not read; "
+                            "write the values out in full")
+            return result
+        data = yaml.load(text, Loader=_Loader) if text.strip() else None
+    except DuplicateKey as dup:
+        result.error, result.error_line = (f"the property {dup.key!r} appears twice; keep only one of them",
+                                           dup.line + 2)
+        return result
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        result.error = (f"its properties are not valid YAML ({problem}); fix the line, e.g. put quotes around "
+                        "a value such as \"{{date}}\" or \"@handle\"")
+        result.error_line = mark.line + 2 if mark is not None else 2
+        return result
+    if data is None:
+        return result
+    if not isinstance(data, dict):
+        result.error = "its properties are not a list of `key: value` lines"
+        result.error_line = 2
+        return result
+    result.data = {str(key): value for key, value in data.items()}
+    return result
+
+
+def _uses_anchors(text: str) -> bool:
+    for token in yaml.scan(text, Loader=_Base):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            return True
+    return False

@@ -1,0 +1,65 @@
+"""Link targets -> notes, the way Obsidian resolves them (SPEC §3)."""
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+def key(text: str) -> str:
+    """Case- and normalisation-insensitive form of a path or name (`Jane Doe ` ~ `jane doe`)."""
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def _stem(path: str) -> str:
+    return path[:-3] if path.lower().endswith(".md") else path
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    path: str | None
+    candidates: tuple[str, ...] = ()  # every note the target could mean, when more than one
+
+
+class LinkIndex:
+    """Every note's path, looked up from the root, relative to the linking note, by suffix or by name."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._by_path: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for path in sorted(paths):
+            stem = _stem(path)
+            self._by_path.setdefault(key(stem), path)
+            self._by_name.setdefault(key(stem.rsplit("/", 1)[-1]), []).append(path)
+        for names in self._by_name.values():
+            names.sort(key=lambda p: (p.count("/"), len(p), p))
+        self._memo: dict[str, Resolution] = {}
+
+    def resolve(self, target: str, source: str) -> Resolution:
+        """The note `target` (text before `#`/`^`/`|`, `.md` removed) reaches from note `source`."""
+        relative = target.startswith(("./", "../"))
+        if not relative and target in self._memo:
+            return self._memo[target]
+        wanted = key(target)
+        found = self._by_path.get(wanted.lstrip("/"))
+        if found is None and "/" in wanted:
+            folder = posixpath.dirname(source)
+            joined = posixpath.normpath(posixpath.join(folder, target))
+            if not joined.startswith("../"):
+                found = self._by_path.get(key(joined))
+        if found is not None:
+            result = Resolution(found)
+        else:
+            name = wanted.rsplit("/", 1)[-1]
+            candidates = self._by_name.get(name, [])
+            if "/" in wanted and not relative:
+                suffix = "/" + wanted.lstrip("/")
+                candidates = [p for p in candidates if key(_stem(p)).endswith(suffix)]
+            elif relative:
+                candidates = []
+            result = Resolution(candidates[0] if candidates else None,
+                                tuple(candidates) if len(candidates) > 1 else ())
+        if not relative:
+            self._memo[target] = result
+        return result

@@ -1,0 +1,118 @@
+"""The stages in order: scan -> parse -> index -> rules -> render -> write. Nothing else."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import Config, load_config
+from .contacts import VaultIndex, build_index
+from .dashboard import check_ours, read_existing
+from .errors import VaultMissingError
+from .model import Note, Problem
+from .notes import parse
+from .render import context, document, render_body
+from .rules import Outcome, evaluate
+from .scan import FileStat, scan
+from .write import contained_path, write_if_changed
+
+
+@dataclass
+class Analysis:
+    """Everything vaultcrm knows about a vault on a day."""
+
+    vault: Path
+    today: date
+    config: Config
+    index: VaultIndex
+    outcome: Outcome
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class SyncReport:
+    analysis: Analysis
+    dashboard: str
+    text: str
+    wrote: bool
+    summary: str
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.analysis.problems
+
+
+def check_vault(vault: Path) -> None:
+    if not vault.is_dir():
+        raise VaultMissingError(f"the vault folder {vault} does not exist",
+                                hint="pass --vault PATH or set VAULTCRM_VAULT (is the drive mounted?)")
+
+
+def read_note(root: Path, found: FileStat, config: Config) -> Note:
+    """One note from disk; a note that cannot be read is a Note carrying a problem, never an exception."""
+    if found.size > config.max_note_bytes:
+        return _unreadable(found.path, f"this note is larger than {config.max_note_bytes} bytes "
+                                       "(max_note_bytes), so it is not read")
+    try:
+        data = (root / found.path).read_bytes()
+    except FileNotFoundError:
+        return _unreadable(found.path, "this note vanished while vaultcrm was reading it")
+    except OSError as exc:
+        return _unreadable(found.path, f"this note cannot be read ({exc.strerror})")
+    if len(data) > config.max_note_bytes:
+        return _unreadable(found.path, f"this note is larger than {config.max_note_bytes} bytes "
+                                       "(max_note_bytes), so it is not read")
+    return parse(found.path, data)
+
+
+def _unreadable(path: str, message: str) -> Note:
+    return Note(path, {}, {}, (), (Problem(path, None, message),), False)
+
+
+def analyse(vault: Path, today: date, config: Config | None = None) -> Analysis:
+    """Scan, parse, index and evaluate the vault: the reminders, signals and problems of `today`."""
+    check_vault(vault)
+    config = config or load_config(vault)
+    found = scan(vault, config)
+    notes = [read_note(vault, f, config) for f in found.files]
+    index = build_index(notes, config, today)
+    outcome = evaluate(index.contacts, config, today)
+    problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
+    return Analysis(vault, today, config, index, outcome, problems)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_counts(outcome: Outcome) -> str:
+    reminders = outcome.reminders
+    followups = sum(1 for r in reminders if r.kind == "followup")
+    occasions = sum(1 for r in reminders if r.kind == "occasion")
+    overdue = sum(1 for r in reminders if r.overdue and r.kind not in ("followup", "occasion"))
+    due = sum(1 for r in reminders if not r.overdue and r.kind not in ("followup", "occasion"))
+    return " · ".join([f"{overdue} overdue", f"{due} due", _plural(followups, "follow-up"),
+                       _plural(occasions, "occasion"), _plural(len(outcome.active), "contact")])
+
+
+def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False,
+         allow_empty: bool = False, config: Config | None = None) -> SyncReport:
+    """Render the dashboard and write it when it is still ours and its bytes change."""
+    analysis = analyse(vault, today, config)
+    config = analysis.config
+    target = contained_path(vault, config.dashboard)
+    existing = read_existing(target)
+    data = context(analysis.outcome, analysis.problems, config, today)
+    text = document(render_body(vault, data), len(analysis.outcome.active))
+    summary = summary_counts(analysis.outcome)
+    if dry_run:
+        return SyncReport(analysis, config.dashboard, text, False, summary + " · dry run, nothing written")
+    check_ours(config.dashboard, existing, force=force)
+    if existing is not None and existing.contacts > 0 and not analysis.index.contacts and not allow_empty:
+        raise VaultMissingError(
+            f"no contacts were found, but {config.dashboard} counted {existing.contacts}; nothing was written",
+            hint="check that the vault is the right folder and its drive is mounted, or pass --allow-empty")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wrote = write_if_changed(target, text.encode("utf-8"))
+    return SyncReport(analysis, config.dashboard, text, wrote,
+                      summary + (f" · wrote {config.dashboard}" if wrote else " · unchanged"))

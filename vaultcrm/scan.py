@@ -1,0 +1,117 @@
+"""Walking the vault once: which files are notes, and which are never read (SPEC §1)."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .config import Config
+from .model import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    """A note found by the scan: its vault-relative POSIX path and what identifies its version."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+@dataclass
+class ScanResult:
+    files: list[FileStat] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def is_conflict_copy(name: str) -> bool:
+    """Syncthing's `.sync-conflict-`, Obsidian Sync's `(Conflicted copy …)`, Dropbox's `conflicted copy`."""
+    lowered = name.lower()
+    return ".sync-conflict-" in lowered or "conflicted copy" in lowered
+
+
+@lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A vault-relative glob (`**` any depth, `*` within a folder, `?` one character) as a regex."""
+    out, i = [], 0
+    text = pattern.strip().strip("/")
+    while i < len(text):
+        if text.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif text.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif text[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif text[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(text[i]))
+            i += 1
+    return re.compile("".join(out), re.IGNORECASE)
+
+
+def _excluded(rel: str, config: Config) -> bool:
+    return any(glob_regex(p).fullmatch(rel) for p in config.exclude)
+
+
+def _in_templates(rel: str, config: Config) -> bool:
+    folder = config.templates.strip("/").casefold()
+    lowered = rel.casefold()
+    return lowered == folder or lowered.startswith(folder + "/")
+
+
+def is_ignored(rel: str, config: Config) -> bool:
+    """True for a vault-relative path that is never read as a note (the dashboard included)."""
+    parts = rel.split("/")
+    if any(part.startswith(".") for part in parts) or rel.lower().endswith(".tmp"):
+        return True
+    if not rel.lower().endswith(".md") or rel.casefold() == config.dashboard.casefold():
+        return True
+    return _in_templates(rel, config) or _excluded(rel, config) or is_conflict_copy(parts[-1])
+
+
+def scan(root: Path, config: Config) -> ScanResult:
+    """Every note of the vault in a stable order, with sync-conflict copies listed as problems."""
+    result = ScanResult()
+    dashboard = config.dashboard.casefold()
+    stack = [""]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(root / folder if folder else root))
+        except OSError as exc:
+            result.problems.append(Problem(folder or ".", None, f"this folder cannot be read ({exc.strerror})"))
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = f"{folder}/{name}" if folder else name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not _in_templates(rel, config) and not _excluded(rel, config):
+                        stack.append(rel)
+                    continue
+                if not name.lower().endswith(".md") or rel.casefold() == dashboard:
+                    continue
+                if _in_templates(rel, config) or _excluded(rel, config):
+                    continue
+                if is_conflict_copy(name):
+                    result.problems.append(Problem(rel, None, "this is a sync-conflict copy, so it is not read; "
+                                                   "merge it into the original note and delete it"))
+                    continue
+                info = entry.stat()
+            except OSError:
+                continue  # vanished while scanning, or a dangling link: not a note now
+            if not entry.is_file():
+                continue
+            result.files.append(FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino))
+    result.files.sort(key=lambda f: f.path)
+    return result

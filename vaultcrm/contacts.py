@@ -49,7 +49,8 @@ def build_index(notes: Iterable[Note], config: Config, today: date) -> VaultInde
     for note in ordered:
         attribution.note(note, daily, table)
     for contact in index.contacts:
-        contact.touches = sorted(set(contact.touches), key=lambda t: (t.day, t.evidence, t.line or 0, t.source))
+        touches = {t for t in contact.touches if t.day <= today}
+        contact.touches = sorted(touches, key=lambda t: (t.day, t.evidence, t.line or 0, t.source))
         contact.plans = sorted(set(contact.plans), key=lambda p: (p.day, p.note, p.line))
     attribution.find_suspicious()
     index.problems.sort(key=Problem.sort_key)

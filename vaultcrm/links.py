@@ -42,7 +42,7 @@ class LinkIndex:
         if not relative and target in self._memo:
             return self._memo[target]
         wanted = key(target)
-        found = self._by_path.get(wanted.lstrip("/"))
+        found = self._by_path.get(wanted.lstrip("/")) if "/" in wanted else None
         if found is None and "/" in wanted:
             folder = posixpath.dirname(source)
             joined = posixpath.normpath(posixpath.join(folder, target))

@@ -113,10 +113,10 @@ def contact_reminders(contact: Contact, config: Config, today: date) -> list[Rem
                 ("tier", "rule")) else contact.cadence.describe()
             if last is None:
                 base = contact.created or today
-                due = add_duration(base, contact.cadence)
-                since = f"created {contact.created.isoformat()}" if contact.created else "no date to count from"
-                out.append(_reminder(contact, "never", due, (due - base).days, today,
-                                     f"{how}; no touch yet ({since})"))
+                span = (add_duration(base, contact.cadence) - base).days
+                due = base + timedelta(days=span) if contact.created else today
+                since = f"created {contact.created.isoformat()}" if contact.created else "nothing to count from"
+                out.append(_reminder(contact, "never", due, span, today, f"{how}; no touch yet ({since})"))
             else:
                 due = add_duration(last.day, contact.cadence)
                 out.append(_reminder(contact, "cadence", due, (due - last.day).days, today,

@@ -29,6 +29,7 @@ MAX_FRONTMATTER_BYTES = 64 * 1024
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Line breaks YAML honours but a note's lines (split on "\n") do not: they would desynchronise the two.
 _ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_UNPROVEN = "the change could not be made without touching other properties or the text"
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 
@@ -80,8 +81,9 @@ class _Doc:
     def body_start(self) -> int:
         return 0 if self.close is None else self.close + 1
 
-    def text(self, lines: Sequence[str] | None = None) -> str:
-        return self.bom + "".join(self.lines if lines is None else lines)
+    def text(self, lines: Sequence[str]) -> str:
+        """The note's text with `lines` in place of its own (BOM kept)."""
+        return self.bom + "".join(lines)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,6 @@ class _Entry:
 
     key: str
     line: int  # index into _Doc.lines
-    value: yaml.Node
     value_text: str  # the value as written on its line ("" when empty)
     start: int  # column span of the value on its line
     end: int
@@ -117,8 +118,7 @@ def _parse(data: bytes) -> _Doc:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise NotEditableError(f"the note is not UTF-8 text (byte {exc.start})",
-                               hint="vaultcrm only edits UTF-8 notes; re-save it as UTF-8") from None
+        raise _refuse(f"it is not UTF-8 text (byte {exc.start})", hint="re-save the note as UTF-8") from None
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = _split_lines(text[len(bom):])
     close = None
@@ -127,8 +127,20 @@ def _parse(data: bytes) -> _Doc:
     return _Doc(bom, lines, close)
 
 
-def _refuse(reason: str, hint: str = "fix the note by hand in Obsidian, then run the command again") -> NotEditableError:
-    return NotEditableError(f"vaultcrm will not edit this note: {reason}; nothing was written", hint=hint)
+class _Refusal(NotEditableError):
+    """A note that cannot be edited surgically; `apply_edit` names the file in the message."""
+
+    def __init__(self, reason: str, hint: str) -> None:
+        super().__init__(_refusal_message("this note", reason), hint)
+        self.reason = reason
+
+
+def _refusal_message(subject: str, reason: str) -> str:
+    return f"vaultcrm will not edit {subject}: {reason}; nothing was written"
+
+
+def _refuse(reason: str, hint: str = "fix the note by hand in Obsidian, then run the command again") -> _Refusal:
+    return _Refusal(reason, hint)
 
 
 def _load(doc: _Doc) -> _Frontmatter:
@@ -137,24 +149,26 @@ def _load(doc: _Doc) -> _Frontmatter:
     if len(text.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
         raise _refuse("its properties (frontmatter) are larger than 64 KiB")
     if any(mark in text.replace("\r\n", "") for mark in _ODD_BREAKS):
-        raise _refuse("its properties contain unusual line breaks (a lone carriage return or a Unicode line separator)")
+        raise _refuse("its properties contain unusual line breaks (a lone carriage return or a Unicode "
+                      "line separator)")
     loader = _Loader(text)
     try:
         if any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
                for event in yaml.parse(text, Loader=_BASE_LOADER)):
             raise _refuse("its properties use YAML anchors or aliases (& or *)")
         root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else {}
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" on line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if isinstance(exc, _DuplicateKey):
-            raise _refuse(f"{problem}{where}", hint="keep one of the two lines, then run the command again") from None
+            raise _refuse(f"{problem}{where}", hint="keep one of the two lines, then run the command again") \
+                from None
         raise _refuse(f"its properties (frontmatter) are not valid YAML{where}: {problem}") from None
     finally:
         loader.dispose()
-    if data is None:
+    if data is None:  # empty, or only comments
         return _Frontmatter(None, {})
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         raise _refuse("its properties are not a list of `name: value` lines")
@@ -184,7 +198,7 @@ def _entries(doc: _Doc, fm: _Frontmatter, keys: Sequence[str]) -> list[_Entry]:
             start, end = value_node.start_mark.column, value_node.end_mark.column
         else:
             raise _refuse(f"{key!r} spans several lines")
-        entry = _Entry(key, line, value_node, text[start:end], start, end)
+        entry = _Entry(key, line, text[start:end], start, end)
         if entry.value_text.startswith("!"):
             raise _refuse(f"{key!r} carries a YAML tag (!)")
         found.append((keys.index(normalise_key(key)), order, entry))
@@ -195,15 +209,16 @@ def _verify(old: _Doc, old_fm: _Frontmatter, new_text: str, edits: Mapping[str, 
     """Prove the edit: same BOM, delimiters and body; same properties except `edits`, each of which
     reads back as its date (or, for None, is gone)."""
     new = _parse(new_text.encode("utf-8"))
-    same_frame = (new.close is not None and new.bom == old.bom
-                  and new.lines[new.close + 1:] == old.lines[old.body_start:]
-                  and (old.close is None or (new.lines[0], new.lines[new.close]) == (old.lines[0], old.lines[old.close])))
+    if new.close is None:
+        raise _refuse(_UNPROVEN)
+    delimiters_kept = old.close is None or (new.lines[0], new.lines[new.close]) == (old.lines[0], old.lines[old.close])
+    same_frame = new.bom == old.bom and delimiters_kept and new.lines[new.close + 1:] == old.lines[old.body_start:]
     try:
         new_data = _load(new).data if same_frame else None
     except NotEditableError:
         new_data = None
     if new_data is None or not _same_except(old_fm.data, new_data, edits):
-        raise _refuse("the change could not be made without touching other properties or the text")
+        raise _refuse(_UNPROVEN)
     return new_text.encode("utf-8")
 
 
@@ -253,7 +268,7 @@ def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date
         current = to_date(value)
     except ValueError:
         raise _refuse(f"{entry.key!r} holds {entry.value_text!r}, which is not a date",
-                      hint=f"change {entry.key} to a date written YYYY-MM-DD, or empty it, then run the command again") from None
+                      hint=f"write {entry.key} as YYYY-MM-DD or empty it, then run the command again") from None
     if never_earlier and current is not None and current >= day:
         return data
     written = f"[[{iso}]]" if link_target(value) is not None else iso
@@ -295,7 +310,8 @@ def _headings(doc: _Doc) -> list[tuple[int, int, str]]:
         line = doc.lines[i].rstrip("\r\n")
         opener = _FENCE.match(line)
         if fence:
-            if opener and opener[1][0] == fence[0] and len(opener[1]) >= len(fence) and not line[opener.end():].strip():
+            closes = opener and opener[1][0] == fence[0] and len(opener[1]) >= len(fence)
+            if closes and not line[opener.end():].strip():
                 fence = ""
         elif opener and not (opener[1][0] == "`" and "`" in line[opener.end():]):
             fence = opener[1]
@@ -386,11 +402,11 @@ def _read(path: Path) -> tuple[bytes, int]:
     try:
         st = os.lstat(path)
         if stat.S_ISLNK(st.st_mode):
-            raise _refuse(f"{path.name} is a symbolic link", hint="edit the note the link points to")
+            raise _refuse("it is a symbolic link", hint="edit the note the link points to")
         if not stat.S_ISREG(st.st_mode):
-            raise _refuse(f"{path.name} is not a regular file")
+            raise _refuse("it is not a regular file")
         if st.st_nlink > 1:
-            raise _refuse(f"{path.name} has {st.st_nlink} hard links, and replacing it would separate them",
+            raise _refuse(f"it has {st.st_nlink} hard links, and replacing it would separate them",
                           hint="edit it by hand, or make it an ordinary file (copy it and delete the other links)")
         return path.read_bytes(), stat.S_IMODE(st.st_mode)
     except FileNotFoundError:
@@ -417,8 +433,11 @@ def apply_edit(path: Path, transform: Callable[[bytes], bytes], *, dry_run: bool
     Nothing is written when the bytes do not change or on a dry run.
     """
     for _attempt in range(2):
-        old, mode = _read(path)
-        result = EditResult(path, old, transform(old))
+        try:
+            old, mode = _read(path)
+            result = EditResult(path, old, transform(old))
+        except _Refusal as exc:
+            raise NotEditableError(_refusal_message(path.name, exc.reason), exc.hint) from None
         if dry_run or not result.changed:
             return result
         try:

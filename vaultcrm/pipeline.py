@@ -15,6 +15,7 @@ from .render import context, document, render_body
 from .rules import Outcome, evaluate
 from .scan import FileStat, scan
 from .write import contained_path, write_if_changed
+from .writeback import record_ticks, ticked_contacts
 
 
 @dataclass
@@ -97,11 +98,19 @@ def summary_counts(outcome: Outcome) -> str:
 
 def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False,
          allow_empty: bool = False, config: Config | None = None) -> SyncReport:
-    """Render the dashboard and write it when it is still ours and its bytes change."""
-    analysis = analyse(vault, today, config)
-    config = analysis.config
+    """Record ticked boxes, render the dashboard, and write it when it is still ours and its bytes change."""
+    check_vault(vault)
+    config = config or load_config(vault)
     target = contained_path(vault, config.dashboard)
     existing = read_existing(target)
+    analysis = analyse(vault, today, config)
+    ticked: list[str] = []
+    if existing is not None and existing.ticked and not dry_run:
+        check_ours(config.dashboard, existing, force=force)
+        contacts = ticked_contacts(existing.ticked, analysis.index.contacts)
+        record_ticks(vault, contacts, config, today)
+        ticked = [c.name for c in contacts]
+        analysis = analyse(vault, today, config)
     data = context(analysis.outcome, analysis.problems, config, today)
     text = document(render_body(vault, data), len(analysis.outcome.active))
     summary = summary_counts(analysis.outcome)
@@ -114,5 +123,7 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
             hint="check that the vault is the right folder and its drive is mounted, or pass --allow-empty")
     target.parent.mkdir(parents=True, exist_ok=True)
     wrote = write_if_changed(target, text.encode("utf-8"))
+    if ticked:
+        summary += f" · recorded {len(ticked)} ticked box{'es' if len(ticked) != 1 else ''}"
     return SyncReport(analysis, config.dashboard, text, wrote,
                       summary + (f" · wrote {config.dashboard}" if wrote else " · unchanged"))

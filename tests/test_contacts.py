@@ -700,3 +700,143 @@ def test_nonsense_cadence_is_not_a_cadence(make_vault, due_json, value):
     data = due_json(make_vault({"People/Jane Doe.md": f"---\ncadence: {value}\nlast_contact: 2026-09-01\n---\n"}))
     assert data["contacts"] == 1
     assert rows(data, "Jane Doe", "cadence|never") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# More edges
+# ---------------------------------------------------------------------------------------------
+
+def test_keys_equal_after_normalisation_are_all_touches(make_vault, due_json):
+    text = "---\ntier: A\nlast_contact: 2026-10-01\nLast Contact: 2026-11-02\nlastContact: 2026-10-15\n---\n"
+    data = due_json(make_vault({"People/Jane Doe.md": text}))
+    assert "People/Jane Doe.md" not in problem_notes(data)  # distinct YAML keys, not a repeated key
+    row = one(data, "Jane Doe", "cadence")
+    assert row["last_touch"] == "2026-11-02"
+    assert row["touch_count"] == 3
+
+
+def test_met_keys_all_touches(make_vault, due_json):
+    text = "---\ntier: A\nmet: 2026-09-01\nfirst_met: 2026-10-02\n---\n"
+    row = one(due_json(make_vault({"People/Jane Doe.md": text})), "Jane Doe", "cadence")
+    assert row["touch_count"] == 2
+    assert row["last_touch"] == "2026-10-02"
+
+
+def test_note_over_default_max_note_bytes_is_a_problem(make_vault, due_json):
+    big = "---\ntier: A\n---\n" + ("x" * 1023 + "\n") * (5 * 1024 + 10)
+    data = due_json(make_vault({"People/Big.md": big, "People/Small.md": TRACKED}))
+    assert "People/Big.md" in problem_notes(data)
+    assert one(data, "Small", "never")
+
+
+def test_custom_contact_folder_is_case_insensitive_and_any_depth(make_vault, due_json):
+    vault = make_vault({
+        **config('contact_folders = ["Network"]\n'),
+        "work/network/Jane Doe.md": TRACKED,
+        "NETWORK/Bob Roe.md": TRACKED,
+        "Network/Network.md": TRACKED,
+    })
+    data = due_json(vault)
+    assert names(data) == {"Jane Doe", "Bob Roe"}
+
+
+@pytest.mark.parametrize("value", ["sometime", "\"13-45\"", "\"2026-02-30\""])
+def test_bad_birthday_is_a_problem(make_vault, due_json, value):
+    data = due_json(make_vault({"People/Jane Doe.md": f"---\nbirthday: {value}\n---\n"}))
+    assert "People/Jane Doe.md" in problem_notes(data)
+    assert rows(data, "Jane Doe", "occasion") == []
+
+
+def test_bad_created_is_a_problem_and_absent(make_vault, due_json):
+    data = due_json(make_vault({"People/Jane Doe.md": "---\ntier: A\ncreated: someday\n---\n"}))
+    assert "People/Jane Doe.md" in problem_notes(data)
+    assert one(data, "Jane Doe", "never")["due"] == "2026-11-22"
+
+
+def test_snooze_until_as_date_link(make_vault, due_json):
+    data = due_json(make_vault({"People/Jane Doe.md": "---\ntier: A\nsnooze_until: \"[[2026-12-01]]\"\n---\n"}))
+    assert rows(data, "Jane Doe") == []
+    assert data["problems"] == []
+
+
+def test_check_exits_1_on_unknown_tier_and_names_note(make_vault, run):
+    result = run(make_vault({"People/Jane Doe.md": "---\ntier: Z\n---\n"}), "check")
+    assert result.exit_code == 1
+    assert "People/Jane Doe.md" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_exit_0_without_problems(make_vault, run):
+    assert run(make_vault({"People/Jane Doe.md": TRACKED}), "check").exit_code == 0
+
+
+def test_numeric_tier_int_and_string(make_vault, due_json):
+    vault = make_vault({"People/A1.md": "---\ntier: 1\n---\n", "People/A2.md": "---\ntier: \"4\"\n---\n"})
+    data = due_json(vault)
+    assert one(data, "A1", "never")["tier"] == "A"
+    assert one(data, "A2", "never")["tier"] == "D"
+
+
+def test_inactive_status_value_with_other_status_is_active(make_vault, due_json):
+    data = due_json(make_vault({"People/Jane Doe.md": "---\ntier: A\nstatus: prospect\n---\n"}))
+    assert data["contacts"] == 1
+
+
+def test_type_list_holding_person(make_vault, due_json):
+    data = due_json(make_vault({"Notes/Jane Doe.md": "---\ntype: [friend, Person]\ntier: A\n---\n"}))
+    assert data["contacts"] == 1
+
+
+def test_datetime_with_z_offset_keeps_written_date(make_vault, due_json):
+    data = due_json(make_vault({"People/Jane Doe.md": "---\ntier: A\nlast_contact: 2026-11-02T23:30:00Z\n---\n"}))
+    assert one(data, "Jane Doe", "cadence")["last_touch"] == "2026-11-02"
+
+
+def test_fields_config_keys_are_normalised(make_vault, due_json):
+    vault = make_vault({
+        **config('[fields]\nlast_touch = ["Last-Coffee"]\nname = ["display name"]\n'),
+        "People/jd.md": "---\ntier: A\nlast_coffee: 2026-11-02\nDisplayName: Jane Doe\n---\n",
+    })
+    row = one(due_json(vault), "Jane Doe", "cadence")
+    assert row["last_touch"] == "2026-11-02"
+
+
+def test_sync_conflict_copy_outside_contact_folder_is_a_problem(make_vault, due_json):
+    path = "Notes/Log (conflicted copy 2026-11-20).md"
+    data = due_json(make_vault({path: "- 2026-11-02 [[Jane Doe]]\n", "People/Jane Doe.md": TRACKED}))
+    assert path in problem_notes(data)
+    assert one(data, "Jane Doe", "never")["last_touch"] is None  # never read
+
+
+def test_sync_conflict_copy_in_dot_folder_is_never_read(make_vault, due_json):
+    data = due_json(make_vault({".trash/Jane Doe.sync-conflict-20261120-101010-ABCDEFG.md": TRACKED,
+                                "People/Jane Doe.md": TRACKED}))
+    assert data["problems"] == []
+
+
+def test_body_thematic_breaks_after_frontmatter(make_vault, due_json):
+    text = "---\ntier: A\n---\n# Jane\n\n---\n\n- 2026-11-02 coffee\n\n---\n"
+    row = one(due_json(make_vault({"People/Jane Doe.md": text})), "Jane Doe", "cadence")
+    assert row["tier"] == "A"
+    assert row["last_touch"] == "2026-11-02"
+
+
+def test_quoted_ampersand_and_star_are_not_anchors(make_vault, due_json):
+    text = "---\ntier: A\ncompany: \"*Stars* & Co\"\nnote: a & b *c\n---\n"
+    data = due_json(make_vault({"People/Jane Doe.md": text}))
+    assert data["problems"] == []
+    assert one(data, "Jane Doe", "never")["tier"] == "A"
+
+
+def test_frontmatter_under_64_kib_is_fine(make_vault, due_json):
+    text = "---\ntier: A\nnotes: " + "x" * (60 * 1024) + "\n---\n"
+    data = due_json(make_vault({"People/Jane Doe.md": text}))
+    assert data["problems"] == []
+    assert one(data, "Jane Doe", "never")["tier"] == "A"
+
+
+def test_check_exits_1_on_sync_conflict_copy(make_vault, run):
+    path = "People/Jane Doe (conflicted copy 2026-11-20).md"
+    result = run(make_vault({"People/Jane Doe.md": TRACKED, path: TRACKED}), "check")
+    assert result.exit_code == 1
+    assert path in result.output

@@ -785,3 +785,127 @@ def test_give_in_other_note_balances_ask(make_vault, due_json):
         "Daily/2026-11-05.md": "- sent [[Jane Doe]] a job lead #give\n",
     })
     assert due_json(vault)["signals"]["give_first"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# More edges
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    "# 2026-11-02 coffee",
+    "| **2026-11-02** | coffee |",
+    "| [[2026-11-02]] | coffee |",
+])
+def test_t2_more_dated_forms(make_vault, due_json, line):
+    body = "\n" + (line if not line.startswith("|") else "| date | what |\n| --- | --- |\n" + line) + "\n"
+    data = due_json(make_vault({JANE_PATH: jane_note(body)}))
+    assert touch(data) == ("2026-11-02", JANE_PATH, 1)
+
+
+def test_open_task_with_done_date_is_not_a_touch(make_vault, due_json):
+    data = due_json(make_vault({JANE_PATH: JANE, "Notes/Tasks.md": "- [ ] call [[Jane Doe]] ✅ 2026-11-05\n"}))
+    assert touch(data) == NO_TOUCH
+
+
+@pytest.mark.parametrize("link", ["[[Jane Doe |Jane]]", "[[Jane Doe #Log]]", "[[People/Jane Doe.md|x]]"])
+def test_more_link_target_trimming(make_vault, due_json, link):
+    data = due_json(make_vault({JANE_PATH: JANE, "Notes/Log.md": f"- 2026-11-02 coffee with {link}\n"}))
+    assert touch(data) == ("2026-11-02", "Notes/Log.md", 1)
+
+
+def test_case_insensitive_duplicate_names_are_ambiguous(make_vault, due_json):
+    vault = make_vault({
+        JANE_PATH: JANE,
+        "Notes/Old/jane doe.md": "# a note\n",
+        "Notes/Log.md": "- 2026-11-02 coffee with [[Jane Doe]]\n",
+    })
+    data = due_json(vault)
+    assert touch(data) == ("2026-11-02", "Notes/Log.md", 1)
+    assert any(p["note"] == "Notes/Log.md" and p["line"] == 1 for p in data["problems"])
+
+
+@pytest.mark.parametrize("value", ["\"[[2026-11-02]]\"", "2026-11-02T10:00:00", "\"2026-11-02 10:00\""])
+def test_t5_date_property_forms(make_vault, due_json, value):
+    meeting = f"---\ndate: {value}\nwith: [\"[[Jane Doe]]\"]\n---\n"
+    data = due_json(make_vault({JANE_PATH: JANE, "Meetings/Sync.md": meeting}))
+    assert touch(data) == ("2026-11-02", "Meetings/Sync.md", 1)
+
+
+def test_t4_daily_note_frontmatter_people_counts_as_t5(make_vault, due_json):
+    daily = "---\npeople: [\"[[Jane Doe]]\"]\n---\n# Notes\n"
+    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": daily}))
+    assert touch(data) == ("2026-11-02", "Daily/2026-11-02.md", 1)
+
+
+def test_t4_daily_note_link_in_heading(make_vault, due_json):
+    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": "## Call with [[Jane Doe]]\n"}))
+    assert touch(data) == ("2026-11-02", "Daily/2026-11-02.md", 1)
+
+
+def test_t4_daily_note_with_date_property_date_is_note_date(make_vault, due_json):
+    # a daily note's date comes from its name; a `date` property only matters for T5 people links
+    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": "Coffee with [[Jane Doe]]\n"}))
+    assert touch(data)[0] == "2026-11-02"
+
+
+def test_touch_via_markdown_link_in_daily_note(make_vault, due_json):
+    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": "Coffee with [Jane](../People/Jane%20Doe.md)\n"}))
+    assert touch(data) == ("2026-11-02", "Daily/2026-11-02.md", 1)
+
+
+def test_external_markdown_link_is_not_a_link(make_vault, due_json):
+    data = due_json(make_vault({JANE_PATH: JANE, "Notes/Log.md": "- 2026-11-02 [Jane](https://example.com/Jane%20Doe.md)\n"}))
+    assert touch(data) == NO_TOUCH
+
+
+def test_t4_child_of_dated_item_in_daily_note_gets_note_date(make_vault, due_json):
+    daily = "- 2026-10-30 offsite\n  - with [[Jane Doe]]\n"
+    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": daily}))
+    assert touch(data) == ("2026-11-02", "Daily/2026-11-02.md", 1)
+
+
+def test_t4_line_under_dated_heading_in_daily_note_gets_note_date(make_vault, due_json):
+    daily = "## 2026-10-30\n\n- with [[Jane Doe]]\n"
+    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": daily}))
+    assert touch(data) == ("2026-11-02", "Daily/2026-11-02.md", 1)
+
+
+def test_t4_dated_table_row_in_daily_note_uses_row_date(make_vault, due_json):
+    daily = "| date | who |\n| --- | --- |\n| 2026-10-30 | [[Jane Doe]] |\n"
+    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": daily}))
+    assert touch(data) == ("2026-10-30", "Daily/2026-11-02.md", 1)
+
+
+def test_path_suffix_must_start_at_folder_boundary(make_vault, due_json):
+    data = due_json(make_vault({JANE_PATH: JANE, "Notes/Log.md": "- 2026-11-02 coffee [[ople/Jane Doe]]\n"}))
+    assert touch(data) == NO_TOUCH
+
+
+def test_link_with_md_suffix_and_heading(make_vault, due_json):
+    data = due_json(make_vault({JANE_PATH: JANE, "Notes/Log.md": "- 2026-11-02 coffee [[Jane Doe.md#Log]]\n"}))
+    assert touch(data) == ("2026-11-02", "Notes/Log.md", 1)
+
+
+def test_markdown_link_percent_decoded_unicode(make_vault, due_json):
+    vault = make_vault({
+        "People/Émile.md": JANE,
+        "Notes/Log.md": "- 2026-11-02 coffee [É](../People/%C3%89mile.md)\n",
+    })
+    assert touch(due_json(vault), "Émile") == ("2026-11-02", "Notes/Log.md", 1)
+
+
+def test_t5_ambiguous_frontmatter_link_is_a_problem_naming_meeting_note(make_vault, due_json):
+    vault = make_vault({
+        JANE_PATH: JANE,
+        "Contacts/Jane Doe.md": "---\ncadence: 1d\nname: Other Jane\n---\n",
+        "Meetings/Sync.md": "---\ndate: 2026-11-02\npeople:\n  - \"[[Jane Doe]]\"\n---\n",
+    })
+    data = due_json(vault)
+    assert touch(data) == ("2026-11-02", "Meetings/Sync.md", 1)
+    assert "Meetings/Sync.md" in {p["note"] for p in data["problems"]}
+
+
+def test_t4_and_t5_same_day_count_once(make_vault, due_json):
+    daily = "---\npeople: [\"[[Jane Doe]]\"]\n---\n- met [[Jane Doe]]\n"
+    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": daily}))
+    assert touch(data) == ("2026-11-02", "Daily/2026-11-02.md", 1)

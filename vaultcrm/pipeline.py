@@ -37,6 +37,7 @@ class SyncReport:
     text: str
     wrote: bool
     summary: str
+    ticked: list[str] = field(default_factory=list)  # contacts whose ticked boxes were recorded
 
     @property
     def problems(self) -> list[Problem]:
@@ -123,7 +124,5 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
             hint="check that the vault is the right folder and its drive is mounted, or pass --allow-empty")
     target.parent.mkdir(parents=True, exist_ok=True)
     wrote = write_if_changed(target, text.encode("utf-8"))
-    if ticked:
-        summary += f" · recorded {len(ticked)} ticked box{'es' if len(ticked) != 1 else ''}"
     return SyncReport(analysis, config.dashboard, text, wrote,
-                      summary + (f" · wrote {config.dashboard}" if wrote else " · unchanged"))
+                      summary + (f" · wrote {config.dashboard}" if wrote else " · unchanged"), ticked)

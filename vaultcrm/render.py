@@ -21,13 +21,14 @@ from .rules import Outcome, horizon_end
 TEMPLATE = "dashboard.md.j2"
 OVERRIDE_DIR = ".vaultcrm/templates"
 MAX_OUTPUT = 1024 * 1024
-_SPECIAL = re.compile(r"([\\`*_\[\]#|<>$%~=^{}])")
+_SPECIAL = re.compile(r"([\\`\[\]#|<>$%])")
 _TICKED = re.compile(r"^(\s*[-*+] )\[[^ \]]\]", re.MULTILINE)
 _UNSAFE_IN_WIKILINK = re.compile(r"[|#^\[\]]|%%")
 
 
 def md_inline(text: str) -> str:
-    """Text from notes made inert: one line, Markdown and Obsidian syntax backslash-escaped."""
+    """Text from notes made inert: one line; what could make a link, tag, table cell, HTML, code,
+    comment or math is backslash-escaped (emphasis marks are left alone: they change no structure)."""
     flat = " ".join(str(text).split())
     return _SPECIAL.sub(r"\\\1", flat).replace("::", ":\\:")
 
@@ -77,8 +78,7 @@ def context(outcome: Outcome, problems: list[Problem], config: Config, today: da
         contact = reminder.contact
         item = {"link": note_link(contact.path, contact.name), "reason": md_inline(reminder.reason),
                 "when": _when(reminder, today), "overdue": reminder.overdue, "kind": reminder.kind,
-                "due": reminder.due.isoformat(),
-                "last_time": _last_time(contact) if reminder.kind in ("cadence", "never") else ""}
+                "due": reminder.due.isoformat(), "last_time": _last_time(contact)}
         if reminder.kind == "followup":
             sections["followups"].append(item)
         elif reminder.kind == "occasion":

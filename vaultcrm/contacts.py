@@ -47,7 +47,7 @@ def build_index(notes: Iterable[Note], config: Config, today: date) -> VaultInde
             index.contacts.append(contact)
     attribution = _Attribution(links, by_path, index, today)
     for note in ordered:
-        attribution.note(note, daily, table)
+        attribution.note(note, daily)
     for contact in index.contacts:
         touches = {t for t in contact.touches if t.day <= today}
         contact.touches = sorted(touches, key=lambda t: (t.day, t.evidence, t.line or 0, t.source))
@@ -127,6 +127,12 @@ class _Fields:
         values = self.all(name)
         return values[0] if values else None
 
+    def text(self, name: str) -> str | None:
+        """A text-or-link field for display: links by their target, lists joined with commas."""
+        hit = self.first(name)
+        texts = _texts(hit[1]) if hit else []
+        return ", ".join(texts) if texts else None
+
     def problem(self, key_name: str, message: str) -> None:
         self.problems.append(Problem(self.note.path, self.note.key_lines.get(key_name), message))
 
@@ -145,11 +151,6 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == [None] or value == {}
 
 
-def _display(value: Any) -> str | None:
-    texts = _texts(value)
-    return ", ".join(texts) if texts else None
-
-
 def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], daily: DailyFormat,
                  problems: list[Problem]) -> Contact:
     """A contact's fields, coerced explicitly per field (YAML's own typing is never trusted)."""
@@ -160,7 +161,8 @@ def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], 
     name_hit = fields.first("name")
     name = str(name_hit[1]).strip() if name_hit and isinstance(name_hit[1], (str, int, float)) else note.stem
     contact = Contact(path=note.path, name=" ".join(name.split()) or note.stem, fm=fm)
-    contact.aliases = tuple(_texts(fields.first("aliases")[1])) if fields.first("aliases") else ()
+    aliases = fields.first("aliases")
+    contact.aliases = tuple(_texts(aliases[1])) if aliases else ()
     contact.tags = tags_of(note.frontmatter)
     status = fields.first("status")
     inactive = status is not None and str(status[1]).strip().lower() in INACTIVE_STATUS
@@ -174,13 +176,9 @@ def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], 
             fields.problem(tier_hit[0], f"{tier_hit[0]}: {str(tier_hit[1])!r} is not a tier ({names} or their "
                                         "other names); the contact is treated as having no tier")
     contact.cadence = fields.convert("cadence", parse_duration)
-    if contact.cadence is not None:
-        contact.cadence_from = "its own cadence"
     contact.created = fields.convert("created", lambda v: to_date(v, daily))
     contact.snooze_until = fields.convert("snooze_until", lambda v: to_date(v, daily))
-    contact.company = _display(fields.first("company")[1]) if fields.first("company") else None
-    contact.how_met = _display(fields.first("how_met")[1]) if fields.first("how_met") else None
-    contact.channel = _display(fields.first("channel")[1]) if fields.first("channel") else None
+    contact.company, contact.how_met, contact.channel = (fields.text(n) for n in ("company", "how_met", "channel"))
     for name in MULTI_VALUE_FIELDS:
         for key_name, value in fields.all(name):
             try:
@@ -238,7 +236,7 @@ class _Attribution:
         if touch.day <= self.today:
             contact.touches.append(touch)
 
-    def note(self, note: Note, daily: DailyFormat, table: dict[str, tuple[str, ...]]) -> None:
+    def note(self, note: Note, daily: DailyFormat) -> None:
         own = self.contacts.get(note.path)
         daily_day = daily.day_of(note.path)
         for entry in note.entries:

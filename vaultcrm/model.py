@@ -115,7 +115,7 @@ class Contact:
     own_tier: str | None = None
     tier: str | None = None
     cadence: Duration | None = None
-    cadence_from: str = ""
+    cadence_from: str = ""  # "tier A" or "rule 'name'"; empty for the contact's own cadence
     skipped: bool = False
     met: date | None = None
     created: date | None = None

@@ -75,7 +75,7 @@ def apply_rules(contact: Contact, config: Config, today: date, problems: list[Pr
         if contact.tier is None and rule.tier is not None:
             contact.tier = rule.tier
         if contact.cadence is None and rule.cadence is not None:
-            contact.cadence, contact.cadence_from = rule.cadence, f"{rule.label}"
+            contact.cadence, contact.cadence_from = rule.cadence, rule.label
     if contact.tier is None:
         contact.tier = config.default_tier
     if contact.cadence is None and contact.tier is not None:
@@ -109,8 +109,7 @@ def contact_reminders(contact: Contact, config: Config, today: date) -> list[Rem
             out.append(_reminder(contact, "followup", met + timedelta(days=1), 1, today,
                                  reason + "; follow up within a day"))
         elif contact.cadence is not None:
-            how = contact.cadence_from + ", " + contact.cadence.describe() if contact.cadence_from.startswith(
-                ("tier", "rule")) else contact.cadence.describe()
+            how = ", ".join(filter(None, (contact.cadence_from, contact.cadence.describe())))
             if last is None:
                 base = contact.created or today
                 span = (add_duration(base, contact.cadence) - base).days

@@ -18,7 +18,7 @@ from .keys import field_keys
 from .links import key
 from .model import Contact
 from .names import match_contacts, resolve_contact
-from .render import OVERRIDE_DIR, environment
+from .render import environment
 from .scan import is_conflict_copy
 from .write import atomic_write
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import FileSystemLoader, FunctionLoader, StrictUndefined, TemplateError
+from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import Config
@@ -143,9 +143,9 @@ def _packaged(name: str) -> str | None:
 
 
 def environment(vault: Path) -> ImmutableSandboxedEnvironment:
-    """Sandboxed, strict about undefined names, no HTML escaping; the vault's override wins."""
-    override = vault / OVERRIDE_DIR
-    loader = FileSystemLoader(str(override)) if (override / TEMPLATE).is_file() else FunctionLoader(_packaged)
+    """Sandboxed, strict about undefined names, no HTML escaping; a template in the vault's
+    `.vaultcrm/templates/` wins over the packaged one of the same name."""
+    loader = ChoiceLoader([FileSystemLoader(str(vault / OVERRIDE_DIR)), FunctionLoader(_packaged)])
     return ImmutableSandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 

@@ -17,7 +17,7 @@ from .errors import NotEditableError, NotOursError, UsageError, VaultcrmError
 from .keys import field_keys
 from .links import key
 from .model import Contact
-from .names import match_contacts, resolve_contact
+from .names import name_key, resolve_contact
 from .render import environment
 from .scan import is_conflict_copy
 from .write import atomic_write
@@ -32,7 +32,7 @@ def check_not_conflicted(vault: Path, contact: Contact) -> None:
     note = vault / contact.path
     stem = note.name[:-3]
     for sibling in note.parent.iterdir():
-        if sibling.name != note.name and is_conflict_copy(sibling.name) and sibling.name.startswith(stem):
+        if is_conflict_copy(sibling.name) and sibling.name.startswith((stem + ".", stem + " (")):
             raise NotEditableError(f"{contact.path} has a sync-conflict copy ({sibling.name}); nothing was written",
                                    hint="merge the copy into the note and delete it, then run the command again")
 
@@ -101,7 +101,9 @@ def add(vault: Path, contacts: Sequence[Contact], config: Config, name: str, tod
     """`vaultcrm add NAME`: a new note in the first contact folder; never overwrites. Returns (path, text)."""
     if tier is not None and config.tier_named(tier) is None:
         raise UsageError(f"--tier {tier!r} is not a tier", hint="use one of " + ", ".join(t.name for t in config.tiers))
-    existing = [c for c in match_contacts(name, contacts) if key(c.name) == key(name) or key(c.path[:-3].rsplit("/", 1)[-1]) == key(name)]
+    wanted = name_key(name)
+    existing = [c for c in contacts
+                if any(name_key(n) == wanted for n in (c.name, c.path[:-3].rsplit("/", 1)[-1], *c.aliases))]
     rel = f"{config.contact_folders[0]}/{safe_file_name(name)}.md"
     clash = next((c.path for c in contacts if key(c.path) == key(rel)), None)
     if existing or clash or (vault / rel).exists():

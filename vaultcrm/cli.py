@@ -85,6 +85,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except VaultcrmError as exc:
+            for warning in getattr(exc, "warnings", []):
+                click.echo(f"Warning: {warning}", err=True)
             fail(exc.message, exc.hint, exc.exit_code)
         except KeyboardInterrupt:
             sys.exit(130)
@@ -118,6 +120,18 @@ def main() -> None:
     """
 
 
+def _progress_bar(total: int) -> Any:
+    """A progress bar on stderr for a long cold sync (cache.progress)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        with click.progressbar(length=total, label="Reading notes", file=sys.stderr) as shown:
+            yield shown.update
+
+    return bar()
+
+
 @main.command()
 @common_options
 @click.option("--dry-run", is_flag=True, help="Print the note instead of writing it.")
@@ -126,15 +140,21 @@ def main() -> None:
 @handle_errors
 def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
     """Render the "Due this week" note into the vault."""
+    from . import cache
     from .config import load_config
-    from .pipeline import sync as run_sync
 
     state = click.get_current_context().ensure_object(Context)
     vault = state.vault_path
-    from .pipeline import check_vault
-    check_vault(vault)
-    config = load_config(vault)
+    config = load_config(vault)  # a missing vault is reported by run_sync below
     warn_config(config)
+    unchanged = None if dry_run else cache.unchanged_summary(vault, state.day, config)
+    if unchanged is not None:  # the last sync proves nothing changed: no note read, nothing imported
+        click.echo(unchanged)
+        return
+    from .pipeline import sync as run_sync
+
+    if sys.stderr.isatty():
+        cache.progress = _progress_bar
     report = run_sync(vault, state.day, dry_run=dry_run, force=force, allow_empty=allow_empty, config=config)
     if dry_run:
         click.echo(report.text, nl=False)
@@ -227,7 +247,7 @@ def _show_edit(result: Any, dry_run: bool, done: str) -> None:
 
 @main.command()
 @common_options
-@click.argument("name")
+@click.argument("name", shell_complete=lambda c, p, i: _complete_contact(c, p, i))  # defined at the end
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="When you were in touch (default: today).")
 @click.option("--note", "text", default="", help="What you talked about, for the log line.")
 @click.option("--give", is_flag=True, help="You gave something (an intro, a review, a tip): tag the line #give.")
@@ -253,7 +273,7 @@ def touch(name: str, day: str | None, text: str, give: bool, ask: bool, channel:
 
 @main.command()
 @common_options
-@click.argument("name")
+@click.argument("name", shell_complete=lambda c, p, i: _complete_contact(c, p, i))  # defined at the end
 @click.option("--until", metavar="YYYY-MM-DD", help="Silence reminders until this day.")
 @click.option("--for", "span", metavar="DURATION", help="Silence reminders for a while: 2w, 1m, …")
 @click.option("--clear", is_flag=True, help="Remove the snooze.")
@@ -346,3 +366,104 @@ def _service_command(name: str, doc: str) -> None:
 _service_command("install", "Write the unit for this vault and start it (restarts it when it fails).")
 _service_command("uninstall", "Stop the daemon and remove its unit. Nothing in the vault is touched.")
 _service_command("status", "Is the service installed and the daemon running; its last log lines.")
+
+
+# ── import, export and completion (issue #6; keep edits inside this section) ─────────────────────
+
+# used by the NAME arguments of touch and snooze, above
+from .completion import complete_contact as _complete_contact
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Create or update contact notes from a LinkedIn, vCard or Google Contacts export.
+
+    A person already in the vault (same email, LinkedIn URL, or name) only gets the fields
+    their note lacks; nothing you wrote is overwritten unless --overwrite. Running the same
+    import again changes nothing.
+    """
+
+
+def _import_command(kind: str, doc: str) -> None:
+    @import_group.command(name=kind, help=doc)
+    @common_options
+    @click.argument("file", metavar="FILE")
+    @click.option("--tier", help="Give the notes it creates this tier (default: none, so no reminders).")
+    @click.option("--overwrite", is_flag=True, help="Replace one-line values that differ from the export.")
+    @click.option("--dry-run", is_flag=True, help="Show every note it would create or change; write nothing.")
+    @handle_errors
+    def command(file: str, tier: str | None, overwrite: bool, dry_run: bool) -> None:
+        from .importers import read_people
+        from .importing import describe, import_people
+
+        state = click.get_current_context().ensure_object(Context)
+        people = read_people(kind, file)
+        analysis = _analysis(state)
+        report = import_people(analysis.vault, analysis.index.contacts, analysis.config, people,
+                               analysis.today, tier=tier, overwrite=overwrite, dry_run=dry_run)
+        for result in report.results:
+            if result.status == "unchanged" and not state.verbose:
+                continue
+            click.echo(describe(result, file, dry_run=dry_run))
+            if dry_run and result.diff:
+                click.echo(result.diff, nl=False)
+        click.echo(report.summary)
+        created = report.count("created")
+        if created and not tier and analysis.config.default_tier:
+            click.echo(f"Note: default_tier = {analysis.config.default_tier} applies to the {created} new "
+                       "note(s); pass --tier, or give them a tier later", err=True)
+        if report.count("refused"):
+            sys.exit(7)
+
+
+_import_command("linkedin", "Import LinkedIn's Connections.csv (met, how_met: LinkedIn, company, role, linkedin, email).")
+_import_command("vcard", "Import a .vcf file (name, emails, phones, organisation, title, birthday, notes).")
+_import_command("google", "Import a Google Contacts CSV export (name, emails, phones, organisation, title, birthday, notes).")
+
+
+@main.group(name="export")
+def export_group() -> None:
+    """Export reminders as a calendar (.ics) or the contacts as a spreadsheet (.csv)."""
+
+
+def _emit(vault: Path, output: str | None, data: bytes, suffix: str) -> None:
+    from .exporting import output_path, write_output
+
+    if output is None or output == "-":
+        click.echo(data, nl=False)
+        return
+    target = output_path(vault, output, suffix)
+    click.echo(f"wrote {output}" if write_output(target, data) else f"{output} unchanged")
+
+
+@export_group.command(name="ics")
+@common_options
+@click.option("-o", "--output", metavar="FILE", help="Write here (only when it changes) instead of stdout.")
+@click.option("--horizon", default="90d", show_default=True, metavar="DURATION",
+              help="How far ahead reminders go; occasions repeat yearly regardless.")
+@handle_errors
+def export_ics(output: str | None, horizon: str) -> None:
+    """The reminders and occasions as an iCalendar feed to subscribe to."""
+    from .dates import parse_duration
+    from .exporting import ics_data
+
+    try:
+        span = parse_duration(horizon)
+    except ValueError as exc:
+        raise UsageError(f"--horizon {horizon!r}: {exc}", hint="e.g. --horizon 90d, 12w or 6m") from None
+    analysis = _analysis(click.get_current_context().ensure_object(Context))
+    _emit(analysis.vault, output, ics_data(analysis, span), ".ics")
+
+
+@export_group.command(name="csv")
+@common_options
+@click.option("-o", "--output", metavar="FILE", help="Write here (only when it changes) instead of stdout.")
+@handle_errors
+def export_csv(output: str | None) -> None:
+    """One row per contact: name, company, how met, last touch, tier, next due, touches, notes."""
+    from .exporting import csv_data
+
+    analysis = _analysis(click.get_current_context().ensure_object(Context))
+    text = csv_data(analysis)
+    # A file gets a byte-order mark so that Excel reads it as UTF-8; stdout stays plain.
+    _emit(analysis.vault, output, (text if output in (None, "-") else "\ufeff" + text).encode("utf-8"), ".csv")

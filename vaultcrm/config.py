@@ -64,6 +64,7 @@ class Config:
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     goals: dict[str, int] = field(default_factory=dict)
+    ics: str | None = None  # a calendar file the daemon keeps fresh (vault-relative, or absolute)
     warnings: list[str] = field(default_factory=list)
 
     def tier_named(self, value: Any) -> str | None:
@@ -91,7 +92,7 @@ GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives")
 KNOWN_KEYS = {
     "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "horizon",
     "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
-    "rules", "goals",
+    "rules", "goals", "ics",
 }
 _expressions = ImmutableSandboxedEnvironment()
 
@@ -144,6 +145,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("tiers", _tiers)
     take("fields", _fields)
     take("goals", _goals)
+    take("ics", _ics_path)
     if "default_tier" in raw:
         name = config.tier_named(raw["default_tier"])
         if name is None:
@@ -157,7 +159,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     if errors:
         raise ConfigError(f"{CONFIG_PATH} has {len(errors)} invalid setting{'s' if len(errors) > 1 else ''}: "
                           + "; ".join(errors), hint="fix the settings named above (see the README's "
-                          "configuration reference)", errors=errors)
+                          "configuration reference)", errors=errors, warnings=config.warnings)
     return config
 
 
@@ -173,6 +175,21 @@ def _strings(value: Any, allow_empty: bool = True) -> tuple[str, ...]:
     if not value and not allow_empty:
         raise ValueError("expected at least one folder name")
     return tuple(v.strip() for v in value)
+
+
+def _ics_path(value: Any) -> str:
+    """`ics = "CRM/vaultcrm.ics"` (inside the vault, no dot-folders) or an absolute path / `~/…`."""
+    text = _text(value)
+    if not text.lower().endswith(".ics"):
+        raise ValueError(f"{text!r} does not end in .ics")
+    posix = text.replace("\\", "/")
+    if text.startswith("~") or Path(text).is_absolute():
+        return text
+    if any(part in ("..", "") for part in posix.split("/")):
+        raise ValueError(f"{text!r} leaves the vault (use an absolute path for a file outside it)")
+    if any(part.startswith(".") for part in posix.split("/")):
+        raise ValueError(f"{text!r} is inside a hidden folder")
+    return posix
 
 
 def _positive_int(value: Any) -> int:

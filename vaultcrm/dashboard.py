@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ _TICK = re.compile(r"^\s*[-*+] \[[^ \]]\]\s*(.*)$")
 class Existing:
     """What the current dashboard file says about itself."""
 
+    raw: bytes
     ours: bool
     contacts: int
     body: str
@@ -30,11 +32,11 @@ def read_existing(target: Path) -> Existing | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        return Existing(False, 0, "", False, ())
+        return Existing(b"", False, 0, "", False, ())
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
-        return Existing(False, 0, "", False, ())
+        return Existing(raw, False, 0, "", False, ())
     lines = text.split("\n")
     props = frontmatter.read(lines)
     ours = props.error is None and props.data.get("vaultcrm") == "generated"
@@ -43,7 +45,7 @@ def read_existing(target: Path) -> Existing | None:
     count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
     edited = ours and props.data.get("body_hash") != body_hash(body)
     ticked = tuple(m[1] for m in map(_TICK.match, lines[props.body_start:]) if m)
-    return Existing(ours, count, body, edited, ticked)
+    return Existing(raw, ours, count, body, edited, ticked)
 
 
 def check_ours(rel: str, existing: Existing | None, *, force: bool) -> None:
@@ -57,3 +59,16 @@ def check_ours(rel: str, existing: Existing | None, *, force: bool) -> None:
     if existing.edited and not force:
         raise NotOursError(f"{rel} was edited since vaultcrm wrote it; your text is kept and nothing was written",
                            hint="move what you wrote to another note, then run `vaultcrm sync --force` to replace it")
+
+
+def unchanged_since(target: Path, rel: str, existing: Existing | None) -> Callable[[], None]:
+    """A check run just before the rename: the dashboard still holds what was read at the start."""
+    def check() -> None:
+        try:
+            now: bytes | None = target.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if now != (existing.raw if existing is not None else None):
+            raise NotOursError(f"{rel} changed while vaultcrm was writing it; your version is kept",
+                               hint="run `vaultcrm sync` again")
+    return check

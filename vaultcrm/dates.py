@@ -96,8 +96,18 @@ def next_occurrence(month: int, dom: int, today: date) -> date:
     raise AssertionError("unreachable: a date recurs within a year")
 
 
+MAX_DAYS = {"d": 36600, "w": 5230, "m": 1200, "y": 100}  # a hundred years is plenty
+
+
 def parse_duration(value: Any) -> Duration:
     """`14d`, `2w`, `3m`, `1y`, `P2W`, a bare number of days, or a word such as `monthly`."""
+    duration = _parse_duration(value)
+    if duration.count > MAX_DAYS[duration.unit]:
+        raise ValueError(f"{_show(value)} is longer than a hundred years")
+    return duration
+
+
+def _parse_duration(value: Any) -> Duration:
     if isinstance(value, bool) or value is None:
         raise ValueError(f"{_show(value)} is not a duration (write it like 14d, 2w, 3m or 1y)")
     if isinstance(value, int):

@@ -9,6 +9,7 @@ rewritten.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import stat
@@ -447,3 +448,141 @@ def apply_edit(path: Path, transform: Callable[[bytes], bytes], *, dry_run: bool
         return result
     raise NotOursError(f"{path.name} changed while vaultcrm was editing it; nothing was written",
                        hint="wait until Obsidian or your sync tool has saved it, then run the command again")
+
+
+# -- filling a text field (imports, issue #6) ----------------------------------------------------
+
+_NOTHING = object()
+
+
+def yaml_scalar(value: str | date) -> str:
+    """`value` as a one-line YAML scalar: a date as `YYYY-MM-DD`; text plain when it reads back as
+    itself (with Obsidian's and PyYAML's typing alike), else double-quoted. Whitespace runs,
+    line breaks included, become one space."""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = " ".join(value.split())
+    from .frontmatter import _Loader as _ObsidianLoader
+
+    try:
+        plain = all(yaml.load(f"k: {text}\n", Loader=loader) == {"k": text}  # safe loaders
+                    for loader in (_BASE_LOADER, _ObsidianLoader))
+    except yaml.YAMLError:
+        plain = False
+    return text if plain and text else json.dumps(text, ensure_ascii=False)
+
+
+def _reads_as(value: str | date) -> Callable[[Any], bool]:
+    if isinstance(value, date):
+        def same_day(found: Any) -> bool:
+            try:
+                return to_date(found) == value
+            except ValueError:
+                return False
+        return same_day
+    text = " ".join(value.split())
+    return lambda found: isinstance(found, str) and found == text
+
+
+def _same_text(value: str | date) -> Callable[[Any], bool]:
+    """Whether an existing value already says `value`: the same day, or the same text (a link whose
+    target is the text counts), ignoring case and spacing."""
+    if isinstance(value, date):
+        return _reads_as(value)
+    wanted = " ".join(value.split()).casefold()
+
+    def same(found: Any) -> bool:
+        if isinstance(found, (str, int, float)) and not isinstance(found, bool):
+            text = link_target(found) or str(found)
+            return " ".join(text.split()).casefold() == wanted
+        return False
+    return same
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: str | date, *,
+                   overwrite: bool = False, same: Callable[[Any], bool] | None = None) -> bytes:
+    """Give a field `value` only where the note has none, surgically (imports).
+
+    `keys` are the field's normalised keys in priority order (`default_key` normalises into them).
+    When one of them holds a value, nothing changes; with `overwrite`, the first such value is
+    replaced unless `same(value_found)` says it already matches (default: same text or day) —
+    but a list, a mapping or a multi-line value is never touched. When they are all empty
+    (`email:`, `email: ""`, `email: ~`), the first empty one is filled in place; an empty list
+    (`emails: []`) is left alone. When none is present, `default_key: value` is inserted before
+    the closing `---`; a note without properties gets a new block. The change is proven like
+    `set_date_field`'s; a note that cannot be edited so is refused with `NotEditableError`.
+    """
+    if normalise_key(default_key) not in keys:
+        raise ValueError(f"{default_key!r} is not one of the field's keys")
+    same = same or _same_text(value)
+    doc = _parse(data)
+    written = yaml_scalar(value)
+    nl = doc.newline
+    if doc.close is None:
+        if doc.opens:
+            raise _refuse("it starts with --- but its properties block is never closed by another --- line")
+        new_text = doc.text([f"---{nl}", f"{default_key}: {written}{nl}", f"---{nl}", *doc.lines])
+        return _verify_fill(doc, _Frontmatter(None, {}), new_text, default_key, value)
+    fm = _load(doc)
+    found: list[tuple[int, int, yaml.Node, yaml.Node]] = []
+    for order, (key_node, value_node) in enumerate(fm.root.value if fm.root else ()):
+        if isinstance(key_node, yaml.ScalarNode) and normalise_key(key_node.value) in keys:
+            found.append((keys.index(normalise_key(key_node.value)), order, key_node, value_node))
+    found.sort(key=lambda item: item[:2])
+    if not found:
+        lines = [*doc.lines]
+        lines.insert(doc.close, f"{default_key}: {written}{nl}")
+        return _verify_fill(doc, fm, doc.text(lines), default_key, value)
+    loaded = [(k, v, fm.data.get(k.value, _NOTHING)) for _, _, k, v in found]
+    filled = [(k, v, current) for k, v, current in loaded if not _blank(current)]
+    if filled:
+        key_node, value_node, current = filled[0]
+        if not overwrite or current is _NOTHING or same(current):
+            return data
+        target = (key_node, value_node)
+    else:
+        target = next(((k, v) for k, v, current in loaded if isinstance(v, yaml.ScalarNode)), None)
+        if target is None:
+            return data
+    key_node, value_node = target
+    if not isinstance(value_node, yaml.ScalarNode) or value_node.style in ("|", ">"):
+        return data
+    key, line = key_node.value, key_node.start_mark.line + 1
+    if key_node.start_mark.column != 0 or key not in fm.data:
+        raise _refuse(f"its property {key!r} is not written as a plain `name: value` line")
+    text = doc.lines[line]
+    if value_node.style in (None, "") and value_node.value == "":
+        start = end = text.index(":", key_node.end_mark.column) + 1
+        written = " " + written
+    elif value_node.start_mark.line + 1 == line == value_node.end_mark.line + 1:
+        start, end = value_node.start_mark.column, value_node.end_mark.column
+        if text[start:end].startswith("!"):
+            return data  # a tagged value is the user's own business
+    else:
+        return data  # a value over several lines is never touched
+    lines = [*doc.lines]
+    lines[line] = text[:start] + written + text[end:]
+    return _verify_fill(doc, fm, doc.text(lines), key, value)
+
+
+def _verify_fill(old: _Doc, old_fm: _Frontmatter, new_text: str, key: str, value: str | date) -> bytes:
+    """Prove a `set_text_field` edit: same BOM, delimiters and body; same properties except `key`,
+    which reads back as `value`."""
+    new = _parse(new_text.encode("utf-8"))
+    if new.close is None:
+        raise _refuse(_UNPROVEN)
+    delimiters_kept = old.close is None or (new.lines[0], new.lines[new.close]) == (old.lines[0], old.lines[old.close])
+    same_frame = new.bom == old.bom and delimiters_kept and new.lines[new.close + 1:] == old.lines[old.body_start:]
+    try:
+        new_data = _load(new).data if same_frame else None
+    except NotEditableError:
+        new_data = None
+    if new_data is None or key not in new_data or not _reads_as(value)(new_data[key]):
+        raise _refuse(_UNPROVEN)
+    if {k: v for k, v in old_fm.data.items() if k != key} != {k: v for k, v in new_data.items() if k != key}:
+        raise _refuse(_UNPROVEN)
+    return new_text.encode("utf-8")

@@ -27,9 +27,11 @@ class ConfigError(VaultcrmError):
 
     exit_code = 3
 
-    def __init__(self, message: str, hint: str | None = None, errors: list[str] | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, errors: list[str] | None = None,
+                 warnings: list[str] | None = None) -> None:
         super().__init__(message, hint)
         self.errors = errors or []
+        self.warnings = warnings or []
 
 
 class VaultMissingError(VaultcrmError):

@@ -206,7 +206,7 @@ def csv_rows(contacts: Iterable[Contact], reminders: Iterable[Reminder]) -> list
         due = next_due.get(c.path)
         rows.append((
             _one_line(c.name), _plain(c.company), _plain(c.how_met),
-            last.day.isoformat() if last else "", c.tier or "",
+            last.day.isoformat() if last else "", c.tier or c.own_tier or "",
             due.isoformat() if due else "", str(c.touch_count),
             _plain(line.text) if line and line.text else "",
         ))

@@ -39,7 +39,8 @@ class LinkIndex:
     def resolve(self, target: str, source: str) -> Resolution:
         """The note `target` (text before `#`/`^`/`|`, `.md` removed) reaches from note `source`."""
         relative = target.startswith(("./", "../"))
-        if not relative and target in self._memo:
+        memo = "/" not in target  # a path may also be tried relative to the linking note
+        if memo and target in self._memo:
             return self._memo[target]
         wanted = key(target)
         found = self._by_path.get(wanted.lstrip("/")) if "/" in wanted else None
@@ -60,6 +61,6 @@ class LinkIndex:
                 candidates = []
             result = Resolution(candidates[0] if candidates else None,
                                 tuple(candidates) if len(candidates) > 1 else ())
-        if not relative:
+        if memo:
             self._memo[target] = result
         return result

@@ -27,7 +27,7 @@ _DUE = re.compile(rf"(?:📅|🗓)\ufe0f?\s*{_DATE}")
 _SCHEDULED = re.compile(rf"⏳\ufe0f?\s*{_DATE}")
 _TAG = re.compile(r"(?<![^\s(\[])#(give|ask)(?![\w-])", re.IGNORECASE)
 _TASK = re.compile(r"\[(.)\](?:[ \t]+|$)")
-_COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\d{4}-\d{2}-\d{2}")
 MAX_TEXT = 300
@@ -40,12 +40,14 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not embed and not src.startswith("[[", pos):
         return False
     start = pos + (3 if embed else 2)
-    end = src.find("]]", start)
+    bound = len(src)
+    for stop in (src.find("\n", start), src.find("[[", start)):
+        if stop >= 0:
+            bound = min(bound, stop)
+    end = src.find("]]", start, bound + 1)  # linear: never looks past the next line or `[[`
     if end < 0:
         return False
     inner = src[start:end]
-    if "\n" in inner or "[[" in inner:
-        return False
     if not silent:
         token = state.push("embed" if embed else "wikilink", "", 0)
         token.content = inner
@@ -56,7 +58,7 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
     """CommonMark with GFM tables, raw HTML (so comments are recognised), dollar math and wikilinks."""
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").use(dollarmath_plugin)
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").use(dollarmath_plugin, allow_space=False, allow_digits=False)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     return md
 
@@ -115,10 +117,52 @@ def plain_text(text: str) -> str:
 
 
 def _blank_comments(body: str) -> str:
-    """`%% comments %%` (inline or across lines) become spaces, keeping every line in place."""
+    """`%% comments %%` (inline or across lines) become spaces, keeping every line in place.
+
+    `%%` inside fenced code or an inline code span is literal, as in Obsidian.
+    """
     if "%%" not in body:
         return body
-    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+    out: list[str] = []
+    fence: str | None = None
+    in_comment = False
+    for line in body.split("\n"):
+        if not in_comment:
+            opener = _FENCE.match(line)
+            if fence is not None:
+                if opener and opener[1][0] == fence[0] and len(opener[1]) >= len(fence) and not line.strip(
+                        " \t`~"):
+                    fence = None
+                out.append(line)
+                continue
+            if opener:
+                fence = opener[1]
+                out.append(line)
+                continue
+        blanked, in_comment = _blank_line(line, in_comment)
+        out.append(blanked)
+    return "\n".join(out)
+
+
+def _blank_line(line: str, in_comment: bool) -> tuple[str, bool]:
+    chars = list(line)
+    pos = 0
+    while pos < len(line):
+        if in_comment:
+            end = line.find("%%", pos)
+            stop = len(line) if end < 0 else end + 2
+            chars[pos:stop] = " " * (stop - pos)
+            pos, in_comment = stop, end < 0
+        elif line[pos] == "`":
+            run = len(line) - len(line[pos:].lstrip("`"))
+            close = line.find("`" * run, pos + run)
+            pos = pos + run if close < 0 else close + run
+        elif line.startswith("%%", pos):
+            chars[pos:pos + 2] = "  "
+            pos, in_comment = pos + 2, True
+        else:
+            pos += 1
+    return "".join(chars), in_comment
 
 
 def body_entries(body: str, line_offset: int) -> list[Entry]:

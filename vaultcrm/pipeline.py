@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .cache import inputs_digest, read_notes, remember_sync
 from .config import Config, load_config
 from .contacts import VaultIndex, build_index
-from .dashboard import check_ours, read_existing
+from .dashboard import check_ours, read_existing, unchanged_since
 from .errors import VaultMissingError
 from .model import Note, Problem
 from .notes import parse
@@ -28,6 +29,7 @@ class Analysis:
     index: VaultIndex
     outcome: Outcome
     problems: list[Problem] = field(default_factory=list)
+    inputs: str | None = None  # digest of everything the result depends on (cache.inputs_digest)
 
 
 @dataclass
@@ -76,11 +78,12 @@ def analyse(vault: Path, today: date, config: Config | None = None) -> Analysis:
     check_vault(vault)
     config = config or load_config(vault)
     found = scan(vault, config)
-    notes = [read_note(vault, f, config) for f in found.files]
+    inputs = inputs_digest(vault, config, found, today)
+    notes = read_notes(vault, found.files, config, read_note)  # through the per-file cache
     index = build_index(notes, config, today)
     outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
-    return Analysis(vault, today, config, index, outcome, problems)
+    return Analysis(vault, today, config, index, outcome, problems, inputs)
 
 
 def _plural(count: int, word: str) -> str:
@@ -123,6 +126,7 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
             f"no contacts were found, but {config.dashboard} counted {existing.contacts}; nothing was written",
             hint="check that the vault is the right folder and its drive is mounted, or pass --allow-empty")
     target.parent.mkdir(parents=True, exist_ok=True)
-    wrote = write_if_changed(target, text.encode("utf-8"))
+    wrote = write_if_changed(target, text.encode("utf-8"), check=unchanged_since(target, config.dashboard, existing))
+    remember_sync(vault, analysis.inputs, text, summary)
     return SyncReport(analysis, config.dashboard, text, wrote,
                       summary + (f" · wrote {config.dashboard}" if wrote else " · unchanged"), ticked)

@@ -136,6 +136,9 @@ def _health(outcome: Outcome, today: date) -> list[dict[str, Any]]:
 
 
 def _packaged(name: str) -> str | None:
+    """A template shipped with vaultcrm, by its plain file name (nothing else can be loaded)."""
+    if not re.fullmatch(r"[\w.-]+\.j2", name) or name.startswith("."):
+        return None
     try:
         return resources.files("vaultcrm.templates").joinpath(name).read_text("utf-8")
     except (FileNotFoundError, ModuleNotFoundError):

@@ -31,7 +31,6 @@ import logging.handlers
 import os
 import signal
 import socket
-import stat
 import sys
 import threading
 import time
@@ -56,7 +55,7 @@ HEARTBEAT_SECONDS = 5.0
 WAKE_JUMP_SECONDS = 10.0  # wall clock moved this much more than the monotonic clock: sleep or clock change
 MAX_BACKOFF_SECONDS = 60.0
 ABANDON_GRACE = 1.0  # seconds a running sync may take to finish after SIGTERM
-POLL_INTERVAL = 1.0
+POLL_CPU_SHARE = 0.01  # polling may use about this share of one CPU: interval = snapshot time / share
 EXIT_DEAF = 1
 
 SyncFn = Callable[[Path, date, "frozenset[str] | None"], Any]
@@ -98,6 +97,15 @@ class Pending:
     reasons: list[str] = field(default_factory=list)
     config_changed: bool = False
     events: int = 0
+    new_folders: set[str] = field(default_factory=set)  # paths that are folders just created
+
+    def changed_notes(self) -> frozenset[str] | None:
+        """The exact notes that changed, when that is all that happened; None means "check everything"."""
+        if self.reasons or self.config_changed or not self.paths:
+            return None
+        if self.new_folders or not all(p.lower().endswith(".md") for p in self.paths):
+            return None  # a folder appeared, vanished or moved: its notes came with no event each
+        return frozenset(self.paths)
 
     def describe(self, limit: int = 3) -> str:
         parts = list(dict.fromkeys(self.reasons))
@@ -112,6 +120,7 @@ class Pending:
         self.reasons += [r for r in other.reasons if r not in self.reasons]
         self.config_changed |= other.config_changed
         self.events += other.events
+        self.new_folders |= other.new_folders
 
 
 class ChangeBuffer:
@@ -127,10 +136,11 @@ class ChangeBuffer:
         self.layout_changed = False  # a folder appeared, vanished or moved at the vault root
         self.stopping = False
 
-    def add(self, paths: Iterable[str], *, config: bool = False) -> None:
+    def add(self, paths: Iterable[str], *, config: bool = False, new_folders: Iterable[str] = ()) -> None:
         now = self.clock.monotonic()
         with self.cond:
             self._pending.paths.update(paths)
+            self._pending.new_folders.update(new_folders)
             self._pending.events += 1
             self._pending.config_changed |= config
             if self._first_at is None:
@@ -250,7 +260,10 @@ class VaultEventHandler:
                 self.changes.mark_layout()  # a folder at the vault root: adjust the watches
             folders = [r for r in rels if is_folder_relevant(r)]
             if folders:
-                self.changes.add(folders)
+                self.changes.add(folders, new_folders=folders if kind == "created" else ())
+            settings = [r for r in rels if r.split("/", 1)[0] in WATCHED_DOT_FOLDERS]
+            if settings:  # .vaultcrm/ (or a folder in it) appeared: its files may predate the watch
+                self.changes.add(settings, config=True)
             return
         if kind == "attrib":
             return
@@ -348,8 +361,6 @@ def _kill_hint(holder: dict[str, Any]) -> str:
 
 # ── watching the file system ───────────────────────────────────────────────────────────────────────
 
-WATCHED_EVENT_TYPES: list[type] | None = None
-
 
 def _event_filter() -> list[type]:
     """Event classes we ask for: no open/close-no-write/access, so our own reads cost nothing."""
@@ -445,8 +456,10 @@ def _poll_listdir(vault: str) -> Callable[[str | None], Iterator[os.DirEntry[str
 class Watches:
     """The watchdog observer and its watches; restarted when the vault comes back or is replaced."""
 
-    def __init__(self, vault: Path, handler: VaultEventHandler, *, poll: bool, poll_interval: float,
-                 observer_factory: Callable[[bool], Any] | None = None) -> None:
+    def __init__(self, vault: Path, handler: VaultEventHandler, *, poll: bool, poll_interval: float | None,
+                 observer_factory: Callable[[bool], Any] | None = None,
+                 on_reset: Callable[[str], None] | None = None) -> None:
+        self.on_reset = on_reset or (lambda reason: None)
         self.vault = vault
         self.root = os.path.abspath(vault)
         self.handler = handler
@@ -465,9 +478,22 @@ class Watches:
     def _default_factory(self, poll: bool) -> Any:
         if poll:
             from watchdog.observers.polling import PollingObserverVFS
+            if self.poll_interval is None:
+                self.poll_interval = self._measure_poll_interval()
             return PollingObserverVFS(os.stat, _poll_listdir(self.root), polling_interval=self.poll_interval)
         from watchdog.observers import Observer
         return Observer()
+
+    def _measure_poll_interval(self) -> float:
+        """Poll every second, or less often on big or slow (network) vaults so that idle CPU stays low."""
+        from watchdog.utils.dirsnapshot import DirectorySnapshot
+        started = time.perf_counter()
+        with contextlib.suppress(OSError):
+            DirectorySnapshot(self.root, recursive=True, listdir=_poll_listdir(self.root))
+        took = time.perf_counter() - started
+        interval = min(30.0, max(1.0, took / POLL_CPU_SHARE))
+        log.info("polling every %.1fs (one look at the vault takes %d ms)", interval, took * 1000)
+        return interval
 
     def _is_inotify(self) -> bool:
         return type(self.observer).__name__ == "InotifyObserver"
@@ -503,6 +529,7 @@ class Watches:
         log.warning("%s", why)
         self.fell_back = why
         self.poll = True
+        self.on_reset("switched to polling")  # changes in unwatched folders may have been missed
 
     def check_coverage(self, *, initial: bool = False) -> bool:
         """True when every folder is watched; otherwise switch to polling (with the hint) and False."""
@@ -647,7 +674,7 @@ class Watcher:
                  relevant: Relevance | None = None, observe: bool = True,
                  observer_factory: Callable[[bool], Any] | None = None,
                  heartbeat: float = HEARTBEAT_SECONDS, max_delay: float | None = None,
-                 poll_interval: float = POLL_INTERVAL, fixed_today: date | None = None) -> None:
+                 poll_interval: float | None = None, fixed_today: date | None = None) -> None:
         self.vault = Path(os.path.abspath(vault))
         self.sync_fn: SyncFn = sync_fn or pipeline_sync
         self.debounce = debounce
@@ -662,7 +689,9 @@ class Watcher:
         self.handler = VaultEventHandler(self.vault, self.changes, self.relevant)
         self.observe = observe
         self.watches = Watches(self.vault, self.handler, poll=poll, poll_interval=poll_interval,
-                               observer_factory=observer_factory) if observe else None
+                               observer_factory=observer_factory,
+                               on_reset=self.changes.request) if observe else None
+        self._check_all = True  # the next sync must not trust a list of changed notes
         # counters, for tests and the log
         self.syncs = 0
         self.failures = 0
@@ -754,7 +783,11 @@ class Watcher:
         if not vault_present(self.vault):
             self._enter_missing(Pending(reasons=["start"]), "not found or empty")
             return
-        self.watches.start()
+        try:
+            self.watches.start()
+        except OSError as exc:
+            raise VaultMissingError(f"cannot watch {self.vault}: {exc.strerror or exc}",
+                                    hint="check the folder's permissions, or try `vaultcrm watch --poll`") from exc
 
     def step(self) -> float:
         """One turn: checks, then a sync if one is due. Returns how long to wait before the next turn."""
@@ -884,6 +917,9 @@ class Watcher:
             return
         if pending.config_changed:
             self._load_config()
+        if not pending.reasons and pending.paths and pending.paths <= pending.new_folders \
+                and not any(self._holds_notes(f) for f in pending.paths):
+            return  # only new folders without notes (such as the dashboard's own): nothing to do
         today = self.fixed_today or self.clock.today()
         self._seen_day = today
         what = pending.describe()
@@ -894,7 +930,9 @@ class Watcher:
             try:
                 if self._stop:  # a signal came just before: do not start
                     return
-                report = self.sync_fn(self.vault, today, frozenset(pending.paths) or None)
+                changed = None if self._check_all else pending.changed_notes()
+                self._check_all = True  # until this sync succeeds
+                report = self.sync_fn(self.vault, today, changed)
             finally:
                 self._phase = self.IDLE
         except _Abandon:
@@ -909,12 +947,23 @@ class Watcher:
                          + traceback.format_exc().rstrip(), retry=False)
             return
         self.syncs += 1
+        self._check_all = False
         if self._failures_in_row:
             log.info("syncing works again after %d failed attempt(s)", self._failures_in_row)
         self._failures_in_row = 0
         self._backoff = 1.0
         ms = (self.clock.monotonic() - started) * 1000
         log.info("%s → %s (%d ms)", what, summarise(report), ms)
+
+    def _holds_notes(self, folder: str) -> bool:
+        """Whether a folder just created holds a note that counts (it may have been moved in whole)."""
+        top = self.vault / folder
+        for root, dirnames, filenames in os.walk(top):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            base = Path(root).relative_to(self.vault).as_posix()
+            if any(self.relevant(f"{base}/{name}") for name in filenames):
+                return True
+        return False
 
     def _failed(self, pending: Pending, what: str, message: str, *, retry: bool) -> None:
         """Log a failed sync (less and less often while it keeps failing); retry with backoff if asked.
@@ -965,10 +1014,15 @@ class Watcher:
             self._timer.start()
 
     def _interrupt_sync(self, signum: int) -> None:
+        """Runs in a timer thread: a real signal to the main thread also ends a blocking system call."""
         if self._phase == self.SYNCING:
             self._abandon = True
-            import _thread
-            _thread.interrupt_main(signum)
+            main = threading.main_thread().ident
+            if hasattr(signal, "pthread_kill") and main is not None:
+                signal.pthread_kill(main, signum)
+            else:
+                import _thread
+                _thread.interrupt_main(signum)
 
 
 def summarise(report: Any) -> str:
@@ -1027,7 +1081,7 @@ class _OverflowHook(logging.Handler):
 def run_watch(vault: Path, *, debounce: float = 0.3, poll: bool = False, log_file: Path | None = None,
               rescan_minutes: float = 15, today: date | None = None, sync_fn: SyncFn | None = None,
               clock: Clock | None = None, heartbeat: float = HEARTBEAT_SECONDS,
-              poll_interval: float = POLL_INTERVAL) -> int:
+              poll_interval: float | None = None) -> int:
     """Run the daemon in the foreground until SIGINT/SIGTERM; returns the exit code.
 
     Raises AlreadyRunningError when another daemon holds this vault's lock on this device, and

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""How fast is `vaultcrm sync`, against what the machine can do at best? (issue #5)
+
+    .venv/bin/python bench/bench_sync.py                       # 1k, 10k and 100k notes
+    .venv/bin/python bench/bench_sync.py --sizes 1000,10000 --rounds 7
+
+For each vault size it builds a vault with bench/gen_vault.py (kept in --workdir between runs), then
+runs interleaved rounds -- every measurement once per round, so a noisy moment hits them all alike
+-- each a whole new process, page cache warm, and reports medians:
+
+  stat floor   a Python process that walks the vault and stats every note
+  read floor   a Python process that walks the vault and reads every byte of every note
+  cold         `vaultcrm sync` with no cache (the state folder removed first)
+  one changed  `vaultcrm sync` after appending a dated line to one contact note
+  no change    `vaultcrm sync` again, nothing changed since the last sync (which ran after the
+               note had aged past the 2 s racy window, see vaultcrm/cache.py)
+
+and peak memory (max RSS of the sync process, from wait4; pool workers are separate processes,
+forked from it, and smaller). It prints each against its floor and the issue's goals.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TODAY = "2026-11-22"
+
+WALK = r"""
+import os, sys
+READ = sys.argv[2] == "read"
+def walk(folder):
+    n = 0
+    for entry in os.scandir(folder):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            n += walk(entry.path)
+        elif entry.name.endswith(".md"):
+            entry.stat()
+            if READ:
+                with open(entry.path, "rb") as handle:
+                    handle.read()
+            n += 1
+    return n
+print(walk(sys.argv[1]))
+"""
+
+GOALS = {  # measurement: (floor, max ratio) per size; memory in MiB
+    "cold": ("read", {10_000: 10, 100_000: 10}),
+    "no change": ("stat", {10_000: 3, 100_000: 3}),
+    "one changed": ("stat", {10_000: 4}),
+}
+MEMORY_GOALS = {10_000: 100, 100_000: 400}
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(seconds, 0, stdout) of one whole process."""
+    started = time.perf_counter()
+    proc = subprocess.run(argv, env=env, capture_output=True)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr.decode(errors='replace')}")
+    return elapsed, 0.0, proc.stdout.decode(errors="replace")
+
+
+def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Like run(), but reaps the child with wait4 to read its own peak RSS."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read() if proc.stderr else b""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss / 1024, err.decode(errors="replace")
+
+
+def vaultcrm_argv() -> list[str]:
+    script = Path(sys.executable).with_name("vaultcrm")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "vaultcrm"]
+
+
+def make_vault(workdir: Path, size: int, seed: int) -> Path:
+    vault = workdir / f"vault_{size}_{seed}"
+    manifest = Path(f"{vault}.manifest.json")
+    if vault.is_dir() and manifest.exists():
+        return vault
+    print(f"generating {size} notes in {vault} ...", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, str(HERE / "gen_vault.py"), "-n", str(size), "-o", str(vault),
+                    "--seed", str(seed), "--force"], check=True, stdout=subprocess.DEVNULL)
+    return vault
+
+
+def pick_contact(vault: Path) -> Path:
+    people = sorted((vault / "People").rglob("*.md"))
+    return people[len(people) // 2]
+
+
+def measure(vault: Path, rounds: int, workdir: Path) -> dict[str, list[float]]:
+    state = workdir / f"state_{vault.name}"
+    env = {**os.environ, "VAULTCRM_STATE_DIR": str(state), "VAULTCRM_TODAY": TODAY}
+    env.pop("VAULTCRM_NO_CACHE", None)
+    sync = [*vaultcrm_argv(), "--vault", str(vault), "sync"]
+    note = pick_contact(vault)
+    original = note.read_bytes()
+    results: dict[str, list[float]] = {k: [] for k in
+                                       ("stat", "read", "cold", "one changed", "no change",
+                                        "cold MiB", "one changed MiB", "no change MiB")}
+    run([sys.executable, "-c", WALK, str(vault), "read"], env)  # warm the page cache
+    run(sync, env)
+    try:
+        for number in range(rounds):
+            results["stat"].append(run([sys.executable, "-c", WALK, str(vault), "stat"], env)[0])
+            results["read"].append(run([sys.executable, "-c", WALK, str(vault), "read"], env)[0])
+            shutil.rmtree(state, ignore_errors=True)
+            seconds, mib, _ = run_measured(sync, env)
+            results["cold"].append(seconds)
+            results["cold MiB"].append(mib)
+            note.write_bytes(original + f"- {TODAY}: bench round {number} [[{note.stem}]]\n".encode())
+            edited = time.monotonic()
+            seconds, mib, _ = run_measured(sync, env)
+            results["one changed"].append(seconds)
+            results["one changed MiB"].append(mib)
+            time.sleep(max(0.0, 2.2 - (time.monotonic() - edited)))  # let the edit leave the racy window
+            run(sync, env)  # the sync that follows an edit re-checks it; the next one is "no change"
+            seconds, mib, _ = run_measured(sync, env)
+            results["no change"].append(seconds)
+            results["no change MiB"].append(mib)
+    finally:
+        note.write_bytes(original)
+    return results
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{platform.system()} {platform.release()}, {model}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}")
+
+
+def report(size: int, res: dict[str, list[float]], manifest: dict[str, object]) -> list[str]:
+    med = {k: statistics.median(v) for k, v in res.items() if v}
+    lines = [f"\n{size:,} notes ({manifest.get('md_bytes', 0) / 1e6:.0f} MB of Markdown, "
+             f"{manifest.get('folders', '?')} folders), median of {len(res['stat'])} rounds",
+             f"  {'measurement':<14}{'seconds':>9}{'ratio':>16}{'goal':>8}  {'peak MiB':>8}"]
+    lines.append(f"  {'stat floor':<14}{med['stat']:>9.3f}")
+    lines.append(f"  {'read floor':<14}{med['read']:>9.3f}")
+    for name in ("cold", "one changed", "no change"):
+        floor, goals = GOALS[name]
+        ratio = med[name] / med[floor]
+        goal = goals.get(size)
+        verdict = "" if goal is None else (f"≤{goal}× " + ("ok" if ratio <= goal else "MISS"))
+        mib = med[f"{name} MiB"]
+        mem_goal = MEMORY_GOALS.get(size) if name == "cold" else None
+        mem = f"{mib:8.0f}" + ("" if mem_goal is None else f" (≤{mem_goal} {'ok' if mib <= mem_goal else 'MISS'})")
+        lines.append(f"  {name:<14}{med[name]:>9.3f}{ratio:>10.1f}× {floor:<4}{verdict:>9}  {mem}")
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated note counts")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds per size (100k: at most 3)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--workdir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "vaultcrm-bench"),
+                    help="where vaults are generated and kept between runs")
+    ap.add_argument("--json", help="also write the raw figures to this file")
+    args = ap.parse_args()
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = [f"vaultcrm sync benchmark — {machine()}"]
+    raw = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        vault = make_vault(workdir, size, args.seed)
+        manifest = json.loads(Path(f"{vault}.manifest.json").read_text())
+        rounds = min(args.rounds, 3) if size >= 100_000 else args.rounds
+        print(f"measuring {size} notes, {rounds} rounds ...", file=sys.stderr, flush=True)
+        res = measure(vault, rounds, workdir)
+        raw[size] = res
+        out += report(size, res, manifest)
+        print("\n".join(out[-6:]), file=sys.stderr, flush=True)
+    print("\n".join(out))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": machine(), "results": raw}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Golden files: the example vault on 2026-11-22, as `due --json` (SPEC §8) and as the dashboard (§5).
+
+Regenerate after an intended change with
+
+    VAULTCRM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+
+and review the diff of tests/golden/ like code: every line of it is a claim about the vault below.
+
+Why each reminder is expected (today 2026-11-22, horizon 2026-11-22..2026-11-28, §4.2), in the order
+of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier order, name, kind):
+
+  OVERDUE
+  1. James O'Connor, cadence, due 2026-10-15, 38 days (38/30 = 1.27).
+     §2 table: `Last Contact` normalises to last_contact -> last_touch (T1) 2026-09-15; `met` 2021-05-10.
+     §3 "never a touch": his link in Daily/2026-11-16 sits inside `%% … %%`. tier B = 1 month (§4.1),
+     2026-09-15 + 1m = 2026-10-15; cadence_days = due − last touch = 30 (§8). 38 > 30 -> going cold (§4.4).
+  2. Tomás Oliveira, followup, due 2026-11-21, 1 day (1/1). §4.2 followup: met 2026-11-20 is within
+     today−6..today and no touch is later than met (Daily/2026-11-20 is the same day, T4). `followup`
+     counts as 1 day. tier `professional` = C (§4.1 aliases); at most one of followup/never/cadence.
+  3. Priya Raman, cadence, due 2026-11-10, 12 days (12/14 = 0.86). tier `close` = A (14 d).
+     Touches: met 2024-02-12 (T1), heading `### 2026-09-08 — …` (T2), Daily/2026-10-02 (T4),
+     2026-10-27 from last_contact (T1), her heading (T2) and Daily/2026-10-27 (T4) -> 4 days.
+     Her open task in Daily/2026-11-21 (`- [ ] Book a call with [[Priya Raman]]`) is no touch (§3)
+     and carries no date, so no `planned`.
+  4. Мария Петрова, cadence, due 2026-11-02, 20 days (20/31 = 0.65). `circle: 2` = B (§2 synonym,
+     §4.1 alias). Table rows whose first cell is `[[2026-08-14]]`, `[[2026-09-11]]`, `[[2026-10-02]]`
+     (T2), and `[[Мария Петрова|Маша]]` in Daily/2026-10-02 (T4) -> 3 days; last 2026-10-02 + 1m.
+  5. Lena Fischer, cadence, due 2026-11-19, 3 days (3/14 = 0.21). Her own `cadence: 2w` overrides
+     tier B (§4.1). Last touch: the paragraph in Daily/2026-11-05 (T4, any line of a daily note).
+  6. Olivia Grant, cadence, due 2026-11-10, 12 days (12/61 = 0.20). Custom rule `recruiters`
+     (`'recruiter' in tags`, cadence 2m) beats tier C (§4.3); last_contact 2026-09-10. Her link in
+     Daily/2026-11-12 is inside a fenced code block: no touch (§3).
+  7. Алексей Иванов, cadence, due 2026-11-20, 2 days (2/92 = 0.02). `last_spoke` is a last_touch
+     synonym (§2); tier C = 3 months: 2026-08-20 + 3m.
+  DUE (not overdue), by due day
+  8. Hannah Brooks, followup, due 2026-11-22. `first_met` = met (§2) 2026-11-21; no tier, so
+     unclassified: followup only (§4.1). Daily/2026-11-21 links her the same day (T4).
+  9. Sarah Chen, cadence, due 2026-11-23. tier A; last touch the Log line `- 2026-11-09 — …` (T2).
+     8 touch days (met, six Log lines, Daily/2026-10-09; the done task `✅ 2026-11-02` shares a day)
+     -> ready to ask (≥ 6, §4.4).
+ 10. Sarah Chen, planned, due 2026-11-24: her open task `📅 2026-11-24` (§4.2 planned). Same day as
+ 11. Daniel Ortiz, never, due 2026-11-24: created 2026-08-24 + 3 months (tier C), no touch at all;
+     Sarah sorts first by tier order (A before C).
+ 12. Дмитрий Соколов, occasion, due 2026-11-25: birthday 1990-11-25 recurs in the horizon (turns 36).
+ 13. Marcus Webb, planned, due 2026-11-26: `- [ ] … [[Marcus Webb]] 📅 2026-11-26` in Daily/2026-11-21
+     (an open task linking the contact). A contact by `type: person` outside any contact folder (§2).
+     No followup although met 2026-11-16 is in the window: Daily/2026-11-19 touches him later.
+ 14. Chris Dalton, occasion, due 2026-11-27: birthday `11-27` (MM-DD). His `last_coffee` is a touch
+     through the config's `[fields] last_touch = ["last_coffee"]`.
+ 15. Kenji Watanabe, cadence, due 2026-11-27: tier `warm` = B; last touch the done task
+     `✅ 2026-10-27` in Daily/2026-10-27 (§3, done date). Same day and tier as Chris: name order.
+  NOT LISTED
+  - Rafael Mendes: snooze_until 2026-12-15 silences cadence (§4.2). Grace Liu: status archived,
+    inactive, not counted (§2). Aisha, Ben, Noah, Tom: next due after the horizon. People/People.md is
+    a folder index (§2 rule 1 exception); Templates/ is never read (§1).
+  SIGNALS (§4.4): ready_to_ask [Sarah Chen]; going_cold [James O'Connor]; give_first [Noah Kim]
+    (3 `#ask` lines, 1 `#give`). contacts = 19 active of 20 (§8).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "example-vault"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("VAULTCRM_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the example vault, so no run can ever write into the repository's copy."""
+    copy = tmp_path / "example-vault"
+    shutil.copytree(EXAMPLE, copy, symlinks=True)
+    return copy
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(actual, "utf-8", newline="\n")
+    assert path.exists(), f"{path} is missing: run with VAULTCRM_UPDATE_GOLDEN=1 to create it"
+    assert actual == path.read_text("utf-8"), f"{name} differs from the golden file (see the module docstring)"
+
+
+def test_due_json_matches_golden(example: Path, run: Callable[..., Result]) -> None:
+    result = run(example, "due", "--json", today="2026-11-22")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    check_golden("example-vault-due.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    golden = json.loads((GOLDEN / "example-vault-due.json").read_text("utf-8"))
+    assert data == golden
+
+
+def test_golden_json_agrees_with_the_traced_expectations() -> None:
+    """The golden file itself, against the reasoning in the docstring (so a regenerated golden file
+    that drifts from the SPEC fails here even when it matches the program)."""
+    data = json.loads((GOLDEN / "example-vault-due.json").read_text("utf-8"))
+    rows = [(r["contact"], r["kind"], r["due"], r["days_overdue"], r["cadence_days"]) for r in data["reminders"]]
+    assert rows == [
+        ("James O'Connor", "cadence", "2026-10-15", 38, 30),
+        ("Tomás Oliveira", "followup", "2026-11-21", 1, 1),
+        ("Priya Raman", "cadence", "2026-11-10", 12, 14),
+        ("Мария Петрова", "cadence", "2026-11-02", 20, 31),
+        ("Lena Fischer", "cadence", "2026-11-19", 3, 14),
+        ("Olivia Grant", "cadence", "2026-11-10", 12, 61),
+        ("Алексей Иванов", "cadence", "2026-11-20", 2, 92),
+        ("Hannah Brooks", "followup", "2026-11-22", 0, 1),
+        ("Sarah Chen", "cadence", "2026-11-23", 0, 14),
+        ("Sarah Chen", "planned", "2026-11-24", 0, None),
+        ("Daniel Ortiz", "never", "2026-11-24", 0, 92),
+        ("Дмитрий Соколов", "occasion", "2026-11-25", 0, None),
+        ("Marcus Webb", "planned", "2026-11-26", 0, None),
+        ("Chris Dalton", "occasion", "2026-11-27", 0, None),
+        ("Kenji Watanabe", "cadence", "2026-11-27", 0, 31),
+    ]
+    by = {(r["contact"], r["kind"]): r for r in data["reminders"]}
+    assert [r["overdue"] for r in data["reminders"]] == [True] * 7 + [False] * 8
+    assert {name: by[name, kind]["tier"] for name, kind in [
+        ("James O'Connor", "cadence"), ("Tomás Oliveira", "followup"), ("Priya Raman", "cadence"),
+        ("Мария Петрова", "cadence"), ("Hannah Brooks", "followup"), ("Marcus Webb", "planned"),
+        ("Дмитрий Соколов", "occasion")]} == {
+        "James O'Connor": "B", "Tomás Oliveira": "C", "Priya Raman": "A", "Мария Петрова": "B",
+        "Hannah Brooks": None, "Marcus Webb": "B", "Дмитрий Соколов": "C"}
+    assert (by["Priya Raman", "cadence"]["touch_count"], by["Мария Петрова", "cadence"]["touch_count"],
+            by["Sarah Chen", "cadence"]["touch_count"], by["James O'Connor", "cadence"]["touch_count"]) == (4, 3, 8, 2)
+    assert by["Kenji Watanabe", "cadence"]["evidence"] == "Daily/2026-10-27.md"
+    assert by["Lena Fischer", "cadence"]["evidence"] == "Daily/2026-11-05.md"
+    assert by["Daniel Ortiz", "never"]["last_touch"] is None
+    assert data["signals"] == {"ready_to_ask": ["Sarah Chen"], "going_cold": ["James O'Connor"],
+                               "give_first": ["Noah Kim"]}
+    assert (data["today"], data["horizon_end"], data["contacts"], data["problems"]) == (
+        "2026-11-22", "2026-11-28", 19, [])
+
+
+def test_dashboard_matches_golden(example: Path, run: Callable[..., Result]) -> None:
+    result = run(example, "sync", "--dry-run", today="2026-11-22")
+    assert result.exit_code == 0, result.output
+    check_golden("example-vault-dashboard.md", result.stdout)
+    assert not (example / "CRM").exists()
+
+
+def test_dashboard_written_equals_the_dry_run(example: Path, run: Callable[..., Result]) -> None:
+    result = run(example, "sync", today="2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("6 overdue · 5 due · 2 follow-ups · 2 occasions · 19 contacts · "
+                             "wrote CRM/Due this week.md\n")
+    assert (example / "CRM/Due this week.md").read_text("utf-8") == (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")

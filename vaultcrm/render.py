@@ -140,8 +140,12 @@ def _packaged(name: str) -> str | None:
     if not re.fullmatch(r"[\w.-]+\.j2", name) or name.startswith("."):
         return None
     try:
-        return resources.files("vaultcrm.templates").joinpath(name).read_text("utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
+        folder: Any = resources.files("vaultcrm.templates")
+    except ModuleNotFoundError:  # running from a source checkout: templates/ sits beside vaultcrm/
+        folder = Path(__file__).resolve().parent.parent / "templates"
+    try:
+        return folder.joinpath(name).read_text("utf-8")
+    except FileNotFoundError:
         return None
 
 

@@ -114,14 +114,14 @@ class _Fields:
 
     def __init__(self, note: Note, table: dict[str, tuple[str, ...]], problems: list[Problem]) -> None:
         self.note, self.table, self.problems = note, table, problems
-        self.items = [(normalise_key(k), k, v) for k, v in note.frontmatter.items()]
+        self.by_key: dict[str, list[tuple[str, Any]]] = {}
+        for orig, value in note.frontmatter.items():
+            if not _empty(value):
+                self.by_key.setdefault(normalise_key(orig), []).append((orig, value))
 
     def all(self, name: str) -> list[tuple[str, Any]]:
         """Every non-empty (key, value) of the field, in priority order."""
-        found = []
-        for wanted in self.table.get(name, (normalise_key(name),)):
-            found += [(orig, v) for norm, orig, v in self.items if norm == wanted and not _empty(v)]
-        return found
+        return [hit for wanted in self.table.get(name, (normalise_key(name),)) for hit in self.by_key.get(wanted, ())]
 
     def first(self, name: str) -> tuple[str, Any] | None:
         values = self.all(name)
@@ -155,9 +155,9 @@ def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], 
                  problems: list[Problem]) -> Contact:
     """A contact's fields, coerced explicitly per field (YAML's own typing is never trusted)."""
     fields = _Fields(note, table, problems)
-    fm = {}
-    for norm, _, value in fields.items:
-        fm.setdefault(norm, value)
+    fm: dict[str, Any] = {}
+    for orig, value in note.frontmatter.items():
+        fm.setdefault(normalise_key(orig), value)
     name_hit = fields.first("name")
     name = str(name_hit[1]).strip() if name_hit and isinstance(name_hit[1], (str, int, float)) else note.stem
     contact = Contact(path=note.path, name=" ".join(name.split()) or note.stem, fm=fm)
@@ -214,13 +214,19 @@ class _Attribution:
 
     def __init__(self, links: LinkIndex, contacts: dict[str, Contact], index: VaultIndex, today: date) -> None:
         self.links, self.contacts, self.index, self.today = links, contacts, index, today
-        self.unresolved: dict[tuple[str, int, str], None] = {}
         self.reported: set[tuple[str, int, str]] = set()
+        self.suspicious: set[SuspiciousLink] = set()
+        self.aliases: dict[str, str] = {}  # an alias (or `name`) -> the contact it probably means
+        for contact in index.contacts:
+            for alias in (*contact.aliases, contact.name):
+                self.aliases.setdefault(key(alias), contact.path)
 
     def resolve(self, target: str, note: Note, line: int) -> Contact | None:
         result = self.links.resolve(target, note.path)
         if result.path is None:
-            self.unresolved.setdefault((note.path, line, target), None)
+            meant = self.aliases.get(key(target))
+            if meant is not None:
+                self.suspicious.add(SuspiciousLink(note.path, line, target, meant))
             return None
         if result.candidates and any(c in self.contacts for c in result.candidates):
             mark = (note.path, line, target)
@@ -293,12 +299,4 @@ class _Attribution:
 
     def find_suspicious(self) -> None:
         """Unresolved links that name a contact's alias (or its `name`): Obsidian would not follow them."""
-        names: dict[str, str] = {}
-        for contact in self.index.contacts:
-            for alias in (*contact.aliases, contact.name):
-                names.setdefault(key(alias), contact.path)
-        for (path, line, target) in self.unresolved:
-            meant = names.get(key(target))
-            if meant is not None:
-                self.index.suspicious.append(SuspiciousLink(path, line, target, meant))
-        self.index.suspicious.sort(key=lambda s: (s.note, s.line, s.target))
+        self.index.suspicious = sorted(self.suspicious, key=lambda s: (s.note, s.line, s.target))

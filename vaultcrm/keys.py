@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 # field -> synonyms, in table order (the canonical name is tried first).
@@ -28,6 +29,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
 MULTI_VALUE_FIELDS = frozenset({"last_touch", "met"})
 
 
+@lru_cache(maxsize=4096)
 def normalise_key(key: object) -> str:
     """`Last Contact`, `last-contact`, `lastContact` and `last_contact` all become `lastcontact`."""
     return str(key).lower().replace("_", "").replace("-", "").replace(" ", "")

@@ -34,14 +34,15 @@ class LinkIndex:
             self._by_name.setdefault(key(stem.rsplit("/", 1)[-1]), []).append(path)
         for names in self._by_name.values():
             names.sort(key=lambda p: (p.count("/"), len(p), p))
-        self._memo: dict[str, Resolution] = {}
+        self._memo: dict[str | tuple[str, str], Resolution] = {}
 
     def resolve(self, target: str, source: str) -> Resolution:
         """The note `target` (text before `#`/`^`/`|`, `.md` removed) reaches from note `source`."""
         relative = target.startswith(("./", "../"))
-        memo = "/" not in target  # a path may also be tried relative to the linking note
-        if memo and target in self._memo:
-            return self._memo[target]
+        # a target with `/` may also be tried relative to the linking note's folder
+        memo = (target, posixpath.dirname(source)) if "/" in target else target
+        if memo in self._memo:
+            return self._memo[memo]
         wanted = key(target)
         found = self._by_path.get(wanted.lstrip("/")) if "/" in wanted else None
         if found is None and "/" in wanted:
@@ -61,6 +62,5 @@ class LinkIndex:
                 candidates = []
             result = Resolution(candidates[0] if candidates else None,
                                 tuple(candidates) if len(candidates) > 1 else ())
-        if memo:
-            self._memo[target] = result
+        self._memo[memo] = result
         return result

@@ -713,6 +713,22 @@ def test_pipeline_broken_note_is_listed_and_daemon_goes_on(crm_vault: Path) -> N
         wait_for(lambda: dash.read_text() != before, what="re-render after a rename-save")
 
 
+def test_pipeline_ticked_box_is_recorded_while_the_daemon_runs(crm_vault: Path) -> None:
+    dash = crm_vault / DASHBOARD
+    with pipeline_running(crm_vault) as r:
+        text = dash.read_text()
+        assert "- [ ] [[People/Jane Doe|Jane Doe]]" in text
+        dash.write_text(text.replace("- [ ] [[People/Jane Doe|Jane Doe]]", "- [x] [[People/Jane Doe|Jane Doe]]"))
+        wait_for(lambda: "last_contact: 2026-11-22" in (crm_vault / "People/Jane Doe.md").read_text(),
+                 what="the tick recorded in Jane's note")
+        wait_for(lambda: "[x]" not in dash.read_text() and "Jane Doe" not in dash.read_text().split("## ")[1],
+                 what="the dashboard re-rendered without the tick")
+        time.sleep(1)  # the touch edited Jane's note, which brings one more (unchanged) sync
+        syncs = r.watcher.syncs
+        time.sleep(1)
+        assert r.watcher.syncs == syncs  # then quiet: its own unticked writes never trigger it
+
+
 def test_pipeline_template_error_then_fix(crm_vault: Path, caplog: pytest.LogCaptureFixture) -> None:
     dash = crm_vault / DASHBOARD
     template = crm_vault / ".vaultcrm/templates/dashboard.md.j2"

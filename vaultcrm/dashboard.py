@@ -11,6 +11,15 @@ from .errors import NotOursError
 from .render import body_hash
 
 _TICK = re.compile(r"^\s*[-*+] \[[^ \]]\]\s*(.*)$")
+_ANY_TICK = re.compile(rb"^[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
+
+
+def has_ticks(target: Path) -> bool:
+    """Whether the dashboard holds a ticked box (vaultcrm itself only ever writes unticked ones)."""
+    try:
+        return _ANY_TICK.search(target.read_bytes()) is not None
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -718,6 +718,9 @@ class Watcher:
             return self._relevant_override(rel)
         config = self._config
         dashboard = getattr(config, "dashboard", "CRM/Due this week.md")
+        if rel.casefold() == dashboard.casefold():
+            from .dashboard import has_ticks
+            return has_ticks(self.vault / rel)  # a box the user ticked; never vaultcrm's own writes
         if not basic_relevant(rel, dashboard):
             return False
         if config is None:

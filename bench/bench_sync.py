@@ -170,7 +170,9 @@ def report(size: int, res: dict[str, list[float]], manifest: dict[str, object]) 
         verdict = "" if goal is None else (f"≤{goal}× " + ("ok" if ratio <= goal else "MISS"))
         mib = med[f"{name} MiB"]
         mem_goal = MEMORY_GOALS.get(size) if name == "cold" else None
-        mem = f"{mib:8.0f}" + ("" if mem_goal is None else f" (≤{mem_goal} {'ok' if mib <= mem_goal else 'MISS'})")
+        mem = f"{mib:8.0f}"
+        if mem_goal is not None:
+            mem += f" (≤{mem_goal} {'ok' if mib <= mem_goal else 'MISS'})"
         lines.append(f"  {name:<14}{med[name]:>9.3f}{ratio:>10.1f}× {floor:<4}{verdict:>9}  {mem}")
     return lines
 

@@ -5,11 +5,12 @@
 
 The mix (by share of N notes), dated around a fixed "today" (2026-11-22) so runs are reproducible:
 
-* 20% contacts, `People/<Initial>/<First Last>.md`: frontmatter in the shapes people really use
-  (tier or circle, cadence, last_contact or last_touch, met, birthday, company as a quoted link,
-  tags as a list or a flow list, aliases, sometimes `status: archived` or a snooze), then a
-  `## Log` of dated list items (`- 2026-03-04: coffee with [[Other Person]]`), sometimes a done task
-  with a `✅` date, an open task with a `📅` date, a `#give` or `#ask` tag.
+* 20% contacts (up to 10k notes; 6.5k at 100k), `People/<Initial>/<First Last>.md`: frontmatter
+  in the shapes people really use (tier or circle, cadence, last_contact or last_touch, met,
+  birthday, company as a quoted link, tags as a list or a flow list, aliases, sometimes
+  `status: archived` or a snooze), then a `## Log` of dated list items
+  (`- 2026-03-04: coffee with [[Other Person]]`), sometimes a done task with a `✅` date, an open
+  task with a `📅` date, a `#give` or `#ask` tag.
 * 15% daily notes, `Daily/<YYYY>/<YYYY-MM-DD>.md`: a few bullets linking people, sometimes a
   block quote or code span holding a link that must not count.
 * 5% meeting notes, `Meetings/<YYYY-MM-DD> <topic>.md`: `date` and `attendees` properties.
@@ -63,7 +64,9 @@ class Gen:
     def __init__(self, n: int, seed: int) -> None:
         self.rng = random.Random(seed)
         self.n = n
-        self.n_people = max(1, n * 20 // 100)
+        # 20% contacts up to 10k notes, then more slowly: 100k notes with 20k contacts would make a
+        # dashboard larger than vaultcrm renders (1 MiB), and few people keep that many
+        self.n_people = max(1, min(n * 20 // 100, 1500 + n * 5 // 100))
         self.n_daily = max(1, n * 15 // 100)
         self.n_meet = max(1, n * 5 // 100)
         self.n_plain = max(1, n - self.n_people - self.n_daily - self.n_meet)
@@ -183,7 +186,8 @@ class Gen:
         if r.random() < 0.2:
             body.append(f"- [x] send the article {self.link()} ✅ {self.day(60)}")
         if r.random() < 0.2:
-            body.append(f"- [ ] follow up about {self.words(2, 5)} 📅 {TODAY + dt.timedelta(days=r.randint(-5, 20))}")
+            what = self.words(2, 5)
+            body.append(f"- [ ] follow up about {what} 📅 {TODAY + dt.timedelta(days=r.randint(-5, 20))}")
         extra = self.size() - sum(len(x) + 1 for x in body)
         if extra > 300 and r.random() < 0.5:
             body += ["", "## Notes", self.prose(extra, r.randint(0, 3))]

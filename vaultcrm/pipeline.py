@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import inputs_digest, read_notes, remember_sync
+from .cache import gc_paused, inputs_digest, read_notes, remember_sync
 from .config import Config, load_config
 from .contacts import VaultIndex, build_index
 from .dashboard import check_ours, read_existing, unchanged_since
@@ -79,9 +79,10 @@ def analyse(vault: Path, today: date, config: Config | None = None) -> Analysis:
     config = config or load_config(vault)
     found = scan(vault, config)
     inputs = inputs_digest(vault, config, found, today)
-    notes = read_notes(vault, found.files, config, read_note)  # through the per-file cache
-    index = build_index(notes, config, today)
-    outcome = evaluate(index.contacts, config, today)
+    with gc_paused():  # a vault's worth of small acyclic objects: the cycle collector only slows this
+        notes = read_notes(vault, found.files, config, read_note)  # through the per-file cache
+        index = build_index(notes, config, today)
+        outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
     return Analysis(vault, today, config, index, outcome, problems, inputs)
 

@@ -694,7 +694,7 @@ def crm_vault(make_vault: Callable[..., Path]) -> Path:
 
 
 def pipeline_running(vault: Path, **kwargs: Any) -> Running:
-    r = Running(vault, watch.pipeline_sync, fixed_today=date(2026, 11, 22), **kwargs)
+    r = Running(vault, watch.PipelineSync(), fixed_today=date(2026, 11, 22), **kwargs)
     r.watcher._relevant_override = None  # the vault's own settings decide what counts
     return r
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from .config import Config
 from .dates import DailyFormat, link_target, parse_duration, parse_iso, to_date, to_month_day
 from .keys import MULTI_VALUE_FIELDS, field_keys, normalise_key
-from .links import LinkIndex, key
+from .links import LinkIndex, Resolution, key
 from .model import Contact, Entry, Note, Plan, Problem, SuspiciousLink, Touch
 
 CONTACT_TYPES = frozenset({"person", "people", "contact", "contacts"})
@@ -31,28 +31,110 @@ class VaultIndex:
     suspicious: list[SuspiciousLink] = field(default_factory=list)
 
 
-def build_index(notes: Iterable[Note], config: Config, today: date) -> VaultIndex:
+@dataclass(frozen=True)
+class Contribution:
+    """What one note says, its links resolved to note paths: whether it is a contact (with its fields
+    read), and the touches, plans, ambiguous and unresolved links it gives other notes. It depends on
+    the note, the config and the set of note paths only, so it can be kept while those stay the same."""
+
+    contact: Contact | None
+    problems: tuple[Problem, ...]
+    touches: tuple[tuple[str, Touch], ...]
+    plans: tuple[tuple[str, Plan], ...]
+    ambiguous: tuple[tuple[int, str, Resolution], ...]
+    unresolved: tuple[tuple[int, str, str], ...]  # (line, target, its lookup key)
+
+
+class IndexMemo:
+    """Contributions kept between syncs (by the daemon): after an edit only the edited notes are
+    attributed again, as long as no note appeared, vanished or moved and the config is the same."""
+
+    def __init__(self) -> None:
+        self.key: Any = None
+        self.parts: dict[str, tuple[Note, Contribution]] = {}
+
+
+def _memo_key(paths: tuple[str, ...], config: Config) -> Any:
+    return (paths, config.contact_folders, config.daily_notes, tuple(sorted(config.fields.items())),
+            config.occasions, config.tiers)
+
+
+def build_index(notes: Iterable[Note], config: Config, today: date, memo: IndexMemo | None = None) -> VaultIndex:
     """Detect contacts, read their fields, resolve every link and attribute touches and plans."""
     ordered = sorted(notes, key=lambda n: n.path)
-    index = VaultIndex()
-    links = LinkIndex(n.path for n in ordered)
+    paths = tuple(n.path for n in ordered)
+    memo = memo if memo is not None else IndexMemo()
+    key_now = _memo_key(paths, config)
+    if memo.key != key_now:
+        memo.key, memo.parts = key_now, {}
+    links: LinkIndex | None = None
     daily = DailyFormat(config.daily_notes)
     table = field_keys(config.fields)
-    by_path: dict[str, Contact] = {}
+    parts: dict[str, Contribution] = {}
     for note in ordered:
-        index.problems.extend(note.problems)
-        if is_contact(note, config):
-            contact = read_contact(note, config, table, daily, index.problems)
-            by_path[note.path] = contact
+        kept = memo.parts.get(note.path)
+        if kept is not None and kept[0] is note:
+            parts[note.path] = kept[1]
+            continue
+        links = links or LinkIndex(paths)
+        parts[note.path] = contribute(note, config, table, daily, links)
+    memo.parts = {n.path: (n, parts[n.path]) for n in ordered}
+    return assemble(parts, today)
+
+
+def contribute(note: Note, config: Config, table: dict[str, tuple[str, ...]], daily: DailyFormat,
+               links: LinkIndex) -> Contribution:
+    """One note's contribution (see Contribution)."""
+    problems = list(note.problems)
+    contact = read_contact(note, config, table, daily, problems) if is_contact(note, config) else None
+    facts = _NoteFacts(note, links, problems)
+    daily_day = daily.day_of(note.path)
+    for entry in note.entries:
+        facts.entry(entry, daily_day)
+    facts.meeting(daily)
+    return Contribution(contact, tuple(problems), tuple(facts.touches), tuple(facts.plans),
+                        tuple(facts.ambiguous), tuple(facts.unresolved))
+
+
+def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
+    """Every contribution applied to fresh copies of the contacts: touches up to today, plans,
+    ambiguous links that may mean a contact, and links that name a contact's alias."""
+    index = VaultIndex()
+    contacts: dict[str, Contact] = {}
+    for path, part in parts.items():
+        index.problems.extend(part.problems)
+        if part.contact is not None:
+            contact = replace(part.contact, touches=[t for t in part.contact.touches if t.day <= today], plans=[])
+            contacts[path] = contact
             index.contacts.append(contact)
-    attribution = _Attribution(links, by_path, index, today)
-    for note in ordered:
-        attribution.note(note, daily)
+    aliases: dict[str, str] = {}  # an alias (or `name`) -> the contact it probably means
     for contact in index.contacts:
-        touches = {t for t in contact.touches if t.day <= today}
-        contact.touches = sorted(touches, key=lambda t: (t.day, t.evidence, t.line or 0, t.source))
+        for alias in (*contact.aliases, contact.name):
+            aliases.setdefault(key(alias), contact.path)
+    suspicious: set[SuspiciousLink] = set()
+    for path, part in parts.items():
+        for target, touch in part.touches:
+            found = contacts.get(target)
+            if found is not None and touch.day <= today:
+                found.touches.append(touch)
+        for target, plan in part.plans:
+            found = contacts.get(target)
+            if found is not None:
+                found.plans.append(plan)
+        for line, target, result in part.ambiguous:
+            if any(c in contacts for c in result.candidates):
+                index.problems.append(Problem(
+                    path, line, f"the link [[{target}]] could mean any of {', '.join(result.candidates)}; "
+                    f"vaultcrm used {result.path}. Link with the full path, e.g. "
+                    f"[[{result.path[:-3]}|{target}]]"))
+        for line, target, lookup in part.unresolved:
+            meant = aliases.get(lookup)
+            if meant is not None:
+                suspicious.add(SuspiciousLink(path, line, target, meant))
+    for contact in index.contacts:
+        contact.touches = sorted(set(contact.touches), key=lambda t: (t.day, t.evidence, t.line or 0, t.source))
         contact.plans = sorted(set(contact.plans), key=lambda p: (p.day, p.note, p.line))
-    attribution.find_suspicious()
+    index.suspicious = sorted(suspicious, key=lambda s: (s.note, s.line, s.target))
     index.problems.sort(key=Problem.sort_key)
     return index
 
@@ -209,68 +291,52 @@ def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], 
 
 # -- touches --------------------------------------------------------------------------------------
 
-class _Attribution:
-    """Resolves links and turns dated lines, daily notes and meeting notes into touches and plans."""
+class _NoteFacts:
+    """Turns one note's dated lines, daily-note lines and meeting properties into touches and plans
+    for the note paths its links resolve to (its own path for its own dated lines)."""
 
-    def __init__(self, links: LinkIndex, contacts: dict[str, Contact], index: VaultIndex, today: date) -> None:
-        self.links, self.contacts, self.index, self.today = links, contacts, index, today
-        self.reported: set[tuple[str, int, str]] = set()
-        self.suspicious: set[SuspiciousLink] = set()
-        self.aliases: dict[str, str] = {}  # an alias (or `name`) -> the contact it probably means
-        for contact in index.contacts:
-            for alias in (*contact.aliases, contact.name):
-                self.aliases.setdefault(key(alias), contact.path)
+    def __init__(self, note: Note, links: LinkIndex, problems: list[Problem]) -> None:
+        self.note, self.links, self.problems = note, links, problems
+        self.touches: list[tuple[str, Touch]] = []
+        self.plans: list[tuple[str, Plan]] = []
+        self.ambiguous: list[tuple[int, str, Resolution]] = []
+        self.unresolved: list[tuple[int, str, str]] = []
+        self.seen: set[tuple[int, str]] = set()
 
-    def resolve(self, target: str, note: Note, line: int) -> Contact | None:
-        result = self.links.resolve(target, note.path)
+    def resolve(self, target: str, line: int) -> str | None:
+        result = self.links.resolve(target, self.note.path)
+        mark = (line, target)
+        first = mark not in self.seen
+        self.seen.add(mark)
         if result.path is None:
-            meant = self.aliases.get(key(target))
-            if meant is not None:
-                self.suspicious.add(SuspiciousLink(note.path, line, target, meant))
-            return None
-        if result.candidates and any(c in self.contacts for c in result.candidates):
-            mark = (note.path, line, target)
-            if mark not in self.reported:
-                self.reported.add(mark)
-                others = ", ".join(result.candidates)
-                self.index.problems.append(Problem(
-                    note.path, line, f"the link [[{target}]] could mean any of {others}; vaultcrm used "
-                    f"{result.path}. Link with the full path, e.g. [[{result.path[:-3]}|{target}]]"))
-        return self.contacts.get(result.path)
+            if first:
+                self.unresolved.append((line, target, key(target)))
+        elif result.candidates and first:
+            self.ambiguous.append((line, target, result))
+        return result.path
 
-    def add(self, contact: Contact, touch: Touch) -> None:
-        if touch.day <= self.today:
-            contact.touches.append(touch)
-
-    def note(self, note: Note, daily: DailyFormat) -> None:
-        own = self.contacts.get(note.path)
-        daily_day = daily.day_of(note.path)
-        for entry in note.entries:
-            self.entry(note, entry, own, daily_day)
-        self.meeting(note, daily)
-
-    def entry(self, note: Note, entry: Entry, own: Contact | None, daily_day: date | None) -> None:
-        linked = [c for c in (self.resolve(link.target, note, link.line) for link in entry.links) if c is not None]
+    def entry(self, entry: Entry, daily_day: date | None) -> None:
+        note = self.note
+        linked = [p for p in (self.resolve(link.target, link.line) for link in entry.links) if p is not None]
         if entry.task == "open":
             if entry.planned is not None:
                 plan = Plan(entry.planned, note.path, entry.line, entry.text)
-                for contact in {id(c): c for c in ([own] if own else []) + linked}.values():
-                    contact.plans.append(plan)
+                self.plans += [(path, plan) for path in dict.fromkeys([note.path, *linked])]
             return
         day = entry.done if entry.task == "done" and entry.done else entry.date
         if day is not None:
-            text = entry.text
-            targets = ([own] if own else []) + linked
+            text, targets = entry.text, [note.path, *linked]
             source = "done" if entry.done else "line"
         elif daily_day is not None and linked:
             day, text, targets, source = daily_day, None, linked, "daily"
         else:
             return
-        for contact in {id(c): c for c in targets}.values():
-            self.add(contact, Touch(day, note.path, entry.line, source, text, entry.give, entry.ask))
+        touch = Touch(day, note.path, entry.line, source, text, entry.give, entry.ask)
+        self.touches += [(path, touch) for path in dict.fromkeys(targets)]
 
-    def meeting(self, note: Note, daily: DailyFormat) -> None:
+    def meeting(self, daily: DailyFormat) -> None:
         """T5: a note with a date whose people/attendees/... properties link to contacts."""
+        note = self.note
         people = [(k, v) for k, v in note.frontmatter.items() if normalise_key(k) in MEETING_KEYS]
         if not people:
             return
@@ -280,7 +346,7 @@ class _Attribution:
                 try:
                     day = to_date(value, daily)
                 except ValueError as exc:
-                    self.index.problems.append(Problem(note.path, note.key_lines.get(name), f"{name}: {exc}"))
+                    self.problems.append(Problem(note.path, note.key_lines.get(name), f"{name}: {exc}"))
                 break
         if day is None:
             match = _LEADING_ISO.match(note.stem)
@@ -292,11 +358,6 @@ class _Attribution:
                 target = link_target(item)
                 if target is None:
                     continue
-                target = re.split(r"[#^|]", target, maxsplit=1)[0].strip()
-                contact = self.resolve(target, note, line)
-                if contact is not None and day is not None:
-                    self.add(contact, Touch(day, note.path, line, "meeting"))
-
-    def find_suspicious(self) -> None:
-        """Unresolved links that name a contact's alias (or its `name`): Obsidian would not follow them."""
-        self.index.suspicious = sorted(self.suspicious, key=lambda s: (s.note, s.line, s.target))
+                path = self.resolve(re.split(r"[#^|]", target, maxsplit=1)[0].strip(), line)
+                if path is not None and day is not None:
+                    self.touches.append((path, Touch(day, note.path, line, "meeting")))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any
 
@@ -104,7 +105,10 @@ class Plan:
 
 @dataclass
 class Contact:
-    """A person note with its fields read, its touches attributed and its rule settings applied."""
+    """A person note with its fields read, its touches attributed and its rule settings applied.
+
+    The touch figures below are computed once, when first asked for: by then `touches` is final.
+    """
 
     path: str
     name: str
@@ -127,22 +131,22 @@ class Contact:
     touches: list[Touch] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)
 
-    @property
+    @cached_property
     def touch_days(self) -> set[date]:
         return {t.day for t in self.touches}
 
-    @property
+    @cached_property
     def touch_count(self) -> int:
         return len(self.touch_days)
 
-    @property
+    @cached_property
     def last_touch(self) -> Touch | None:
         """The latest touch; on a tie, evidence from a note's body beats a frontmatter field."""
         if not self.touches:
             return None
         return min(self.touches, key=lambda t: (-t.day.toordinal(), t.source == "field", t.evidence, t.line or 0))
 
-    @property
+    @cached_property
     def last_line(self) -> Touch | None:
         """The latest touch that came from a dated line: what was talked about last time."""
         dated = [t for t in self.touches if t.text]
@@ -150,11 +154,11 @@ class Contact:
             return None
         return min(dated, key=lambda t: (-t.day.toordinal(), t.evidence, t.line or 0))
 
-    @property
+    @cached_property
     def gives(self) -> int:
         return sum(1 for t in self.touches if t.give)
 
-    @property
+    @cached_property
     def asks(self) -> int:
         return sum(1 for t in self.touches if t.ask)
 

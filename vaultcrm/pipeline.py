@@ -1,13 +1,14 @@
 """The stages in order: scan -> parse -> index -> rules -> render -> write. Nothing else."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import gc_paused, inputs_digest, read_notes, remember_sync
+from .cache import RACY_NS, gc_paused, inputs_digest, read_notes, remember_sync
 from .config import Config, load_config
-from .contacts import VaultIndex, build_index
+from .contacts import IndexMemo, VaultIndex, build_index
 from .dashboard import check_ours, read_existing, unchanged_since
 from .errors import VaultMissingError
 from .model import Note, Problem
@@ -73,15 +74,49 @@ def _unreadable(path: str, message: str) -> Note:
     return Note(path, {}, {}, (), (Problem(path, None, message),), False)
 
 
-def analyse(vault: Path, today: date, config: Config | None = None) -> Analysis:
-    """Scan, parse, index and evaluate the vault: the reminders, signals and problems of `today`."""
+class Session:
+    """What a long-running process (the daemon) keeps between syncs: each note by its file's version,
+    and the index's per-note contributions. An edit then costs a walk, one parse and one
+    re-attribution, not a vault's worth of loading; the results are the same as without it."""
+
+    FEW = 200  # more changed files than this go through the on-disk cache, as a fresh sync would
+
+    def __init__(self) -> None:
+        self.notes: dict[str, tuple[FileStat, Note]] = {}
+        self.index = IndexMemo()
+
+    def read(self, vault: Path, files: list[FileStat], config: Config, changed: frozenset[str] | None) -> list[Note]:
+        """The notes of `files`, re-reading those changed, listed in `changed`, or modified too recently
+        for their timestamp to prove anything (see cache.RACY_NS)."""
+        settled = time.time_ns() - RACY_NS
+        kept = {f.path: self.notes[f.path][1] for f in files
+                if f.path in self.notes and self.notes[f.path][0] == f and f.mtime_ns < settled
+                and (changed is None or f.path not in changed)}
+        if len(files) - len(kept) > self.FEW:
+            notes = read_notes(vault, files, config, read_note)
+        else:
+            notes = [kept.get(f.path) or read_note(vault, f, config) for f in files]
+        self.notes = {f.path: (f, note) for f, note in zip(files, notes)}
+        return notes
+
+
+def analyse(vault: Path, today: date, config: Config | None = None, *, session: Session | None = None,
+            changed: frozenset[str] | None = None) -> Analysis:
+    """Scan, parse, index and evaluate the vault: the reminders, signals and problems of `today`.
+
+    With a `session`, notes unchanged since its last call are reused; `changed` names notes known
+    to have changed (the daemon's file events), which are re-read whatever their timestamps say.
+    """
     check_vault(vault)
     config = config or load_config(vault)
     found = scan(vault, config)
     inputs = inputs_digest(vault, config, found, today)
     with gc_paused():  # a vault's worth of small acyclic objects: the cycle collector only slows this
-        notes = read_notes(vault, found.files, config, read_note)  # through the per-file cache
-        index = build_index(notes, config, today)
+        if session is not None:
+            notes = session.read(vault, found.files, config, changed)
+        else:
+            notes = read_notes(vault, found.files, config, read_note)  # through the per-file cache
+        index = build_index(notes, config, today, session.index if session is not None else None)
         outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
     return Analysis(vault, today, config, index, outcome, problems, inputs)
@@ -101,21 +136,22 @@ def summary_counts(outcome: Outcome) -> str:
                        _plural(occasions, "occasion"), _plural(len(outcome.active), "contact")])
 
 
-def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False,
-         allow_empty: bool = False, config: Config | None = None) -> SyncReport:
+def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False, allow_empty: bool = False,
+         config: Config | None = None, session: Session | None = None,
+         changed: frozenset[str] | None = None) -> SyncReport:
     """Record ticked boxes, render the dashboard, and write it when it is still ours and its bytes change."""
     check_vault(vault)
     config = config or load_config(vault)
     target = contained_path(vault, config.dashboard)
     existing = read_existing(target)
-    analysis = analyse(vault, today, config)
+    analysis = analyse(vault, today, config, session=session, changed=changed)
     ticked: list[str] = []
     if existing is not None and existing.ticked and not dry_run:
         check_ours(config.dashboard, existing, force=force)
         contacts = ticked_contacts(existing.ticked, analysis.index.contacts)
         record_ticks(vault, contacts, config, today)
         ticked = [c.name for c in contacts]
-        analysis = analyse(vault, today, config)
+        analysis = analyse(vault, today, config, session=session, changed=changed)
     data = context(analysis.outcome, analysis.problems, config, today)
     text = document(render_body(vault, data), len(analysis.outcome.active))
     summary = summary_counts(analysis.outcome)

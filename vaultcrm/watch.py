@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import inspect
 import json
 import logging
 import logging.handlers
@@ -655,13 +654,22 @@ def vault_present(vault: Path) -> bool:
         return False
 
 
-def pipeline_sync(vault: Path, today: date, changed: frozenset[str] | None) -> Any:
-    """The real sync; passes the changed paths along when the pipeline accepts them."""
-    from . import pipeline
+class PipelineSync:
+    """The real sync, keeping a pipeline Session so an edit re-reads only what changed; after each
+    sync it also refreshes the calendar file the config's `ics` names, if any."""
 
-    if "changed" in inspect.signature(pipeline.sync).parameters:
-        return pipeline.sync(vault, today, changed=changed)  # type: ignore[call-arg]
-    return pipeline.sync(vault, today)
+    def __init__(self) -> None:
+        from .pipeline import Session
+
+        self.session = Session()
+
+    def __call__(self, vault: Path, today: date, changed: frozenset[str] | None) -> Any:
+        from .exporting import refresh_ics
+        from .pipeline import sync
+
+        report = sync(vault, today, session=self.session, changed=changed)
+        refresh_ics(report.analysis)
+        return report
 
 
 class Watcher:
@@ -676,7 +684,7 @@ class Watcher:
                  heartbeat: float = HEARTBEAT_SECONDS, max_delay: float | None = None,
                  poll_interval: float | None = None, fixed_today: date | None = None) -> None:
         self.vault = Path(os.path.abspath(vault))
-        self.sync_fn: SyncFn = sync_fn or pipeline_sync
+        self.sync_fn: SyncFn = sync_fn or PipelineSync()
         self.debounce = debounce
         self.max_delay = max_delay if max_delay is not None else max(10.0, 10 * debounce)
         self.rescan_interval = rescan_minutes * 60 if rescan_minutes and rescan_minutes > 0 else None

@@ -1,0 +1,73 @@
+"""The daemon's in-memory Session and index memo give exactly what a fresh analysis gives."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vaultcrm.pipeline import Session, analyse
+from vaultcrm.report import due_object
+
+TODAY = date(2026, 11, 22)
+PEOPLE = ["Jane Doe", "Bob Stone", "Ann Lee", "Мария Петрова"]
+BODIES = [
+    "---\ntier: A\nlast_contact: 2026-10-01\n---\n# Notes\n",
+    "---\ntier: B\naliases: [Bobby]\n---\n- 2026-11-02 — coffee [[Ann Lee]] #give\n",
+    "---\ncircle: close\nmet: 2026-11-20\n---\n- [ ] send the deck [[Jane Doe]] 📅 2026-11-24\n",
+    "---\ntier: [broken\n---\n",
+    "---\ntier: C\n---\n| Date | Notes |\n|---|---|\n| [[2026-09-01]] | call with [[Bobby]] |\n",
+]
+DAILY = ["Met [[Jane Doe]] and [[Bob Stone]] for lunch.\n", "- [ ] call [[Ann Lee]]\n", "%% [[Jane Doe]] %%\n",
+         "Talked to [[Мария Петрова]] #ask\n"]
+step = st.one_of(
+    st.tuples(st.just("person"), st.sampled_from(PEOPLE), st.sampled_from(BODIES)),
+    st.tuples(st.just("daily"), st.sampled_from(["2026-11-10", "2026-11-18", "2026-11-21"]), st.sampled_from(DAILY)),
+    st.tuples(st.just("delete"), st.sampled_from(PEOPLE + ["2026-11-18"]), st.just("")),
+    st.tuples(st.just("dup"), st.sampled_from(PEOPLE), st.just("---\ntier: D\n---\n")),
+)
+
+
+def apply(vault: Path, kind: str, name: str, body: str) -> str | None:
+    """Apply one edit; returns the vault-relative path it touched."""
+    rel = {"person": f"People/{name}.md", "daily": f"Daily/{name}.md", "dup": f"Work/People/{name}.md"}.get(kind)
+    if kind == "delete":
+        for rel in (f"People/{name}.md", f"Daily/{name}.md"):
+            (vault / rel).unlink(missing_ok=True)
+        return rel
+    assert rel is not None
+    (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+    (vault / rel).write_text(body, encoding="utf-8")
+    return rel
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(step, min_size=1, max_size=8))
+def test_session_results_equal_fresh_results(tmp_path_factory, steps) -> None:
+    vault = tmp_path_factory.mktemp("vault")
+    (vault / ".obsidian").mkdir()
+    for name in PEOPLE[:2]:
+        apply(vault, "person", name, BODIES[0])
+    session = Session()
+    analyse(vault, TODAY, session=session)
+    for kind, name, body in steps:
+        rel = apply(vault, kind, name, body)
+        with_session = due_object(analyse(vault, TODAY, session=session, changed=frozenset({rel})))
+        fresh = due_object(analyse(vault, TODAY))
+        assert with_session == fresh
+
+
+def test_an_edit_within_the_same_tick_is_still_seen(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "People").mkdir(parents=True)
+    note = vault / "People/Jane Doe.md"
+    note.write_text("---\ntier: A\nlast_contact: 2026-10-01\n---\n")
+    stamp = note.stat().st_mtime_ns
+    session = Session()
+    first = due_object(analyse(vault, TODAY, session=session))
+    note.write_text("---\ntier: A\nlast_contact: 2026-11-21\n---\n")  # same size, same timestamp
+    os.utime(note, ns=(stamp, stamp))
+    again = due_object(analyse(vault, TODAY, session=session))
+    assert first["reminders"] and not again["reminders"]

@@ -27,20 +27,22 @@ step = st.one_of(
     st.tuples(st.just("daily"), st.sampled_from(["2026-11-10", "2026-11-18", "2026-11-21"]), st.sampled_from(DAILY)),
     st.tuples(st.just("delete"), st.sampled_from(PEOPLE + ["2026-11-18"]), st.just("")),
     st.tuples(st.just("dup"), st.sampled_from(PEOPLE), st.just("---\ntier: D\n---\n")),
+    st.tuples(st.just("conflict"), st.sampled_from(PEOPLE), st.just("---\ntier: A\n---\n")),
 )
 
 
-def apply(vault: Path, kind: str, name: str, body: str) -> str | None:
-    """Apply one edit; returns the vault-relative path it touched."""
-    rel = {"person": f"People/{name}.md", "daily": f"Daily/{name}.md", "dup": f"Work/People/{name}.md"}.get(kind)
+def apply(vault: Path, kind: str, name: str, body: str) -> frozenset[str]:
+    """Apply one edit; returns the vault-relative paths it touched (what the daemon's events say)."""
     if kind == "delete":
-        for rel in (f"People/{name}.md", f"Daily/{name}.md"):
+        gone = frozenset({f"People/{name}.md", f"Daily/{name}.md", f"People/{name}.sync-conflict-20261120-101010.md"})
+        for rel in gone:
             (vault / rel).unlink(missing_ok=True)
-        return rel
-    assert rel is not None
+        return gone
+    rel = {"person": f"People/{name}.md", "daily": f"Daily/{name}.md", "dup": f"Work/People/{name}.md",
+           "conflict": f"People/{name}.sync-conflict-20261120-101010.md"}[kind]
     (vault / rel).parent.mkdir(parents=True, exist_ok=True)
     (vault / rel).write_text(body, encoding="utf-8")
-    return rel
+    return frozenset({rel})
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -53,8 +55,8 @@ def test_session_results_equal_fresh_results(tmp_path_factory, steps) -> None:
     session = Session()
     analyse(vault, TODAY, session=session)
     for kind, name, body in steps:
-        rel = apply(vault, kind, name, body)
-        with_session = due_object(analyse(vault, TODAY, session=session, changed=frozenset({rel})))
+        changed = apply(vault, kind, name, body)
+        with_session = due_object(analyse(vault, TODAY, session=session, changed=changed))
         fresh = due_object(analyse(vault, TODAY))
         assert with_session == fresh
 

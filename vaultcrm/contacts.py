@@ -52,6 +52,7 @@ class IndexMemo:
     def __init__(self) -> None:
         self.key: Any = None
         self.parts: dict[str, tuple[Note, Contribution]] = {}
+        self.links: LinkIndex | None = None
 
 
 def _memo_key(paths: tuple[str, ...], config: Config) -> Any:
@@ -66,8 +67,7 @@ def build_index(notes: Iterable[Note], config: Config, today: date, memo: IndexM
     memo = memo if memo is not None else IndexMemo()
     key_now = _memo_key(paths, config)
     if memo.key != key_now:
-        memo.key, memo.parts = key_now, {}
-    links: LinkIndex | None = None
+        memo.key, memo.parts, memo.links = key_now, {}, None
     daily = DailyFormat(config.daily_notes)
     table = field_keys(config.fields)
     parts: dict[str, Contribution] = {}
@@ -76,8 +76,8 @@ def build_index(notes: Iterable[Note], config: Config, today: date, memo: IndexM
         if kept is not None and kept[0] is note:
             parts[note.path] = kept[1]
             continue
-        links = links or LinkIndex(paths)
-        parts[note.path] = contribute(note, config, table, daily, links)
+        memo.links = memo.links or LinkIndex(paths)
+        parts[note.path] = contribute(note, config, table, daily, memo.links)
     memo.parts = {n.path: (n, parts[n.path]) for n in ordered}
     return assemble(parts, today)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import takewhile
 from datetime import date
 from typing import Any
 
@@ -128,7 +129,7 @@ class Contact:
     company: str | None = None
     how_met: str | None = None
     channel: str | None = None
-    touches: list[Touch] = field(default_factory=list)
+    touches: list[Touch] = field(default_factory=list)  # in day order once attributed
     plans: list[Plan] = field(default_factory=list)
 
     @cached_property
@@ -141,18 +142,22 @@ class Contact:
 
     @cached_property
     def last_touch(self) -> Touch | None:
-        """The latest touch; on a tie, evidence from a note's body beats a frontmatter field."""
+        """The latest touch; on a tie, evidence from a note's body beats a frontmatter field, then the
+        first path. (`touches` is kept in day order, so only the last day's touches are compared.)"""
         if not self.touches:
             return None
-        return min(self.touches, key=lambda t: (-t.day.toordinal(), t.source == "field", t.evidence, t.line or 0))
+        last_day = self.touches[-1].day
+        tied = takewhile(lambda t: t.day == last_day, reversed(self.touches))
+        return min(tied, key=lambda t: (t.source == "field", t.evidence, t.line or 0))
 
     @cached_property
     def last_line(self) -> Touch | None:
         """The latest touch that came from a dated line: what was talked about last time."""
-        dated = [t for t in self.touches if t.text]
-        if not dated:
+        latest = next((t.day for t in reversed(self.touches) if t.text), None)
+        if latest is None:
             return None
-        return min(dated, key=lambda t: (-t.day.toordinal(), t.evidence, t.line or 0))
+        tied = (t for t in takewhile(lambda t: t.day >= latest, reversed(self.touches)) if t.text and t.day == latest)
+        return min(tied, key=lambda t: (t.evidence, t.line or 0))
 
     @cached_property
     def gives(self) -> int:

@@ -15,7 +15,7 @@ from .model import Note, Problem
 from .notes import parse
 from .render import context, document, render_body
 from .rules import Outcome, evaluate
-from .scan import FileStat, scan
+from .scan import FileStat, ScanResult, rescan, scan
 from .write import contained_path, write_if_changed
 from .writeback import record_ticks, ticked_contacts
 
@@ -76,14 +76,24 @@ def _unreadable(path: str, message: str) -> Note:
 
 class Session:
     """What a long-running process (the daemon) keeps between syncs: each note by its file's version,
-    and the index's per-note contributions. An edit then costs a walk, one parse and one
-    re-attribution, not a vault's worth of loading; the results are the same as without it."""
+    the last walk, and the index's per-note contributions. An edit then costs a stat, one parse and
+    one re-attribution, not a vault's worth of walking and loading; the results are the same as
+    without it (tests/test_session.py holds it to that)."""
 
     FEW = 200  # more changed files than this go through the on-disk cache, as a fresh sync would
 
     def __init__(self) -> None:
         self.notes: dict[str, tuple[FileStat, Note]] = {}
         self.index = IndexMemo()
+        self.found: ScanResult | None = None
+
+    def scan(self, vault: Path, config: Config, changed: frozenset[str] | None) -> ScanResult:
+        """A full walk, or, when `changed` is known exactly, the last walk updated for those paths."""
+        if changed is None or self.found is None:
+            self.found = scan(vault, config)
+        else:
+            self.found = rescan(vault, config, self.found, changed)
+        return self.found
 
     def read(self, vault: Path, files: list[FileStat], config: Config, changed: frozenset[str] | None) -> list[Note]:
         """The notes of `files`, re-reading those changed, listed in `changed`, or modified too recently
@@ -109,9 +119,9 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, session: 
     """
     check_vault(vault)
     config = config or load_config(vault)
-    found = scan(vault, config)
-    inputs = inputs_digest(vault, config, found, today)
     with gc_paused():  # a vault's worth of small acyclic objects: the cycle collector only slows this
+        found = session.scan(vault, config, changed) if session is not None else scan(vault, config)
+        inputs = inputs_digest(vault, config, found, today)
         if session is not None:
             notes = session.read(vault, found.files, config, changed)
         else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, timedelta
+from collections.abc import Callable
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -149,10 +151,18 @@ def _packaged(name: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=8)
 def environment(vault: Path) -> ImmutableSandboxedEnvironment:
     """Sandboxed, strict about undefined names, no HTML escaping; a template in the vault's
-    `.vaultcrm/templates/` wins over the packaged one of the same name."""
-    loader = ChoiceLoader([FileSystemLoader(str(vault / OVERRIDE_DIR)), FunctionLoader(_packaged)])
+    `.vaultcrm/templates/` wins over the packaged one of the same name. Kept per vault, so the daemon
+    compiles a template once: an override is re-read when it changes, appears or goes away."""
+    overrides = vault / OVERRIDE_DIR
+
+    def packaged(name: str) -> tuple[str, None, Callable[[], bool]] | None:
+        source = _packaged(name)
+        return None if source is None else (source, None, lambda: not (overrides / name).exists())
+
+    loader = ChoiceLoader([FileSystemLoader(str(overrides)), FunctionLoader(packaged)])
     return ImmutableSandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 

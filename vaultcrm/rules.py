@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from fractions import Fraction
 from typing import Any
 
 from .config import Config, Rule
@@ -142,9 +141,9 @@ def order_key(reminder: Reminder, config: Config) -> tuple[Any, ...]:
     """SPEC §4.2: most overdue first (days ÷ cadence days), then due day, tier order, name, kind."""
     if reminder.overdue:
         per = reminder.cadence_days if reminder.kind in ("cadence", "never") and reminder.cadence_days else 1
-        rank: tuple[Any, ...] = (0, -Fraction(reminder.days_overdue, per))
+        rank: tuple[Any, ...] = (0, -reminder.days_overdue / per)  # equal ratios divide to equal floats
     else:
-        rank = (1, Fraction(0))
+        rank = (1, 0.0)
     contact = reminder.contact
     return (*rank, reminder.due, config.tier_index(contact.tier), contact.name.casefold(),
             KIND_ORDER[reminder.kind], contact.path, reminder.reason)

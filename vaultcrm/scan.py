@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,6 +78,11 @@ def is_ignored(rel: str, config: Config) -> bool:
     return _in_templates(rel, config) or _excluded(rel, config) or is_conflict_copy(parts[-1])
 
 
+def _conflict_problem(rel: str) -> Problem:
+    return Problem(rel, None, "this is a sync-conflict copy, so it is not read; merge it into the original note "
+                   "and delete it")
+
+
 def scan(root: Path, config: Config) -> ScanResult:
     """Every note of the vault in a stable order, with sync-conflict copies listed as problems."""
     result = ScanResult()
@@ -104,8 +110,7 @@ def scan(root: Path, config: Config) -> ScanResult:
                 if _in_templates(rel, config) or _excluded(rel, config):
                     continue
                 if is_conflict_copy(name):
-                    result.problems.append(Problem(rel, None, "this is a sync-conflict copy, so it is not read; "
-                                                   "merge it into the original note and delete it"))
+                    result.problems.append(_conflict_problem(rel))
                     continue
                 info = entry.stat()
             except OSError:
@@ -115,3 +120,36 @@ def scan(root: Path, config: Config) -> ScanResult:
             result.files.append(FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino))
     result.files.sort(key=lambda f: f.path)
     return result
+
+
+def rescan(root: Path, config: Config, previous: ScanResult, paths: frozenset[str]) -> ScanResult:
+    """`previous` brought up to date for `paths` only: what a full scan would give when nothing else
+    changed (the daemon knows from file events exactly which notes did)."""
+    files = {f.path: f for f in previous.files if f.path not in paths}
+    problems = [p for p in previous.problems if p.note not in paths]
+    for rel in paths:
+        name = rel.rsplit("/", 1)[-1]
+        if is_ignored_folder(rel, config) or name.startswith(".") or not name.lower().endswith(".md"):
+            continue
+        if rel.casefold() == config.dashboard.casefold() or _in_templates(rel, config) or _excluded(rel, config):
+            continue
+        try:
+            info = (root / rel).stat()  # links to files are followed, as the scan does
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        if is_conflict_copy(name):
+            problems.append(_conflict_problem(rel))
+        else:
+            files[rel] = FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino)
+    return ScanResult(sorted(files.values(), key=lambda f: f.path), sorted(problems, key=Problem.sort_key))
+
+
+def is_ignored_folder(rel: str, config: Config) -> bool:
+    """Whether a path lies where the scan never looks: a dot-folder, the templates, an excluded folder."""
+    folders = rel.split("/")[:-1]
+    if any(part.startswith(".") for part in folders):
+        return True
+    return any(_in_templates("/".join(folders[:i]), config) or _excluded("/".join(folders[:i]), config)
+               for i in range(1, len(folders) + 1))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import json
 import logging
 import logging.handlers
@@ -669,6 +670,7 @@ class PipelineSync:
 
         report = sync(vault, today, session=self.session, changed=changed)
         refresh_ics(report.analysis)
+        gc.freeze()  # what the session keeps is acyclic: spare the cycle collector from walking it again
         return report
 
 

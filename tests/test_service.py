@@ -14,7 +14,7 @@ import pytest
 from vaultcrm import service
 from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError
 from vaultcrm.state import state_dir
-from vaultcrm.watch import WatchLock, lock_path
+from vaultcrm.watch_lock import WatchLock, lock_path
 
 
 class Runner:

@@ -21,9 +21,10 @@ from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirModifiedEvent,
                              FileClosedNoWriteEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent,
                              FileMovedEvent, FileOpenedEvent)
 
-from vaultcrm import watch
+from vaultcrm import watch, watch_lock
 from vaultcrm.errors import AlreadyRunningError, ConfigError, VaultMissingError
-from vaultcrm.watch import Clock, Watcher, basic_relevant, run_watch, seconds_to_midnight
+from vaultcrm.watch import Watcher, run_watch, seconds_to_midnight
+from vaultcrm.watch_events import Clock, basic_relevant
 from vaultcrm.write import write_if_changed
 
 DASHBOARD = "CRM/Due this week.md"
@@ -589,29 +590,29 @@ def test_real_poll_mode(vault: Path) -> None:
 
 def test_lock_is_exclusive_and_freed(vault: Path, tmp_path: Path) -> None:
     path = tmp_path / "watch.lock"
-    first = watch.WatchLock(path)
+    first = watch_lock.WatchLock(path)
     first.acquire(vault)
     with pytest.raises(AlreadyRunningError) as info:
-        watch.WatchLock(path).acquire(vault)
+        watch_lock.WatchLock(path).acquire(vault)
     assert f"pid {os.getpid()}" in info.value.message and info.value.exit_code == 8
-    assert watch.read_holder(path)["pid"] == os.getpid()
+    assert watch_lock.read_holder(path)["pid"] == os.getpid()
     first.release()
-    assert watch.read_holder(path) is None
-    again = watch.WatchLock(path)
+    assert watch_lock.read_holder(path) is None
+    again = watch_lock.WatchLock(path)
     again.acquire(vault)
     again.release()
 
 
 def test_a_killed_daemons_lock_is_free(vault: Path, tmp_path: Path) -> None:
     path = tmp_path / "watch.lock"
-    code = ("import sys, time; from pathlib import Path; from vaultcrm.watch import WatchLock; "
+    code = ("import sys, time; from pathlib import Path; from vaultcrm.watch_lock import WatchLock; "
             "WatchLock(Path(sys.argv[1])).acquire(Path(sys.argv[2])); print('locked', flush=True); time.sleep(60)")
     proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(vault)], stdout=subprocess.PIPE)
     assert proc.stdout is not None and proc.stdout.readline() == b"locked\n"
-    assert watch.read_holder(path)["pid"] == proc.pid
+    assert watch_lock.read_holder(path)["pid"] == proc.pid
     proc.kill()
     proc.wait()
-    lock = watch.WatchLock(path)
+    lock = watch_lock.WatchLock(path)
     lock.acquire(vault)  # no stale lock to clean up by hand
     lock.release()
 

@@ -171,16 +171,9 @@ def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
 @handle_errors
 def due(as_json: bool) -> None:
     """List who is due, most overdue first."""
-    from .config import load_config
-    from .pipeline import analyse, check_vault
     from .report import due_object, due_table
 
-    state = click.get_current_context().ensure_object(Context)
-    vault = state.vault_path
-    check_vault(vault)
-    config = load_config(vault)
-    warn_config(config)
-    analysis = analyse(vault, state.day, config)
+    analysis = _analysis(click.get_current_context().ensure_object(Context))
     if as_json:
         click.echo(json.dumps(due_object(analysis), ensure_ascii=False, indent=2))
         return
@@ -195,15 +188,7 @@ def due(as_json: bool) -> None:
 @handle_errors
 def check() -> None:
     """List problems and suspicious links; exit 1 when there is any problem."""
-    from .config import load_config
-    from .pipeline import analyse, check_vault
-
-    state = click.get_current_context().ensure_object(Context)
-    vault = state.vault_path
-    check_vault(vault)
-    config = load_config(vault)
-    warn_config(config)
-    analysis = analyse(vault, state.day, config)
+    analysis = _analysis(click.get_current_context().ensure_object(Context))
     for problem in analysis.problems:
         where = f"{problem.note}:{problem.line}" if problem.line else problem.note
         click.echo(f"{where}: {problem.message}")

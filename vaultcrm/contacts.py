@@ -8,7 +8,14 @@ from datetime import date
 from typing import Any
 
 from .config import Config
-from .dates import DailyFormat, link_target, parse_duration, parse_iso, to_date, to_month_day
+from .dates import (
+    DailyFormat,
+    link_target,
+    parse_duration,
+    parse_iso,
+    to_date,
+    to_month_day,
+)
 from .keys import MULTI_VALUE_FIELDS, field_keys, normalise_key
 from .links import LinkIndex, Resolution, key
 from .model import Contact, Entry, Note, Plan, Problem, SuspiciousLink, Touch

@@ -24,6 +24,7 @@ import yaml
 from . import write
 from .dates import link_target, to_date
 from .errors import NotEditableError, NotOursError
+from .frontmatter import DuplicateKey, Loader
 from .keys import normalise_key
 
 MAX_FRONTMATTER_BYTES = 64 * 1024
@@ -33,27 +34,6 @@ _ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 _UNPROVEN = "the change could not be made without touching other properties or the text"
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
-
-
-class _DuplicateKey(yaml.constructor.ConstructorError):
-    """A mapping repeats a key: invalid for Obsidian, silently resolved by PyYAML."""
-
-
-class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
-    """The safe loader, refusing a key that appears twice in one mapping (PyYAML keeps the last)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in seen
-            except TypeError:  # unhashable: the base class reports it
-                continue
-            if duplicate:
-                raise _DuplicateKey(None, None, f"its property {key!r} appears twice", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -152,20 +132,20 @@ def _load(doc: _Doc) -> _Frontmatter:
     if any(mark in text.replace("\r\n", "") for mark in _ODD_BREAKS):
         raise _refuse("its properties contain unusual line breaks (a lone carriage return or a Unicode "
                       "line separator)")
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         if any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
                for event in yaml.parse(text, Loader=_BASE_LOADER)):
             raise _refuse("its properties use YAML anchors or aliases (& or *)")
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
+    except DuplicateKey as dup:
+        raise _refuse(f"its property {dup.key!r} appears twice on line {dup.line + 2}",
+                      hint="keep one of the two lines, then run the command again") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" on line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        if isinstance(exc, _DuplicateKey):
-            raise _refuse(f"{problem}{where}", hint="keep one of the two lines, then run the command again") \
-                from None
         raise _refuse(f"its properties (frontmatter) are not valid YAML{where}: {problem}") from None
     finally:
         loader.dispose()
@@ -206,18 +186,25 @@ def _entries(doc: _Doc, fm: _Frontmatter, keys: Sequence[str]) -> list[_Entry]:
     return [entry for _, _, entry in sorted(found, key=lambda item: item[:2])]
 
 
+def _reparsed(old: _Doc, new_text: str) -> dict[Any, Any] | None:
+    """The properties of an edited note, or None when the edit moved anything but properties: the BOM,
+    the delimiters or a byte of the body."""
+    new = _parse(new_text.encode("utf-8"))
+    if new.close is None:
+        return None
+    delimiters_kept = old.close is None or (new.lines[0], new.lines[new.close]) == (old.lines[0], old.lines[old.close])
+    if new.bom != old.bom or not delimiters_kept or new.lines[new.close + 1:] != old.lines[old.body_start:]:
+        return None
+    try:
+        return _load(new).data
+    except NotEditableError:
+        return None
+
+
 def _verify(old: _Doc, old_fm: _Frontmatter, new_text: str, edits: Mapping[str, date | None]) -> bytes:
     """Prove the edit: same BOM, delimiters and body; same properties except `edits`, each of which
     reads back as its date (or, for None, is gone)."""
-    new = _parse(new_text.encode("utf-8"))
-    if new.close is None:
-        raise _refuse(_UNPROVEN)
-    delimiters_kept = old.close is None or (new.lines[0], new.lines[new.close]) == (old.lines[0], old.lines[old.close])
-    same_frame = new.bom == old.bom and delimiters_kept and new.lines[new.close + 1:] == old.lines[old.body_start:]
-    try:
-        new_data = _load(new).data if same_frame else None
-    except NotEditableError:
-        new_data = None
+    new_data = _reparsed(old, new_text)
     if new_data is None or not _same_except(old_fm.data, new_data, edits):
         raise _refuse(_UNPROVEN)
     return new_text.encode("utf-8")
@@ -462,11 +449,9 @@ def yaml_scalar(value: str | date) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = " ".join(value.split())
-    from .frontmatter import _Loader as _ObsidianLoader
-
     try:
         plain = all(yaml.load(f"k: {text}\n", Loader=loader) == {"k": text}  # safe loaders
-                    for loader in (_BASE_LOADER, _ObsidianLoader))
+                    for loader in (_BASE_LOADER, Loader))
     except yaml.YAMLError:
         plain = False
     return text if plain and text else json.dumps(text, ensure_ascii=False)
@@ -572,15 +557,7 @@ def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: st
 def _verify_fill(old: _Doc, old_fm: _Frontmatter, new_text: str, key: str, value: str | date) -> bytes:
     """Prove a `set_text_field` edit: same BOM, delimiters and body; same properties except `key`,
     which reads back as `value`."""
-    new = _parse(new_text.encode("utf-8"))
-    if new.close is None:
-        raise _refuse(_UNPROVEN)
-    delimiters_kept = old.close is None or (new.lines[0], new.lines[new.close]) == (old.lines[0], old.lines[old.close])
-    same_frame = new.bom == old.bom and delimiters_kept and new.lines[new.close + 1:] == old.lines[old.body_start:]
-    try:
-        new_data = _load(new).data if same_frame else None
-    except NotEditableError:
-        new_data = None
+    new_data = _reparsed(old, new_text)
     if new_data is None or key not in new_data or not _reads_as(value)(new_data[key]):
         raise _refuse(_UNPROVEN)
     if {k: v for k, v in old_fm.data.items() if k != key} != {k: v for k, v in new_data.items() if k != key}:

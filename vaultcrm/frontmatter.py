@@ -13,7 +13,7 @@ _KEY_LINE = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#:'"\-?][^:]*?))[ \t]*:(
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class Loader(_Base):  # type: ignore[misc, valid-type]
     """Safe loading, YAML 1.2-style scalars (only true/false are booleans; no sexagesimal numbers),
     and no silently repeated keys."""
 
@@ -41,7 +41,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             return self.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
 
 
 class DuplicateKey(Exception):
@@ -55,12 +55,12 @@ def _restrict_resolvers() -> None:
     dropped = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
     for first, items in yaml.SafeLoader.yaml_implicit_resolvers.items():
         resolvers[first] = [(tag, regex) for tag, regex in items if tag not in dropped]
-    _Loader.yaml_implicit_resolvers = resolvers
-    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+    Loader.yaml_implicit_resolvers = resolvers
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
                                   re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-    _Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+    Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
                                   list("-+0123456789"))
-    _Loader.add_implicit_resolver(
+    Loader.add_implicit_resolver(
         "tag:yaml.org,2002:float",
         re.compile(r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
         list("-+0123456789."))
@@ -112,7 +112,7 @@ def read(lines: list[str]) -> Frontmatter:
             result.error = ("its properties use YAML anchors or aliases (& or *), which vaultcrm does not read; "
                             "write the values out in full")
             return result
-        data = yaml.load(text, Loader=_Loader) if text.strip() else None
+        data = yaml.load(text, Loader=Loader) if text.strip() else None
     except DuplicateKey as dup:
         result.error, result.error_line = (f"the property {dup.key!r} appears twice; keep only one of them",
                                            dup.line + 2)

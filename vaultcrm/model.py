@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from itertools import takewhile
-from datetime import date
 from typing import Any
 
 

@@ -3,15 +3,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, timedelta
 from collections.abc import Callable
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    FunctionLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import Config

@@ -194,7 +194,7 @@ def uninstall(vault: Path, *, dry_run: bool = False, platform: str | None = None
 def status(vault: Path, *, dry_run: bool = False, platform: str | None = None,
            runner: Runner = run_command, log_lines: int = 5) -> str:
     """Is the service installed, is a daemon running for this vault here, and its last log lines."""
-    from .watch import describe_holder, lock_path, read_holder
+    from .watch_lock import describe_holder, lock_path, read_holder
 
     p = plan(vault, platform=platform)
     vault = vault.resolve()

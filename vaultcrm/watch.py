@@ -19,621 +19,53 @@ The shape (mkdocs' livereload, watchdog's debounced example):
 - SIGINT/SIGTERM: a wait ends at once; a running sync gets `ABANDON_GRACE` seconds to finish, then
   is interrupted by an exception (every vault write is a temp file + rename, removed on any exception),
   so the process exits 0 well within 2 seconds.
+
+The other parts: `watch_events` (what changed), `watch_observers` (watching the folders, polling
+fall-back) and `watch_lock` (one daemon per vault and device).
 """
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
-import json
 import logging
 import logging.handlers
 import os
 import signal
-import socket
 import sys
 import threading
-import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import AlreadyRunningError, UsageError, VaultcrmError, VaultMissingError
+from .errors import UsageError, VaultcrmError, VaultMissingError
+from .watch_events import (
+    ChangeBuffer,
+    Clock,
+    Pending,
+    Relevance,
+    VaultEventHandler,
+    basic_relevant,
+)
+from .watch_lock import WatchLock, lock_path
+from .watch_observers import Watches
 
 log = logging.getLogger("vaultcrm.watch")
-
-# Files outside the notes that change what a sync produces (SPEC §1, §3 T4, §5, §9).
-CONFIG_FILES = frozenset({".vaultcrm/config.toml", ".obsidian/daily-notes.json", ".obsidian/templates.json"})
-CONFIG_PREFIXES = (".vaultcrm/templates/",)
-# Dot-folders at the vault root that are watched for those files (never recursively for .obsidian).
-WATCHED_DOT_FOLDERS = {".vaultcrm": True, ".obsidian": False}
 
 HEARTBEAT_SECONDS = 5.0
 WAKE_JUMP_SECONDS = 10.0  # wall clock moved this much more than the monotonic clock: sleep or clock change
 MAX_BACKOFF_SECONDS = 60.0
 ABANDON_GRACE = 1.0  # seconds a running sync may take to finish after SIGTERM
-POLL_CPU_SHARE = 0.01  # polling may use about this share of one CPU: interval = snapshot time / share
 EXIT_DEAF = 1
 
 SyncFn = Callable[[Path, date, "frozenset[str] | None"], Any]
-Relevance = Callable[[str], bool]
-
-
-# ── clock ──────────────────────────────────────────────────────────────────────────────────────────
-
-class Clock:
-    """The daemon's only source of time; tests pass a fake one."""
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def time(self) -> float:
-        return time.time()
-
-    def now(self) -> datetime:
-        """Local wall-clock time, naive."""
-        return datetime.now()
-
-    def today(self) -> date:
-        return self.now().date()
 
 
 def seconds_to_midnight(now: datetime) -> float:
     """Seconds from `now` (local, naive) to the next local midnight."""
     tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
     return max(0.0, (tomorrow - now).total_seconds())
-
-
-# ── what changed ───────────────────────────────────────────────────────────────────────────────────
-
-@dataclass
-class Pending:
-    """What a sync is about: changed paths (vault-relative POSIX) and reasons with no path."""
-
-    paths: set[str] = field(default_factory=set)
-    reasons: list[str] = field(default_factory=list)
-    config_changed: bool = False
-    events: int = 0
-    new_folders: set[str] = field(default_factory=set)  # paths that are folders just created
-
-    def changed_notes(self) -> frozenset[str] | None:
-        """The exact notes that changed, when that is all that happened; None means "check everything"."""
-        if self.reasons or self.config_changed or not self.paths:
-            return None
-        if self.new_folders or not all(p.lower().endswith(".md") for p in self.paths):
-            return None  # a folder appeared, vanished or moved: its notes came with no event each
-        return frozenset(self.paths)
-
-    def describe(self, limit: int = 3) -> str:
-        parts = list(dict.fromkeys(self.reasons))
-        if self.paths:
-            shown = sorted(self.paths)[:limit]
-            more = len(self.paths) - len(shown)
-            parts.append(", ".join(shown) + (f" (+{more} more)" if more else ""))
-        return "; ".join(parts) or "sync"
-
-    def merge(self, other: Pending) -> None:
-        self.paths |= other.paths
-        self.reasons += [r for r in other.reasons if r not in self.reasons]
-        self.config_changed |= other.config_changed
-        self.events += other.events
-        self.new_folders |= other.new_folders
-
-
-class ChangeBuffer:
-    """Thread-safe record of what changed since the last sync; the only thing the handler touches."""
-
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        self.cond = threading.Condition(threading.RLock())
-        self._pending = Pending()
-        self._first_at: float | None = None
-        self._last_at: float | None = None
-        self._news = False
-        self.layout_changed = False  # a folder appeared, vanished or moved at the vault root
-        self.stopping = False
-
-    def add(self, paths: Iterable[str], *, config: bool = False, new_folders: Iterable[str] = ()) -> None:
-        now = self.clock.monotonic()
-        with self.cond:
-            self._pending.paths.update(paths)
-            self._pending.new_folders.update(new_folders)
-            self._pending.events += 1
-            self._pending.config_changed |= config
-            if self._first_at is None:
-                self._first_at = now
-            self._last_at = now
-            self._news = True
-            self.cond.notify_all()
-
-    def request(self, reason: str, *, config: bool = False) -> None:
-        """Ask for a sync as soon as possible, with no file event (start, midnight, wake, rescan...)."""
-        with self.cond:
-            if reason not in self._pending.reasons:
-                self._pending.reasons.append(reason)
-            self._pending.config_changed |= config
-            self._news = True
-            self.cond.notify_all()
-
-    def mark_layout(self) -> None:
-        with self.cond:
-            self.layout_changed = True
-            self._news = True
-            self.cond.notify_all()
-
-    def stop(self) -> None:
-        with self.cond:
-            self.stopping = True
-            self.cond.notify_all()
-
-    def due_in(self, now: float, debounce: float, max_delay: float) -> float | None:
-        """None when nothing is pending, else the seconds until a sync is due (0: now)."""
-        with self.cond:
-            if self._pending.reasons:
-                return 0.0
-            if self._last_at is None or self._first_at is None:
-                return None
-            quiet = self._last_at + debounce - now
-            capped = self._first_at + max_delay - now
-            return max(0.0, min(quiet, capped))
-
-    def take(self) -> Pending:
-        with self.cond:
-            pending, self._pending = self._pending, Pending()
-            self._first_at = self._last_at = None
-            return pending
-
-    def put_back(self, pending: Pending) -> None:
-        """Keep what a sync that did not happen was about, for the next one (no debounce wait)."""
-        with self.cond:
-            self._pending.merge(pending)
-            if pending.paths and not self._pending.reasons:
-                self._pending.reasons.append("retry")
-
-    def wait(self, timeout: float) -> None:
-        """Sleep until something is recorded, a stop is asked for, or `timeout` passes."""
-        with self.cond:
-            if not self._news and not self.stopping and timeout > 0:
-                self.cond.wait(timeout)
-            self._news = False
-
-
-# ── filtering events ───────────────────────────────────────────────────────────────────────────────
-
-def relative(roots: Iterable[str], path: str | bytes) -> str | None:
-    """`path` relative to the vault (any of its spellings) as POSIX text; None when not below it."""
-    text = os.fsdecode(path)
-    for root in roots:
-        if text.startswith(root + os.sep):
-            return text[len(root) + 1:].replace(os.sep, "/") or None
-    return None
-
-
-def is_config_path(rel: str) -> bool:
-    return rel in CONFIG_FILES or rel.startswith(CONFIG_PREFIXES)
-
-
-def basic_relevant(rel: str, dashboard: str = "CRM/Due this week.md") -> bool:
-    """The cheap part of the filter: a `.md` outside dot-folders, not `*.tmp`, not the dashboard."""
-    if not rel.lower().endswith(".md"):
-        return False
-    if any(part.startswith(".") for part in rel.split("/")):
-        return False
-    return rel.casefold() != dashboard.casefold()
-
-
-def is_folder_relevant(rel: str) -> bool:
-    """A folder appearing, vanishing or moving can change notes without file events (`mv Old /tmp`)."""
-    return not any(part.startswith(".") for part in rel.split("/"))
-
-
-class VaultEventHandler:
-    """Watchdog handler that only records which relevant paths changed. Never raises."""
-
-    IGNORED_TYPES = frozenset({"opened", "closed_no_write"})
-
-    def __init__(self, vault: Path, changes: ChangeBuffer, relevant: Relevance) -> None:
-        # FSEvents reports resolved paths (/private/var/... for /var/...), inotify the watched spelling.
-        self.roots = tuple(dict.fromkeys([os.path.abspath(vault), os.path.realpath(vault)]))
-        self.changes = changes
-        self.relevant = relevant
-
-    def dispatch(self, event: Any) -> None:
-        try:
-            self._record(event)
-        except Exception:  # noqa: BLE001 - an exception here would kill watchdog's thread
-            log.exception("error while filtering a file event (ignored)")
-
-    def _record(self, event: Any) -> None:
-        kind = event.event_type
-        if kind in self.IGNORED_TYPES:
-            return
-        rels = [relative(self.roots, p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-        rels = [r for r in rels if r]
-        if event.is_directory:
-            if kind == "modified" or kind == "attrib":
-                return
-            if any("/" not in r for r in rels) or not rels:
-                self.changes.mark_layout()  # a folder at the vault root: adjust the watches
-            folders = [r for r in rels if is_folder_relevant(r)]
-            if folders:
-                self.changes.add(folders, new_folders=folders if kind == "created" else ())
-            settings = [r for r in rels if r.split("/", 1)[0] in WATCHED_DOT_FOLDERS]
-            if settings:  # .vaultcrm/ (or a folder in it) appeared: its files may predate the watch
-                self.changes.add(settings, config=True)
-            return
-        if kind == "attrib":
-            return
-        config = [r for r in rels if is_config_path(r)]
-        notes = [r for r in rels if not is_config_path(r) and self.relevant(r)]
-        if config or notes:
-            self.changes.add(config + notes, config=bool(config))
-
-
-# ── the lock ───────────────────────────────────────────────────────────────────────────────────────
-
-class WatchLock:
-    """One daemon per vault and device: an flock on `<state dir>/watch.lock` holding who runs.
-
-    The kernel drops the lock when the process dies, so a crashed daemon never blocks the next one.
-    The file itself is never deleted (deleting a lock file races with the next process opening it).
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    def acquire(self, vault: Path) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            _lock_fd(fd)
-        except OSError as exc:
-            holder = _read_fd(fd)
-            os.close(fd)
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise
-            raise AlreadyRunningError(
-                f"vaultcrm watch is already running for {vault} ({describe_holder(holder)})",
-                hint=f"stop that one first{_kill_hint(holder)}, or leave it running: one watcher per vault "
-                     f"and device (lock: {self.path})") from None
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "vault": str(vault),
-                "started": datetime.now().astimezone().isoformat(timespec="seconds")}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        with contextlib.suppress(OSError):
-            os.ftruncate(self._fd, 0)
-        os.close(self._fd)  # closing drops the flock
-        self._fd = None
-
-
-def _lock_fd(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _read_fd(fd: int) -> dict[str, Any]:
-    try:
-        return json.loads(os.pread(fd, 4096, 0).decode() or "{}")
-    except (OSError, ValueError):
-        return {}
-
-
-def read_holder(lock_path: Path) -> dict[str, Any] | None:
-    """Who holds the lock now, or None when no daemon runs for this vault on this device."""
-    try:
-        fd = os.open(lock_path, os.O_RDWR)
-    except FileNotFoundError:
-        return None
-    try:
-        try:
-            _lock_fd(fd)
-        except OSError:
-            return _read_fd(fd)
-        return None  # we got it: nobody holds it (closing releases it again)
-    finally:
-        os.close(fd)
-
-
-def describe_holder(holder: dict[str, Any]) -> str:
-    if not holder:
-        return "process unknown"
-    return f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, since {holder.get('started', '?')}"
-
-
-def _kill_hint(holder: dict[str, Any]) -> str:
-    pid = holder.get("pid")
-    same_host = holder.get("host") == socket.gethostname()
-    return f" (`kill {pid}`, or `vaultcrm service uninstall` if it runs as a service)" if pid and same_host else ""
-
-
-# ── watching the file system ───────────────────────────────────────────────────────────────────────
-
-
-def _event_filter() -> list[type]:
-    """Event classes we ask for: no open/close-no-write/access, so our own reads cost nothing."""
-    from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent,
-                                 FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent)
-    return [FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileClosedEvent,
-            DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
-
-
-def desired_watches(vault: Path) -> dict[str, bool]:
-    """Folder -> recursive: the vault root itself (not recursively), each top-level folder, and the
-    two dot-folders holding settings. `.git/`, `.trash/` and the like are never watched: a recursive
-    watch on the root would spend inotify watches (one per folder) and wake-ups on them."""
-    root = os.path.abspath(vault)
-    specs = {root: False}
-    with os.scandir(root) as entries:
-        for entry in entries:
-            try:
-                if not entry.is_dir(follow_symlinks=False):
-                    continue
-            except OSError:
-                continue
-            if entry.name in WATCHED_DOT_FOLDERS:
-                specs[entry.path] = WATCHED_DOT_FOLDERS[entry.name]
-            elif not entry.name.startswith("."):
-                specs[entry.path] = True
-    return specs
-
-
-def count_folders(path: str) -> int:
-    """The folders a recursive watch on `path` needs (itself included), as watchdog walks them."""
-    total = 1
-    for _root, dirnames, _files in os.walk(path, followlinks=False):
-        kept = [d for d in dirnames if not os.path.islink(os.path.join(_root, d))]
-        total += len(kept)
-        dirnames[:] = kept
-    return total
-
-
-def needed_watches(specs: dict[str, bool]) -> int:
-    return sum(count_folders(p) if recursive else 1 for p, recursive in specs.items())
-
-
-def max_user_watches() -> int | None:
-    try:
-        return int(Path("/proc/sys/fs/inotify/max_user_watches").read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def inotify_watch_count(observer: Any) -> int | None:
-    """Watches the kernel really holds for this observer (/proc/self/fdinfo), or None if unknown.
-
-    watchdog adds one watch per folder and silently skips a sub-folder whose watch fails
-    (ENOSPC past fs.inotify.max_user_watches), so this is how we learn that folders went unwatched.
-    """
-    reader = getattr(observer, "_inotify_fd", None)  # watchdog's InotifyFD (one per InotifyObserver)
-    fd = getattr(reader, "_inotify_fd", None)
-    if not isinstance(fd, int):
-        return None
-    try:
-        with open(f"/proc/self/fdinfo/{fd}", encoding="ascii", errors="replace") as handle:
-            return sum(1 for line in handle if line.startswith("inotify wd:"))
-    except OSError:
-        return None
-
-
-def limit_hint(needed: int, limit: int | None) -> str:
-    return (f"the vault needs {needed} inotify watches (one per folder) but fs.inotify.max_user_watches is "
-            f"{limit if limit is not None else 'unknown'} (shared by every program of this user). Raise it: "
-            "`echo fs.inotify.max_user_watches=524288 | sudo tee /etc/sysctl.d/90-vaultcrm.conf && "
-            "sudo sysctl --system`, then restart vaultcrm watch; or run `vaultcrm watch --poll`. "
-            "Polling now, so no change is missed.")
-
-
-def _poll_listdir(vault: str) -> Callable[[str | None], Iterator[os.DirEntry[str]]]:
-    """scandir for the polling observer: skips dot-entries (our temp files, .git/) except settings."""
-
-    def listdir(path: str | None) -> Iterator[os.DirEntry[str]]:
-        at_root = os.path.abspath(path or ".") == vault
-        in_obsidian = os.path.basename(os.path.abspath(path or ".")) == ".obsidian"
-        with os.scandir(path) as entries:
-            for entry in list(entries):
-                if entry.name.startswith(".") and not (at_root and entry.name in WATCHED_DOT_FOLDERS):
-                    continue
-                if in_obsidian and entry.is_dir(follow_symlinks=False):
-                    continue
-                yield entry
-
-    return listdir
-
-
-class Watches:
-    """The watchdog observer and its watches; restarted when the vault comes back or is replaced."""
-
-    def __init__(self, vault: Path, handler: VaultEventHandler, *, poll: bool, poll_interval: float | None,
-                 observer_factory: Callable[[bool], Any] | None = None,
-                 on_reset: Callable[[str], None] | None = None) -> None:
-        self.on_reset = on_reset or (lambda reason: None)
-        self.vault = vault
-        self.root = os.path.abspath(vault)
-        self.handler = handler
-        self.poll = poll
-        self.poll_interval = poll_interval
-        self.factory = observer_factory or self._default_factory
-        self.observer: Any = None
-        self.watches: dict[str, Any] = {}
-        self.identity: tuple[int, int] | None = None
-        self.fell_back: str | None = None  # why we poll although --poll was not asked for
-
-    @property
-    def mode(self) -> str:
-        return "polling" if self.poll else "native events"
-
-    def _default_factory(self, poll: bool) -> Any:
-        if poll:
-            from watchdog.observers.polling import PollingObserverVFS
-            if self.poll_interval is None:
-                self.poll_interval = self._measure_poll_interval()
-            return PollingObserverVFS(os.stat, _poll_listdir(self.root), polling_interval=self.poll_interval)
-        from watchdog.observers import Observer
-        return Observer()
-
-    def _measure_poll_interval(self) -> float:
-        """Poll every second, or less often on big or slow (network) vaults so that idle CPU stays low."""
-        from watchdog.utils.dirsnapshot import DirectorySnapshot
-        started = time.perf_counter()
-        with contextlib.suppress(OSError):
-            DirectorySnapshot(self.root, recursive=True, listdir=_poll_listdir(self.root))
-        took = time.perf_counter() - started
-        interval = min(30.0, max(1.0, took / POLL_CPU_SHARE))
-        log.info("polling every %.1fs (one look at the vault takes %d ms)", interval, took * 1000)
-        return interval
-
-    def _is_inotify(self) -> bool:
-        return type(self.observer).__name__ == "InotifyObserver"
-
-    def start(self) -> None:
-        """Start watching; on Linux, fall back to polling when inotify cannot cover every folder."""
-        st = os.stat(self.root)
-        self.identity = (st.st_dev, st.st_ino)
-        if not self.poll:
-            try:
-                self._start(poll=False)
-                self.check_coverage(initial=True)
-                return
-            except OSError as exc:
-                self.stop()
-                needed = _safe(lambda: needed_watches(desired_watches(self.vault)), 0)
-                if exc.errno == errno.EMFILE:
-                    reason = ("too many inotify instances (fs.inotify.max_user_instances); raise it with "
-                              "`sudo sysctl fs.inotify.max_user_instances=1024` or run `vaultcrm watch --poll`. "
-                              "Polling now, so no change is missed.")
-                else:
-                    reason = limit_hint(needed, max_user_watches())
-                self._fall_back(f"cannot watch the vault ({exc.strerror or exc}): {reason}")
-        self._start(poll=True)
-
-    def _start(self, *, poll: bool) -> None:
-        self.observer = self.factory(poll)
-        self.watches = {}
-        self.observer.start()
-        self.reconcile()
-
-    def _fall_back(self, why: str) -> None:
-        log.warning("%s", why)
-        self.fell_back = why
-        self.poll = True
-        self.on_reset("switched to polling")  # changes in unwatched folders may have been missed
-
-    def check_coverage(self, *, initial: bool = False) -> bool:
-        """True when every folder is watched; otherwise switch to polling (with the hint) and False."""
-        if self.poll or self.observer is None or not self._is_inotify():
-            return True
-        limit = max_user_watches()
-        needed = needed_watches(desired_watches(self.vault))
-        if limit is not None and needed > limit:
-            short = True
-        else:
-            have = inotify_watch_count(self.observer)
-            short = have is not None and have < needed
-            if short:  # folders may be appearing right now (a checkout): look again before deciding
-                time.sleep(0.5)
-                have = inotify_watch_count(self.observer)
-                needed = needed_watches(desired_watches(self.vault))
-                short = have is not None and have < needed
-        if not short:
-            return True
-        have = inotify_watch_count(self.observer)
-        self.stop()
-        self._fall_back(f"only {have} of {needed} folders could be watched: " + limit_hint(needed, limit))
-        self._start(poll=True)
-        return False
-
-    def renew(self) -> bool:
-        """reconcile(), falling back to polling when a new watch hits an inotify limit."""
-        try:
-            changed = self.reconcile()
-        except OSError as exc:
-            if exc.errno not in (errno.ENOSPC, errno.EMFILE) or self.poll:
-                raise
-            self.stop()
-            self._fall_back(f"cannot watch a new folder ({exc.strerror or exc}): "
-                            + limit_hint(_safe(lambda: needed_watches(desired_watches(self.vault)), 0),
-                                         max_user_watches()))
-            self._start(poll=True)
-            return True
-        if changed:
-            self.check_coverage()
-        return changed
-
-    def reconcile(self) -> bool:
-        """Match the scheduled watches to the folders now at the vault root; True if any changed.
-
-        Restarts a watch whose thread ended (its folder was deleted and came back)."""
-        if self.observer is None:
-            return False
-        specs = desired_watches(self.vault)
-        alive = {e.watch: e.is_alive() for e in list(self.observer.emitters)}
-        changed = False
-        for path, watch in list(self.watches.items()):
-            if specs.get(path) != watch.is_recursive or not alive.get(watch, False):
-                with contextlib.suppress(KeyError, RuntimeError):
-                    self.observer.unschedule(watch)
-                del self.watches[path]
-                changed = True
-        kwargs: dict[str, Any] = {}
-        if not self.poll:
-            kwargs["event_filter"] = _event_filter()
-        for path, recursive in specs.items():
-            if path not in self.watches:
-                try:
-                    self.watches[path] = self.observer.schedule(self.handler, path, recursive=recursive, **kwargs)
-                except FileNotFoundError:
-                    continue
-                changed = True
-        return changed
-
-    def fatal_problem(self) -> str | None:
-        """Why we are deaf, if we are: a watchdog thread died while we did not stop it."""
-        if self.observer is None:
-            return None
-        if not self.observer.is_alive():
-            return "the file watcher thread stopped"
-        reader = getattr(self.observer, "_inotify_fd", None)
-        if isinstance(reader, threading.Thread) and not reader.is_alive():
-            return "the inotify reader thread stopped"
-        return None
-
-    def replaced(self) -> bool:
-        """The vault folder is another one than when we started watching (moved away and recreated)."""
-        try:
-            st = os.stat(self.root)
-        except OSError:
-            return True
-        return (st.st_dev, st.st_ino) != self.identity
-
-    def stop(self) -> None:
-        observer, self.observer = self.observer, None
-        self.watches = {}
-        if observer is None:
-            return
-        with contextlib.suppress(Exception):
-            observer.stop()
-        with contextlib.suppress(RuntimeError):
-            observer.join(timeout=1.0)
-
-
-def _safe(fn: Callable[[], Any], default: Any) -> Any:
-    try:
-        return fn()
-    except Exception:  # noqa: BLE001
-        return default
 
 
 # ── the loop ───────────────────────────────────────────────────────────────────────────────────────
@@ -697,7 +129,6 @@ class Watcher:
         self._relevant_override = relevant
         self._config: Any = None
         self.handler = VaultEventHandler(self.vault, self.changes, self.relevant)
-        self.observe = observe
         self.watches = Watches(self.vault, self.handler, poll=poll, poll_interval=poll_interval,
                                observer_factory=observer_factory,
                                on_reset=self.changes.request) if observe else None
@@ -1056,16 +487,6 @@ def _duration(seconds: float) -> str:
 
 
 # ── entry point ────────────────────────────────────────────────────────────────────────────────────
-
-def lock_path(vault: Path) -> Path:
-    from .state import state_dir
-    return state_dir(vault) / "watch.lock"
-
-
-def default_log_file(vault: Path) -> Path:
-    from .state import state_dir
-    return state_dir(vault) / "watch.log"
-
 
 def _log_handlers(log_file: Path | None) -> list[logging.Handler]:
     if log_file is None:

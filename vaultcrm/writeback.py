@@ -12,7 +12,14 @@ from urllib.parse import unquote
 
 from .config import Config
 from .dates import add_duration, parse_duration
-from .edit import EditResult, apply_edit, log_line, remove_field, set_date_field, touch_note
+from .edit import (
+    EditResult,
+    apply_edit,
+    log_line,
+    remove_field,
+    set_date_field,
+    touch_note,
+)
 from .errors import NotEditableError, NotOursError, UsageError, VaultcrmError
 from .keys import field_keys
 from .links import key

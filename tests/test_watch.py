@@ -730,6 +730,17 @@ def test_pipeline_ticked_box_is_recorded_while_the_daemon_runs(crm_vault: Path) 
         assert r.watcher.syncs == syncs  # then quiet: its own unticked writes never trigger it
 
 
+def test_pipeline_keeps_the_configured_calendar_fresh(crm_vault: Path) -> None:
+    (crm_vault / ".vaultcrm").mkdir()
+    (crm_vault / ".vaultcrm/config.toml").write_text('ics = "CRM/reminders.ics"\n')
+    calendar = crm_vault / "CRM/reminders.ics"
+    with pipeline_running(crm_vault):
+        wait_for(calendar.exists, what="the calendar written at start")
+        assert "Ann Lee" not in calendar.read_text()
+        (crm_vault / "People/Ann Lee.md").write_text("---\ntier: A\n---\n")
+        wait_for(lambda: "Ann Lee" in calendar.read_text(), what="the calendar refreshed after an edit")
+
+
 def test_pipeline_template_error_then_fix(crm_vault: Path, caplog: pytest.LogCaptureFixture) -> None:
     dash = crm_vault / DASHBOARD
     template = crm_vault / ".vaultcrm/templates/dashboard.md.j2"

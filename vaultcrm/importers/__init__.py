@@ -9,10 +9,13 @@ Nothing here touches the vault.
 """
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import UsageError
 
@@ -114,6 +117,21 @@ def decode(data: bytes, source: str, *, lenient: bool = False) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise UsageError(f"{source} line {line}: not UTF-8 text",
                          hint="export the file again as UTF-8, or re-save it as UTF-8") from None
+
+
+def csv_rows(reader: Any, source: str, first_line: int, hint: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows of a `csv.reader`, each with the file line it starts on (`first_line` is the
+    line before the reader's first); a malformed file is a UsageError naming that line."""
+    while True:
+        line = first_line + reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UsageError(f"{where(source, line)}: {exc}", hint=hint) from None
+        if any(cell.strip() for cell in row):
+            yield line, row
 
 
 def where(source: str, line: int | None) -> str:

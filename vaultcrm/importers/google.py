@@ -14,7 +14,7 @@ import io
 import re
 
 from ..errors import UsageError
-from . import Person, is_linkedin_url, join_name, parse_birthday, unique, where
+from . import Person, csv_rows, is_linkedin_url, join_name, parse_birthday, unique, where
 
 HINT = "export it from contacts.google.com: Export → Google CSV"
 SEPARATOR = " ::: "
@@ -46,25 +46,16 @@ def parse(text: str, source: str = "contacts.csv") -> list[Person]:
             numbered[m[1]].append(i)
 
     people: list[Person] = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise UsageError(f"{where(source, line)}: {exc}", hint=HINT) from None
-        if not any(c.strip() for c in row):
-            continue
+    for line, row in csv_rows(reader, source, 0, HINT):
 
-        def get(*names: str) -> str:
+        def get(*names: str, row: list[str] = row) -> str:
             for name in names:
                 i = col.get(name)
                 if i is not None and i < len(row) and row[i].strip():
                     return row[i].strip()
             return ""
 
-        def values(kind: str) -> list[str]:
+        def values(kind: str, row: list[str] = row) -> list[str]:
             return [v for i in numbered[kind] if i < len(row) for v in _split(row[i])]
 
         first = get("first name", "given name")

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from ..errors import UsageError
-from . import Person, is_linkedin_url, join_name, month_number, unique, where
+from . import Person, csv_rows, is_linkedin_url, join_name, month_number, unique, where
 
 HOW_MET = "LinkedIn"
 HINT = ("export it from LinkedIn: Settings → Data privacy → Get a copy of your data → Connections; "
@@ -40,21 +40,11 @@ def parse(text: str, source: str = "Connections.csv") -> list[Person]:
     col = {name: header.index(name) for name in reversed(header)}  # first occurrence wins
 
     people: list[Person] = []
-    while True:
-        line = start + reader.line_num + 1  # the row's first physical line
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise UsageError(f"{where(source, line)}: {exc}", hint=HINT) from None
+    for line, row in csv_rows(reader, source, start, HINT):
 
-        def get(name: str) -> str:
+        def get(name: str, row: list[str] = row) -> str:
             i = col.get(name)
             return row[i].strip() if i is not None and i < len(row) else ""
-
-        if not any(c.strip() for c in row):
-            continue
         first, last = get("first name"), get("last name")
         name = join_name(first, last)
         if not name:

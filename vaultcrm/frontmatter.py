@@ -91,6 +91,29 @@ def split(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
+def read_text(text: str) -> tuple[Frontmatter, str]:
+    """`read` of a whole note's text (LF line endings, no BOM), and the body after the property block.
+
+    The same as `read(text.split("\\n"))` and `"\\n".join(lines[body_start:])`, without splitting
+    and re-joining the body: only the property block is cut into lines.
+    """
+    if not text.startswith("---"):
+        return Frontmatter(), text
+    newline = text.find("\n")
+    if newline < 0 or text[:newline].rstrip() != "---":
+        return Frontmatter(), text
+    start = newline + 1
+    while True:
+        newline = text.find("\n", start)
+        line = text[start:] if newline < 0 else text[start:newline]
+        if line.rstrip() in ("---", "..."):
+            end = len(text) if newline < 0 else newline + 1
+            return read(text[:end].split("\n")), text[end:]
+        if newline < 0:
+            return Frontmatter(), text
+        start = newline + 1
+
+
 def read(lines: list[str]) -> Frontmatter:
     """Load the property block of a note given as lines (no BOM, no line endings)."""
     bounds = split(lines)

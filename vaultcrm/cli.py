@@ -355,8 +355,13 @@ _service_command("status", "Is the service installed and the daemon running; its
 
 # ── import, export and completion (issue #6; keep edits inside this section) ─────────────────────
 
-# used by the NAME arguments of touch and snooze, above
-from .completion import complete_contact as _complete_contact
+
+def _complete_contact(ctx: Any, param: Any, incomplete: str) -> Any:
+    """Shell completion of contact names for the NAME arguments of touch and snooze, above;
+    `completion` (and what it imports) loads only when asked."""
+    from .completion import complete_contact
+
+    return complete_contact(ctx, param, incomplete)
 
 
 @main.group(name="import")

@@ -4,11 +4,9 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .dates import parse_duration
 from .errors import ConfigError
@@ -94,7 +92,14 @@ KNOWN_KEYS = {
     "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
     "rules", "goals", "ics",
 }
-_expressions = ImmutableSandboxedEnvironment()
+
+
+@lru_cache(maxsize=1)
+def _expressions() -> Any:
+    """The sandbox that compiles `[[rules]]` expressions; Jinja is imported only for a config with rules."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment()
 
 
 def load_config(vault: Path) -> Config:
@@ -246,8 +251,10 @@ def _rules(value: Any, config: Config, errors: list[str]) -> list[Rule]:
         unknown = set(spec) - {"name", "when", "cadence", "tier", "skip"}
         if unknown:
             errors.append(f"rules: {label} has unknown key {sorted(unknown)[0]!r}")
+        from jinja2 import TemplateSyntaxError
+
         try:
-            test = _expressions.compile_expression(spec["when"])
+            test = _expressions().compile_expression(spec["when"])
         except TemplateSyntaxError as exc:
             errors.append(f"rules: {label} does not compile: {exc.message}")
             continue

@@ -5,19 +5,20 @@ markdown-it-py (CommonMark, GFM tables, raw HTML, dollar math, plus a wikilink r
 code, comments, math, quotes and embeds are told apart from prose the way Obsidian renders them,
 not guessed by a regex over raw text.
 
-For speed (issue #5) three shortcuts give exactly what the full markdown-it pipeline gives
-(tests/test_parse_equivalence.py holds them to that):
+For speed (issue #5) these shortcuts give exactly what the full markdown-it pipeline gives
+(tests/test_parse_equivalence.py holds them to that, against a copy of the parser as it was):
 
 * a body with nothing an entry could come from (no `[[`, `](`, `]:` or date) is not parsed;
-* a body made only of paragraphs, ATX headings and lists (no line that could open a fence, quote,
-  table, rule, setext heading, HTML block, math block, reference definition or indented code, no
-  tab) is split into blocks by `_Blocks`, a transcription of markdown-it's own list, heading and
-  paragraph rules without the rules that cannot fire; any other body goes through markdown-it's
-  block parser;
+* a body made of paragraphs, ATX headings, lists, GFM tables and fenced code (no line that could
+  open a quote, thematic break, setext heading, HTML block, math block, reference definition or
+  indented code; no tab) is split into blocks by `_Blocks`, a transcription of markdown-it's own
+  table, fence, list, heading and paragraph rules without the rules that cannot fire, or by
+  `_flat_blocks` when no line is indented and nothing nests; any other body goes through
+  markdown-it's block parser;
 * markdown-it's inline rules run only on a block whose text could hold what matters: a block
-  without `[` has no link, one without `#give`/`#ask` (or `&`) no tag, and one whose only brackets
-  are plain `[[wikilinks]]` and `[text](dest)` links has them read by `_scan_links`, which follows
-  the inline rules' own steps; any doubt, and the block gets the real inline parser.
+  without `[` has no link, one without `#give`/`#ask` (or `&`) no tag, and one whose brackets are
+  plain `[[wikilinks]]` and `[text](dest)` links has them (and its tags) read by `_scan`, which
+  follows the inline rules' own steps; any doubt, and the block gets the real inline parser.
 
 markdown-it is imported only when a note needs it.
 """
@@ -50,8 +51,14 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date. A body
 # without any of them has no entry, whatever markdown-it would make of it.
 _MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|\d{4}-\d{2}-\d{2}")
-# A text child can only hold `#give`/`#ask` when the source does (or spells it with an entity).
+_DATE_TAIL = re.compile(r"-\d\d-\d\d")  # starts with a literal: found at memchr speed
+_FOUR_DIGITS = re.compile(r"\d{4}")
+# In a block's text: what could make a `#give`/`#ask` tag (a text child can only hold one when
+# the source does, or spells it with an entity), and what `_scan` does not follow: for links,
+# escapes, code, math and HTML; for tags, also entities and emphasis (which split text children).
 _TAG_HINT = re.compile(r"#(?:give|ask)|&", re.IGNORECASE)
+_LINK_UNSAFE = re.compile(r"[\\`<$]")
+_TAG_UNSAFE = re.compile(r"[\\`<$&*_]")
 MAX_TEXT = 300
 
 
@@ -74,13 +81,14 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _wikilink_end(src: str, start: int) -> int:
-    """Where the `]]` closing a wikilink whose inside starts at `start` is, or -1; linear: never
-    looks past the next line or `[[`."""
-    bound = len(src)
-    for stop in (src.find("\n", start), src.find("[[", start)):
-        if stop >= 0:
-            bound = min(bound, stop)
-    return src.find("]]", start, bound + 1)
+    """Where the `]]` closing a wikilink whose inside starts at `start` is, or -1: the first `]]`,
+    unless a line break or `[[` comes before it. Linear: never looks past the next `[[` (so a run
+    of unclosed `[[` costs no rescan to the end of the text for each)."""
+    bound = src.find("[[", start)
+    end = src.find("]]", start, len(src) if bound < 0 else bound + 1)
+    if end < 0 or src.find("\n", start, end) >= 0:
+        return -1
+    return end
 
 
 @lru_cache(maxsize=1)
@@ -125,14 +133,28 @@ def parse(path: str, data: bytes) -> Note:
     if props.error:
         problems = (Problem(path, props.error_line, props.error),)
     entries: tuple[Entry, ...] = ()
-    if _MAYBE_USEFUL.search(body):
+    if _maybe_useful(body):
         entries = tuple(body_entries(body, props.body_start))
     return Note(path, props.data, props.key_lines, entries, problems, props.error is None)
 
 
+def _maybe_useful(body: str) -> bool:
+    """`_MAYBE_USEFUL.search(body)`, faster: a date is looked for by its `-dd-dd` tail."""
+    if "[[" in body or "](" in body or "]:" in body:
+        return True
+    for match in _DATE_TAIL.finditer(body):
+        start = match.start()
+        if start >= 4 and _FOUR_DIGITS.match(body, start - 4):
+            return True
+    return False
+
+
 def link_target(inner: str) -> str:
     """The note a wikilink's inside names: the text before `#`, `^` or `|` (`\\|` in tables), trimmed."""
-    target = re.split(r"\\?\||#|\^", inner, maxsplit=1)[0].strip()
+    if "|" in inner or "#" in inner or "^" in inner:
+        target = re.split(r"\\?\||#|\^", inner, maxsplit=1)[0].strip()
+    else:
+        target = inner.strip()
     return target[:-3].rstrip() if target.lower().endswith(".md") else target
 
 
@@ -209,20 +231,24 @@ def _blank_line(line: str, in_comment: bool) -> tuple[str, bool]:
 
 # -- the body's blocks ---------------------------------------------------------------------------
 
-_OPEN, _CLOSE, _HEADING, _PARA = range(4)
+_OPEN, _CLOSE, _HEADING, _PARA, _ROW = range(5)
 # markdown-it's mdTrim (CommonMark whitespace); the test suite checks it against the library's
 _MD_TRIM = ('\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009'
             '\u200a\u2028\u2029\u202f\u205f\u3000')
 _MAX_NESTING = 20  # the commonmark preset's maxNesting
-# A line that might start a block other than a paragraph, ATX heading or list item, once its
-# indentation and list markers are set aside: a thematic break, setext underline, table delimiter
-# row or empty list item (only `-|:=*_+` and spaces), a quote, HTML, a fence, a math block, or a
-# `[` that could open a reference definition (no `[` or `]` before `]:`, a backslash, or the end
-# of the line). Over-eager by design: such a body just takes markdown-it's block parser.
+# A line that might start a block other than a paragraph, ATX heading, list item, table or fenced
+# code, once its indentation and list markers are set aside: a thematic break, setext underline,
+# table delimiter row or empty list item (only `-|:=*_+` and spaces), a quote, HTML, a math block,
+# or a `[` that could open a reference definition (no `[` or `]` before `]:`, a backslash, or the
+# end of the line). Over-eager by design: such a body just takes markdown-it's block parser.
+# Checked on every line but those a table or fence took (`_not_simple`, `_Blocks.exempt`);
+# `_LINE_START` finds the lines worth matching.
 _NOT_SIMPLE = re.compile(
     r"^(?! *$) *(?:(?:[-*+]|[0-9]{1,9}[.)])(?: +|$))*"
-    r"(?:[-|:=*_+ ]*$|[><]|```|~~~|\$\$|\[(?!\[)[^\[\]\\\n]*(?:\]:|\\|$))",
+    r"(?:[-|:=*_+ ]*$|[><]|\$\$|\[(?!\[)[^\[\]\\\n]*(?:\]:|\\|$))",
     re.MULTILINE)
+_LINE_START = re.compile(r"\n *[-*+0-9|:=_><$\[]")
+_TABLE_RULE = re.compile(r"^:?-+:?$")  # markdown-it's headerLineRe
 
 
 class _NotSimple(Exception):
@@ -232,15 +258,18 @@ class _NotSimple(Exception):
 class _Blocks:
     """markdown-it's block tokenizer restricted to the list, heading and paragraph rules.
 
-    Only for a body that `_NOT_SIMPLE` passes and that has no tab: on such a body the other block
-    rules (table, code, math, fence, blockquote, hr, reference, html_block, lheading) cannot fire,
-    except indented code, which raises _NotSimple. What is left follows markdown-it-py's
-    parser_block.tokenize and rules_block/{list,heading,paragraph}.py step by step, with line
-    offsets instead of source offsets (no tabs, so tShift == sCount) and events instead of tokens:
-    (_OPEN, 0, ""), (_CLOSE, 0, ""), (_HEADING, line, content), (_PARA, line, content).
+    Only for a body with no tab, and its result only kept when `_NOT_SIMPLE` passes every line
+    but those in `exempt` (fenced code, a table's header and delimiter rows: lines that no other
+    rule looks at), which `_simple_blocks` checks afterwards. On such a body the other block rules
+    (code, math, blockquote, hr, reference, html_block, lheading) cannot fire, except indented
+    code, which raises _NotSimple. What is left follows markdown-it-py's parser_block.tokenize and
+    rules_block/{table,fence,list,heading,paragraph}.py step by step, with line offsets instead of
+    source offsets (no tabs, so tShift == sCount) and events instead of tokens: (_OPEN, 0, ""),
+    (_CLOSE, 0, ""), (_HEADING, line, content), (_PARA, line, content), (_ROW, line, cells).
+    Fenced code makes no event (nothing in it is an entry).
     """
 
-    __slots__ = ("lines", "lens", "ind", "n", "blk", "list_indent", "parent", "line", "level", "events")
+    __slots__ = ("blk", "events", "exempt", "ind", "lens", "level", "line", "lines", "list_indent", "n", "parent")
 
     def __init__(self, src: str) -> None:
         lines = src.split("\n")
@@ -256,6 +285,7 @@ class _Blocks:
         self.line = 0
         self.level = 0
         self.events: list[tuple[int, int, str]] = []
+        self.exempt: list[tuple[int, int]] = []  # lines no rule but the one that took them looks at
 
     def tokenize(self, line: int, end: int) -> None:
         ind, lens, n = self.ind, self.lens, self.n
@@ -267,7 +297,16 @@ class _Blocks:
                 break
             if self.level >= _MAX_NESTING or ind[line] - self.blk >= 4:  # markdown-it gives up / code
                 raise _NotSimple
-            if not self.list(line, end, False) and not self.heading(line, False):
+            first = self.lines[line][ind[line]]
+            if self._table_next(line) and self.table(line, end, False):
+                pass
+            elif first == "`" or first == "~":
+                if not self.fence(line, end, False):
+                    self.paragraph(line)
+            elif first in "-*+" or "0" <= first <= "9":
+                if not self.list(line, end, False):
+                    self.paragraph(line)
+            elif first != "#" or not self.heading(line, False):
                 self.paragraph(line)
             line = self.line
             if line < end and ind[line] >= lens[line]:
@@ -336,33 +375,142 @@ class _Blocks:
         self.level -= 1
         return True
 
-    def heading(self, start: int, silent: bool) -> bool:
-        pos = self.ind[start]
-        size = self.lens[start]
-        if pos - self.blk >= 4 or pos >= size:
+    def _interrupts(self, line: int, end: int) -> bool:
+        """Whether the list, heading or fence rule would start a block at this (non-blank) line: the
+        terminators, beside the table rule, that can fire here (the others are kept out)."""
+        first = self.lines[line][self.ind[line]]
+        if first in "-*+" or "0" <= first <= "9":
+            return self.list(line, end, True)
+        if first == "#":
+            return self.heading(line, True)
+        return (first == "`" or first == "~") and self.fence(line, end, True)
+
+    def _table_next(self, line: int) -> bool:
+        """Whether the next line could be a table's delimiter row (a cheap test before `table`)."""
+        line += 1
+        return line < self.n and self.ind[line] < self.lens[line] and self.lines[line][self.ind[line]] in "|-:"
+
+    def table(self, start: int, end: int, silent: bool) -> bool:
+        ind, lens, lines, blk = self.ind, self.lens, self.lines, self.blk
+        if start + 2 > end:
             return False
-        text = self.lines[start]
-        if text[pos] != "#":
+        rule = start + 1
+        if ind[rule] < blk or ind[rule] - blk >= 4:
             return False
-        level = 1
-        pos += 1
-        while pos < size and text[pos] == "#" and level <= 6:
-            level += 1
-            pos += 1
-        if level > 6 or (pos < size and text[pos] not in " \t"):
+        text = lines[rule]
+        pos = ind[rule]
+        size = lens[rule]
+        if pos >= size or text[pos] not in "|-:":
+            return False
+        if pos + 1 >= size:
+            return False
+        second = text[pos + 1]
+        if second not in "|-: \t" or (text[pos] == "-" and second in " \t"):
+            return False
+        if text[pos + 2:size].strip("|-: \t"):
+            return False
+        columns = text[pos:size].split("|")
+        aligns = 0
+        for index, column in enumerate(columns):
+            column = column.strip(_MD_TRIM)
+            if not column:
+                if index == 0 or index == len(columns) - 1:
+                    continue
+                return False
+            if not _TABLE_RULE.search(column):
+                return False
+            aligns += 1
+        header = lines[start][ind[start]:].strip(_MD_TRIM)
+        if "|" not in header or ind[start] - blk >= 4:
+            return False
+        cells = _table_cells(header)
+        count = len(cells)
+        if count == 0 or count != aligns:
             return False
         if silent:
             return True
-        stop = size
-        while stop > pos and text[stop - 1] in " \t":
-            stop -= 1
-        hashes = stop
-        while hashes > pos and text[hashes - 1] == "#":
-            hashes -= 1
-        if hashes > pos and text[hashes - 1] in " \t":
-            stop = hashes
-        self.line = start + 1
-        self.events.append((_HEADING, start, text[pos:stop].strip(_MD_TRIM)))
+        old_parent, self.parent = self.parent, "table"
+        self.events.append((_ROW, start, [cell.strip(_MD_TRIM) for cell in cells]))  # type: ignore[arg-type]
+        autocompleted = 0
+        line = start + 2
+        while line < end:
+            if ind[line] < blk:
+                break
+            if ind[line] < lens[line] and self._interrupts(line, end):  # the blockquote rule's terminators
+                break
+            text = lines[line][ind[line]:].strip(_MD_TRIM)
+            if not text or ind[line] - blk >= 4:
+                break
+            row = _table_cells(text)
+            autocompleted += count - len(row)
+            if autocompleted > 0x10000:
+                break
+            self.events.append((_ROW, line, [  # type: ignore[arg-type]
+                row[index].strip(_MD_TRIM) if index < len(row) and row[index] else "" for index in range(count)]))
+            line += 1
+        self.parent = old_parent
+        self.line = line
+        self.exempt.append((start, start + 2))
+        return True
+
+    def fence(self, start: int, end: int, silent: bool) -> bool:
+        ind, lens, lines = self.ind, self.lens, self.lines
+        pos = ind[start]
+        size = lens[start]
+        if pos - self.blk >= 4 or pos + 3 > size:
+            return False
+        text = lines[start]
+        marker = text[pos]
+        if marker != "`" and marker != "~":
+            return False
+        mem = pos
+        while pos < size and text[pos] == marker:
+            pos += 1
+        length = pos - mem
+        if length < 3 or (marker == "`" and marker in text[pos:]):
+            return False
+        if silent:
+            return True
+        closed = False
+        line = start
+        while True:
+            line += 1
+            if line >= end:
+                break
+            pos = mem = ind[line]
+            size = lens[line]
+            if pos < size and pos < self.blk:
+                break
+            if pos >= size:
+                continue  # a blank line (markdown-it reads its "\n")
+            text = lines[line]
+            if text[pos] != marker or pos - self.blk >= 4:
+                continue
+            while pos < size and text[pos] == marker:
+                pos += 1
+            if pos - mem < length:
+                continue
+            while pos < size and text[pos] == " ":
+                pos += 1
+            if pos < size:
+                continue
+            closed = True
+            break
+        self.line = line + 1 if closed else line
+        self.exempt.append((start, self.line))
+        return True
+
+    def heading(self, start: int, silent: bool) -> bool:
+        pos = self.ind[start]
+        if pos - self.blk >= 4:
+            return False
+        text = self.lines[start]
+        after = _atx(text, pos)
+        if after < 0:
+            return False
+        if not silent:
+            self.line = start + 1
+            self.events.append((_HEADING, start, _atx_content(text, after)))
         return True
 
     def paragraph(self, start: int) -> None:
@@ -376,7 +524,7 @@ class _Blocks:
             if ind[line] - blk > 3:
                 line += 1
                 continue
-            if self.list(line, end, True) or self.heading(line, True):
+            if (self._table_next(line) and self.table(line, end, True)) or self._interrupts(line, end):
                 break
             line += 1
         self.line = line
@@ -396,6 +544,117 @@ class _Blocks:
                 first += 1
             parts.append(text[first:])
         return "\n".join(parts).strip(_MD_TRIM)
+
+
+def _atx(text: str, pos: int) -> int:
+    """rules_block/heading.py: the position after the `#`s of an ATX heading starting at `pos`, or -1."""
+    size = len(text)
+    if pos >= size or text[pos] != "#":
+        return -1
+    level = 1
+    pos += 1
+    while pos < size and text[pos] == "#" and level <= 6:
+        level += 1
+        pos += 1
+    if level > 6 or (pos < size and text[pos] not in " \t"):
+        return -1
+    return pos
+
+
+def _atx_content(text: str, pos: int) -> str:
+    """An ATX heading's text: without the closing `#`s (after a space) and surrounding whitespace."""
+    stop = len(text)
+    while stop > pos and text[stop - 1] in " \t":
+        stop -= 1
+    hashes = stop
+    while hashes > pos and text[hashes - 1] == "#":
+        hashes -= 1
+    if hashes > pos and text[hashes - 1] in " \t":
+        stop = hashes
+    return text[pos:stop].strip(_MD_TRIM)
+
+
+def _flat_blocks(lines: list[str]) -> list[tuple[int, int, str]] | None:
+    """`_Blocks` for a body whose lines all start at column 0 (no tab, no fence, `_not_simple` false):
+    then a list item holds one paragraph (its first line and lazy lines) and nothing nests, so one
+    pass over the lines does. None for an item whose text starts a list or heading of its own, or
+    sits 5 spaces or more after its marker."""
+    events: list[tuple[int, int, str]] = []
+    append = events.append
+    count = len(lines)
+    line = 0
+    while line < count:
+        text = lines[line]
+        if not text:
+            line += 1
+            continue
+        first = text[0]
+        if first == "#":
+            after = _atx(text, 0)
+            if after >= 0:
+                append((_HEADING, line, _atx_content(text, after)))
+                line += 1
+                continue
+        elif first in "-*+" or "0" <= first <= "9":
+            size = len(text)
+            after = _bullet_marker(text, 0, size) if first in "-*+" else _ordered_marker(text, 0, size)
+            if after >= 0:
+                pos = after
+                while pos < size and text[pos] == " ":
+                    pos += 1
+                if pos >= size or pos - after > 4:
+                    return None  # an empty item, or indented code in it
+                inner = text[pos]
+                if ((inner in "-*+" and _bullet_marker(text, pos, size) >= 0)
+                        or ("0" <= inner <= "9" and _ordered_marker(text, pos, size) >= 0)
+                        or (inner == "#" and _atx(text, pos) >= 0)):
+                    return None
+                stop = line + 1  # lazy lines: to a blank line, a list item or a heading
+                while stop < count and lines[stop] and not _flat_break(lines[stop], False):
+                    stop += 1
+                content = text[pos:] if stop == line + 1 else "\n".join([text[pos:], *lines[line + 1:stop]])
+                append((_OPEN, 0, ""))
+                append((_PARA, line, content.strip(_MD_TRIM)))
+                append((_CLOSE, 0, ""))
+                line = stop
+                continue
+        stop = line + 1
+        while stop < count and lines[stop] and not _flat_break(lines[stop], True):
+            stop += 1
+        content = text if stop == line + 1 else "\n".join(lines[line:stop])
+        append((_PARA, line, content.strip(_MD_TRIM)))
+        line = stop
+    return events
+
+
+def _flat_break(text: str, top: bool) -> bool:
+    """Whether a line at column 0 ends the paragraph before it: a heading, or a list item (at the
+    top level, only a non-empty one, and an ordered one only from 1: the list rule's
+    isTerminatingParagraph)."""
+    first = text[0]
+    if first == "#":
+        return _atx(text, 0) >= 0
+    if first in "-*+":
+        after = _bullet_marker(text, 0, len(text))
+    elif "0" <= first <= "9":
+        after = _ordered_marker(text, 0, len(text))
+        if after >= 0 and top and int(text[:after - 1]) != 1:
+            return False
+    else:
+        return False
+    return after >= 0 and not (top and not text[after:].strip(" "))
+
+
+def _table_cells(text: str) -> list[str]:
+    """markdown-it's escapedSplit of a table row, without an empty first or last cell."""
+    from markdown_it.rules_block.table import escapedSplit
+
+    cells = escapedSplit(text)
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
 
 
 def _bullet_marker(text: str, pos: int, size: int) -> int:
@@ -432,59 +691,99 @@ def _ordered_marker(text: str, pos: int, size: int) -> int:
 
 
 def _simple_blocks(src: str) -> list[tuple[int, int, str]] | None:
-    """The blocks of a body made only of paragraphs, ATX headings and lists, else None."""
-    if not src or "\t" in src or "\0" in src or _NOT_SIMPLE.search(src):
+    """The blocks of a body made only of paragraphs, ATX headings, lists, tables and fenced code, else None."""
+    if not src or "\t" in src or "\0" in src:
         return None
+    fenced = "```" in src or "~~~" in src
+    exempt = fenced or "|" in src  # a fence or a table may take lines that need no check
+    flat = not fenced and not src.startswith(" ") and "\n " not in src
+    if not exempt or flat:
+        if _not_simple(src):
+            if not exempt:
+                return None
+        else:
+            if flat:
+                lines = src.split("\n")
+                if not lines[-1]:
+                    lines.pop()
+                events = _flat_blocks(lines)
+                if events is not None:
+                    return events
+            exempt = False  # checked already
     blocks = _Blocks(src)
     try:
         blocks.tokenize(0, blocks.n)
     except _NotSimple:
         return None
+    if exempt:
+        lines = blocks.lines[:]
+        for start, stop in blocks.exempt:
+            lines[start:stop] = [""] * (stop - start)
+        if _not_simple("\n".join(lines)):
+            return None
     return blocks.events
+
+
+def _not_simple(src: str) -> bool:
+    """`_NOT_SIMPLE.search(src)`, looking only at lines that start with one of its characters."""
+    if _NOT_SIMPLE.match(src):
+        return True
+    match = _NOT_SIMPLE.match
+    return any(match(src, found.start() + 1) for found in _LINE_START.finditer(src))
 
 
 # -- links and tags in a block's text ------------------------------------------------------------
 
-_LINK_UNSAFE = re.compile(r"[\\`<$]")
 _DESTINATION = re.compile(r"[^\s()<>\\&\x00-\x1f\x7f]*\)")
 
 
-def _scan_links(src: str, line: int) -> list[LinkRef] | None:
-    """The links markdown-it's inline rules would find in `src` (no reference definitions in the
-    note), or None when the text has anything this scan does not follow.
+def _scan(src: str, line: int, tags: bool) -> tuple[list[LinkRef], bool, bool] | None:
+    """The links and (if `tags`) #give/#ask tags markdown-it's inline rules would find in `src`, or
+    None when the text has anything this scan does not follow. Only for a note without reference
+    definitions and a text without `_LINK_UNSAFE` (`_TAG_UNSAFE` when `tags`).
 
     It follows what the inline tokenizer does at each `[`: the wikilink rule (`[[…]]`, `![[…]]`);
     the link rule for `[label](dest)` with a plain label (no brackets, no line break) and a plain
     destination then `)`, or, with no `(` after `]`, no link at all (no references); an image
     (`![`) or anything else gives None. Escapes, code spans, math, autolinks and HTML (`\\`, `` ` ``,
-    `$`, `<`) could hide or make brackets, so a text with any of them is left to markdown-it.
-    Emphasis and entities cannot consume a bracket. Each link is on the line of its `[` (breaks are
-    the only tokens before it that carry a line).
+    `$`, `<`) could hide or make brackets; emphasis and entities cannot consume a bracket. Each
+    link is on the line of its `[` (breaks are the only tokens before it that carry a line). The
+    text children are then the runs between links (and each link's label), cut at line breaks;
+    emphasis and entities would cut or change them, hence `_TAG_UNSAFE`.
     """
-    if _LINK_UNSAFE.search(src):
-        return None
     links: list[LinkRef] = []
+    texts: list[str] = []
     find = src.find
-    pos = 0
+    multiline = "\n" in src
+    pos = start = counted = 0  # `line` is the line of src[counted]
     while True:
         at = find("[", pos)
         if at < 0:
-            return links
+            break
         if src.startswith("[", at + 1):
-            end = _wikilink_end(src, at + 2)
-            if end < 0:
+            bound = find("[[", at + 2)  # _wikilink_end, inlined
+            end = find("]]", at + 2, len(src) if bound < 0 else bound + 1)
+            if end < 0 or (multiline and find("\n", at + 2, end) >= 0):
                 return None
-            if not (at and src[at - 1] == "!"):
+            if at and src[at - 1] == "!":
+                if tags:
+                    texts.append(src[start:at - 1])
+            else:
+                if tags:
+                    texts.append(src[start:at])
                 target = link_target(src[at + 2:end])
                 if target:
-                    links.append(LinkRef(target, line + src.count("\n", 0, at)))
-            pos = end + 2
+                    if multiline:
+                        line += src.count("\n", counted, at)
+                        counted = at
+                    links.append(LinkRef(target, line))
+            pos = start = end + 2
             continue
         if at and src[at - 1] == "!":
             return None  # an image, or something like one
         close = find("]", at + 1)
         if close < 0:
-            return links  # no `]` left: no link left either
+            break  # no `]` left: no link left either
         label = src[at + 1:close]
         if "[" in label or "\n" in label:
             return None
@@ -498,10 +797,23 @@ def _scan_links(src: str, line: int) -> list[LinkRef] | None:
                 href = ""
             target = markdown_target(href)
             if target:
-                links.append(LinkRef(target, line + src.count("\n", 0, at)))
-            pos = match.end()
+                if multiline:
+                    line += src.count("\n", counted, at)
+                    counted = at
+                links.append(LinkRef(target, line))
+            if tags:
+                texts.append(src[start:at])
+                texts.append(label)
+            pos = start = match.end()
             continue
         pos = at + 1
+    give = ask = False
+    if tags:
+        texts.append(src[start:])
+        for text in texts:  # a line break is whitespace to _TAG too: no need to cut there
+            for tag in _TAG.findall(text):
+                give, ask = give or tag.lower() == "give", ask or tag.lower() == "ask"
+    return links, give, ask
 
 
 def _inline_children(src: str, env: dict[str, Any]) -> list[Token]:
@@ -527,11 +839,15 @@ class _Tokens:
 
 def _facts(src: str, line: int, env: dict[str, Any] | None) -> tuple[list[LinkRef], bool, bool]:
     """Links (with their lines) and #give/#ask tags of one block's text, as its inline tokens show them."""
-    links: list[LinkRef] | None = []
-    if "[" in src:
-        links = None if env else _scan_links(src, line)
-    if links is not None and not _TAG_HINT.search(src):
-        return links, False, False
+    tags = ("#" in src or "&" in src) and _TAG_HINT.search(src) is not None
+    if "[" not in src:
+        if not tags:
+            return [], False, False
+        env = None  # no reference can matter
+    if not env and not (_TAG_UNSAFE if tags else _LINK_UNSAFE).search(src):
+        found = _scan(src, line, tags)
+        if found is not None:
+            return found
     return _children_facts(_inline_children(src, env or {}), line)
 
 
@@ -573,6 +889,10 @@ def body_entries(body: str, line_offset: int) -> list[Entry]:
             items.append([None, True])
         elif kind == _CLOSE:
             items.pop()
+        elif kind == _ROW:
+            entry = _row_entry(content, line + line_offset + 1, None)  # type: ignore[arg-type]
+            if entry is not None:
+                entries.append(entry)
         else:
             line += line_offset + 1
             if kind == _HEADING:
@@ -580,6 +900,8 @@ def body_entries(body: str, line_offset: int) -> list[Entry]:
             elif items and items[-1][1]:
                 items[-1][1] = False
                 entry = _item_entry(content, line, items[-1], None)
+            elif "[" not in content:
+                continue  # a paragraph's entry needs a link
             else:
                 inherited = "open" if items and items[-1][0] == "open" else None
                 entry = _entry("para", content, line, inherited, None)

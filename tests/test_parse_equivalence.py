@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import frontmatter, notes
+from vaultcrm import blocks, frontmatter, notes
 from vaultcrm.model import Entry, LinkRef, Note, Problem
 from vaultcrm.notes import (
     _DONE,
@@ -224,19 +224,19 @@ def reference_blocks(src: str) -> list[tuple[int, int, str]]:
     line, previous = 0, ""
     for token in reference_markdown().parse(src):
         if token.type == "list_item_open":
-            out.append((notes._OPEN, 0, ""))
+            out.append((blocks.OPEN, 0, ""))
         elif token.type == "list_item_close":
-            out.append((notes._CLOSE, 0, ""))
+            out.append((blocks.CLOSE, 0, ""))
         elif token.type == "tr_open":
             row = []
         elif token.type == "tr_close":
-            out.append((notes._ROW, line, row))
+            out.append((blocks.ROW, line, row))
             row = None
         elif token.type == "inline" and row is not None:
             row.append(token.content)
             line = token.map[0]
         elif token.type == "inline":
-            out.append((notes._HEADING if previous == "heading_open" else notes._PARA, token.map[0], token.content))
+            out.append((blocks.HEADING if previous == "heading_open" else blocks.PARA, token.map[0], token.content))
         previous = token.type
     return out
 
@@ -350,7 +350,7 @@ def test_parse_equals_the_full_pipeline(text: str) -> None:
 
 
 def _check_blocks(src: str) -> None:
-    events = notes._simple_blocks(src)
+    events = blocks.simple_blocks(src)
     if events is not None:
         assert events == reference_blocks(src)
 
@@ -403,11 +403,11 @@ def test_facts_equal_the_inline_rules(src: str, line: int) -> None:
 
 def test_the_fast_paths_are_taken() -> None:
     """The shortcuts above are not vacuous: typical bodies go through them."""
-    assert notes._simple_blocks("# Jane\n\n## Log\n- 2026-11-02: coffee [[Bob]]\n  - nested\n") is not None
-    assert notes._simple_blocks("- a\n  ```\n  > [[code]]\n  ```\n") == [(0, 0, ""), (3, 0, "a"), (1, 0, "")]
-    assert notes._simple_blocks("> quote [[Bob]]\n") is None
-    assert notes._simple_blocks("| a |\n|---|\n| [[b]] |\n") == [(4, 0, ["a"]), (4, 2, ["[[b]]"])]
-    assert notes._simple_blocks("a\n---\n") is None
+    assert blocks.simple_blocks("# Jane\n\n## Log\n- 2026-11-02: coffee [[Bob]]\n  - nested\n") is not None
+    assert blocks.simple_blocks("- a\n  ```\n  > [[code]]\n  ```\n") == [(0, 0, ""), (3, 0, "a"), (1, 0, "")]
+    assert blocks.simple_blocks("> quote [[Bob]]\n") is None
+    assert blocks.simple_blocks("| a |\n|---|\n| [[b]] |\n") == [(4, 0, ["a"]), (4, 2, ["[[b]]"])]
+    assert blocks.simple_blocks("a\n---\n") is None
     assert notes._scan("coffee with [[Bob|B]] and [#give](Ann%20B.md)\n#ask", 1, True) == (
         [LinkRef("Bob", 1), LinkRef("Ann B", 1)], True, True)
     assert notes._scan("[a [[b]] c](d.md)", 1, False) is None
@@ -436,8 +436,8 @@ def test_read_text_is_read_of_the_lines(text: str) -> None:
 def test_md_trim_is_markdown_its() -> None:
     from markdown_it.common.utils import MD_TRIM_CHARS
 
-    assert notes._MD_TRIM == MD_TRIM_CHARS
-    assert markdown().options["maxNesting"] == notes._MAX_NESTING
+    assert blocks._MD_TRIM == MD_TRIM_CHARS
+    assert markdown().options["maxNesting"] == blocks._MAX_NESTING
 
 
 def test_generated_vault_notes_parse_the_same() -> None:

@@ -90,6 +90,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             fail(exc.message, exc.hint, exc.exit_code)
         except KeyboardInterrupt:
             sys.exit(130)
+        except BrokenPipeError:  # `vaultcrm due | head`: the reader left; say nothing more
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # the last line of defence: never a bare traceback
             if state.verbose:
                 traceback.print_exc()

@@ -775,3 +775,15 @@ def test_tick_in_crlf_dashboard(make_vault, run):
     ok(run(vault, "sync"))
     assert "last_touch: 2026-11-22" in read(vault, JANE)
     assert listed(vault, "Jane Doe") == []
+
+
+def test_a_conflict_copy_of_a_longer_name_does_not_block_touch(make_vault, run):
+    vault = make_vault({
+        "People/Jane Doe.md": "---\ntier: A\n---\n",
+        "People/Jane Doe Smith.md": "---\ntier: A\n---\n",
+        "People/Jane Doe Smith.sync-conflict-20261120-101010-ABC.md": "---\ntier: A\n---\n",
+    })
+    result = run(vault, "touch", "People/Jane Doe")
+    assert result.exit_code == 0, result.output
+    assert "last_touch: 2026-11-22" in (vault / "People/Jane Doe.md").read_text()
+    assert run(vault, "touch", "People/Jane Doe Smith").exit_code == 7

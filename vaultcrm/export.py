@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from . import __version__
 from .model import Contact, Reminder
+from .notes import plain_text
 
 UID_DOMAIN = "vaultcrm"
 FEB29_NOTE = " (on 28 February in common years)"
@@ -174,7 +175,6 @@ def ics_bytes(items: Sequence[CalendarItem], *, vault_name: str, today: date) ->
 # --- the networking spreadsheet -------------------------------------------------------------------
 
 CSV_COLUMNS = ("Name", "Company", "How met", "Last touch", "Tier", "Next due", "Touches", "Notes")
-_LINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 
 
 def _plain(value: object) -> str:
@@ -183,8 +183,7 @@ def _plain(value: object) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         return ", ".join(t for t in (_plain(v) for v in value) if t)
-    text = _LINK.sub(lambda m: (m[2] or m[1].rsplit("/", 1)[-1]).strip(), str(value))
-    return _one_line(text)
+    return _one_line(plain_text(str(value)))
 
 
 def csv_rows(contacts: Iterable[Contact], reminders: Iterable[Reminder]) -> list[tuple[str, ...]]:

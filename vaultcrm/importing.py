@@ -43,7 +43,7 @@ from .links import key as path_key
 from .model import Contact
 from .names import name_key
 from .render import environment
-from .scan import is_conflict_copy
+from .scan import is_conflict_copy, is_conflict_copy_of
 from .write import atomic_write
 from .writeback import safe_file_name
 
@@ -373,7 +373,7 @@ class _Run:
                 entries = []
             self.conflicts[folder] = [e for e in entries if is_conflict_copy(e)]
         for sibling in self.conflicts[folder]:
-            if sibling != name and sibling.startswith(name[:-3]):
+            if is_conflict_copy_of(sibling, name):
                 raise NotEditableError(f"{path} has a sync-conflict copy ({sibling}); nothing was written",
                                        hint="merge the copy into the note and delete it, then run the "
                                             "command again")

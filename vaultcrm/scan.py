@@ -34,6 +34,12 @@ def is_conflict_copy(name: str) -> bool:
     return ".sync-conflict-" in lowered or "conflicted copy" in lowered
 
 
+def is_conflict_copy_of(sibling: str, note: str) -> bool:
+    """Whether file name `sibling` is a sync-conflict copy of the note named `note` (`Jane Doe.md`)."""
+    stem = note[:-3] if note.lower().endswith(".md") else note
+    return is_conflict_copy(sibling) and sibling.startswith((stem + ".", stem + " ("))
+
+
 @lru_cache(maxsize=256)
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A vault-relative glob (`**` any depth, `*` within a folder, `?` one character) as a regex."""

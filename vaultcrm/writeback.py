@@ -26,7 +26,7 @@ from .links import key
 from .model import Contact
 from .names import name_key, resolve_contact
 from .render import environment
-from .scan import is_conflict_copy
+from .scan import is_conflict_copy_of
 from .write import atomic_write
 
 _FIRST_LINK = re.compile(r"\[\[([^\]|#^]+)|\[[^\]]*\]\(([^)\s]+)\)")
@@ -37,9 +37,8 @@ _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
 def check_not_conflicted(vault: Path, contact: Contact) -> None:
     """Refuse to edit a note while a sync-conflict copy of it sits beside it."""
     note = vault / contact.path
-    stem = note.name[:-3]
     for sibling in note.parent.iterdir():
-        if is_conflict_copy(sibling.name) and sibling.name.startswith((stem + ".", stem + " (")):
+        if is_conflict_copy_of(sibling.name, note.name):
             raise NotEditableError(f"{contact.path} has a sync-conflict copy ({sibling.name}); nothing was written",
                                    hint="merge the copy into the note and delete it, then run the command again")
 

@@ -14,7 +14,15 @@ import io
 import re
 
 from ..errors import UsageError
-from . import Person, csv_rows, is_linkedin_url, join_name, parse_birthday, unique, where
+from . import (
+    Person,
+    csv_rows,
+    is_linkedin_url,
+    join_name,
+    parse_birthday,
+    unique,
+    where,
+)
 
 HINT = "export it from contacts.google.com: Export → Google CSV"
 SEPARATOR = " ::: "

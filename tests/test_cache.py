@@ -18,16 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import cache, notes, pipeline
+from vaultcrm import cache, notes, pipeline, reading, sync_memo
 from vaultcrm.config import load_config
 from vaultcrm.report import due_object
 from vaultcrm.scan import scan
 from vaultcrm.state import state_dir
-
-from conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUR_NS = 3600 * 10**9
@@ -79,10 +78,10 @@ def uncached(vault: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         return outcome(vault)
 
 
-def parsed(vault: Path) -> list[Any]:
-    """Every note as the pipeline gets it (through the cache unless VAULTCRM_NO_CACHE is set)."""
+def contributions(vault: Path) -> dict[str, Any]:
+    """Every note's contribution as the pipeline gets it (through the cache unless VAULTCRM_NO_CACHE is set)."""
     config = load_config(vault)
-    return cache.read_notes(vault, scan(vault, config).files, config, pipeline.read_note)
+    return reading.read_parts(vault, scan(vault, config).files, config, pipeline.read_note)
 
 
 @pytest.fixture
@@ -159,7 +158,8 @@ def test_a_renamed_note_is_read_under_its_new_name(make_vault: Callable[..., Pat
     parses.clear()
     (vault / "People/Jane Doe.md").rename(vault / "People/Jane Smith.md")  # same inode, size, mtime
     after = outcome(vault)
-    assert parses == ["People/Jane Smith.md"]
+    # and the notes that link to [[Jane Doe]]: that link now leads nowhere
+    assert parses == ["2026-11-20.md", "Meetings/Planning.md", "People/Jane Smith.md"]
     assert "People/Jane Doe.md" not in rows(vault)
     assert "Jane Smith" in after["text"] and "Jane Doe|" not in after["text"]
     assert after == uncached(vault, monkeypatch)
@@ -176,6 +176,69 @@ def test_a_deleted_note_leaves_the_cache(make_vault: Callable[..., Path], parses
     assert parses == []
     assert "Meetings/Planning.md" not in rows(vault)
     assert after == uncached(vault, monkeypatch)
+
+
+def test_a_new_note_is_read_with_the_notes_that_link_by_its_name(make_vault: Callable[..., Path], parses: list[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jane's log links [[Acme]], which led nowhere; once Acme exists, Jane's note is read again."""
+    vault = make_vault(FILES)
+    age(vault)
+    outcome(vault)
+    parses.clear()
+    (vault / "Notes/Acme.md").write_text("---\ntags: [person]\n---\n", "utf-8")
+    after = outcome(vault)
+    assert parses == ["Notes/Acme.md", "People/Jane Doe.md"]
+    assert after == uncached(vault, monkeypatch)
+
+
+@pytest.mark.parametrize("setting", ['contact_folders = ["Notes"]', 'max_note_bytes = 60',
+                                     '[fields]\nlast_touch = ["seen"]'])
+def test_new_settings_make_every_contribution_again(setting: str, make_vault: Callable[..., Path],
+                                                    parses: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    outcome(vault)
+    (vault / ".vaultcrm").mkdir()
+    (vault / ".vaultcrm/config.toml").write_text(setting + "\n", "utf-8")
+    parses.clear()
+    after = outcome(vault)
+    assert sorted(parses) == sorted(p for p in FILES if len(FILES[p]) <= 60 or "max" not in setting)
+    assert after == uncached(vault, monkeypatch)
+
+
+def test_only_a_writer_alone_can_vouch_for_the_contributions(make_vault: Callable[..., Path]) -> None:
+    """The `parts` digest is set by compare-and-swap: a writer that another came between clears it."""
+    vault = make_vault(FILES)
+
+    def opened() -> cache.NoteCache:
+        store = cache.NoteCache.open(vault)
+        assert store is not None
+        list(store.rows())  # what it saw
+        return store
+
+    def parts() -> Any:
+        db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
+        try:
+            return db.execute("SELECT value FROM meta WHERE key = 'parts'").fetchone()[0]
+        finally:
+            db.close()
+
+    row = ("a.md", 1, 2, 3, None, b"")
+    alone = opened()
+    alone.write([row], state="mine")
+    assert parts() == "mine"
+    first, second = opened(), opened()  # both saw "mine"
+    second.write([row], state="second's")
+    first.write([row], state="first's")
+    assert parts() is None
+    batched = opened()
+    batched.write([row], final=False)  # claims it, in the middle of its batches
+    other = opened()
+    other.write([row], state="other's")  # saw the claim, claimed it in turn
+    batched.write([row], state="batched's")
+    assert parts() is None
+    for store in (alone, first, second, batched, other):
+        store.close()
 
 
 def test_a_rewrite_within_the_same_mtime_tick_is_seen(make_vault: Callable[..., Path], parses: list[str],
@@ -247,14 +310,13 @@ def test_a_corrupt_cache_is_rebuilt_with_one_line(make_vault: Callable[..., Path
     assert first == uncached(vault, monkeypatch)
 
 
-def test_a_damaged_entry_is_only_a_miss(make_vault: Callable[..., Path], parses: list[str],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_entry_is_only_a_miss(make_vault: Callable[..., Path], parses: list[str]) -> None:
     vault = make_vault(FILES)
     age(vault)
     first = outcome(vault)
     db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
     with db:
-        db.execute("UPDATE notes SET note = x'00ff' WHERE path = 'People/Jane Doe.md'")
+        db.execute("UPDATE notes SET part = x'00ff' WHERE path = 'People/Jane Doe.md'")
     db.close()
     parses.clear()
     assert outcome(vault) == first
@@ -306,7 +368,11 @@ def test_unreadable_and_oversized_notes_are_problems_either_way(make_vault: Call
     assert outcome(vault) == first == uncached(vault, monkeypatch)
     messages = " ".join(p["message"] for p in first["problems"])
     assert "larger than 200 bytes" in messages and "not UTF-8" in messages
-    assert "People/Big.md" not in rows(vault)
+    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
+    try:  # only its path is kept (contributions depend on which notes exist), read again every time
+        assert db.execute("SELECT part FROM notes WHERE path = 'People/Big.md'").fetchall() == [(None,)]
+    finally:
+        db.close()
 
 
 def test_a_locked_cache_is_skipped_not_waited_for(make_vault: Callable[..., Path],
@@ -335,17 +401,17 @@ def test_parallel_parsing_gives_the_same_notes(method: str, make_vault: Callable
     files["Notes/Unreadable.md"] = b"\xff\xfe not utf-8"
     vault = make_vault({**FILES, **files})
     age(vault)
-    monkeypatch.setattr(cache, "_start_method", lambda: method)
-    monkeypatch.setattr(cache, "POOL_MIN_FILES", 2)
-    monkeypatch.setattr(cache, "POOL_MIN_FILES_SPAWN", 2)
+    monkeypatch.setattr(reading, "_start_method", lambda: method)
+    monkeypatch.setattr(reading, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(reading, "POOL_MIN_FILES_SPAWN", 2)
     used: list[int] = []
-    real = cache._parse_in_pool
+    real = reading._parse_in_pool
 
     def spy(*args: Any) -> Any:
         used.append(len(args[2]))
         return real(*args)
 
-    monkeypatch.setattr(cache, "_parse_in_pool", spy)
+    monkeypatch.setattr(reading, "_parse_in_pool", spy)
     pooled = outcome(vault)
     assert used == [len(files) + len(FILES)]
     assert len(rows(vault)) == len(files) + len(FILES)
@@ -365,8 +431,8 @@ def test_progress_is_reported_for_a_long_cold_sync(make_vault: Callable[..., Pat
         calls.append(("start", total))
         yield lambda count: calls.append(("advance", count))
 
-    monkeypatch.setattr(cache, "progress", fake)
-    monkeypatch.setattr(cache, "PROGRESS_MIN_FILES", 3)
+    monkeypatch.setattr(reading, "progress", fake)
+    monkeypatch.setattr(reading, "PROGRESS_MIN_FILES", 3)
     outcome(vault)
     assert calls[0] == ("start", len(FILES)) and sum(c for k, c in calls[1:]) == len(FILES)
     calls.clear()
@@ -393,7 +459,7 @@ def test_a_no_change_sync_answers_from_the_memo(make_vault: Callable[..., Path],
         full = cli_sync(run, vault)  # the full pipeline says "unchanged" ...
     assert full.rstrip().endswith("unchanged")
     config = load_config(vault)
-    assert cache.unchanged_summary(vault, TODAY, config) == full.rstrip()  # ... and so does the memo
+    assert sync_memo.unchanged_summary(vault, TODAY, config, scan(vault, config)) == full.rstrip()  # ... and so does the memo
     monkeypatch.setattr(pipeline, "sync", lambda *a, **k: pytest.fail("the full pipeline ran"))
     assert cli_sync(run, vault) == full
 
@@ -426,7 +492,8 @@ def test_the_memo_is_not_trusted_after_a_change(change: str, make_vault: Callabl
     elif change == "racy":
         now = time.time_ns()
         os.utime(vault / "Notes/Plain.md", ns=(now, now))
-    assert cache.unchanged_summary(vault, today, load_config(vault)) is None
+    config = load_config(vault)
+    assert sync_memo.unchanged_summary(vault, today, config, scan(vault, config)) is None
 
 
 def test_no_memo_is_recorded_while_a_note_is_racy(make_vault: Callable[..., Path],
@@ -434,10 +501,10 @@ def test_no_memo_is_recorded_while_a_note_is_racy(make_vault: Callable[..., Path
     vault = make_vault(FILES)  # just written: every note is inside the racy window
     cli_sync(run, vault)
     cli_sync(run, vault)
-    assert not (state_dir(vault) / cache.LAST_SYNC).exists()
+    assert not (state_dir(vault) / sync_memo.LAST_SYNC).exists()
     age(vault)
     cli_sync(run, vault)
-    assert (state_dir(vault) / cache.LAST_SYNC).exists()
+    assert (state_dir(vault) / sync_memo.LAST_SYNC).exists()
 
 
 def test_no_cache_means_no_state_written(make_vault: Callable[..., Path], run: Callable[..., Any],
@@ -448,7 +515,7 @@ def test_no_cache_means_no_state_written(make_vault: Callable[..., Path], run: C
     cli_sync(run, vault)
     cli_sync(run, vault)
     assert not (state_dir(vault) / cache.DB_NAME).exists()
-    assert not (state_dir(vault) / cache.LAST_SYNC).exists()
+    assert not (state_dir(vault) / sync_memo.LAST_SYNC).exists()
 
 
 # -- whole processes ------------------------------------------------------------------------------
@@ -464,7 +531,7 @@ def test_a_corrupt_cache_says_so_on_stderr_in_one_line(make_vault: Callable[...,
     argv = [sys.executable, "-m", "vaultcrm", "--vault", str(vault), "sync"]
     first = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
     db = next((tmp_path / "state").glob(f"*/{cache.DB_NAME}"))
-    (db.parent / cache.LAST_SYNC).unlink()
+    (db.parent / sync_memo.LAST_SYNC).unlink()
     db.write_bytes(b"\x00garbage" * 512)
     for suffix in ("-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -544,7 +611,7 @@ def test_cached_and_uncached_agree_under_any_edits(edits: list[tuple[str, int]],
             os.utime(note)
         cached = outcome(vault)
         assert cached == uncached(vault, monkeypatch), (step, kind, note)
-        notes_cached = parsed(vault)
+        cached_parts = contributions(vault)
         monkeypatch.setenv("VAULTCRM_NO_CACHE", "1")
-        assert notes_cached == parsed(vault), (step, kind, note)
+        assert cached_parts == contributions(vault), (step, kind, note)
         monkeypatch.delenv("VAULTCRM_NO_CACHE")

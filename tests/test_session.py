@@ -47,7 +47,7 @@ def apply(vault: Path, kind: str, name: str, body: str) -> frozenset[str]:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=8))
-def test_session_results_equal_fresh_results(tmp_path_factory, steps) -> None:
+def test_session_results_equal_fresh_results(tmp_path_factory, monkeypatch, steps) -> None:
     vault = tmp_path_factory.mktemp("vault")
     (vault / ".obsidian").mkdir()
     for name in PEOPLE[:2]:
@@ -57,7 +57,9 @@ def test_session_results_equal_fresh_results(tmp_path_factory, steps) -> None:
     for kind, name, body in steps:
         changed = apply(vault, kind, name, body)
         with_session = due_object(analyse(vault, TODAY, session=session, changed=changed))
-        fresh = due_object(analyse(vault, TODAY))
+        with monkeypatch.context() as patch:
+            patch.setenv("VAULTCRM_NO_CACHE", "1")
+            fresh = due_object(analyse(vault, TODAY))
         assert with_session == fresh
 
 

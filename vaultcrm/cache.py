@@ -1,51 +1,46 @@
-"""The per-file cache of parsed notes, and the memo of the last sync (issue #5).
+"""The per-file cache of parsed notes and their contributions to the index (issue #5).
 
-Both live in the per-device state folder (`state.state_dir`), never in the vault, and neither is
-ever needed for a correct result: a sync with them gives exactly what a sync without them gives.
+It lives in the per-device state folder (`state.state_dir`), never in the vault, and is never needed
+for a correct result: a sync with it gives exactly what a sync without it gives.
 
-**Note cache** (`notes.sqlite3`): one row per note, keyed by its vault-relative path and checked
-against (size, mtime_ns, inode) from the scan; the value is the pickled `Note` that `notes.parse`
-made of the file's bytes. Only new or changed files are read and parsed. SQLite in WAL mode with a
-busy timeout lets `sync` and the daemon use it at once; each batch of rows is one transaction, and
-a cache that stays locked is simply not written this time. A cache that cannot be read is deleted
-and rebuilt, and one made by another vaultcrm (its code or the parsing libraries changed) is
-emptied; either way one line is logged (stderr from the command line, the log file in the daemon).
+`notes.sqlite3` holds one row per note, keyed by its vault-relative path and checked against (size,
+mtime_ns, inode) from the scan. A row holds what `notes.parse` made of the file's bytes (the pickled
+`Note`) and what that note contributes to the index (`contacts.Contribution`), or neither for a file
+that could not be read as a note (the row then only says the path exists). SQLite in WAL mode with a
+busy timeout lets `sync` and the daemon use it at once; each batch of rows is one transaction, and a
+cache that stays locked is simply not written this time. A cache that cannot be read is deleted and
+rebuilt, and one made by another vaultcrm (its code or the parsing libraries changed) is emptied;
+either way one line is logged (stderr from the command line, the log file in the daemon).
 
 *Racy entries.* A file rewritten within the same timestamp tick as our read, to the same size,
 keeps its key (git's "racy clean" problem; FAT and some network file systems have 1-2 s ticks).
 So a file whose mtime is within `RACY_NS` (2 s) of the moment we read it is stored *unconfirmed*,
-with a digest of its bytes: later syncs re-read it and reuse the parse only when the bytes match,
+with a digest of its bytes: later syncs re-read it and reuse the row only when the bytes match,
 and confirm it once it is old enough. A file's key can then only stay the same if its bytes did.
 
-**Last sync** (`last-sync.json`): after a sync writes (or leaves) the dashboard, a digest of
-everything the dashboard is a function of -- vaultcrm's code, the config, today, every note's
-(path, size, mtime_ns, inode), the scan's problems, the dashboard template files -- with the hash
-of the dashboard's bytes and the summary line. `unchanged_summary` lets `vaultcrm sync` answer a
-repeated sync after a walk and one small read, without importing the parser or the renderer. It
-is not recorded while any note is racy, so a recorded digest can only match unchanged notes.
+*Contributions* are only trusted as a whole: the `parts` meta value is a digest of the settings they
+depend on and of the paths of every row (`parts_state`). When it matches the table, each stored
+contribution was made against exactly those notes; `reading.read_parts` then redoes only the rows
+whose file changed or whose links may now lead elsewhere. A writer takes the value with a
+compare-and-swap through a token of its own (`NoteCache.write`), so two writers at once leave it
+cleared, never wrong.
 
-**Cold parsing** uses a process pool from `POOL_MIN_FILES` files to parse (below that, starting the
-workers costs more than it saves; see bench/README.md), and reports progress through `progress`,
-which the command line sets to a click progress bar when stderr is a terminal.
+How the cache is read and filled is `reading.py`.
 """
 from __future__ import annotations
 
 import copyreg
 import dataclasses
 import gc
-import json
 import os
 import sys
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from datetime import date
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .model import Entry, LinkRef, Note, Problem
 from .state import state_dir
 
 try:  # the builtin module: hashlib would load OpenSSL, a few ms a `vaultcrm sync` need not spend
@@ -58,32 +53,24 @@ if TYPE_CHECKING:
     import sqlite3
 
     from .config import Config
-    from .scan import FileStat, ScanResult
+    from .contacts import Contribution
+    from .model import Note
 
-SCHEMA = 1  # bump when the stored layout changes
+SCHEMA = 2  # bump when the stored layout changes
 DB_NAME = "notes.sqlite3"
-LAST_SYNC = "last-sync.json"
 RACY_NS = 2_000_000_000  # a file modified this close to our read is re-checked by content later
-POOL_MIN_FILES = 500  # parse in forked workers from this many files (break-even measured at ~300)
-POOL_MIN_FILES_SPAWN = 3000  # workers that must start a fresh interpreter (threads running) cost more
-PROGRESS_MIN_FILES = 2000  # show a progress bar only when at least this many files must be parsed
-BATCH = 2000  # rows per write transaction
 BUSY_TIMEOUT_S = 10.0  # how long to wait for another process's write before going on without the cache
-MAX_CONFIG_BYTES = 1 << 20  # dashboard template files larger than this disable the sync memo
+
+# path, size, mtime_ns, inode, digest (unconfirmed), pickled contribution (None: not readable as a note)
+Row = tuple[str, int, int, int, "bytes | None", "bytes | None"]
+TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
+         "inode INTEGER NOT NULL, digest BLOB, part BLOB)")
 
 
-def _log() -> logging.Logger:
+def log() -> logging.Logger:
     import logging
 
     return logging.getLogger("vaultcrm.cache")
-
-
-# The command line sets this when stderr is a terminal: progress(total) is a context manager that
-# yields a function advance(count). The library itself never draws anything.
-Progress = Callable[[int], AbstractContextManager[Callable[[int], None]]]
-progress: Progress | None = None
-
-Reader = Callable[[Path, "FileStat", "Config"], Note]
 
 
 def enabled() -> bool:
@@ -137,23 +124,51 @@ def _stat_text(path: str) -> str:
 # A slots dataclass pickles through __getstate__/__setstate__ written in Python, which looks up its
 # fields on every object; reducing to the constructor's arguments loads twice as fast.
 
+@lru_cache(maxsize=1)
 def _register_reducers() -> None:
-    for cls in (Note, Entry, LinkRef, Problem):
+    from .contacts import Contribution
+    from .links import Resolution
+    from .model import Contact, Duration, Entry, LinkRef, Note, Plan, Problem, Touch
+
+    for cls in (Note, Entry, LinkRef, Problem, Contribution, Contact, Plan, Duration, Resolution):
         names = tuple(f.name for f in dataclasses.fields(cls))
 
         def reduce(obj: Any, cls: type = cls, names: tuple[str, ...] = names) -> tuple[Any, ...]:
             return cls, tuple(getattr(obj, n) for n in names)
 
         copyreg.pickle(cls, reduce)
+    copyreg.pickle(Touch, _reduce_tuple)
 
 
-_register_reducers()
+def _reduce_tuple(obj: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A named tuple made again by tuple.__new__, in C (its own __new__ is Python)."""
+    return tuple.__new__, (type(obj), tuple(obj))
 
 
-def _dumps(note: Note) -> bytes:
+def dumps(value: Note | Contribution) -> bytes:
     import pickle
 
-    return pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL)
+    _register_reducers()
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(blob: bytes) -> Any:
+    """A stored value, or None when the entry is damaged (a damaged entry is only a miss)."""
+    import pickle
+
+    try:
+        return pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - whatever unpickling a damaged blob raises
+        return None
+
+
+def parts_state(config: Config, paths: Iterable[str]) -> str:
+    """What stored contributions are valid for: the settings they depend on, and the vault's notes."""
+    from .contacts import parts_key
+
+    hasher = blake2b(f"{parts_key(config)}\0{config.max_note_bytes}\0".encode("utf-8", "surrogateescape"))
+    hasher.update("\0".join(sorted(paths)).encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
 
 
 @contextmanager
@@ -179,6 +194,8 @@ class NoteCache:
         self.path = path
         self.db = connection
         self.broken = False
+        self.seen_parts: str | None = None  # the `parts` meta value when `rows` read the table
+        self.token: str | None = None  # this writer's claim on `parts` (see write)
 
     @classmethod
     def open(cls, vault: Path) -> NoteCache | None:
@@ -194,7 +211,7 @@ class NoteCache:
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 return None  # busy beyond the timeout: go on without
-            _log().warning("vaultcrm: the note cache %s could not be read (%s); it is rebuilt", path, exc)
+            log().warning("vaultcrm: the note cache %s could not be read (%s); it is rebuilt", path, exc)
         except OSError:
             return None
         _remove(path)
@@ -203,21 +220,34 @@ class NoteCache:
         except (sqlite3.Error, OSError):
             return None
 
-    def rows(self) -> Iterator[tuple[str, int, int, int, bytes | None, bytes]]:
-        """Every entry as (path, size, mtime_ns, inode, digest, pickled note), streamed from disk."""
+    def rows(self) -> Iterator[Row]:
+        """Every row, streamed from one snapshot of the table, in which `seen_parts` is read too."""
         import sqlite3
 
         try:
-            yield from self.db.execute("SELECT path, size, mtime_ns, inode, digest, note FROM notes")
+            self.db.execute("BEGIN")
+            try:
+                found = self.db.execute("SELECT value FROM meta WHERE key = 'parts'").fetchone()
+                self.seen_parts = found[0] if found else None
+                yield from self.db.execute("SELECT path, size, mtime_ns, inode, digest, part FROM notes")
+            finally:
+                self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
 
-    def write(self, upserts: Sequence[tuple[str, int, int, int, bytes | None, bytes]],
-              deletes: Sequence[str] = (), confirms: Sequence[str] = ()) -> None:
-        """One transaction; a cache that stays locked or fails is left as it is (it is only a cache)."""
+    def write(self, upserts: Sequence[Row] = (), deletes: Sequence[str] = (), confirms: Sequence[str] = (), *,
+              state: str | None = None, final: bool = True) -> None:
+        """One transaction: rows replaced, deleted or confirmed.
+
+        `parts` is then set by compare-and-swap: this writer's first transaction claims it with a token
+        if it still holds what `rows` saw (else clears it), and the final one sets `state` if the claim
+        still holds (else clears it). So only a writer that kept the table to itself from reading to
+        its last write can vouch for its contributions; `state` None clears them. A cache that stays
+        locked or fails is left as it is (it is only a cache).
+        """
         import sqlite3
 
-        if self.broken or not (upserts or deletes or confirms):
+        if self.broken or not (upserts or deletes or confirms or state):
             return
         try:
             with self.db:
@@ -225,17 +255,30 @@ class NoteCache:
                 self.db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?)", upserts)
                 self.db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in deletes))
                 self.db.executemany("UPDATE notes SET digest = NULL WHERE path = ?", ((p,) for p in confirms))
+                self._swap(state, final)
         except sqlite3.OperationalError as exc:
-            _log().debug("note cache not updated: %s", exc)
+            log().debug("note cache not updated: %s", exc)
             if "locked" not in str(exc) and "busy" not in str(exc):
                 self.broken = True
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
 
+    def _swap(self, state: str | None, final: bool) -> None:
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'parts'").fetchone()
+        now = found[0] if found else None
+        if self.token is None:  # this writer's first write: claim it if nobody wrote since `rows`
+            self.token = os.urandom(8).hex() if now == self.seen_parts else ""
+        elif now != self.token:
+            self.token = ""  # another writer came between: this one can vouch for nothing
+        value = (state if final else self.token) if self.token else None
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parts', ?)", (value,))
+        if final:
+            self.token = None
+
     def _rebuild(self, exc: Exception) -> None:
         import sqlite3
 
-        _log().warning("vaultcrm: the note cache %s could not be read (%s); it is rebuilt", self.path, exc)
+        log().warning("vaultcrm: the note cache %s could not be read (%s); it is rebuilt", self.path, exc)
         self.close()
         _remove(self.path)
         try:
@@ -259,17 +302,18 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous = NORMAL")
         with db:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            db.execute("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
-                       "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest BLOB, note BLOB NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute(TABLE)
             found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
             wanted = code_fingerprint()
             if found is None or found[0] != wanted:
                 if found is not None:
-                    _log().warning("vaultcrm: the note cache %s was made by another version of vaultcrm; "
-                                "it is rebuilt", path)
-                db.execute("DELETE FROM notes")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (wanted,))
+                    log().warning("vaultcrm: the note cache %s was made by another version of vaultcrm; "
+                                  "it is rebuilt", path)
+                db.execute("DROP TABLE notes")
+                db.execute(TABLE)
+                db.execute("DELETE FROM meta")
+                db.execute("INSERT INTO meta VALUES ('code', ?)", (wanted,))
     except BaseException:
         db.close()
         raise
@@ -284,270 +328,6 @@ def _remove(path: Path) -> None:
             pass
 
 
-# -- reading notes through the cache ---------------------------------------------------------------
-
-def _digest(data: bytes) -> bytes:
+def digest(data: bytes) -> bytes:
+    """The content digest kept for an unconfirmed entry."""
     return blake2b(data, digest_size=16).digest()
-
-
-def _parse_file(root: str, path: str, size: int, max_bytes: int, started: int, mtime_ns: int,
-                ) -> tuple[Note | None, bytes | None, bool]:
-    """(note, digest if racy, cacheable) for one file; note None when it could not be read as a note."""
-    from .notes import parse
-
-    if size > max_bytes:
-        return None, None, False
-    try:
-        with open(os.path.join(root, path), "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError:
-        return None, None, False
-    if len(data) > max_bytes:
-        return None, None, False
-    racy = mtime_ns > started - RACY_NS
-    return parse(path, data), _digest(data) if racy else None, len(data) == size
-
-
-def _parse_chunk(root: str, items: list[tuple[int, str, int, int]], max_bytes: int, started: int,
-                 ) -> list[tuple[int, bytes | None, bytes | None, bool]]:
-    """A worker's share: (position, pickled note or None, digest, cacheable) for each file."""
-    out = []
-    with gc_paused():
-        for position, path, size, mtime_ns in items:
-            note, digest, cacheable = _parse_file(root, path, size, max_bytes, started, mtime_ns)
-            out.append((position, None if note is None else _dumps(note), digest, cacheable))
-    return out
-
-
-def read_notes(vault: Path, files: Sequence[FileStat], config: Config, reader: Reader) -> list[Note]:
-    """Every file of the scan as a Note, in the scan's order: from the cache where the file is unchanged,
-    else read and parsed (and stored). `reader` makes the Note of a file that cannot be read (a problem)."""
-    started = time.time_ns()
-    cache = NoteCache.open(vault) if enabled() else None
-    try:
-        with gc_paused():
-            return _read_notes(vault, files, config, reader, cache, started)
-    finally:
-        if cache is not None:
-            cache.close()
-
-
-def _read_notes(vault: Path, files: Sequence[FileStat], config: Config, reader: Reader,
-                cache: NoteCache | None, started: int) -> list[Note]:
-    import pickle
-
-    root = str(vault)
-    max_bytes = config.max_note_bytes
-    notes: list[Note | None] = [None] * len(files)
-    confirms: list[str] = []
-    stale: list[str] = []
-    upserts: list[tuple[str, int, int, int, bytes | None, bytes]] = []
-    where = {found.path: position for position, found in enumerate(files)}
-    for path, size, mtime_ns, inode, digest, blob in (cache.rows() if cache is not None else ()):
-        position = where.get(path)
-        if position is None:
-            stale.append(path)
-            continue
-        found = files[position]
-        if size != found.size or mtime_ns != found.mtime_ns or inode != found.inode or size > max_bytes:
-            continue
-        if digest is not None:  # unconfirmed: reuse only if the bytes are still the same
-            try:
-                with open(os.path.join(root, path), "rb") as handle:
-                    if _digest(handle.read()) != digest:
-                        continue
-            except OSError:
-                continue
-            if mtime_ns <= started - RACY_NS:
-                confirms.append(path)
-        try:
-            notes[position] = pickle.loads(blob)
-        except Exception:  # noqa: BLE001 - a damaged entry is just a miss
-            pass
-    del where
-    todo = [position for position, note in enumerate(notes) if note is None]
-
-    def take(position: int, note: Note | None, blob: bytes | None, digest: bytes | None, cacheable: bool) -> None:
-        found = files[position]
-        if note is None:
-            note = reader(vault, found, config)
-        elif cacheable and cache is not None:
-            upserts.append((found.path, found.size, found.mtime_ns, found.inode, digest, blob or _dumps(note)))
-        notes[position] = note
-
-    def flush(force: bool = False) -> None:
-        if cache is not None and (force or len(upserts) >= BATCH):
-            cache.write(upserts)
-            upserts.clear()
-
-    with _progress(len(todo)) as advance:
-        if len(todo) >= _pool_threshold() and (os.cpu_count() or 1) > 1:
-            parsed = _parse_in_pool(root, files, todo, max_bytes, started, advance)
-            for position, blob, digest, cacheable in parsed:
-                take(position, None if blob is None else pickle.loads(blob), blob, digest, cacheable)
-                flush()
-        else:
-            for position in todo:
-                found = files[position]
-                note, digest, cacheable = _parse_file(root, found.path, found.size, max_bytes, started,
-                                                      found.mtime_ns)
-                take(position, note, None, digest, cacheable)
-                flush()
-                advance(1)
-    if cache is not None:
-        cache.write(upserts, stale, confirms)
-    return notes  # type: ignore[return-value]
-
-
-def _start_method() -> str:
-    """fork is cheap (the parser is already imported), but not safe once other threads run (the daemon)."""
-    import multiprocessing
-    import threading
-
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
-
-
-def _pool_threshold() -> int:
-    return POOL_MIN_FILES if _start_method() == "fork" else max(POOL_MIN_FILES, POOL_MIN_FILES_SPAWN)
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None]]:
-    if progress is None or total < PROGRESS_MIN_FILES:
-        yield lambda count: None
-        return
-    with progress(total) as advance:
-        yield advance
-
-
-def _parse_in_pool(root: str, files: Sequence[FileStat], todo: list[int], max_bytes: int, started: int,
-                   advance: Callable[[int], None]) -> Iterator[tuple[int, bytes | None, bytes | None, bool]]:
-    """Parse in worker processes, in chunks of about equal bytes; yields results as chunks finish."""
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-    workers = min(os.cpu_count() or 1, 8)
-    method = _start_method()
-    total = sum(files[p].size for p in todo) or 1
-    target = max(total // (workers * 12), 256 * 1024)
-    chunks: list[list[tuple[int, str, int, int]]] = [[]]
-    size = 0
-    for position in todo:
-        found = files[position]
-        chunks[-1].append((position, found.path, found.size, found.mtime_ns))
-        size += found.size
-        if size >= target:
-            chunks.append([])
-            size = 0
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        pending = {pool.submit(_parse_chunk, root, chunk, max_bytes, started) for chunk in chunks if chunk}
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                while done:  # each future is dropped once consumed: a finished one keeps its blobs
-                    results = done.pop().result()
-                    yield from results
-                    advance(len(results))
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
-
-
-# -- the memo of the last sync ---------------------------------------------------------------------
-
-def config_key(config: Config) -> str:
-    """The settings as data (a rule by its source text, not its compiled test)."""
-    parts = []
-    for item in dataclasses.fields(config):
-        value = getattr(config, item.name)
-        if item.name == "rules":
-            value = tuple((r.label, r.when, r.cadence, r.tier, r.skip) for r in value)
-        parts.append((item.name, value))
-    return repr(parts)
-
-
-def inputs_digest(vault: Path, config: Config, found: ScanResult, today: date) -> str | None:
-    """A digest of everything a sync's dashboard depends on; None when a note is too new to trust."""
-    if not enabled():
-        return None
-    newest_ok = time.time_ns() - RACY_NS
-    hasher = blake2b()
-    hasher.update(f"{code_fingerprint()}\0{today.isoformat()}\0{config_key(config)}\0".encode("utf-8", "replace"))
-    for problem in found.problems:
-        hasher.update(repr(problem.as_dict()).encode("utf-8", "surrogateescape"))
-    lines = []
-    for f in found.files:
-        if f.mtime_ns > newest_ok:
-            return None
-        lines.append(f"{f.path}\0{f.size}\0{f.mtime_ns}\0{f.inode}\n")
-    hasher.update("".join(lines).encode("utf-8", "surrogateescape"))
-    templates = vault / ".vaultcrm" / "templates"
-    if templates.is_dir():
-        total = 0
-        for folder, dirs, names in sorted(os.walk(templates)):
-            dirs.sort()
-            for name in sorted(names):
-                path = os.path.join(folder, name)
-                try:
-                    data = Path(path).read_bytes()
-                except OSError:
-                    return None
-                total += len(data)
-                if total > MAX_CONFIG_BYTES:
-                    return None
-                name = os.path.relpath(path, templates)
-                hasher.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-                hasher.update(data)
-    return hasher.hexdigest()
-
-
-def remember_sync(vault: Path, inputs: str | None, text: str, summary: str) -> None:
-    """Record a finished sync: its inputs, the dashboard's bytes (by hash) and its summary line."""
-    if inputs is None or not enabled():
-        return
-    record = {"schema": SCHEMA, "inputs": inputs, "summary": summary,
-              "dashboard": blake2b(text.encode("utf-8")).hexdigest()}
-    try:
-        folder = state_dir(vault)
-        tmp = folder / f".{LAST_SYNC}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(record), "utf-8")
-        os.replace(tmp, folder / LAST_SYNC)
-    except OSError as exc:
-        _log().debug("last sync not recorded: %s", exc)
-
-
-def forget_sync(vault: Path) -> None:
-    try:
-        os.unlink(state_dir(vault) / LAST_SYNC)
-    except OSError:
-        pass
-
-
-def unchanged_summary(vault: Path, today: date, config: Config) -> str | None:
-    """The summary of a sync that would change nothing, when the last sync proves it; else None.
-
-    Costs a walk of the vault and a read of the dashboard: no note is read, nothing is parsed or
-    rendered, nothing is written. None sends the caller down the full pipeline.
-    """
-    if not enabled() or not vault.is_dir():
-        return None
-    from .errors import VaultcrmError
-    from .scan import scan
-    from .write import contained_path
-
-    try:
-        record = json.loads((state_dir(vault) / LAST_SYNC).read_bytes())
-        if record.get("schema") != SCHEMA:
-            return None
-        data = contained_path(vault, config.dashboard).read_bytes()
-    except (OSError, ValueError, AttributeError, VaultcrmError):
-        return None
-    if blake2b(data).hexdigest() != record.get("dashboard"):
-        return None
-    digest = inputs_digest(vault, config, scan(vault, config), today)
-    if digest is None or digest != record.get("inputs"):
-        return None
-    return f"{record['summary']} · unchanged"

@@ -124,7 +124,7 @@ def main() -> None:
 
 
 def _progress_bar(total: int) -> Any:
-    """A progress bar on stderr for a long cold sync (cache.progress)."""
+    """A progress bar on stderr for a long cold sync (reading.progress)."""
     import contextlib
 
     @contextlib.contextmanager
@@ -143,22 +143,27 @@ def _progress_bar(total: int) -> Any:
 @handle_errors
 def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
     """Render the "Due this week" note into the vault."""
-    from . import cache
+    from . import sync_memo
     from .config import load_config
+    from .scan import scan
 
     state = click.get_current_context().ensure_object(Context)
     vault = state.vault_path
     config = load_config(vault)  # a missing vault is reported by run_sync below
     warn_config(config)
-    unchanged = None if dry_run else cache.unchanged_summary(vault, state.day, config)
-    if unchanged is not None:  # the last sync proves nothing changed: no note read, nothing imported
-        click.echo(unchanged)
-        return
+    found = scan(vault, config) if vault.is_dir() else None  # one walk, for the memo and the sync
+    if found is not None and not dry_run:
+        unchanged = sync_memo.unchanged_summary(vault, state.day, config, found)
+        if unchanged is not None:  # the last sync proves nothing changed: no note read, nothing imported
+            click.echo(unchanged)
+            return
+    from . import reading
     from .pipeline import sync as run_sync
 
     if sys.stderr.isatty():
-        cache.progress = _progress_bar
-    report = run_sync(vault, state.day, dry_run=dry_run, force=force, allow_empty=allow_empty, config=config)
+        reading.progress = _progress_bar
+    report = run_sync(vault, state.day, dry_run=dry_run, force=force, allow_empty=allow_empty, config=config,
+                      found=found)
     if dry_run:
         click.echo(report.text, nl=False)
         click.echo(report.summary, err=True)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from .dates import (
     to_month_day,
 )
 from .keys import MULTI_VALUE_FIELDS, field_keys, normalise_key
-from .links import LinkIndex, Resolution, key
+from .links import LinkIndex, Resolution, key, name_of
 from .model import Contact, Entry, Note, Plan, Problem, SuspiciousLink, Touch
 
 CONTACT_TYPES = frozenset({"person", "people", "contact", "contacts"})
@@ -42,7 +43,8 @@ class VaultIndex:
 class Contribution:
     """What one note says, its links resolved to note paths: whether it is a contact (with its fields
     read), and the touches, plans, ambiguous and unresolved links it gives other notes. It depends on
-    the note, the config and the set of note paths only, so it can be kept while those stay the same."""
+    the note, the config and, through its links, on which notes bear the `names` it looked up; so it
+    stays true while those stay the same (see `outdated`)."""
 
     contact: Contact | None
     problems: tuple[Problem, ...]
@@ -50,43 +52,42 @@ class Contribution:
     plans: tuple[tuple[str, Plan], ...]
     ambiguous: tuple[tuple[int, str, Resolution], ...]
     unresolved: tuple[tuple[int, str, str], ...]  # (line, target, its lookup key)
+    names: frozenset[str] = frozenset()  # the note names (links.name_of) its links were looked up by
 
 
-class IndexMemo:
-    """Contributions kept between syncs (by the daemon): after an edit only the edited notes are
-    attributed again, as long as no note appeared, vanished or moved and the config is the same."""
-
-    def __init__(self) -> None:
-        self.key: Any = None
-        self.parts: dict[str, tuple[Note, Contribution]] = {}
-        self.links: LinkIndex | None = None
+NOTHING = Contribution(None, (), (), (), (), ())  # what most notes without links contribute
 
 
-def _memo_key(paths: tuple[str, ...], config: Config) -> Any:
-    return (paths, config.contact_folders, config.daily_notes, tuple(sorted(config.fields.items())),
-            config.occasions, config.tiers)
+def outdated(names: Mapping[str, AbstractSet[str]], before: Iterable[str], now: Iterable[str]) -> set[str]:
+    """The paths whose contributions may read differently now that the vault's notes are `now` instead
+    of `before`: those whose `names` (Contribution.names) include that of a note that came or went."""
+    came_or_went = {name_of(p) for p in set(before).symmetric_difference(now)}
+    if not came_or_went:
+        return set()
+    return {path for path, looked_up in names.items() if not came_or_went.isdisjoint(looked_up)}
 
 
-def build_index(notes: Iterable[Note], config: Config, today: date, memo: IndexMemo | None = None) -> VaultIndex:
-    """Detect contacts, read their fields, resolve every link and attribute touches and plans."""
-    ordered = sorted(notes, key=lambda n: n.path)
-    paths = tuple(n.path for n in ordered)
-    memo = memo if memo is not None else IndexMemo()
-    key_now = _memo_key(paths, config)
-    if memo.key != key_now:
-        memo.key, memo.parts, memo.links = key_now, {}, None
-    daily = DailyFormat(config.daily_notes)
-    table = field_keys(config.fields)
-    parts: dict[str, Contribution] = {}
-    for note in ordered:
-        kept = memo.parts.get(note.path)
-        if kept is not None and kept[0] is note:
-            parts[note.path] = kept[1]
-            continue
-        memo.links = memo.links or LinkIndex(paths)
-        parts[note.path] = contribute(note, config, table, daily, memo.links)
-    memo.parts = {n.path: (n, parts[n.path]) for n in ordered}
-    return assemble(parts, today)
+def parts_key(config: Config) -> str:
+    """The settings a contribution depends on, as text."""
+    return repr((config.contact_folders, config.daily_notes, tuple(sorted(config.fields.items())),
+                 config.occasions, config.tiers))
+
+
+class Contributor:
+    """`contribute` for the notes of one vault: the link index is built on first use."""
+
+    def __init__(self, paths: Iterable[str], config: Config, links: LinkIndex | None = None) -> None:
+        self.paths, self.config, self.links = paths, config, links
+        self.daily = DailyFormat(config.daily_notes)
+        self.table = field_keys(config.fields)
+
+    def prepare(self) -> LinkIndex:
+        if self.links is None:
+            self.links = LinkIndex(self.paths)
+        return self.links
+
+    def __call__(self, note: Note) -> Contribution:
+        return contribute(note, self.config, self.table, self.daily, self.prepare())
 
 
 def contribute(note: Note, config: Config, table: dict[str, tuple[str, ...]], daily: DailyFormat,
@@ -99,8 +100,16 @@ def contribute(note: Note, config: Config, table: dict[str, tuple[str, ...]], da
     for entry in note.entries:
         facts.entry(entry, daily_day)
     facts.meeting(daily)
-    return Contribution(contact, tuple(problems), tuple(facts.touches), tuple(facts.plans),
-                        tuple(facts.ambiguous), tuple(facts.unresolved))
+    if contact is not None:
+        contact.touches = list(dict.fromkeys(contact.touches))
+    # each touch and plan once (two links to one person on a line, or an alias and a name)
+    return Contribution(contact, tuple(problems), tuple(dict.fromkeys(facts.touches)),
+                        tuple(dict.fromkeys(facts.plans)), tuple(facts.ambiguous), tuple(facts.unresolved),
+                        frozenset(facts.names))
+
+
+def _touch_order(touch: Touch) -> tuple[date, str, int, str]:
+    return touch.day, touch.evidence, touch.line or 0, touch.source
 
 
 def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
@@ -109,9 +118,10 @@ def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
     index = VaultIndex()
     contacts: dict[str, Contact] = {}
     for path, part in parts.items():
-        index.problems.extend(part.problems)
+        if part.problems:
+            index.problems.extend(part.problems)
         if part.contact is not None:
-            contact = replace(part.contact, touches=[t for t in part.contact.touches if t.day <= today], plans=[])
+            contact = part.contact.attributable(today)
             contacts[path] = contact
             index.contacts.append(contact)
     aliases: dict[str, str] = {}  # an alias (or `name`) -> the contact it probably means
@@ -138,9 +148,9 @@ def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
             meant = aliases.get(lookup)
             if meant is not None:
                 suspicious.add(SuspiciousLink(path, line, target, meant))
-    for contact in index.contacts:
-        contact.touches = sorted(set(contact.touches), key=lambda t: (t.day, t.evidence, t.line or 0, t.source))
-        contact.plans = sorted(set(contact.plans), key=lambda p: (p.day, p.note, p.line))
+    for contact in index.contacts:  # (a note gives each contact a touch or plan once: see contribute)
+        contact.touches.sort(key=_touch_order)
+        contact.plans.sort(key=lambda p: (p.day, p.note, p.line))
     index.suspicious = sorted(suspicious, key=lambda s: (s.note, s.line, s.target))
     index.problems.sort(key=Problem.sort_key)
     return index
@@ -309,9 +319,11 @@ class _NoteFacts:
         self.ambiguous: list[tuple[int, str, Resolution]] = []
         self.unresolved: list[tuple[int, str, str]] = []
         self.seen: set[tuple[int, str]] = set()
+        self.names: set[str] = set()
 
     def resolve(self, target: str, line: int) -> str | None:
         result = self.links.resolve(target, self.note.path)
+        self.names |= result.names
         mark = (line, target)
         first = mark not in self.seen
         self.seen.add(mark)

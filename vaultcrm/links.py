@@ -4,7 +4,7 @@ from __future__ import annotations
 import posixpath
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def key(text: str) -> str:
@@ -12,14 +12,26 @@ def key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
+def _keys(texts: list[str]) -> list[str]:
+    """key() of each text, normalised all at once (NUL, in no path, neither composes nor folds)."""
+    return [k.strip() for k in unicodedata.normalize("NFC", "\0".join(texts)).casefold().split("\0")]
+
+
 def _stem(path: str) -> str:
     return path[:-3] if path.lower().endswith(".md") else path
+
+
+def name_of(path: str) -> str:
+    """The name a note is found by (its file name's key, without `.md`)."""
+    return key(_stem(path)).rsplit("/", 1)[-1].strip()
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
     path: str | None
     candidates: tuple[str, ...] = ()  # every note the target could mean, when more than one
+    # the note names whose arrival or departure could change this answer
+    names: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 class LinkIndex:
@@ -28,10 +40,10 @@ class LinkIndex:
     def __init__(self, paths: Iterable[str]) -> None:
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
-        for path in sorted(paths):
-            stem = _stem(path)
-            self._by_path.setdefault(key(stem), path)
-            self._by_name.setdefault(key(stem.rsplit("/", 1)[-1]), []).append(path)
+        ordered = sorted(paths)
+        for path, whole in zip(ordered, _keys([_stem(p) for p in ordered])):
+            self._by_path.setdefault(whole, path)
+            self._by_name.setdefault(whole.rsplit("/", 1)[-1].strip(), []).append(path)
         for names in self._by_name.values():
             names.sort(key=lambda p: (p.count("/"), len(p), p))
         self._memo: dict[str | tuple[str, str], Resolution] = {}
@@ -44,14 +56,16 @@ class LinkIndex:
         if memo in self._memo:
             return self._memo[memo]
         wanted = key(target)
+        names = {wanted.rsplit("/", 1)[-1].strip()}
         found = self._by_path.get(wanted.lstrip("/")) if "/" in wanted else None
         if found is None and "/" in wanted:
             folder = posixpath.dirname(source)
             joined = posixpath.normpath(posixpath.join(folder, target))
+            names.add(key(joined).rsplit("/", 1)[-1].strip())
             if not joined.startswith("../"):
                 found = self._by_path.get(key(joined))
         if found is not None:
-            result = Resolution(found)
+            result = Resolution(found, (), frozenset(names))
         else:
             name = wanted.rsplit("/", 1)[-1]
             candidates = self._by_name.get(name, [])
@@ -61,6 +75,6 @@ class LinkIndex:
             elif relative:
                 candidates = []
             result = Resolution(candidates[0] if candidates else None,
-                                tuple(candidates) if len(candidates) > 1 else ())
+                                tuple(candidates) if len(candidates) > 1 else (), frozenset(names))
         self._memo[memo] = result
         return result

@@ -6,18 +6,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import RACY_NS, gc_paused, inputs_digest, read_notes, remember_sync
+from .cache import RACY_NS, gc_paused
 from .config import Config, load_config
-from .contacts import IndexMemo, VaultIndex, build_index
+from .contacts import (
+    Contribution,
+    Contributor,
+    VaultIndex,
+    assemble,
+    outdated,
+    parts_key,
+)
 from .dashboard import check_ours, read_existing, unchanged_since
 from .errors import VaultMissingError
+from .links import LinkIndex
 from .model import Note, Problem
 from .notes import parse
+from .reading import read_parts
 from .render import context, document, render_body
 from .rules import Outcome, evaluate
 from .scan import FileStat, ScanResult, rescan, scan
+from .sync_memo import inputs_digest, remember_sync
 from .write import contained_path, write_if_changed
-from .writeback import record_ticks, ticked_contacts
 
 
 @dataclass
@@ -30,7 +39,7 @@ class Analysis:
     index: VaultIndex
     outcome: Outcome
     problems: list[Problem] = field(default_factory=list)
-    inputs: str | None = None  # digest of everything the result depends on (cache.inputs_digest)
+    inputs: str | None = None  # digest of everything the result depends on (sync_memo.inputs_digest)
 
 
 @dataclass
@@ -75,16 +84,17 @@ def _unreadable(path: str, message: str) -> Note:
 
 
 class Session:
-    """What a long-running process (the daemon) keeps between syncs: each note by its file's version,
-    the last walk, and the index's per-note contributions. An edit then costs a stat, one parse and
-    one re-attribution, not a vault's worth of walking and loading; the results are the same as
-    without it (tests/test_session.py holds it to that)."""
+    """What a long-running process (the daemon) keeps between syncs: each note's contribution by its
+    file's version, and the last walk. An edit then costs a stat, one parse and one attribution, not a
+    vault's worth of walking and loading; the results are the same as without it (tests/test_session.py
+    holds it to that)."""
 
-    FEW = 200  # more changed files than this go through the on-disk cache, as a fresh sync would
+    FEW = 200  # more changed files than this go through the note cache, as a fresh sync would
 
     def __init__(self) -> None:
-        self.notes: dict[str, tuple[FileStat, Note]] = {}
-        self.index = IndexMemo()
+        self.parts: dict[str, tuple[FileStat, Contribution]] = {}
+        self.settings: str | None = None  # what the contributions were made under (contacts.parts_key)
+        self.links: LinkIndex | None = None  # of the notes in `parts`
         self.found: ScanResult | None = None
 
     def scan(self, vault: Path, config: Config, changed: frozenset[str] | None) -> ScanResult:
@@ -95,38 +105,55 @@ class Session:
             self.found = rescan(vault, config, self.found, changed)
         return self.found
 
-    def read(self, vault: Path, files: list[FileStat], config: Config, changed: frozenset[str] | None) -> list[Note]:
-        """The notes of `files`, re-reading those changed, listed in `changed`, or modified too recently
-        for their timestamp to prove anything (see cache.RACY_NS)."""
-        settled = time.time_ns() - RACY_NS
-        kept = {f.path: self.notes[f.path][1] for f in files
-                if f.path in self.notes and self.notes[f.path][0] == f and f.mtime_ns < settled
-                and (changed is None or f.path not in changed)}
-        if len(files) - len(kept) > self.FEW:
-            notes = read_notes(vault, files, config, read_note)
+    def contributions(self, vault: Path, files: list[FileStat], config: Config,
+                      changed: frozenset[str] | None) -> dict[str, Contribution]:
+        """Every note's contribution, made again for the notes changed, listed in `changed`, modified too
+        recently for their timestamp to prove anything (see cache.RACY_NS), or whose links may now
+        lead elsewhere (contacts.outdated)."""
+        settings = f"{parts_key(config)}\0{config.max_note_bytes}"
+        if settings != self.settings:
+            self.settings, self.parts = settings, {}
+        paths = [f.path for f in files]
+        if paths != list(self.parts):
+            redo = outdated({p: part.names for p, (_, part) in self.parts.items()}, self.parts, paths)
+            self.links = None
         else:
-            notes = [kept.get(f.path) or read_note(vault, f, config) for f in files]
-        self.notes = {f.path: (f, note) for f, note in zip(files, notes)}
-        return notes
+            redo = set()
+        settled = time.time_ns() - RACY_NS
+        kept = {f.path: self.parts[f.path][1] for f in files
+                if f.path in self.parts and self.parts[f.path][0] == f and f.mtime_ns < settled
+                and f.path not in redo and (changed is None or f.path not in changed)}
+        if len(files) - len(kept) > self.FEW:
+            parts = read_parts(vault, files, config, read_note)
+        else:
+            contributor = Contributor(paths, config, self.links)
+            parts = {f.path: kept.get(f.path) or contributor(read_note(vault, f, config)) for f in files}
+            self.links = contributor.links
+        self.parts = {f.path: (f, parts[f.path]) for f in files}
+        return parts
 
 
 def analyse(vault: Path, today: date, config: Config | None = None, *, session: Session | None = None,
-            changed: frozenset[str] | None = None) -> Analysis:
+            changed: frozenset[str] | None = None, found: ScanResult | None = None) -> Analysis:
     """Scan, parse, index and evaluate the vault: the reminders, signals and problems of `today`.
 
     With a `session`, notes unchanged since its last call are reused; `changed` names notes known
     to have changed (the daemon's file events), which are re-read whatever their timestamps say.
+    `found` is a walk of the vault made just before, by a caller that needed one too.
     """
     check_vault(vault)
     config = config or load_config(vault)
     with gc_paused():  # a vault's worth of small acyclic objects: the cycle collector only slows this
-        found = session.scan(vault, config, changed) if session is not None else scan(vault, config)
+        if session is not None:
+            found = session.scan(vault, config, changed)
+        elif found is None:
+            found = scan(vault, config)
         inputs = inputs_digest(vault, config, found, today)
         if session is not None:
-            notes = session.read(vault, found.files, config, changed)
-        else:
-            notes = read_notes(vault, found.files, config, read_note)  # through the per-file cache
-        index = build_index(notes, config, today, session.index if session is not None else None)
+            parts = session.contributions(vault, found.files, config, changed)
+        else:  # through the note cache: only what changed is read and attributed again
+            parts = read_parts(vault, found.files, config, read_note)
+        index = assemble(parts, today)
         outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
     return Analysis(vault, today, config, index, outcome, problems, inputs)
@@ -148,15 +175,21 @@ def summary_counts(outcome: Outcome) -> str:
 
 def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False, allow_empty: bool = False,
          config: Config | None = None, session: Session | None = None,
-         changed: frozenset[str] | None = None) -> SyncReport:
-    """Record ticked boxes, render the dashboard, and write it when it is still ours and its bytes change."""
+         changed: frozenset[str] | None = None, found: ScanResult | None = None) -> SyncReport:
+    """Record ticked boxes, render the dashboard, and write it when it is still ours and its bytes change.
+    (`session`, `changed` and `found`: see analyse.)"""
     check_vault(vault)
     config = config or load_config(vault)
     target = contained_path(vault, config.dashboard)
     existing = read_existing(target)
-    analysis = analyse(vault, today, config, session=session, changed=changed)
+    analysis = analyse(vault, today, config, session=session, changed=changed, found=found)
     ticked: list[str] = []
     if existing is not None and existing.ticked and not dry_run:
+        from .writeback import (  # (only now: it brings the note editor)
+            record_ticks,
+            ticked_contacts,
+        )
+
         check_ours(config.dashboard, existing, force=force)
         contacts = ticked_contacts(existing.ticked, analysis.index.contacts)
         record_ticks(vault, contacts, config, today)

@@ -7,14 +7,15 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import Config
 from .model import Problem
 
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
-    """A note found by the scan: its vault-relative POSIX path and what identifies its version."""
+class FileStat(NamedTuple):
+    """A note found by the scan: its vault-relative POSIX path and what identifies its version.
+    (A named tuple: a scan makes one per note, and a tuple is made and compared in C.)"""
 
     path: str
     size: int
@@ -92,7 +93,9 @@ def _conflict_problem(rel: str) -> Problem:
 def scan(root: Path, config: Config) -> ScanResult:
     """Every note of the vault in a stable order, with sync-conflict copies listed as problems."""
     result = ScanResult()
-    dashboard = config.dashboard.casefold()
+    files = result.files
+    skipped = {config.dashboard.casefold(), config.templates.strip("/").casefold()}
+    excluded = [glob_regex(p).fullmatch for p in config.exclude]
     stack = [""]
     while stack:
         folder = stack.pop()
@@ -101,19 +104,21 @@ def scan(root: Path, config: Config) -> ScanResult:
         except OSError as exc:
             result.problems.append(Problem(folder or ".", None, f"this folder cannot be read ({exc.strerror})"))
             continue
+        prefix = f"{folder}/" if folder else ""
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
+            if name[0] == ".":
                 continue
-            rel = f"{folder}/{name}" if folder else name
+            rel = prefix + name
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not _in_templates(rel, config) and not _excluded(rel, config):
                         stack.append(rel)
                     continue
-                if not name.lower().endswith(".md") or rel.casefold() == dashboard:
+                # (a file in the templates folder is never reached: that folder is not entered)
+                if name[-3:].lower() != ".md" or rel.casefold() in skipped:
                     continue
-                if _in_templates(rel, config) or _excluded(rel, config):
+                if excluded and any(match(rel) for match in excluded):
                     continue
                 if is_conflict_copy(name):
                     result.problems.append(_conflict_problem(rel))
@@ -121,10 +126,9 @@ def scan(root: Path, config: Config) -> ScanResult:
                 info = entry.stat()
             except OSError:
                 continue  # vanished while scanning, or a dangling link: not a note now
-            if not entry.is_file():
-                continue
-            result.files.append(FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino))
-    result.files.sort(key=lambda f: f.path)
+            if entry.is_file():
+                files.append(FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino))
+    files.sort()  # by path: paths are unique
     return result
 
 

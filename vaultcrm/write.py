@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -16,7 +15,7 @@ before_replace: Callable[[Path], None] | None = None
 
 def temp_name(target: Path) -> Path:
     """A hidden `*.tmp` sibling: Obsidian, sync tools and vaultcrm's own scanner all skip it."""
-    return target.with_name(f".{target.name}.vaultcrm-{secrets.token_hex(4)}.tmp")
+    return target.with_name(f".{target.name}.vaultcrm-{os.urandom(4).hex()}.tmp")
 
 
 def atomic_write(target: Path, data: bytes, *, mode: int | None = None,

@@ -61,6 +61,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 
@@ -153,3 +156,15 @@ def test_dashboard_written_equals_the_dry_run(example: Path, run: Callable[..., 
     assert result.stdout == ("6 overdue · 5 due · 2 follow-ups · 2 occasions · 19 contacts · "
                              "wrote CRM/Due this week.md\n")
     assert (example / "CRM/Due this week.md").read_text("utf-8") == (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")
+
+
+def test_a_source_checkout_renders_the_same_dashboard(example: Path, tmp_path: Path) -> None:
+    """Run from the repository's own folders, not installed (`python -S`, so no install is seen):
+    the packaged template is then read from templates/ beside vaultcrm/."""
+    libraries = sysconfig.get_paths()["purelib"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), libraries]),
+           "VAULTCRM_STATE_DIR": str(tmp_path / "state")}
+    done = subprocess.run([sys.executable, "-S", "-m", "vaultcrm", "--vault", str(example), "sync", "--dry-run",
+                           "--today", "2026-11-22"], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")

@@ -150,7 +150,7 @@ def _packaged(name: str) -> str | None:
         from . import templates
 
         folder = Path(templates.__file__).parent
-    except ModuleNotFoundError:  # running from a source checkout: templates/ sits beside vaultcrm/
+    except ImportError:  # running from a source checkout: templates/ sits beside vaultcrm/
         folder = Path(__file__).resolve().parent.parent / "templates"
     try:
         return (folder / name).read_text("utf-8")

@@ -102,6 +102,21 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def one_shot(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command that reads the whole vault with the cycle collector paused. What it builds is
+    acyclic, and freed by reference counting when the command returns, before collection resumes;
+    otherwise the collector walks a vault's worth of objects once (about 50 ms at 10,000 notes)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .cache import gc_paused
+
+        with gc_paused():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def fail(message: str, hint: str | None, code: int) -> None:
     click.echo(f"Error: {message}" + (f" — {hint}" if hint else ""), err=True)
     sys.exit(code)
@@ -141,6 +156,7 @@ def _progress_bar(total: int) -> Any:
 @click.option("--force", is_flag=True, help="Replace the dashboard even if it was edited by hand.")
 @click.option("--allow-empty", is_flag=True, help="Write even if no contacts are found where there were some.")
 @handle_errors
+@one_shot
 def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
     """Render the "Due this week" note into the vault."""
     from . import sync_memo
@@ -177,6 +193,7 @@ def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
 @common_options
 @click.option("--json", "as_json", is_flag=True, help="Print the reminders as JSON (see the README).")
 @handle_errors
+@one_shot
 def due(as_json: bool) -> None:
     """List who is due, most overdue first."""
     from .report import due_object, due_table
@@ -194,6 +211,7 @@ def due(as_json: bool) -> None:
 @main.command()
 @common_options
 @handle_errors
+@one_shot
 def check() -> None:
     """List problems and suspicious links; exit 1 when there is any problem."""
     analysis = _analysis(click.get_current_context().ensure_object(Context))

@@ -185,10 +185,7 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
     analysis = analyse(vault, today, config, session=session, changed=changed, found=found)
     ticked: list[str] = []
     if existing is not None and existing.ticked and not dry_run:
-        from .writeback import (  # (only now: it brings the note editor)
-            record_ticks,
-            ticked_contacts,
-        )
+        from .writeback import record_ticks, ticked_contacts  # (only now: it brings the note editor)
 
         check_ours(config.dashboard, existing, force=force)
         contacts = ticked_contacts(existing.ticked, analysis.index.contacts)

@@ -79,3 +79,33 @@ def test_anything_else_is_left_to_pyyaml(block: list[str]) -> None:
 def test_a_repeated_key_is_still_reported_at_its_line() -> None:
     found = read(["---", "tier: A", "name: Jane", "tier: B", "---"])
     assert found.error == "the property 'tier' appears twice; keep only one of them" and found.error_line == 4
+
+
+def reference_resolvers() -> dict[str, list[tuple[str, Any]]]:
+    """The Loader's table as it was first built: PyYAML's safe resolvers without its YAML 1.1 booleans,
+    integers and floats, then YAML 1.2-style ones."""
+    import re
+
+    dropped = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+    table = {first: [(tag, regex) for tag, regex in items if tag not in dropped]
+             for first, items in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for tag, pattern, firsts in [
+            ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+            ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9_]*)$", "-+0123456789"),
+            ("tag:yaml.org,2002:float",
+             r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+             "-+0123456789.")]:
+        for first in firsts:
+            table.setdefault(first, []).append((tag, re.compile(pattern)))
+    return table
+
+
+@given(st.one_of(st.sampled_from(SCALARS + KEYS + ["2025-07-22 10:00:00", "2025-07-22T10:00:00.5+01:00",
+                                                   "2025-7-22 1:00:00", "1:20:30", "0b101", "0o17", "0x1F", "1e5"]),
+                 st.text(min_size=1)))
+def test_the_resolver_table_is_pyyamls_with_yaml_1_2_scalars(text: str) -> None:
+    from vaultcrm.frontmatter import _tag
+
+    expected = next((tag for tag, regex in reference_resolvers().get(text[0], []) if regex.match(text)),
+                    "tag:yaml.org,2002:str")
+    assert _tag(text) == expected

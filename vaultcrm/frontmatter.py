@@ -3,71 +3,84 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
-
-import yaml
 
 MAX_FRONTMATTER_BYTES = 64 * 1024
 _KEY_LINE = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#:'"\-?][^:]*?))[ \t]*:(?:[ \t]|$)""")
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# How a plain scalar gets its type: PyYAML's safe resolvers, in their order, but YAML 1.2-style
+# booleans (only true/false), integers and floats (no sexagesimal, octal or binary). Both the Loader
+# and simple_load resolve with this table, so PyYAML is only imported for a block that needs it.
+_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
+    ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), "<"),
+    ("tag:yaml.org,2002:null", re.compile(r"^(?: ~ |null|Null|NULL | )$", re.X), "~nN"),
+    ("tag:yaml.org,2002:timestamp", re.compile(r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]? (?:[Tt]|[ \t]+)[0-9][0-9]? :[0-9][0-9] :[0-9][0-9]
+         (?:\.[0-9]*)? (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", re.X), "0123456789"),
+    ("tag:yaml.org,2002:value", re.compile(r"^(?:=)$"), "="),
+    ("tag:yaml.org,2002:yaml", re.compile(r"^(?:!|&|\*)$"), "!&*"),
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), "-+0123456789"),
+    ("tag:yaml.org,2002:float", re.compile(
+        r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+     "-+0123456789."),
+]
+_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _tag_name, _regex, _firsts in _RESOLVERS:
+    for _first in [*_firsts, *([""] if _tag_name.endswith("null") else [])]:
+        _BY_FIRST.setdefault(_first, []).append((_tag_name, _regex))
 
 
-class Loader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loading, YAML 1.2-style scalars (only true/false are booleans; no sexagesimal numbers),
-    and no silently repeated keys."""
+def __getattr__(name: str) -> Any:
+    if name == "Loader":  # built on first use: importing PyYAML costs 15 ms, and most blocks do without
+        return _loader()
+    raise AttributeError(name)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
+
+@lru_cache(maxsize=1)
+def _loader() -> type:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        """Safe loading, YAML 1.2-style scalars (only true/false are booleans; no sexagesimal numbers),
+        and no silently repeated keys."""
+
+        yaml_implicit_resolvers = _BY_FIRST
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key is itself a list or mapping (an unquoted {{...}} placeholder?)",
+                        key_node.start_mark) from None
+                if duplicate:
+                    raise DuplicateKey(str(key), key_node.start_mark.line)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+            """A date-shaped value that is not a real day (`2026-13-45`) stays text, for the field to report."""
             try:
-                duplicate = key in seen
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key is itself a list or mapping (an unquoted {{...}} placeholder?)",
-                    key_node.start_mark) from None
-            if duplicate:
-                raise DuplicateKey(str(key), key_node.start_mark.line)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                return self.construct_scalar(node)
 
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        """A date-shaped value that is not a real day (`2026-13-45`) stays text, for the field to report."""
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+    return Loader
 
 
 class DuplicateKey(Exception):
     def __init__(self, key: str, line: int) -> None:
         super().__init__(key)
         self.key, self.line = key, line
-
-
-def _restrict_resolvers() -> None:
-    resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
-    dropped = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
-    for first, items in yaml.SafeLoader.yaml_implicit_resolvers.items():
-        resolvers[first] = [(tag, regex) for tag, regex in items if tag not in dropped]
-    Loader.yaml_implicit_resolvers = resolvers
-    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                                  re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-    Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
-                                  list("-+0123456789"))
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-        list("-+0123456789."))
-
-
-_restrict_resolvers()
 
 
 @dataclass
@@ -131,25 +144,27 @@ def read(lines: list[str]) -> Frontmatter:
     if len(text.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
         result.error = "its properties (the frontmatter block) are larger than 64 KiB, so they are not read"
         return result
-    try:
-        if ("&" in text or "*" in text) and _uses_anchors(text):
-            result.error = ("its properties use YAML anchors or aliases (& or *), which vaultcrm does not read; "
-                            "write the values out in full")
+    data = simple_load(block)
+    if data is None and text.strip():
+        import yaml
+
+        try:
+            if ("&" in text or "*" in text) and _uses_anchors(text):
+                result.error = ("its properties use YAML anchors or aliases (& or *), which vaultcrm does not "
+                                "read; write the values out in full")
+                return result
+            data = yaml.load(text, Loader=_loader())
+        except DuplicateKey as dup:
+            result.error, result.error_line = (f"the property {dup.key!r} appears twice; keep only one of them",
+                                               dup.line + 2)
             return result
-        data = simple_load(block)
-        if data is None:
-            data = yaml.load(text, Loader=Loader) if text.strip() else None
-    except DuplicateKey as dup:
-        result.error, result.error_line = (f"the property {dup.key!r} appears twice; keep only one of them",
-                                           dup.line + 2)
-        return result
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        result.error = (f"its properties are not valid YAML ({problem}); fix the line, e.g. put quotes around "
-                        "a value such as \"{{date}}\" or \"@handle\"")
-        result.error_line = mark.line + 2 if mark is not None else 2
-        return result
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            result.error = (f"its properties are not valid YAML ({problem}); fix the line, e.g. put quotes "
+                            "around a value such as \"{{date}}\" or \"@handle\"")
+            result.error_line = mark.line + 2 if mark is not None else 2
+            return result
     if data is None:
         return result
     if not isinstance(data, dict):
@@ -162,7 +177,7 @@ def read(lines: list[str]) -> Frontmatter:
 
 # -- the common case without PyYAML ---------------------------------------------------------------
 # Most property blocks are `key: value` lines, flow lists of words and block lists of values. Reading
-# them here gives exactly what the Loader gives (tests/test_frontmatter.py holds it to that for any
+# them here gives exactly what the Loader gives (tests/test_simple_frontmatter.py holds it to that for any
 # block) at a sixth of the cost: PyYAML builds every value through Python-level constructors. A block
 # with anything else (quotes other than plain double quotes, comments, nesting, anchors, tags,
 # multi-line values, times, floats, odd characters, a repeated key) goes to PyYAML.
@@ -242,19 +257,21 @@ def _scalar(text: str, plain: re.Pattern[str]) -> Any:
     try:
         return date(int(day[1]), int(day[2]), int(day[3]))
     except ValueError:
-        return text  # as Loader.construct_yaml_timestamp: not a real day stays text
+        return text  # as the Loader's construct_yaml_timestamp: not a real day stays text
 
 
 def _tag(text: str) -> str:
     """The tag the Loader's own implicit resolvers give a plain scalar."""
-    for tag, regex in Loader.yaml_implicit_resolvers.get(text[0], ()):
+    for tag, regex in _BY_FIRST.get(text[0], ()):
         if regex.match(text):
             return tag
     return _STR
 
 
 def _uses_anchors(text: str) -> bool:
-    for token in yaml.scan(text, Loader=_Base):
+    import yaml
+
+    for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
             return True
     return False

@@ -134,7 +134,7 @@ def parse_files(root: str, files: Sequence[FileStat], todo: list[int], max_bytes
                 contributor: Contributor) -> Iterator[Parsed]:
     """The files at positions `todo` parsed, in worker processes when there are many."""
     with _progress(len(todo)) as advance:
-        if len(todo) >= _pool_threshold() and (os.cpu_count() or 1) > 1:
+        if len(todo) >= POOL_MIN_FILES and len(todo) >= _pool_threshold() and (os.cpu_count() or 1) > 1:
             yield from _parse_in_pool(root, files, todo, max_bytes, started, advance, contributor)
             return
         for position in todo:

@@ -28,6 +28,7 @@ from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 import vaultcrm.write
+from vaultcrm import render
 from vaultcrm.cli import main
 from vaultcrm.config import load_config
 from vaultcrm.scan import scan
@@ -627,6 +628,16 @@ def test_a_working_override_is_used(make_vault: Callable[..., Path]) -> None:
     assert props["vaultcrm"] == "generated" and props["contacts"] == 4
     assert body == "# My week\n- [ ] [[People/Jane Doe|Jane Doe]] — 7 days overdue\n4 people\n"
     assert sync(vault).stdout.strip().endswith("· unchanged")
+
+
+def test_an_override_rewritten_within_one_timestamp_tick_is_read_again(make_vault: Callable[..., Path]) -> None:
+    """Same size, same modification time (as two quick saves can leave it): the text decides."""
+    vault = make_vault({**BASE, OVERRIDE: "first {{ contacts }}\n"})
+    first = render.render_body(vault, {"contacts": 4})
+    stamp = (vault / OVERRIDE).stat().st_mtime_ns
+    (vault / OVERRIDE).write_text("other {{ contacts }}\n", "utf-8")
+    os.utime(vault / OVERRIDE, ns=(stamp, stamp))
+    assert (first, render.render_body(vault, {"contacts": 4})) == ("first 4\n", "other 4\n")
 
 
 def test_override_of_another_template_does_not_replace_the_dashboard(make_vault: Callable[..., Path]) -> None:

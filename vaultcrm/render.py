@@ -158,6 +158,24 @@ def _packaged(name: str) -> str | None:
         return None
 
 
+class _OverrideLoader(FileSystemLoader):
+    """The vault's own templates, compiled again when their text changes. (FileSystemLoader compares
+    modification times, which two saves within one timestamp tick share: the daemon would keep using
+    a template that was caught half-written.)"""
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, _ = super().get_source(environment, template)
+        assert filename is not None
+
+        def uptodate() -> bool:
+            try:
+                return Path(filename).read_text(self.encoding) == source
+            except (OSError, ValueError):
+                return False
+
+        return source, filename, uptodate
+
+
 @lru_cache(maxsize=8)
 def environment(vault: Path) -> ImmutableSandboxedEnvironment:
     """Sandboxed, strict about undefined names, no HTML escaping; a template in the vault's
@@ -169,7 +187,7 @@ def environment(vault: Path) -> ImmutableSandboxedEnvironment:
         source = _packaged(name)
         return None if source is None else (source, None, lambda: not (overrides / name).exists())
 
-    loader = ChoiceLoader([FileSystemLoader(str(overrides)), FunctionLoader(packaged)])
+    loader = ChoiceLoader([_OverrideLoader(str(overrides)), FunctionLoader(packaged)])
     return ImmutableSandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 

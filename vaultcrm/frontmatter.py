@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 MAX_FRONTMATTER_BYTES = 64 * 1024

@@ -41,7 +41,7 @@ class LinkIndex:
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
         ordered = sorted(paths)
-        for path, whole in zip(ordered, _keys([_stem(p) for p in ordered])):
+        for path, whole in zip(ordered, _keys([_stem(p) for p in ordered]), strict=True):
             self._by_path.setdefault(whole, path)
             self._by_name.setdefault(whole.rsplit("/", 1)[-1].strip(), []).append(path)
         for names in self._by_name.values():

@@ -7,7 +7,6 @@ from datetime import date
 from itertools import takewhile
 from typing import Any, Generic, NamedTuple, TypeVar
 
-
 T = TypeVar("T")
 
 

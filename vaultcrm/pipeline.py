@@ -185,7 +185,8 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
     analysis = analyse(vault, today, config, session=session, changed=changed, found=found)
     ticked: list[str] = []
     if existing is not None and existing.ticked and not dry_run:
-        from .writeback import record_ticks, ticked_contacts  # (only now: it brings the note editor)
+        # imported only now: it brings the note editor
+        from .writeback import record_ticks, ticked_contacts
 
         check_ours(config.dashboard, existing, force=force)
         contacts = ticked_contacts(existing.ticked, analysis.index.contacts)

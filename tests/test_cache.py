@@ -345,6 +345,38 @@ def test_a_new_vaultcrm_version_empties_the_cache(make_vault: Callable[..., Path
         cache.code_fingerprint.cache_clear()
 
 
+def test_a_cache_of_the_previous_layout_is_rebuilt_with_one_line(make_vault: Callable[..., Path], parses: list[str],
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """vaultcrm 0.1's layout: parsed notes, and a meta table that allowed no empty value."""
+    vault = make_vault(FILES)
+    age(vault)
+    first = outcome(vault)
+    db_path = state_dir(vault) / cache.DB_NAME
+    db_path.unlink()
+    db = sqlite3.connect(db_path)
+    with db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
+                   "inode INTEGER NOT NULL, digest BLOB, note BLOB NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('code', 'vaultcrm 0.1')")
+    db.close()
+    parses.clear()
+    with caplog.at_level(logging.WARNING, logger="vaultcrm.cache"):
+        assert outcome(vault) == first
+        assert sorted(parses) == sorted(FILES)
+        first_writer, second_writer = cache.NoteCache.open(vault), cache.NoteCache.open(vault)
+        assert first_writer is not None and second_writer is not None
+        for store in (first_writer, second_writer):
+            list(store.rows())
+        second_writer.write([("a.md", 1, 2, 3, None, b"")], state="second's")
+        first_writer.write([("a.md", 1, 2, 3, None, b"")], state="first's")  # clears it: an empty value
+        for store in (first_writer, second_writer):
+            store.close()
+        assert outcome(vault) == first  # (every note read again: the race left no contribution vouched for)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"vaultcrm: the note cache {db_path} was made by another version of vaultcrm; it is rebuilt"]
+
+
 def test_the_schema_is_part_of_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
     cache.code_fingerprint.cache_clear()
     before = cache.code_fingerprint()

@@ -63,6 +63,7 @@ BUSY_TIMEOUT_S = 10.0  # how long to wait for another process's write before goi
 
 # path, size, mtime_ns, inode, digest (unconfirmed), pickled contribution (None: not readable as a note)
 Row = tuple[str, int, int, int, "bytes | None", "bytes | None"]
+META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
 TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
          "inode INTEGER NOT NULL, digest BLOB, part BLOB)")
 
@@ -302,7 +303,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous = NORMAL")
         with db:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute(META)
             db.execute(TABLE)
             found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
             wanted = code_fingerprint()
@@ -310,9 +311,10 @@ def _connect(path: Path) -> sqlite3.Connection:
                 if found is not None:
                     log().warning("vaultcrm: the note cache %s was made by another version of vaultcrm; "
                                   "it is rebuilt", path)
-                db.execute("DROP TABLE notes")
+                db.execute("DROP TABLE notes")  # and meta: another version may have laid both out otherwise
+                db.execute("DROP TABLE meta")
+                db.execute(META)
                 db.execute(TABLE)
-                db.execute("DELETE FROM meta")
                 db.execute("INSERT INTO meta VALUES ('code', ?)", (wanted,))
     except BaseException:
         db.close()

@@ -87,14 +87,14 @@ def code_fingerprint() -> str:
 
     Stat-based: any install, upgrade or edit of these files changes it, which empties the cache.
     """
-    import importlib.util
+    from importlib.machinery import PathFinder  # (loaded at start-up already; importlib.util is not)
 
     parts: list[str] = [f"schema {SCHEMA}", f"vaultcrm {__version__}", sys.version]
     here = Path(__file__).resolve().parent
     folders = [here, here.parent / "templates"]
     for name in ("yaml", "_yaml", "markdown_it", "mdit_py_plugins", "jinja2"):
         try:
-            spec = importlib.util.find_spec(name)
+            spec = PathFinder.find_spec(name)
         except (ImportError, ValueError):
             spec = None
         origin = getattr(spec, "origin", None)

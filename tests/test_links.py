@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import links
 from vaultcrm.links import LinkIndex, Resolution, key, name_of
 
 VAULT = [
@@ -216,11 +215,6 @@ def test_resolution_does_not_depend_on_path_order(paths: list[str], targets: lis
         if a.path is not None:
             assert a.path in paths
             assert not a.candidates or a.path in a.candidates
-
-
-@given(st.lists(st.text(st.characters(blacklist_characters="\0", blacklist_categories=("Cs",))), min_size=1))
-def test_keys_at_once_equal_keys_one_by_one(texts: list[str]) -> None:
-    assert links._keys(texts) == [key(t) for t in texts]
 
 
 @given(st.lists(st.text(st.characters(blacklist_characters="\0/", blacklist_categories=("Cs",))), min_size=1,

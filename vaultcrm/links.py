@@ -12,11 +12,6 @@ def key(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
-def _keys(texts: list[str]) -> list[str]:
-    """key() of each text, normalised all at once (NUL, in no path, neither composes nor folds)."""
-    return [k.strip() for k in unicodedata.normalize("NFC", "\0".join(texts)).casefold().split("\0")]
-
-
 def _stem(path: str) -> str:
     return path[:-3] if path.lower().endswith(".md") else path
 
@@ -40,8 +35,8 @@ class LinkIndex:
     def __init__(self, paths: Iterable[str]) -> None:
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
-        ordered = sorted(paths)
-        for path, whole in zip(ordered, _keys([_stem(p) for p in ordered]), strict=True):
+        for path in sorted(paths):
+            whole = key(_stem(path))
             self._by_path.setdefault(whole, path)
             self._by_name.setdefault(whole.rsplit("/", 1)[-1].strip(), []).append(path)
         for names in self._by_name.values():

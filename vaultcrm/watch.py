@@ -97,12 +97,14 @@ class PipelineSync:
         self.session = Session()
 
     def __call__(self, vault: Path, today: date, changed: frozenset[str] | None) -> Any:
+        from .cache import gc_paused
         from .exporting import refresh_ics
         from .pipeline import sync
 
-        report = sync(vault, today, session=self.session, changed=changed)
-        refresh_ics(report.analysis)
-        gc.freeze()  # what the session keeps is acyclic: spare the cycle collector from walking it again
+        with gc_paused():  # no collection in the middle of a sync (see cli.one_shot) ...
+            report = sync(vault, today, session=self.session, changed=changed)
+            refresh_ics(report.analysis)
+        gc.freeze()  # ... nor after it: what the session keeps is acyclic, spare the collector walking it
         return report
 
 

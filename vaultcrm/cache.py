@@ -167,7 +167,7 @@ def parts_state(config: Config, paths: Iterable[str]) -> str:
     """What stored contributions are valid for: the settings they depend on, and the vault's notes."""
     from .contacts import parts_key
 
-    hasher = blake2b(f"{parts_key(config)}\0{config.max_note_bytes}\0".encode("utf-8", "surrogateescape"))
+    hasher = blake2b(f"{parts_key(config)}\0".encode("utf-8", "surrogateescape"))
     hasher.update("\0".join(sorted(paths)).encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
 

@@ -68,9 +68,9 @@ def outdated(names: Mapping[str, AbstractSet[str]], before: Iterable[str], now: 
 
 
 def parts_key(config: Config) -> str:
-    """The settings a contribution depends on, as text."""
+    """The settings a contribution depends on, as text (max_note_bytes: a note over it only gives a problem)."""
     return repr((config.contact_folders, config.daily_notes, tuple(sorted(config.fields.items())),
-                 config.occasions, config.tiers))
+                 config.occasions, config.tiers, config.max_note_bytes))
 
 
 class Contributor:

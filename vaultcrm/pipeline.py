@@ -110,7 +110,7 @@ class Session:
         """Every note's contribution, made again for the notes changed, listed in `changed`, modified too
         recently for their timestamp to prove anything (see cache.RACY_NS), or whose links may now
         lead elsewhere (contacts.outdated)."""
-        settings = f"{parts_key(config)}\0{config.max_note_bytes}"
+        settings = parts_key(config)
         if settings != self.settings:
             self.settings, self.parts = settings, {}
         paths = [f.path for f in files]

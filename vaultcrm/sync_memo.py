@@ -92,13 +92,6 @@ def remember_sync(vault: Path, inputs: str | None, text: str, summary: str) -> N
         cache.log().debug("last sync not recorded: %s", exc)
 
 
-def forget_sync(vault: Path) -> None:
-    try:
-        os.unlink(state_dir(vault) / LAST_SYNC)
-    except OSError:
-        pass
-
-
 def unchanged_summary(vault: Path, today: date, config: Config, found: ScanResult) -> str | None:
     """The summary of a sync that would change nothing, when the last sync proves it; else None.
 

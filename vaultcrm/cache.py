@@ -25,6 +25,10 @@ whose file changed or whose links may now lead elsewhere. A writer takes the val
 compare-and-swap through a token of its own (`NoteCache.write`), so two writers at once leave it
 cleared, never wrong.
 
+*Results.* The `results` table keeps each contact's share of the last dashboard, and each note's
+problems (by_difference.py), for the `epoch` of the rows they were made from: every write of rows
+sets a new epoch, and results are stored only by a writer that saw every write since it read.
+
 How the cache is read and filled is `reading.py`.
 """
 from __future__ import annotations
@@ -53,10 +57,8 @@ if TYPE_CHECKING:
     import sqlite3
 
     from .config import Config
-    from .contacts import Contribution
-    from .model import Note
 
-SCHEMA = 2  # bump when the stored layout changes
+SCHEMA = 3  # bump when the stored layout changes
 DB_NAME = "notes.sqlite3"
 RACY_NS = 2_000_000_000  # a file modified this close to our read is re-checked by content later
 BUSY_TIMEOUT_S = 10.0  # how long to wait for another process's write before going on without the cache
@@ -66,6 +68,9 @@ Row = tuple[str, int, int, int, "bytes | None", "bytes | None"]
 META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
 TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
          "inode INTEGER NOT NULL, digest BLOB, part BLOB)")
+# a contact's result (dashboard_data.ContactResult) with the notes that touch it, or a note's problems
+RESULTS = "CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, sources TEXT, result BLOB, problems BLOB)"
+ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None"]
 
 
 def log() -> logging.Logger:
@@ -138,15 +143,15 @@ def _register_reducers() -> None:
             return cls, tuple(getattr(obj, n) for n in names)
 
         copyreg.pickle(cls, reduce)
-    copyreg.pickle(Touch, _reduce_tuple)
+    copyreg.pickle(Touch, reduce_tuple)
 
 
-def _reduce_tuple(obj: tuple[Any, ...]) -> tuple[Any, ...]:
+def reduce_tuple(obj: tuple[Any, ...]) -> tuple[Any, ...]:
     """A named tuple made again by tuple.__new__, in C (its own __new__ is Python)."""
     return tuple.__new__, (type(obj), tuple(obj))
 
 
-def dumps(value: Note | Contribution) -> bytes:
+def dumps(value: Any) -> bytes:
     import pickle
 
     _register_reducers()
@@ -197,6 +202,8 @@ class NoteCache:
         self.broken = False
         self.seen_parts: str | None = None  # the `parts` meta value when `rows` read the table
         self.token: str | None = None  # this writer's claim on `parts` (see write)
+        self.epoch: str | None = None  # the rows' epoch as this connection knows it; None: it lost track
+        self.seen_results: str | None = None  # what the `results` meta value said in the last snapshot
 
     @classmethod
     def open(cls, vault: Path) -> NoteCache | None:
@@ -221,20 +228,55 @@ class NoteCache:
         except (sqlite3.Error, OSError):
             return None
 
-    def rows(self) -> Iterator[Row]:
-        """Every row, streamed from one snapshot of the table, in which `seen_parts` is read too."""
+    @contextmanager
+    def snapshot(self) -> Iterator[bool]:
+        """One read transaction: what is read inside it is one state of the cache, whose `parts`,
+        `epoch` and `results` meta values it reads first. Yields False when the cache is unreadable
+        (then rebuilt, and empty)."""
         import sqlite3
 
         try:
             self.db.execute("BEGIN")
-            try:
-                found = self.db.execute("SELECT value FROM meta WHERE key = 'parts'").fetchone()
-                self.seen_parts = found[0] if found else None
-                yield from self.db.execute("SELECT path, size, mtime_ns, inode, digest, part FROM notes")
-            finally:
-                self.db.execute("COMMIT")
+            meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('parts', 'epoch', 'results')"))
         except sqlite3.DatabaseError as exc:
+            self.epoch = None
             self._rebuild(exc)
+            yield False
+            return
+        self.seen_parts, self.seen_results = meta.get("parts"), meta.get("results")
+        self.epoch = meta.get("epoch") or ""
+        try:
+            yield True
+        except sqlite3.DatabaseError as exc:
+            self.epoch = None
+            self._rebuild(exc)
+        finally:
+            if not self.broken and self.db.in_transaction:
+                self.db.execute("COMMIT")
+
+    def rows(self) -> Iterator[Row]:
+        """Every row, streamed from one snapshot of the table."""
+        with self.snapshot() as readable:
+            if readable:
+                yield from self.db.execute("SELECT path, size, mtime_ns, inode, digest, part FROM notes")
+
+    def stats(self) -> Iterator[Row]:
+        """Every row without its contribution: `part` is b"" when there is one (inside a snapshot)."""
+        return self.db.execute("SELECT path, size, mtime_ns, inode, digest, "
+                               "CASE WHEN part IS NULL THEN NULL ELSE x'' END FROM notes")
+
+    def parts_of(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        """The stored contributions of these paths (inside a snapshot)."""
+        wanted, out = list(paths), {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            out.update(self.db.execute(f"SELECT path, part FROM notes WHERE path IN ({','.join('?' * len(chunk))})",
+                                       chunk))
+        return out
+
+    def results(self) -> Iterator[ResultRow]:
+        """Every stored result (inside a snapshot)."""
+        return self.db.execute("SELECT path, sources, result, problems FROM results")
 
     def write(self, upserts: Sequence[Row] = (), deletes: Sequence[str] = (), confirms: Sequence[str] = (), *,
               state: str | None = None, final: bool = True) -> None:
@@ -257,12 +299,50 @@ class NoteCache:
                 self.db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in deletes))
                 self.db.executemany("UPDATE notes SET digest = NULL WHERE path = ?", ((p,) for p in confirms))
                 self._swap(state, final)
+                self._next_epoch()
         except sqlite3.OperationalError as exc:
+            self.epoch = None
             log().debug("note cache not updated: %s", exc)
             if "locked" not in str(exc) and "busy" not in str(exc):
                 self.broken = True
         except sqlite3.DatabaseError as exc:
+            self.epoch = None
             self._rebuild(exc)
+
+    def _next_epoch(self) -> None:
+        """A new epoch for the rows; this connection still knows them if nobody wrote since it looked."""
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+        epoch = os.urandom(8).hex()
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('epoch', ?)", (epoch,))
+        self.epoch = epoch if self.epoch is not None and (found[0] if found else "") == self.epoch else None
+
+    def write_results(self, key: str, upserts: Sequence[ResultRow], deletes: Sequence[str] = (), *,
+                      replace: bool = False) -> bool:
+        """Results made from the rows as this connection knows them (all of them when `replace`),
+        stored for the rows' epoch under `key`; cleared instead when another writer changed the rows."""
+        import sqlite3
+
+        if self.broken:
+            return False
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                found = self.db.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+                epoch = found[0] if found else ""
+                if self.epoch is None or epoch != self.epoch:
+                    self.db.execute("DELETE FROM meta WHERE key = 'results'")
+                    return False
+                if replace:
+                    self.db.execute("DELETE FROM results")
+                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", upserts)
+                self.db.executemany("DELETE FROM results WHERE path = ?", ((p,) for p in deletes))
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (f"{epoch} {key}",))
+                return True
+        except sqlite3.OperationalError as exc:
+            log().debug("results not stored: %s", exc)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+        return False
 
     def _swap(self, state: str | None, final: bool) -> None:
         found = self.db.execute("SELECT value FROM meta WHERE key = 'parts'").fetchone()
@@ -305,16 +385,19 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute("BEGIN IMMEDIATE")
             db.execute(META)
             db.execute(TABLE)
+            db.execute(RESULTS)
             found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
             wanted = code_fingerprint()
             if found is None or found[0] != wanted:
                 if found is not None:
                     log().warning("vaultcrm: the note cache %s was made by another version of vaultcrm; "
                                   "it is rebuilt", path)
-                db.execute("DROP TABLE notes")  # and meta: another version may have laid both out otherwise
+                db.execute("DROP TABLE notes")  # and the rest: another version may have laid them out otherwise
                 db.execute("DROP TABLE meta")
+                db.execute("DROP TABLE results")
                 db.execute(META)
                 db.execute(TABLE)
+                db.execute(RESULTS)
                 db.execute("INSERT INTO meta VALUES ('code', ?)", (wanted,))
     except BaseException:
         db.close()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
@@ -118,8 +118,6 @@ def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
     index = VaultIndex()
     contacts: dict[str, Contact] = {}
     for path, part in parts.items():
-        if part.problems:
-            index.problems.extend(part.problems)
         if part.contact is not None:
             contact = part.contact.attributable(today)
             contacts[path] = contact
@@ -138,12 +136,8 @@ def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
             found = contacts.get(target)
             if found is not None:
                 found.plans.append(plan)
-        for line, target, result in part.ambiguous:
-            if any(c in contacts for c in result.candidates):
-                index.problems.append(Problem(
-                    path, line, f"the link [[{target}]] could mean any of {', '.join(result.candidates)}; "
-                    f"vaultcrm used {result.path}. Link with the full path, e.g. "
-                    f"[[{result.path[:-3]}|{target}]]"))
+        if part.problems or part.ambiguous:
+            index.problems += note_problems(path, part, contacts)
         for line, target, lookup in part.unresolved:
             meant = aliases.get(lookup)
             if meant is not None:
@@ -154,6 +148,32 @@ def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
     index.suspicious = sorted(suspicious, key=lambda s: (s.note, s.line, s.target))
     index.problems.sort(key=Problem.sort_key)
     return index
+
+
+def note_problems(path: str, part: Contribution, contacts: Container[str]) -> list[Problem]:
+    """A note's problems: its own, and one for each ambiguous link of it that may mean a contact."""
+    problems = list(part.problems)
+    for line, target, result in part.ambiguous:
+        if any(c in contacts for c in result.candidates):
+            problems.append(Problem(
+                path, line, f"the link [[{target}]] could mean any of {', '.join(result.candidates)}; "
+                f"vaultcrm used {result.path}. Link with the full path, e.g. [[{result.path[:-3]}|{target}]]"))
+    return problems
+
+
+def targets(part: Contribution) -> set[str]:
+    """The paths a contribution gives touches or plans to."""
+    return {target for target, _ in part.touches} | {target for target, _ in part.plans}
+
+
+def sources(parts: Mapping[str, Contribution], contacts: Container[str]) -> dict[str, set[str]]:
+    """For each contact given a touch or a plan, the notes that give it one."""
+    out: dict[str, set[str]] = {}
+    for path, part in parts.items():
+        for target in targets(part):
+            if target in contacts:
+                out.setdefault(target, set()).add(path)
+    return out
 
 
 # -- detection ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import RACY_NS, gc_paused
+from .cache import RACY_NS, NoteCache, enabled, gc_paused
 from .config import Config, load_config
 from .contacts import (
     Contribution,
@@ -16,13 +16,14 @@ from .contacts import (
     outdated,
     parts_key,
 )
-from .dashboard import check_ours, read_existing, unchanged_since
+from .dashboard import Existing, check_ours, read_existing, unchanged_since
+from .dashboard_data import ContactResult, contact_results, summary_counts, template_data
 from .errors import VaultMissingError
 from .links import LinkIndex
 from .model import Note, Problem
 from .notes import parse
 from .reading import read_parts
-from .render import context, document, render_body
+from .render import document, render_body
 from .rules import Outcome, evaluate
 from .scan import FileStat, ScanResult, rescan, scan
 from .sync_memo import inputs_digest, remember_sync
@@ -40,20 +41,18 @@ class Analysis:
     outcome: Outcome
     problems: list[Problem] = field(default_factory=list)
     inputs: str | None = None  # digest of everything the result depends on (sync_memo.inputs_digest)
+    parts: dict[str, Contribution] | None = None  # every note's contribution, when read through a given cache
 
 
 @dataclass
 class SyncReport:
-    analysis: Analysis
+    analysis: Analysis | None  # None when the sync was made by difference (by_difference.py)
     dashboard: str
     text: str
     wrote: bool
     summary: str
+    problems: list[Problem]
     ticked: list[str] = field(default_factory=list)  # contacts whose ticked boxes were recorded
-
-    @property
-    def problems(self) -> list[Problem]:
-        return self.analysis.problems
 
 
 def check_vault(vault: Path) -> None:
@@ -134,12 +133,14 @@ class Session:
 
 
 def analyse(vault: Path, today: date, config: Config | None = None, *, session: Session | None = None,
-            changed: frozenset[str] | None = None, found: ScanResult | None = None) -> Analysis:
+            changed: frozenset[str] | None = None, found: ScanResult | None = None,
+            store: NoteCache | None = None) -> Analysis:
     """Scan, parse, index and evaluate the vault: the reminders, signals and problems of `today`.
 
     With a `session`, notes unchanged since its last call are reused; `changed` names notes known
     to have changed (the daemon's file events), which are re-read whatever their timestamps say.
-    `found` is a walk of the vault made just before, by a caller that needed one too.
+    `found` is a walk of the vault made just before, by a caller that needed one too. Through a
+    `store` the caller opened, the contributions are kept in the result (`parts`).
     """
     check_vault(vault)
     config = config or load_config(vault)
@@ -152,59 +153,92 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, session: 
         if session is not None:
             parts = session.contributions(vault, found.files, config, changed)
         else:  # through the note cache: only what changed is read and attributed again
-            parts = read_parts(vault, found.files, config, read_note)
+            parts = read_parts(vault, found.files, config, read_note, store)
         index = assemble(parts, today)
         outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
-    return Analysis(vault, today, config, index, outcome, problems, inputs)
+    return Analysis(vault, today, config, index, outcome, problems, inputs, parts if store is not None else None)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+@dataclass
+class _Shown:
+    """What the dashboard is made of, however it was worked out."""
 
-
-def summary_counts(outcome: Outcome) -> str:
-    reminders = outcome.reminders
-    followups = sum(1 for r in reminders if r.kind == "followup")
-    occasions = sum(1 for r in reminders if r.kind == "occasion")
-    overdue = sum(1 for r in reminders if r.overdue and r.kind not in ("followup", "occasion"))
-    due = sum(1 for r in reminders if not r.overdue and r.kind not in ("followup", "occasion"))
-    return " · ".join([f"{overdue} overdue", f"{due} due", _plural(followups, "follow-up"),
-                       _plural(occasions, "occasion"), _plural(len(outcome.active), "contact")])
+    results: dict[str, ContactResult]
+    problems: list[Problem]
+    inputs: str | None
+    analysis: Analysis | None = None
+    ticked: list[str] = field(default_factory=list)
 
 
 def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False, allow_empty: bool = False,
          config: Config | None = None, session: Session | None = None,
          changed: frozenset[str] | None = None, found: ScanResult | None = None) -> SyncReport:
     """Record ticked boxes, render the dashboard, and write it when it is still ours and its bytes change.
-    (`session`, `changed` and `found`: see analyse.)"""
+    (`session`, `changed` and `found`: see analyse.) Without a session, a sync after a few edits is made
+    by difference from the last one's results (by_difference.py) when they allow it."""
     check_vault(vault)
     config = config or load_config(vault)
     target = contained_path(vault, config.dashboard)
     existing = read_existing(target)
-    analysis = analyse(vault, today, config, session=session, changed=changed, found=found)
-    ticked: list[str] = []
-    if existing is not None and existing.ticked and not dry_run:
-        # imported only now: it brings the note editor
-        from .writeback import record_ticks, ticked_contacts
-
-        check_ours(config.dashboard, existing, force=force)
-        contacts = ticked_contacts(existing.ticked, analysis.index.contacts)
-        record_ticks(vault, contacts, config, today)
-        ticked = [c.name for c in contacts]
-        analysis = analyse(vault, today, config, session=session, changed=changed)
-    data = context(analysis.outcome, analysis.problems, config, today)
-    text = document(render_body(vault, data), len(analysis.outcome.active))
-    summary = summary_counts(analysis.outcome)
+    store = NoteCache.open(vault) if session is None and enabled() else None
+    try:
+        shown = _shown(vault, today, config, existing, store, dry_run=dry_run, force=force, session=session,
+                       changed=changed, found=found)
+    finally:
+        if store is not None:
+            store.close()
+    results = shown.results
+    data = template_data(results, shown.problems, config, today)
+    text = document(render_body(vault, data), sum(1 for r in results.values() if r.active))
+    summary = summary_counts(results)
     if dry_run:
-        return SyncReport(analysis, config.dashboard, text, False, summary + " · dry run, nothing written")
+        return SyncReport(shown.analysis, config.dashboard, text, False, summary + " · dry run, nothing written",
+                          shown.problems)
     check_ours(config.dashboard, existing, force=force)
-    if existing is not None and existing.contacts > 0 and not analysis.index.contacts and not allow_empty:
+    if existing is not None and existing.contacts > 0 and not results and not allow_empty:
         raise VaultMissingError(
             f"no contacts were found, but {config.dashboard} counted {existing.contacts}; nothing was written",
             hint="check that the vault is the right folder and its drive is mounted, or pass --allow-empty")
     target.parent.mkdir(parents=True, exist_ok=True)
     wrote = write_if_changed(target, text.encode("utf-8"), check=unchanged_since(target, config.dashboard, existing))
-    remember_sync(vault, analysis.inputs, text, summary)
-    return SyncReport(analysis, config.dashboard, text, wrote,
-                      summary + (f" · wrote {config.dashboard}" if wrote else " · unchanged"), ticked)
+    remember_sync(vault, shown.inputs, text, summary)
+    return SyncReport(shown.analysis, config.dashboard, text, wrote,
+                      summary + (f" · wrote {config.dashboard}" if wrote else " · unchanged"), shown.problems,
+                      shown.ticked)
+
+
+def _shown(vault: Path, today: date, config: Config, existing: Existing | None, store: NoteCache | None, *,
+           dry_run: bool, force: bool, session: Session | None, changed: frozenset[str] | None,
+           found: ScanResult | None) -> _Shown:
+    """The results and problems to show: by difference when it can, else from a full analysis, after
+    recording the dashboard's ticked boxes."""
+    ticks = existing is not None and bool(existing.ticked) and not dry_run
+    if store is not None and not ticks:
+        from .by_difference import answer
+
+        found = found or scan(vault, config)
+        with gc_paused():
+            quick = answer(vault, found.files, config, today, store, read_note)
+        if quick is not None:
+            problems = sorted([*found.problems, *quick.problems], key=Problem.sort_key)
+            return _Shown(quick.results, problems, inputs_digest(vault, config, found, today))
+    analysis = analyse(vault, today, config, session=session, changed=changed, found=found, store=store)
+    ticked: list[str] = []
+    if ticks:
+        # imported only now: it brings the note editor
+        from .writeback import record_ticks, ticked_contacts
+
+        assert existing is not None
+        check_ours(config.dashboard, existing, force=force)
+        contacts = ticked_contacts(existing.ticked, analysis.index.contacts)
+        record_ticks(vault, contacts, config, today)
+        ticked = [c.name for c in contacts]
+        analysis = analyse(vault, today, config, session=session, changed=changed, store=store)
+    results = contact_results(analysis.index.contacts, analysis.outcome, config, today)
+    if store is not None and analysis.parts is not None:
+        from .by_difference import remember
+
+        remember(store, analysis.parts, analysis.index, results, config, today)
+    analysis.parts = None
+    return _Shown(results, analysis.problems, analysis.inputs, analysis, ticked)

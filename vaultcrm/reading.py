@@ -73,25 +73,38 @@ def lookup(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: in
     """Which rows still describe their files."""
     found = Found()
     where = {f.path: f for f in files}
-    for path, size, mtime_ns, inode, digest, blob in store.rows():
+    for row in store.rows():
+        path = row[0]
         found.paths.append(path)
         now = where.get(path)
         if now is None:
             found.stale.append(path)
             continue
-        if blob is None or size != now.size or mtime_ns != now.mtime_ns or inode != now.inode or size > max_bytes:
-            continue
-        if digest is not None:  # unconfirmed: trust it only if the bytes are still the same
-            try:
-                with open(os.path.join(root, path), "rb") as handle:
-                    if cache.digest(handle.read()) != digest:
-                        continue
-            except OSError:
-                continue
-            if mtime_ns <= started - cache.RACY_NS:
-                found.confirms.append(path)
-        found.fresh[path] = blob
+        verdict = describes(row, now, root, max_bytes, started)
+        if verdict == CONFIRM:
+            found.confirms.append(path)
+        if verdict != CHANGED:
+            found.fresh[path] = row[5]  # type: ignore[assignment]
     return found
+
+
+CHANGED, SAME, CONFIRM = "changed", "same", "confirm"
+
+
+def describes(row: cache.Row, now: FileStat, root: str, max_bytes: int, started: int) -> str:
+    """Whether a row still describes its file: CHANGED, SAME, or CONFIRM (the same, and no longer racy)."""
+    path, size, mtime_ns, inode, digest, blob = row
+    if blob is None or size != now.size or mtime_ns != now.mtime_ns or inode != now.inode or size > max_bytes:
+        return CHANGED
+    if digest is None:
+        return SAME
+    try:  # unconfirmed: trust it only if the bytes are still the same
+        with open(os.path.join(root, path), "rb") as handle:
+            if cache.digest(handle.read()) != digest:
+                return CHANGED
+    except OSError:
+        return CHANGED
+    return CONFIRM if mtime_ns <= started - cache.RACY_NS else SAME
 
 
 # -- reading and parsing ---------------------------------------------------------------------------
@@ -211,16 +224,44 @@ def _parse_in_pool(root: str, files: Sequence[FileStat], todo: list[int], max_by
 
 # -- contributions ----------------------------------------------------------------------------------
 
-def read_parts(vault: Path, files: Sequence[FileStat], config: Config, reader: Reader) -> dict[str, Contribution]:
+def renew(vault: Path, files: Sequence[FileStat], todo: list[int], config: Config, reader: Reader,
+          contributor: Contributor, started: int, rows: bool) -> Iterator[tuple[str, Contribution, cache.Row | None]]:
+    """(path, contribution, cache row if `rows`) of the files at positions `todo`, read and parsed again."""
+    root = str(vault)
+    for position, note, stored, digest, cacheable in parse_files(
+            root, files, todo, config.max_note_bytes, started, contributor):
+        now = files[position]
+        if stored is None:
+            if isinstance(note, bytes):
+                note = loads(note)
+            if note is None:
+                cacheable, note = False, reader(vault, now, config)
+            part = contributor(note)
+            stored = dump_part(part) if rows and cacheable else None
+        else:
+            part = load_part(stored)  # type: ignore[assignment]
+        if not rows:
+            yield now.path, part, None
+        elif cacheable:
+            yield now.path, part, (now.path, now.size, now.mtime_ns, now.inode, digest, stored)
+        else:  # the path alone: which notes exist is what contributions depend on
+            yield now.path, part, (now.path, now.size, now.mtime_ns, now.inode, None, None)
+
+
+def read_parts(vault: Path, files: Sequence[FileStat], config: Config, reader: Reader,
+               store: NoteCache | None = None) -> dict[str, Contribution]:
     """Every note's contribution, by path in the scan's order (see the module's docstring). `reader`
-    makes the Note of a file that cannot be read as one (a note with a problem)."""
+    makes the Note of a file that cannot be read as one (a note with a problem). `store`: a note cache
+    the caller opened, and closes; without it one is opened here if the cache is on."""
     started = time.time_ns()
-    store = NoteCache.open(vault) if enabled() else None
+    own = store is None
+    if own:
+        store = NoteCache.open(vault) if enabled() else None
     try:
         with gc_paused():
             return _read_parts(vault, files, config, reader, store, started)
     finally:
-        if store is not None:
+        if own and store is not None:
             store.close()
 
 
@@ -242,27 +283,13 @@ def _read_parts(vault: Path, files: Sequence[FileStat], config: Config, reader: 
                 parts[path] = None
     todo = [position for position, path in enumerate(paths) if parts[path] is None]
     upserts: list[cache.Row] = []
-    for position, note, stored, digest, cacheable in parse_files(
-            root, files, todo, config.max_note_bytes, started, contributor):
-        now = files[position]
-        if stored is None:
-            if isinstance(note, bytes):
-                note = loads(note)
-            if note is None:
-                cacheable, note = False, reader(vault, now, config)
-            part = contributor(note)
-            stored = dump_part(part) if store is not None and cacheable else None
-        else:
-            part = load_part(stored)
-        parts[now.path] = part
-        if store is None:
+    for path, part, row in renew(vault, files, todo, config, reader, contributor, started, store is not None):
+        parts[path] = part
+        if row is None:
             continue
-        if cacheable:
-            upserts.append((now.path, now.size, now.mtime_ns, now.inode, digest, stored))
-        else:  # the path alone: which notes exist is what contributions depend on
-            upserts.append((now.path, now.size, now.mtime_ns, now.inode, None, None))
+        upserts.append(row)
         if len(upserts) >= BATCH:
-            store.write(upserts, final=False)
+            store.write(upserts, final=False)  # type: ignore[union-attr]
             upserts.clear()
     if store is not None and (upserts or found.stale or found.confirms or store.seen_parts != state):
         store.write(upserts, found.stale, found.confirms, state=state)

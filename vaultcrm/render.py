@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .config import Config
 from .errors import ConfigError
-from .model import Contact, Problem, Reminder
-from .notes import plain_text
-from .rules import Outcome, horizon_end
 
 TEMPLATE = "dashboard.md.j2"
 OVERRIDE_DIR = ".vaultcrm/templates"
@@ -56,90 +51,6 @@ def unticked(body: str) -> str:
 
 def body_hash(body: str) -> str:
     return "sha256:" + hashlib.sha256(unticked(body).encode("utf-8")).hexdigest()
-
-
-def _when(reminder: Reminder, today: date) -> str:
-    if reminder.overdue:
-        days = reminder.days_overdue
-        return f"{days} day{'s' if days != 1 else ''} overdue"
-    if reminder.due == today:
-        return "today"
-    if reminder.due == today + timedelta(days=1):
-        return "tomorrow"
-    return "by " + reminder.due.strftime("%a %d %b")
-
-
-def _last_time(contact: Contact) -> str:
-    line = contact.last_line
-    if line is None or not line.text:
-        return ""
-    text = re.sub(r"^\W*\d{4}-\d{2}-\d{2}\W*", "", plain_text(line.text))
-    text = text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
-    return md_inline(text)
-
-
-def context(outcome: Outcome, problems: list[Problem], config: Config, today: date) -> dict[str, Any]:
-    """The plain data the template sees: strings, numbers and lists, every text already escaped."""
-    sections: dict[str, list[dict[str, Any]]] = {"followups": [], "overdue": [], "due": [], "occasions": []}
-    for reminder in outcome.reminders:
-        contact = reminder.contact
-        item = {"link": note_link(contact.path, contact.name), "reason": md_inline(reminder.reason),
-                "when": _when(reminder, today), "overdue": reminder.overdue, "kind": reminder.kind,
-                "due": reminder.due.isoformat(), "last_time": _last_time(contact)}
-        if reminder.kind == "followup":
-            sections["followups"].append(item)
-        elif reminder.kind == "occasion":
-            sections["occasions"].append(item)
-        else:
-            sections["overdue" if reminder.overdue else "due"].append(item)
-    week_start = today - timedelta(days=6)
-    active = outcome.active
-    give_lines = {(t.evidence, t.line) for c in active for t in c.touches if t.give and week_start <= t.day}
-    week = {
-        "met": _goal(sum(1 for c in active if c.met and week_start <= c.met <= today),
-                     config.goals.get("weekly_new_contacts")),
-        "touches": _goal(sum(1 for c in active for d in c.touch_days if week_start <= d),
-                         config.goals.get("weekly_touches")),
-        "gives": _goal(len(give_lines), config.goals.get("weekly_gives")),
-    }
-    tiers = [{"name": md_inline(t.name), "count": sum(1 for c in active if c.tier == t.name)} for t in config.tiers]
-    untiered = sum(1 for c in active if c.tier is None)
-    if untiered:
-        tiers.append({"name": "no tier", "count": untiered})
-
-    def names(group: list[Contact]) -> list[str]:
-        return [note_link(c.path, c.name) for c in group]
-
-    return {
-        "today": today.isoformat(), "horizon_end": horizon_end(config, today).isoformat(),
-        "contacts": len(active), **sections, "tiers": tiers, "week": week,
-        "ready_to_ask": names(outcome.signals.ready_to_ask), "give_first": names(outcome.signals.give_first),
-        "going_cold": names(outcome.signals.going_cold),
-        "problems": [{"link": note_link(p.note, p.note), "line": p.line, "message": md_inline(p.message)}
-                     for p in problems],
-        "health": _health(outcome, today),
-    }
-
-
-def _goal(count: int, goal: int | None) -> str:
-    return f"{count} / {goal}" if goal else str(count)
-
-
-def _health(outcome: Outcome, today: date) -> list[dict[str, Any]]:
-    """Tracked, unsnoozed contacts by state: on track, due this week, overdue, going cold."""
-    cold = {id(c) for c in outcome.signals.going_cold}
-    state: dict[int, str] = {}
-    for reminder in outcome.reminders:
-        if reminder.kind in ("cadence", "never", "followup"):
-            contact = reminder.contact
-            state[id(contact)] = ("Going cold" if id(contact) in cold else
-                                  "Overdue" if reminder.overdue else "Due this week")
-    tracked = [c for c in outcome.active if c.cadence is not None and not c.skipped
-               and not (c.snooze_until and c.snooze_until > today)]
-    counts = {"On track": 0, "Due this week": 0, "Overdue": 0, "Going cold": 0}
-    for contact in tracked:
-        counts[state.get(id(contact), "On track")] += 1
-    return [{"label": label, "count": count} for label, count in counts.items() if count]
 
 
 def _packaged(name: str) -> str | None:

@@ -1,0 +1,291 @@
+"""A sync after an edit, made by difference from the last sync's results (issue #5).
+
+Every test compares with a sync that has no cache at all: by difference may be faster, never different.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TODAY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vaultcrm import by_difference, cache, notes, pipeline
+from vaultcrm.state import state_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+JANE = """---
+tier: A
+aliases: [JD]
+last_contact: 2026-10-01
+---
+# Jane Doe
+- 2026-11-02: coffee, talked about [[Acme]] #give
+- [ ] call back [[Bob Roe]] 📅 2026-11-25
+"""
+BOB = "---\ntags: [person]\ncadence: 2w\n---\n- 2026-09-01: call\n"
+ANN = "---\ntags: [person]\ntier: B\nbirthday: 1990-11-24\n---\nAnn's note.\n"
+MEETING = """---
+date: 2026-11-15
+attendees: ["[[Jane Doe]]"]
+---
+Planning with [[Bob Roe]] and [[Dup]].
+"""
+FILES = {
+    "People/Jane Doe.md": JANE,
+    "People/Bob Roe.md": BOB,
+    "People/Ann Lee.md": ANN,
+    "Meetings/Planning.md": MEETING,
+    "2026-11-20.md": "- lunch with [[Jane Doe]]\n",
+    "A/Dup.md": "one\n",
+    "B/Dup.md": "two\n",
+    "Notes/Plain.md": "Just prose.\n",
+}
+
+
+def age(vault: Path) -> None:
+    """Every note well outside the racy window (cache.RACY_NS), so nothing is re-checked by content."""
+    past = time.time_ns() - 3600 * 10**9
+    for path in vault.rglob("*.md"):
+        os.utime(path, ns=(past, past))
+
+
+def synced(vault: Path, today: Any = TODAY) -> pipeline.SyncReport:
+    return pipeline.sync(vault, today, dry_run=True)
+
+
+def shown(report: pipeline.SyncReport) -> tuple[str, list[dict[str, Any]]]:
+    return report.text, [p.as_dict() for p in report.problems]
+
+
+def uncached(vault: Path, monkeypatch: pytest.MonkeyPatch, today: Any = TODAY) -> tuple[str, list[dict[str, Any]]]:
+    with monkeypatch.context() as patch:
+        patch.setenv("VAULTCRM_NO_CACHE", "1")
+        return shown(synced(vault, today))
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = notes.parse
+
+    def counting(path: str, data: bytes) -> Any:
+        seen.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(notes, "parse", counting)
+    return seen
+
+
+def edit(vault: Path, rel: str, text: str) -> None:
+    """Rewrite a note and date it an hour back, as a save that is no longer racy."""
+    path = vault / rel
+    path.write_text(text, "utf-8")
+    past = time.time_ns() - 3600 * 10**9 + 10**9
+    os.utime(path, ns=(past, past))
+
+
+@pytest.mark.parametrize(("rel", "text"), [
+    ("People/Jane Doe.md", JANE + "- 2026-11-21: dinner with [[Ann Lee]] #ask\n"),  # two contacts touched
+    ("People/Bob Roe.md", BOB.replace("2w", "1w")),  # a contact's own settings
+    ("People/Ann Lee.md", ANN.replace("tier: B", "tier: Z")),  # a problem appears
+    ("2026-11-20.md", "- lunch with [[Bob Roe]]\n"),  # a touch moves from one contact to another
+    ("Meetings/Planning.md", MEETING.replace("Jane Doe", "JD")),  # a link turns into a suspicious one
+    ("Notes/Plain.md", "- 2026-11-19: saw [[Ann Lee]] and [[Dup]]\n"),  # a plain note starts to touch
+    ("People/Jane Doe.md", JANE.replace("tier: A", "status: archived")),  # a contact goes inactive
+    ("People/Jane Doe.md", JANE.replace("- [ ] call back", "- [x] called back")),  # a plan is done
+])
+def test_an_edit_is_synced_by_difference_as_a_full_sync_would(
+        rel: str, text: str, make_vault: Callable[..., Path], parses: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    assert synced(vault).analysis is not None  # the first sync is a full one, and stores its results
+    edit(vault, rel, text)
+    parses.clear()
+    report = synced(vault)
+    assert report.analysis is None  # made by difference
+    assert parses == [rel]
+    assert shown(report) == uncached(vault, monkeypatch)
+    parses.clear()
+    again = synced(vault)  # the results it stored serve the next sync too
+    assert again.analysis is None and parses == []
+    assert shown(again) == shown(report)
+
+
+def test_a_note_that_starts_to_touch_a_contact_counts_in_later_syncs(
+        make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    edit(vault, "Notes/Plain.md", "- 2026-11-21: walk with [[Ann Lee]]\n")  # Ann's first touch
+    assert synced(vault).analysis is None
+    edit(vault, "2026-11-20.md", "- lunch with [[Ann Lee]]\n")  # Ann evaluated again, from all her notes
+    report = synced(vault)
+    assert report.analysis is None
+    assert shown(report) == uncached(vault, monkeypatch)  # (two days of touches this week, not one)
+
+
+def _becomes_a_contact(vault: Path) -> None:
+    edit(vault, "Notes/Plain.md", "---\ntags: [person]\n---\n")
+
+
+def _new_note(vault: Path) -> None:
+    (vault / "New.md").write_text("- 2026-11-21: [[Bob Roe]]\n", "utf-8")
+
+
+def _config(vault: Path) -> None:
+    (vault / ".vaultcrm").mkdir(exist_ok=True)
+    (vault / ".vaultcrm" / "config.toml").write_text('horizon = "14d"\n', "utf-8")
+
+
+@pytest.mark.parametrize("change", [_becomes_a_contact, _new_note, _config,
+                                    lambda vault: (vault / "A/Dup.md").unlink()])
+def test_a_change_the_results_cannot_follow_runs_a_full_sync(
+        change: Callable[[Path], None], make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    change(vault)
+    report = synced(vault)
+    assert report.analysis is not None
+    assert shown(report) == uncached(vault, monkeypatch)
+
+
+def test_another_day_runs_a_full_sync(make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    tomorrow = TODAY + timedelta(days=1)
+    report = synced(vault, tomorrow)
+    assert report.analysis is not None
+    assert shown(report) == uncached(vault, monkeypatch, tomorrow)
+    assert synced(vault, tomorrow).analysis is None
+
+
+def test_more_than_a_few_changed_notes_run_a_full_sync(make_vault: Callable[..., Path],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({**FILES, **{f"Daily/2026-10-{day:02d}.md": "- [[Bob Roe]]\n" for day in range(1, 31)}})
+    age(vault)
+    synced(vault)
+    monkeypatch.setattr(by_difference, "FEW", 3)
+    for day in range(1, 5):
+        edit(vault, f"Daily/2026-10-{day:02d}.md", "- [[Jane Doe]]\n")
+    report = synced(vault)
+    assert report.analysis is not None
+    assert shown(report) == uncached(vault, monkeypatch)
+
+
+def test_results_are_not_trusted_after_another_writer_changed_the_rows(make_vault: Callable[..., Path],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    late = cache.NoteCache.open(vault)  # a sync that read the cache before the edit below was synced
+    assert late is not None
+    list(late.rows())
+    edit(vault, "People/Bob Roe.md", BOB.replace("2w", "1w"))
+    assert synced(vault).analysis is None  # stores results for its own rows
+    assert late.write_results("whatever", []) is False  # the late writer's results would miss that edit
+    late.close()
+    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
+    try:
+        assert db.execute("SELECT value FROM meta WHERE key = 'results'").fetchone() is None
+    finally:
+        db.close()
+    report = synced(vault)
+    assert report.analysis is not None  # so the next sync is a full one
+    assert shown(report) == uncached(vault, monkeypatch)
+
+
+def test_rows_not_written_mean_results_not_stored(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    store = cache.NoteCache.open(vault)
+    assert store is not None
+    list(store.rows())
+    blocker = sqlite3.connect(state_dir(vault) / cache.DB_NAME, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        store.db.execute("PRAGMA busy_timeout = 0")
+        store.write([("Notes/Plain.md", 1, 1, 1, None, b"")])  # fails: locked
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert store.epoch is None
+    assert store.write_results("whatever", []) is False
+    store.close()
+
+
+# -- a generated vault under edit sequences ----------------------------------------------------------
+
+def _generated(tmp_path: Path, n: int, seed: int = 5) -> Path:
+    spec = importlib.util.spec_from_file_location("gen_vault", ROOT / "bench" / "gen_vault.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    vault = tmp_path / f"generated-{n}-{seed}"
+    module.generate(str(vault), n, seed)
+    age(vault)
+    return vault
+
+
+@pytest.fixture(scope="module")
+def template_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _generated(tmp_path_factory.mktemp("gen"), 80)
+
+
+LINES = st.sampled_from([
+    "- {day}: coffee with [[{other}]] #give\n", "- {day}: call about [[{other}]] #ask\n",
+    "- [ ] write to [[{other}]] 📅 {day}\n", "- [x] sent [[{other}]] the deck ✅ {day}\n",
+    "Met [[{other}]] at the fair.\n", "{day} lunch\n",
+])
+PROPERTIES = st.sampled_from([
+    ("tier: ", "tier: C\n"), ("cadence: ", "cadence: 3d\n"), ("snooze_until: ", "snooze_until: {day}\n"),
+    ("status: ", "status: archived\n"), ("met: ", "met: {day}\n"), ("tier: ", "tier: nonsense\n"),
+])
+EDITS = st.lists(st.tuples(st.sampled_from(["line", "property", "drop-line"]), st.integers(0, 10_000),
+                           st.integers(0, 10_000), LINES, PROPERTIES, st.integers(-40, 10)), min_size=1, max_size=5)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_by_difference_equals_a_full_sync_under_any_edits(edits: list[tuple[Any, ...]], template_vault: Path,
+                                                          tmp_path_factory: pytest.TempPathFactory,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-place edits of any note, contact or not: each sync is made by difference, and equals a full one."""
+    monkeypatch.setenv("VAULTCRM_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+    vault = tmp_path_factory.mktemp("edit") / "vault"
+    shutil.copytree(template_vault, vault, copy_function=shutil.copy2)
+    synced(vault)
+    every = sorted(p for p in vault.rglob("*.md") if ".obsidian" not in p.parts and "CRM" not in p.parts)
+    people = [p for p in every if "People" in p.parts]
+    for kind, pick, other, line, (prop, value), offset in edits:
+        note = every[pick % len(every)]
+        day = (TODAY + timedelta(days=offset)).isoformat()
+        text = note.read_text("utf-8")
+        if kind == "line":
+            text += line.format(day=day, other=people[other % len(people)].stem)
+        elif kind == "drop-line":
+            lines = text.splitlines(keepends=True)
+            text = "".join(lines[:pick % max(len(lines), 1)] + lines[pick % max(len(lines), 1) + 1:])
+        elif text.startswith("---\n") and note in people:  # a contact's property, set or replaced
+            kept = [x for x in text.split("\n---\n", 1)[0].split("\n")[1:] if not x.startswith(prop)]
+            text = "---\n" + "\n".join([*kept, value.format(day=day).rstrip("\n")]) + "\n---\n" + \
+                text.split("\n---\n", 1)[1]
+        edit(vault, str(note.relative_to(vault)), text)
+        report = synced(vault)
+        full = uncached(vault, monkeypatch)
+        assert shown(report) == full, (kind, note)
+        assert report.analysis is None, (kind, note)  # no edit here makes or unmakes a contact

@@ -1,0 +1,142 @@
+"""A sync after an edit, by difference (issue #5): the last sync's results, with only the contacts the
+changed notes touch, before or after the change, evaluated again.
+
+A contact's result (dashboard_data.ContactResult) is a function of its own note, the notes that give
+it touches or plans, the config and the day. So a full sync through the note cache stores every
+contact's result with the notes that touch it, and every note's problems (`remember`), in the cache's
+`results` table, for the epoch of the rows they were made from. The next sync on the same day under
+the same config (`answer`) re-reads the changed notes, works out from their contributions before and
+after which contacts they touch, evaluates those again from the contributions of the notes that touch
+them, and takes every other result as stored. The dashboard is then made from results either way.
+
+It declines (None, and the caller runs the full pipeline) whenever the shortcut could differ from it:
+another day or config, notes that came or went, a note that became or stopped being a contact, more
+than `FEW` changed notes, or a cache another writer changed meanwhile.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .cache import NoteCache, ResultRow, blake2b, dumps, loads, parts_state
+from .config import Config
+from .contacts import NOTHING, Contribution, Contributor, VaultIndex, assemble, note_problems, sources, targets
+from .dashboard_data import ContactResult, contact_results
+from .model import Problem
+from .reading import CHANGED, CONFIRM, Reader, describes, load_part, renew
+from .rules import evaluate
+from .scan import FileStat
+from .sync_memo import config_key
+
+FEW = 50  # more changed notes than this: a full sync costs about the same
+
+
+@dataclass
+class Answer:
+    """The dashboard's inputs, from stored results and the changed notes."""
+
+    results: dict[str, ContactResult]
+    problems: list[Problem]  # every note's and every rule's (not the scan's)
+
+
+def results_key(config: Config, today: date) -> str:
+    """What stored results are valid for besides the rows: the settings and the day."""
+    return blake2b(f"{config_key(config)}\0{today.isoformat()}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def remember(store: NoteCache, parts: Mapping[str, Contribution], index: VaultIndex,
+             results: Mapping[str, ContactResult], config: Config, today: date) -> None:
+    """Store a full sync's results, for the rows `parts` came from (see NoteCache.write_results)."""
+    touching = sources(parts, results)
+    problems: dict[str, list[Problem]] = {}
+    for problem in index.problems:
+        problems.setdefault(problem.note, []).append(problem)
+    rows = [_row(path, touching.get(path, ()), results.get(path), problems.get(path))
+            for path in sorted(results.keys() | problems.keys())]
+    store.write_results(results_key(config, today), rows, replace=True)
+
+
+def _row(path: str, touching: object, result: ContactResult | None, problems: Sequence[Problem] | None) -> ResultRow:
+    return (path, "\0".join(sorted(touching)) if result is not None else None,  # type: ignore[call-overload]
+            dumps(result) if result is not None else None, dumps(tuple(problems)) if problems else None)
+
+
+def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, store: NoteCache,
+           reader: Reader) -> Answer | None:
+    """The results of `today` from the stored ones and the notes changed since, or None (see above)."""
+    started = time.time_ns()
+    key = results_key(config, today)
+    paths = [f.path for f in files]
+    order = {path: position for position, path in enumerate(paths)}
+    with store.snapshot() as readable:
+        current = store.seen_results == f"{store.epoch} {key}" and store.seen_parts == parts_state(config, paths)
+        if not readable or not current:
+            return None
+        found = _changed(store, files, str(vault), config.max_note_bytes, started)
+        if found is None:
+            return None
+        changed, confirms = found
+        before = {path: NOTHING if blob is None else load_part(blob) for path, blob in store.parts_of(changed).items()}
+        stored = {row[0]: row for row in store.results()}
+        renewed = list(renew(vault, files, sorted(order[p] for p in changed), config, reader,
+                             Contributor(paths, config), started, True))
+        after = {path: part for path, part, _ in renewed}
+        if any(part is None for part in before.values()) or any(
+                (before[p].contact is None) != (after[p].contact is None) for p in changed):
+            return None  # a damaged row, or a note that became or stopped being a contact
+        contacts = {path for path, row in stored.items() if row[2] is not None}
+        touched = {path for p in changed for path in (*targets(before[p]), *targets(after[p]), p) if path in contacts}
+        touching = {path: set(filter(None, stored[path][1].split("\0"))) - set(changed) for path in touched}
+        for path in touched:
+            touching[path] |= {p for p in changed if path in targets(after[p])}
+        needed = (set().union(*touching.values()) | touched) - set(changed)
+        parts = {**{path: load_part(blob) if blob is not None else NOTHING
+                    for path, blob in store.parts_of(needed).items()}, **after}
+    if store.epoch is None or any(part is None for part in parts.values()):
+        return None
+    index = assemble({path: parts[path] for path in sorted(parts, key=order.__getitem__)}, today)
+    renewed_contacts = [c for c in index.contacts if c.path in touched]
+    fresh = contact_results(renewed_contacts, evaluate(renewed_contacts, config, today), config, today)
+    rows: dict[str, ResultRow] = {}
+    problems: dict[str, tuple[Problem, ...]] = {}
+    for path, row in stored.items():
+        if row[3] is not None:
+            problems[path] = loads(row[3])
+    for path in changed:
+        problems[path] = tuple(note_problems(path, after[path], contacts))
+        if not problems[path]:
+            del problems[path]
+    for path in touched | set(changed):
+        rows[path] = _row(path, touching.get(path, ()), fresh.get(path), problems.get(path))
+    results = {path: loads(row[2]) for path, row in stored.items() if row[2] is not None and path not in fresh}
+    results.update(fresh)
+    if renewed or confirms:
+        store.write([row for _, _, row in renewed if row is not None], confirms=confirms,
+                    state=parts_state(config, paths))
+    store.write_results(key, [row for row in rows.values() if row[2] is not None or row[3] is not None],
+                        [path for path, row in rows.items() if row[2] is None and row[3] is None])
+    every = [p for group in problems.values() for p in group] + [p for r in results.values() for p in r.problems]
+    return Answer(results, every)
+
+
+def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: int,
+             started: int) -> tuple[list[str], list[str]] | None:
+    """(changed paths, rows to confirm) when the rows are the scan's notes and few changed, else None."""
+    where = {f.path: f for f in files}
+    changed, confirms, rows = [], [], 0
+    for row in store.stats():
+        now = where.get(row[0])
+        if now is None:
+            return None
+        rows += 1
+        verdict = describes(row, now, root, max_bytes, started)
+        if verdict == CHANGED:
+            changed.append(row[0])
+            if len(changed) > FEW:
+                return None
+        elif verdict == CONFIRM:
+            confirms.append(row[0])
+    return (changed, confirms) if rows == len(files) else None

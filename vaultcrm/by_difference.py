@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .cache import NoteCache, ResultRow, blake2b, dumps, loads, parts_state
+from .cache import NoteCache, ResultRow, dumps, loads, parts_state
 from .config import Config
 from .contacts import NOTHING, Contribution, Contributor, VaultIndex, assemble, note_problems, sources, targets
 from .dashboard_data import ContactResult, contact_results
+from .digests import blake2b
 from .model import Problem
 from .reading import CHANGED, CONFIRM, Reader, describes, load_part, renew
 from .rules import evaluate
@@ -132,6 +133,8 @@ def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: 
         if now is None:
             return None
         rows += 1
+        if row[4] is None and row[:4] == now and row[5] is not None and now.size <= max_bytes:
+            continue  # confirmed, and the file's key is the same: the common case, decided here
         verdict = describes(row, now, root, max_bytes, started)
         if verdict == CHANGED:
             changed.append(row[0])

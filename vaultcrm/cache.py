@@ -45,12 +45,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .digests import blake2b
 from .state import state_dir
-
-try:  # the builtin module: hashlib would load OpenSSL, a few ms a `vaultcrm sync` need not spend
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Pythons
-    from hashlib import blake2b
 
 if TYPE_CHECKING:
     import logging
@@ -92,7 +88,9 @@ def code_fingerprint() -> str:
 
     Stat-based: any install, upgrade or edit of these files changes it, which empties the cache.
     """
-    from importlib.machinery import PathFinder  # (loaded at start-up already; importlib.util is not)
+    from importlib.machinery import (
+        PathFinder,  # (loaded at start-up already; importlib.util is not)
+    )
 
     parts: list[str] = [f"schema {SCHEMA}", f"vaultcrm {__version__}", sys.version]
     here = Path(__file__).resolve().parent

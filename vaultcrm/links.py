@@ -35,12 +35,14 @@ class LinkIndex:
     def __init__(self, paths: Iterable[str]) -> None:
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
-        for path in sorted(paths):
-            whole = key(_stem(path))
+        normalize = unicodedata.normalize
+        for path in sorted(paths):  # (key and _stem written out: this runs once per note of the vault)
+            whole = normalize("NFC", path[:-3] if path[-3:].lower() == ".md" else path).strip().casefold()
             self._by_path.setdefault(whole, path)
             self._by_name.setdefault(whole.rsplit("/", 1)[-1].strip(), []).append(path)
         for names in self._by_name.values():
-            names.sort(key=lambda p: (p.count("/"), len(p), p))
+            if len(names) > 1:
+                names.sort(key=lambda p: (p.count("/"), len(p), p))
         self._memo: dict[str | tuple[str, str], Resolution] = {}
 
     def resolve(self, target: str, source: str) -> Resolution:

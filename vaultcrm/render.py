@@ -1,7 +1,7 @@
 """Rendering the dashboard: plain, Markdown-safe data into a sandboxed Jinja template (SPEC §5)."""
 from __future__ import annotations
 
-import hashlib
+import os
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -11,13 +11,16 @@ from urllib.parse import quote
 
 from jinja2 import (
     ChoiceLoader,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     FunctionLoader,
     StrictUndefined,
     TemplateError,
 )
+from jinja2.bccache import Bucket
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .digests import sha256
 from .errors import ConfigError
 
 TEMPLATE = "dashboard.md.j2"
@@ -50,7 +53,7 @@ def unticked(body: str) -> str:
 
 
 def body_hash(body: str) -> str:
-    return "sha256:" + hashlib.sha256(unticked(body).encode("utf-8")).hexdigest()
+    return "sha256:" + sha256(unticked(body).encode("utf-8")).hexdigest()
 
 
 def _packaged(name: str) -> str | None:
@@ -87,11 +90,44 @@ class _OverrideLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
-@lru_cache(maxsize=8)
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Templates compiled once per version of their text, kept in the per-device state folder
+    (compiling the dashboard's takes longer than a sync after an edit spends on everything else it
+    renders). Only a cache: one that cannot be read or written is compiled again."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def environment(vault: Path) -> ImmutableSandboxedEnvironment:
     """Sandboxed, strict about undefined names, no HTML escaping; a template in the vault's
     `.vaultcrm/templates/` wins over the packaged one of the same name. Kept per vault, so the daemon
-    compiles a template once: an override is re-read when it changes, appears or goes away."""
+    compiles a template once: an override is re-read when it changes, appears or goes away. Compiled
+    templates are kept in the state folder unless the cache is off (cache.enabled)."""
+    from .cache import enabled
+    from .state import state_dir
+
+    compiled = None
+    if enabled():
+        try:
+            compiled = str(state_dir(vault) / "templates")
+            os.makedirs(compiled, exist_ok=True)
+        except OSError:
+            compiled = None
+    return _environment(vault, compiled)
+
+
+@lru_cache(maxsize=8)
+def _environment(vault: Path, compiled: str | None) -> ImmutableSandboxedEnvironment:
     overrides = vault / OVERRIDE_DIR
 
     def packaged(name: str) -> tuple[str, None, Callable[[], bool]] | None:
@@ -100,7 +136,8 @@ def environment(vault: Path) -> ImmutableSandboxedEnvironment:
 
     loader = ChoiceLoader([_OverrideLoader(str(overrides)), FunctionLoader(packaged)])
     return ImmutableSandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
-                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                         bytecode_cache=_CompiledTemplates(compiled) if compiled else None)
 
 
 def render_body(vault: Path, data: dict[str, Any]) -> str:

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache
-from .cache import blake2b, code_fingerprint, enabled
+from .cache import code_fingerprint, enabled
+from .digests import blake2b
 from .state import state_dir
 
 if TYPE_CHECKING:
@@ -42,10 +43,22 @@ def config_key(config: Config) -> str:
     return repr(parts)
 
 
+_last: tuple[Path, Config, ScanResult, date, str | None] | None = None  # the last digest made, and of what
+
+
 def inputs_digest(vault: Path, config: Config, found: ScanResult, today: date) -> str | None:
-    """A digest of everything a sync's dashboard depends on; None when a note is too new to trust."""
+    """A digest of everything a sync's dashboard depends on; None when a note is too new to trust.
+    The same walk asked about again (the memo's check, then the sync) is answered from the first time."""
+    global _last
     if not enabled():
         return None
+    if _last is not None and _last[0] == vault and _last[1] is config and _last[2] is found and _last[3] == today:
+        return _last[4]
+    _last = (vault, config, found, today, _inputs_digest(vault, config, found, today))
+    return _last[4]
+
+
+def _inputs_digest(vault: Path, config: Config, found: ScanResult, today: date) -> str | None:
     newest_ok = time.time_ns() - cache.RACY_NS
     hasher = blake2b()
     hasher.update(f"{code_fingerprint()}\0{today.isoformat()}\0{config_key(config)}\0".encode("utf-8", "replace"))

@@ -208,6 +208,22 @@ def test_results_are_not_trusted_after_another_writer_changed_the_rows(make_vaul
     assert shown(report) == uncached(vault, monkeypatch)
 
 
+def test_a_damaged_result_is_only_a_miss(make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
+    try:
+        with db:
+            db.execute("UPDATE results SET result = x'00ff' WHERE path = 'People/Ann Lee.md'")
+    finally:
+        db.close()
+    edit(vault, "People/Bob Roe.md", BOB.replace("2w", "1w"))
+    report = synced(vault)
+    assert report.analysis is not None
+    assert shown(report) == uncached(vault, monkeypatch)
+
+
 def test_rows_not_written_mean_results_not_stored(make_vault: Callable[..., Path]) -> None:
     vault = make_vault(FILES)
     age(vault)

@@ -141,10 +141,10 @@ def _register_reducers() -> None:
             return cls, tuple(getattr(obj, n) for n in names)
 
         copyreg.pickle(cls, reduce)
-    copyreg.pickle(Touch, reduce_tuple)
+    copyreg.pickle(Touch, _reduce_tuple)
 
 
-def reduce_tuple(obj: tuple[Any, ...]) -> tuple[Any, ...]:
+def _reduce_tuple(obj: tuple[Any, ...]) -> tuple[Any, ...]:
     """A named tuple made again by tuple.__new__, in C (its own __new__ is Python)."""
     return tuple.__new__, (type(obj), tuple(obj))
 

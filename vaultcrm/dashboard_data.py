@@ -7,13 +7,11 @@ and a full sync makes the dashboard from results too: both build the template's 
 """
 from __future__ import annotations
 
-import copyreg
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from .cache import reduce_tuple
 from .config import Config
 from .model import Contact, Problem, Reminder
 from .notes import plain_text
@@ -24,8 +22,8 @@ HEALTH = ("On track", "Due this week", "Overdue", "Going cold")
 
 
 class ContactResult(NamedTuple):
-    """One contact's share of the dashboard on one day, under one config (a named tuple: a vault's
-    worth of them is loaded by every sync after an edit)."""
+    """One contact's share of the dashboard on one day, under one config. Plain data (Python's own
+    types, dates as day numbers), so a vault's worth of them loads fast (by_difference.py)."""
 
     path: str
     active: bool
@@ -42,8 +40,6 @@ class ContactResult(NamedTuple):
     gives_this_week: frozenset[tuple[str, int | None]] = frozenset()  # (note, line) of each give
     problems: tuple[Problem, ...] = ()  # what its rules reported
 
-
-copyreg.pickle(ContactResult, reduce_tuple)
 
 
 def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Config,

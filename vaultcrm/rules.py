@@ -138,12 +138,13 @@ def _reminder(contact: Contact, kind: str, due: date, cadence_days: int | None, 
 
 
 def order_key(reminder: Reminder, config: Config) -> tuple[Any, ...]:
-    """SPEC §4.2: most overdue first (days ÷ cadence days), then due day, tier order, name, kind."""
+    """SPEC §4.2: most overdue first (days ÷ cadence days), then due day, tier order, name, kind.
+    Plain data (the day as its ordinal), as dashboard_data keeps it."""
     if reminder.overdue:
         per = reminder.cadence_days if reminder.kind in ("cadence", "never") and reminder.cadence_days else 1
         rank: tuple[Any, ...] = (0, -reminder.days_overdue / per)  # equal ratios divide to equal floats
     else:
         rank = (1, 0.0)
     contact = reminder.contact
-    return (*rank, reminder.due, config.tier_index(contact.tier), contact.name.casefold(),
+    return (*rank, reminder.due.toordinal(), config.tier_index(contact.tier), contact.name.casefold(),
             KIND_ORDER[reminder.kind], contact.path, reminder.reason)

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -95,6 +93,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except Exception as exc:  # the last line of defence: never a bare traceback
             if state.verbose:
+                import traceback
+
                 traceback.print_exc()
             fail(f"unexpected failure: {type(exc).__name__}: {exc}",
                  "run again with -v for details, and report it", 1)
@@ -212,6 +212,8 @@ def due(as_json: bool) -> None:
 
     analysis = _analysis(click.get_current_context().ensure_object(Context))
     if as_json:
+        import json
+
         click.echo(json.dumps(due_object(analysis), ensure_ascii=False, indent=2))
         return
     for line, overdue in due_table(analysis):

@@ -12,6 +12,8 @@ from typing import NamedTuple
 from .config import Config
 from .model import Problem
 
+_new_tuple = tuple.__new__
+
 
 class FileStat(NamedTuple):
     """A note found by the scan: its vault-relative POSIX path and what identifies its version.
@@ -105,29 +107,31 @@ def scan(root: Path, config: Config) -> ScanResult:
             result.problems.append(Problem(folder or ".", None, f"this folder cannot be read ({exc.strerror})"))
             continue
         prefix = f"{folder}/" if folder else ""
-        for entry in entries:
+        for entry in entries:  # (this loop runs once per file of the vault: it is kept lean)
             name = entry.name
             if name[0] == ".":
                 continue
-            rel = prefix + name
             try:
                 if entry.is_dir(follow_symlinks=False):
+                    rel = prefix + name
                     if not _in_templates(rel, config) and not _excluded(rel, config):
                         stack.append(rel)
                     continue
                 # (a file in the templates folder is never reached: that folder is not entered)
-                if name[-3:].lower() != ".md" or rel.casefold() in skipped:
+                lowered = name.lower()
+                if not lowered.endswith(".md"):
                     continue
-                if excluded and any(match(rel) for match in excluded):
+                rel = prefix + name
+                if rel.casefold() in skipped or (excluded and any(match(rel) for match in excluded)):
                     continue
-                if is_conflict_copy(name):
+                if "conflict" in lowered and is_conflict_copy(name):
                     result.problems.append(_conflict_problem(rel))
                     continue
                 info = entry.stat()
             except OSError:
                 continue  # vanished while scanning, or a dangling link: not a note now
-            if entry.is_file():
-                files.append(FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino))
+            if entry.is_file():  # (tuple.__new__: a named tuple's own __new__ is written in Python)
+                files.append(_new_tuple(FileStat, (rel, info.st_size, info.st_mtime_ns, info.st_ino)))
     files.sort()  # by path: paths are unique
     return result
 

@@ -170,9 +170,10 @@ def sources(parts: Mapping[str, Contribution], contacts: Container[str]) -> dict
     """For each contact given a touch or a plan, the notes that give it one."""
     out: dict[str, set[str]] = {}
     for path, part in parts.items():
-        for target in targets(part):
-            if target in contacts:
-                out.setdefault(target, set()).add(path)
+        for pairs in (part.touches, part.plans):
+            for target, _ in pairs:
+                if target in contacts:
+                    out.setdefault(target, set()).add(path)
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from itertools import takewhile
 from typing import Any, NamedTuple
 
 from .config import Config
@@ -63,14 +64,15 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
             out[path] = ContactResult(path, False)
             continue
         own = reminders.get(path, [])
+        # this week's touches: the last ones, as `touches` is in day order and ends today at the latest
+        recent = list(takewhile(lambda t: t.day >= week_start, reversed(contact.touches)))
         out[path] = ContactResult(
             path, True, contact.tier, _health(contact, own, path in cold, today),
             tuple((order_key(r, config), _item(r, today)) for r in own),
             note_link(path, contact.name), contact.name.casefold(),
             path in ready, path in cold, path in give,
             bool(contact.met and week_start <= contact.met <= today),
-            sum(1 for day in contact.touch_days if week_start <= day),
-            frozenset((t.evidence, t.line) for t in contact.touches if t.give and week_start <= t.day),
+            len({t.day for t in recent}), frozenset((t.evidence, t.line) for t in recent if t.give),
             tuple(problems.get(path, ())))
     return out
 

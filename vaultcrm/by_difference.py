@@ -25,10 +25,10 @@ from pathlib import Path
 from .cache import NoteCache, ResultRow, parts_state
 from .cache import Row as CacheRow
 from .config import Config
-from .contacts import NOTHING, Contribution, Contributor, VaultIndex, assemble, note_problems, sources, targets
+from .contacts import NOTHING, Contribution, Contributor, VaultIndex, assemble, note_problems, targets
 from .dashboard_data import ContactResult, contact_results
 from .digests import blake2b
-from .model import Problem
+from .model import Contact, Problem
 from .reading import CHANGED, CONFIRM, Reader, describes, load_part, renew
 from .rules import evaluate
 from .scan import FileStat
@@ -50,16 +50,21 @@ def results_key(config: Config, today: date) -> str:
     return blake2b(f"{config_key(config)}\0{today.isoformat()}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def remember(store: NoteCache, parts: Mapping[str, Contribution], index: VaultIndex,
-             results: Mapping[str, ContactResult], config: Config, today: date) -> None:
-    """Store a full sync's results, for the rows `parts` came from (see NoteCache.write_results)."""
-    touching = sources(parts, results)
+def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactResult], config: Config,
+             today: date) -> None:
+    """Store a full sync's results, for the rows its contributions came from (see NoteCache.write_results)."""
+    touching = {contact.path: _touching(contact) for contact in index.contacts}
     problems: dict[str, list[Problem]] = {}
     for problem in index.problems:
         problems.setdefault(problem.note, []).append(problem)
     rows = [_row(path, touching.get(path, ()), results.get(path), problems.get(path))
             for path in sorted(results.keys() | problems.keys())]
     store.write_results(results_key(config, today), rows, replace=True)
+
+
+def _touching(contact: Contact) -> set[str]:
+    """The notes a contact's result is made from: its own, and those giving it a touch or a plan."""
+    return {touch.evidence for touch in contact.touches} | {plan.note for plan in contact.plans} | {contact.path}
 
 
 def _row(path: str, touching: object, result: ContactResult | None, problems: Sequence[Problem] | None) -> ResultRow:
@@ -93,7 +98,6 @@ class _Difference:
     renewed: list[tuple[str, Contribution, CacheRow | None]]  # the changed notes read again, with their rows
     stored: dict[str, ResultRow]  # every stored result, by path
     touched: set[str]  # the contacts to evaluate again
-    touching: dict[str, set[str]]  # for each of them, the notes that touch it now
     parts: dict[str, Contribution]  # what the touched contacts are made from
 
 
@@ -109,6 +113,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     index = assemble({path: diff.parts[path] for path in sorted(diff.parts, key=order.__getitem__)}, today)
     renewed = [c for c in index.contacts if c.path in diff.touched]
     fresh = contact_results(renewed, evaluate(renewed, config, today), config, today)
+    touching = {contact.path: _touching(contact) for contact in renewed}
     contacts = {path for path, row in diff.stored.items() if row[2] is not None}
     try:
         problems = {path: _problems(row[3]) for path, row in diff.stored.items() if row[3] is not None}
@@ -119,7 +124,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     results.update(fresh)
     for path, part, _ in diff.renewed:
         problems[path] = tuple(note_problems(path, part, contacts))
-    rows = [_row(path, diff.touching.get(path, ()), fresh.get(path), problems.get(path))
+    rows = [_row(path, touching.get(path, ()), fresh.get(path), problems.get(path))
             for path in sorted(diff.touched | set(diff.changed))]
     if diff.renewed or diff.confirms:
         store.write([row for _, _, row in diff.renewed if row is not None], confirms=diff.confirms,
@@ -152,15 +157,13 @@ def _difference(vault: Path, files: Sequence[FileStat], paths: list[str], config
             return None  # a damaged row, or a note that became or stopped being a contact
         contacts = {path for path, row in stored.items() if row[2] is not None}
         touched = {path for p in changed for path in (*targets(before[p]), *targets(after[p]), p) if path in contacts}
-        touching = {path: set(filter(None, stored[path][1].split("\0"))) - set(changed) for path in touched}
-        for path in touched:
-            touching[path] |= {p for p in changed if path in targets(after[p])}
-        needed = (set().union(*touching.values()) | touched) - set(changed)
+        needed = ({source for path in touched for source in stored[path][1].split("\0") if source} | touched
+                  ) - set(changed)
         parts = {**{path: load_part(blob) if blob is not None else NOTHING
                     for path, blob in store.parts_of(needed).items()}, **after}
     if store.epoch is None or any(part is None for part in parts.values()):
         return None
-    return _Difference(changed, confirms, renewed, stored, touched, touching, parts)
+    return _Difference(changed, confirms, renewed, stored, touched, parts)
 
 
 def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: int,

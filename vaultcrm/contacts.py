@@ -166,17 +166,6 @@ def targets(part: Contribution) -> set[str]:
     return {target for target, _ in part.touches} | {target for target, _ in part.plans}
 
 
-def sources(parts: Mapping[str, Contribution], contacts: Container[str]) -> dict[str, set[str]]:
-    """For each contact given a touch or a plan, the notes that give it one."""
-    out: dict[str, set[str]] = {}
-    for path, part in parts.items():
-        for pairs in (part.touches, part.plans):
-            for target, _ in pairs:
-                if target in contacts:
-                    out.setdefault(target, set()).add(path)
-    return out
-
-
 # -- detection ------------------------------------------------------------------------------------
 
 def _truthy(value: Any) -> bool | None:

@@ -41,7 +41,6 @@ class Analysis:
     outcome: Outcome
     problems: list[Problem] = field(default_factory=list)
     inputs: str | None = None  # digest of everything the result depends on (sync_memo.inputs_digest)
-    parts: dict[str, Contribution] | None = None  # every note's contribution, when read through a given cache
 
 
 @dataclass
@@ -139,8 +138,8 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, session: 
 
     With a `session`, notes unchanged since its last call are reused; `changed` names notes known
     to have changed (the daemon's file events), which are re-read whatever their timestamps say.
-    `found` is a walk of the vault made just before, by a caller that needed one too. Through a
-    `store` the caller opened, the contributions are kept in the result (`parts`).
+    `found` is a walk of the vault made just before, by a caller that needed one too. `store`: the
+    note cache, when the caller opened it.
     """
     check_vault(vault)
     config = config or load_config(vault)
@@ -157,7 +156,7 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, session: 
         index = assemble(parts, today)
         outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
-    return Analysis(vault, today, config, index, outcome, problems, inputs, parts if store is not None else None)
+    return Analysis(vault, today, config, index, outcome, problems, inputs)
 
 
 @dataclass
@@ -236,9 +235,8 @@ def _shown(vault: Path, today: date, config: Config, existing: Existing | None, 
         ticked = [c.name for c in contacts]
         analysis = analyse(vault, today, config, session=session, changed=changed, store=store)
     results = contact_results(analysis.index.contacts, analysis.outcome, config, today)
-    if store is not None and analysis.parts is not None:
+    if store is not None:
         from .by_difference import remember
 
-        remember(store, analysis.parts, analysis.index, results, config, today)
-    analysis.parts = None
+        remember(store, analysis.index, results, config, today)
     return _Shown(results, analysis.problems, analysis.inputs, analysis, ticked)

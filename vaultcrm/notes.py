@@ -235,6 +235,19 @@ def _blank_line(line: str, in_comment: bool) -> tuple[str, bool]:
 _DESTINATION = re.compile(r"[^\s()<>\\&\x00-\x1f\x7f]*\)")
 
 
+def _normalized(destination: str) -> str:
+    """What markdown-it makes of a link's destination: normalizeLink, and "" where validateLink
+    refuses it. A plain path (no scheme, no `//host`) takes the branch of normalizeLink that only
+    calls mdurl, so the same calls are made without importing markdown-it (a 30 ms import)."""
+    if ":" in destination or destination.startswith("//"):
+        md = markdown()
+        href = md.normalizeLink(destination)
+        return href if md.validateLink(href) else ""
+    import mdurl
+
+    return mdurl.encode(mdurl.format(mdurl.parse(destination, slashes_denote_host=True)))
+
+
 def _scan(src: str, line: int, tags: bool) -> tuple[list[LinkRef], bool, bool] | None:
     """The links and (if `tags`) #give/#ask tags markdown-it's inline rules would find in `src`, or
     None when the text has anything this scan does not follow. Only for a note without reference
@@ -289,11 +302,7 @@ def _scan(src: str, line: int, tags: bool) -> tuple[list[LinkRef], bool, bool] |
             match = _DESTINATION.match(src, close + 2)
             if match is None:
                 return None
-            md = markdown()
-            href = md.normalizeLink(src[close + 2:match.end() - 1])
-            if not md.validateLink(href):
-                href = ""
-            target = markdown_target(href)
+            target = markdown_target(_normalized(src[close + 2:match.end() - 1]))
             if target:
                 if multiline:
                     line += src.count("\n", counted, at)

@@ -224,6 +224,51 @@ def test_a_damaged_result_is_only_a_miss(make_vault: Callable[..., Path], monkey
     assert shown(report) == uncached(vault, monkeypatch)
 
 
+def test_a_racy_edit_is_checked_by_content_then_settled(make_vault: Callable[..., Path], parses: list[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    note = vault / "People/Bob Roe.md"
+    note.write_text(BOB.replace("2w", "1w"), "utf-8")  # just now: within the racy window
+    tick = note.stat().st_mtime_ns
+    assert synced(vault).analysis is None
+    note.write_text(BOB.replace("2w", "3w"), "utf-8")  # the same size, rewritten within the same tick
+    os.utime(note, ns=(tick, tick))
+    parses.clear()
+    report = synced(vault)
+    assert report.analysis is None and parses == ["People/Bob Roe.md"]  # seen by its content
+    assert shown(report) == uncached(vault, monkeypatch)
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # as if the racy window had passed: the row is confirmed
+    assert synced(vault).analysis is None
+    parses.clear()
+    store = cache.NoteCache.open(vault)
+    assert store is not None
+    with store.snapshot():
+        settled = store.settled()
+    store.close()
+    assert settled is not None and "People/Bob Roe.md" in settled
+    assert shown(synced(vault)) == shown(report) and parses == []
+
+
+def test_a_damaged_settled_list_runs_a_full_sync(make_vault: Callable[..., Path],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
+    try:
+        with db:
+            db.execute("UPDATE meta SET value = x'00ff' WHERE key = 'settled'")
+    finally:
+        db.close()
+    edit(vault, "People/Bob Roe.md", BOB.replace("2w", "1w"))
+    report = synced(vault)
+    assert report.analysis is not None
+    assert shown(report) == uncached(vault, monkeypatch)
+    assert synced(vault).analysis is None  # the full sync stored a sound one
+
+
 def test_rows_not_written_mean_results_not_stored(make_vault: Callable[..., Path]) -> None:
     vault = make_vault(FILES)
     age(vault)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .cache import NoteCache, ResultRow, parts_state
+from .cache import NoteCache, ResultRow, Settled, parts_state
 from .cache import Row as CacheRow
 from .config import Config
 from .contacts import NOTHING, Contribution, Contributor, VaultIndex, assemble, note_problems, targets
@@ -95,6 +95,7 @@ class _Difference:
 
     changed: list[str]
     confirms: list[str]  # unconfirmed rows old enough now to trust
+    settled: Settled  # the settled rows' keys (cache.NoteCache.settled)
     renewed: list[tuple[str, Contribution, CacheRow | None]]  # the changed notes read again, with their rows
     stored: dict[str, ResultRow]  # every stored result, by path
     touched: set[str]  # the contacts to evaluate again
@@ -126,11 +127,17 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
         problems[path] = tuple(note_problems(path, part, contacts))
     rows = [_row(path, touching.get(path, ()), fresh.get(path), problems.get(path))
             for path in sorted(diff.touched | set(diff.changed))]
+    settled = diff.settled
     if diff.renewed or diff.confirms:
-        store.write([row for _, _, row in diff.renewed if row is not None], confirms=diff.confirms,
-                    state=parts_state(config, paths))
+        written = [row for _, _, row in diff.renewed if row is not None]
+        store.write(written, confirms=diff.confirms, state=parts_state(config, paths))
+        for path in diff.changed:
+            settled.pop(path, None)
+        settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
+        stat = {f.path: f for f in files}
+        settled.update((path, tuple(stat[path][1:])) for path in diff.confirms)
     store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
-                        [row[0] for row in rows if row[2] is None and row[3] is None])
+                        [row[0] for row in rows if row[2] is None and row[3] is None], settled=settled)
     every = [p for group in problems.values() for p in group] + [p for r in results.values() for p in r.problems]
     return Answer(results, every)
 
@@ -145,7 +152,7 @@ def _difference(vault: Path, files: Sequence[FileStat], paths: list[str], config
         found = _changed(store, files, str(vault), config.max_note_bytes, started) if readable and current else None
         if found is None:
             return None
-        changed, confirms = found
+        changed, confirms, settled = found
         before = {path: NOTHING if blob is None else load_part(blob) for path, blob in store.parts_of(changed).items()}
         stored = {row[0]: row for row in store.results()}
         order = {path: position for position, path in enumerate(paths)}
@@ -163,26 +170,30 @@ def _difference(vault: Path, files: Sequence[FileStat], paths: list[str], config
                     for path, blob in store.parts_of(needed).items()}, **after}
     if store.epoch is None or any(part is None for part in parts.values()):
         return None
-    return _Difference(changed, confirms, renewed, stored, touched, parts)
+    return _Difference(changed, confirms, settled, renewed, stored, touched, parts)
 
 
 def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: int,
-             started: int) -> tuple[list[str], list[str]] | None:
-    """(changed paths, rows to confirm) when the rows are the scan's notes and few changed, else None."""
-    where = {f.path: f for f in files}
-    changed, confirms, rows = [], [], 0
-    for row in store.stats():
-        now = where.get(row[0])
-        if now is None:
+             started: int) -> tuple[list[str], list[str], Settled] | None:
+    """(changed paths, rows to confirm, settled rows' keys) when few notes changed, else None. The
+    rows are known to be the scan's notes (by `parts`); only those not settled with the file's key
+    are read, and checked as `reading.describes` says."""
+    settled = store.settled()
+    if settled is None:
+        return None
+    get = settled.get
+    others = [f for f in files if get(f.path) != f[1:]]
+    if len(others) > 2 * FEW:
+        return None
+    rows = {row[0]: row for row in store.rows_of(f.path for f in others)}
+    changed, confirms = [], []
+    for now in others:
+        row = rows.get(now.path)
+        if row is None:
             return None
-        rows += 1
-        if row[4] is None and row[:4] == now and row[5] is not None and now.size <= max_bytes:
-            continue  # confirmed, and the file's key is the same: the common case, decided here
         verdict = describes(row, now, root, max_bytes, started)
         if verdict == CHANGED:
-            changed.append(row[0])
-            if len(changed) > FEW:
-                return None
+            changed.append(now.path)
         elif verdict == CONFIRM:
-            confirms.append(row[0])
-    return (changed, confirms) if rows == len(files) else None
+            confirms.append(now.path)
+    return (changed, confirms, settled) if len(changed) <= FEW else None

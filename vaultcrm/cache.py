@@ -27,7 +27,9 @@ cleared, never wrong.
 
 *Results.* The `results` table keeps each contact's share of the last dashboard, and each note's
 problems (by_difference.py), for the `epoch` of the rows they were made from: every write of rows
-sets a new epoch, and results are stored only by a writer that saw every write since it read.
+sets a new epoch, and results are stored only by a writer that saw every write since it read. With
+them goes the `settled` meta value: the key of every confirmed row that has a contribution, so a
+sync after an edit finds the changed notes without reading every row.
 
 How the cache is read and filled is `reading.py`.
 """
@@ -36,6 +38,7 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import gc
+import marshal
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -67,6 +70,7 @@ TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER 
 # a contact's result (dashboard_data.ContactResult) with the notes that touch it, or a note's problems
 RESULTS = "CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, sources TEXT, result BLOB, problems BLOB)"
 ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None"]
+Settled = dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode) of each settled row
 
 
 def log() -> logging.Logger:
@@ -276,6 +280,24 @@ class NoteCache:
         """Every stored result (inside a snapshot)."""
         return self.db.execute("SELECT path, sources, result, problems FROM results")
 
+    def rows_of(self, paths: Iterable[str]) -> list[Row]:
+        """The rows of these paths, without their contributions, as `stats` (inside a snapshot)."""
+        wanted, out = list(paths), []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            out += self.db.execute("SELECT path, size, mtime_ns, inode, digest, CASE WHEN part IS NULL THEN NULL "
+                                   f"ELSE x'' END FROM notes WHERE path IN ({','.join('?' * len(chunk))})", chunk)
+        return out
+
+    def settled(self) -> Settled | None:
+        """What the `settled` meta value holds (see the module's docstring), or None (inside a snapshot)."""
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'settled'").fetchone()
+        try:
+            value = marshal.loads(found[0]) if found and found[0] else None
+        except (ValueError, EOFError, TypeError):
+            return None
+        return value if isinstance(value, dict) else None
+
     def write(self, upserts: Sequence[Row] = (), deletes: Sequence[str] = (), confirms: Sequence[str] = (), *,
               state: str | None = None, final: bool = True) -> None:
         """One transaction: rows replaced, deleted or confirmed.
@@ -315,9 +337,10 @@ class NoteCache:
         self.epoch = epoch if self.epoch is not None and (found[0] if found else "") == self.epoch else None
 
     def write_results(self, key: str, upserts: Sequence[ResultRow], deletes: Sequence[str] = (), *,
-                      replace: bool = False) -> bool:
+                      replace: bool = False, settled: Settled | None = None) -> bool:
         """Results made from the rows as this connection knows them (all of them when `replace`),
-        stored for the rows' epoch under `key`; cleared instead when another writer changed the rows."""
+        stored for the rows' epoch under `key`; cleared instead when another writer changed the rows.
+        `settled`: the settled rows' keys, when the caller knows them; else they are read here."""
         import sqlite3
 
         if self.broken:
@@ -334,6 +357,10 @@ class NoteCache:
                     self.db.execute("DELETE FROM results")
                 self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", upserts)
                 self.db.executemany("DELETE FROM results WHERE path = ?", ((p,) for p in deletes))
+                if settled is None:
+                    settled = {path: (size, mtime_ns, inode) for path, size, mtime_ns, inode in self.db.execute(
+                        "SELECT path, size, mtime_ns, inode FROM notes WHERE digest IS NULL AND part IS NOT NULL")}
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (marshal.dumps(settled),))
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (f"{epoch} {key}",))
                 return True
         except sqlite3.OperationalError as exc:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import marshal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,8 +67,9 @@ def _touching(contact: Contact) -> set[str]:
     return {touch.evidence for touch in contact.touches} | {plan.note for plan in contact.plans} | {contact.path}
 
 
-def _row(path: str, touching: object, result: ContactResult | None, problems: Sequence[Problem] | None) -> ResultRow:
-    return (path, "\0".join(sorted(touching)) if result is not None else None,  # type: ignore[call-overload]
+def _row(path: str, touching: Iterable[str], result: ContactResult | None,
+         problems: Sequence[Problem] | None) -> ResultRow:
+    return (path, "\0".join(sorted(touching)) if result is not None else None,
             marshal.dumps((*result[:-1], _plain(result.problems))) if result is not None else None,
             marshal.dumps(_plain(problems)) if problems else None)
 
@@ -106,11 +107,10 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
            reader: Reader) -> Answer | None:
     """The results of `today` from the stored ones and the notes changed since, or None (see above)."""
     key = results_key(config, today)
-    paths = [f.path for f in files]
-    diff = _difference(vault, files, paths, config, key, store, reader)
+    order = {f.path: position for position, f in enumerate(files)}  # the scan's order, as a full sync has it
+    diff = _difference(vault, files, order, config, key, store, reader)
     if diff is None:
         return None
-    order = {path: position for position, path in enumerate(paths)}
     index = assemble({path: diff.parts[path] for path in sorted(diff.parts, key=order.__getitem__)}, today)
     renewed = [c for c in index.contacts if c.path in diff.touched]
     fresh = contact_results(renewed, evaluate(renewed, config, today), config, today)
@@ -130,7 +130,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     settled = diff.settled
     if diff.renewed or diff.confirms:
         written = [row for _, _, row in diff.renewed if row is not None]
-        store.write(written, confirms=diff.confirms, state=parts_state(config, paths))
+        store.write(written, confirms=diff.confirms, state=parts_state(config, order))
         for path in diff.changed:
             settled.pop(path, None)
         settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
@@ -142,22 +142,21 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     return Answer(results, every)
 
 
-def _difference(vault: Path, files: Sequence[FileStat], paths: list[str], config: Config, key: str,
+def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], config: Config, key: str,
                 store: NoteCache, reader: Reader) -> _Difference | None:
     """Read in one snapshot of the cache: which notes changed, what they contribute before and after,
     and everything the contacts they touch are made from; None when the stored results cannot serve."""
     started = time.time_ns()
     with store.snapshot() as readable:
-        current = store.seen_results == f"{store.epoch} {key}" and store.seen_parts == parts_state(config, paths)
+        current = store.seen_results == f"{store.epoch} {key}" and store.seen_parts == parts_state(config, order)
         found = _changed(store, files, str(vault), config.max_note_bytes, started) if readable and current else None
         if found is None:
             return None
         changed, confirms, settled = found
         before = {path: NOTHING if blob is None else load_part(blob) for path, blob in store.parts_of(changed).items()}
         stored = {row[0]: row for row in store.results()}
-        order = {path: position for position, path in enumerate(paths)}
         renewed = list(renew(vault, files, sorted(order[p] for p in changed), config, reader,
-                             Contributor(paths, config), started, True))
+                             Contributor(order, config), started, True))
         after = {path: part for path, part, _ in renewed}
         if any(part is None for part in before.values()) or any(
                 (before[p].contact is None) != (after[p].contact is None) for p in changed):

@@ -227,3 +227,34 @@ def test_a_note_is_found_by_its_name_of(parts: list[str]) -> None:
         return
     assert LinkIndex([path]).resolve(target, "x.md").path == path
     assert name_of(path) == key(target)
+
+
+# ---------------------------------------------------------------------------------------------
+# An index covering a few names answers for those names as the whole vault's index does
+# ---------------------------------------------------------------------------------------------
+
+_ASCII_SEGMENTS = st.sampled_from(["People", "people", "Work", "A", " B ", "x.md", "Jane", "JANE", "Bob"])
+_ASCII_NAMES = st.sampled_from(["Jane", "jane", "JANE ", " Bob", "Bob.MD", "Sam", "Jane Doe", "a.md"])
+_MIXED_PATHS = st.one_of(_PATHS, st.builds(lambda folders, name, ext: "/".join([*folders, name]) + ext,
+                                           st.lists(_ASCII_SEGMENTS, max_size=3), _ASCII_NAMES,
+                                           st.sampled_from([".md", ".MD", ".Md"])))
+
+
+@given(st.text(st.characters(min_codepoint=32, max_codepoint=126)))
+def test_the_ascii_shortcut_names_a_path_as_name_of_does(path: str) -> None:
+    from vaultcrm.links import _ascii_name
+
+    assert _ascii_name(path) == name_of(path)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MIXED_PATHS, min_size=1, max_size=10), st.lists(st.one_of(_TARGETS, _ASCII_NAMES), max_size=6),
+       st.sampled_from(["x.md", "People/x.md", "A/B/x.md", "Work/x.md", " B /x.md"]))
+def test_an_index_covering_the_names_asked_resolves_as_the_whole_one(paths: list[str], targets: list[str],
+                                                                     source: str) -> None:
+    whole = LinkIndex(paths)
+    for target in targets:
+        asked = LinkIndex(()).resolve(target, source).names  # what a link looks up when nothing matches
+        covering = LinkIndex.covering(paths, asked)
+        a, b = whole.resolve(target, source), covering.resolve(target, source)
+        assert (a.path, a.candidates, a.names) == (b.path, b.candidates, b.names), (target, paths)

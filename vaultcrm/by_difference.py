@@ -25,10 +25,20 @@ from pathlib import Path
 from .cache import NoteCache, ResultRow, Settled, parts_state
 from .cache import Row as CacheRow
 from .config import Config
-from .contacts import NOTHING, Contribution, Contributor, VaultIndex, assemble, note_problems, targets
+from .contacts import (
+    NOTHING,
+    Contribution,
+    Contributor,
+    VaultIndex,
+    assemble,
+    contribute,
+    note_problems,
+    targets,
+)
 from .dashboard_data import ContactResult, contact_results
 from .digests import blake2b
-from .model import Contact, Problem
+from .links import LinkIndex
+from .model import Contact, Note, Problem
 from .reading import CHANGED, CONFIRM, Reader, describes, load_part, renew
 from .rules import evaluate
 from .scan import FileStat
@@ -108,7 +118,8 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     """The results of `today` from the stored ones and the notes changed since, or None (see above)."""
     key = results_key(config, today)
     order = {f.path: position for position, f in enumerate(files)}  # the scan's order, as a full sync has it
-    diff = _difference(vault, files, order, config, key, store, reader)
+    state = parts_state(config, order)
+    diff = _difference(vault, files, order, config, (key, state), store, reader)
     if diff is None:
         return None
     index = assemble({path: diff.parts[path] for path in sorted(diff.parts, key=order.__getitem__)}, today)
@@ -130,7 +141,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     settled = diff.settled
     if diff.renewed or diff.confirms:
         written = [row for _, _, row in diff.renewed if row is not None]
-        store.write(written, confirms=diff.confirms, state=parts_state(config, order))
+        store.write(written, confirms=diff.confirms, state=state)
         for path in diff.changed:
             settled.pop(path, None)
         settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
@@ -142,13 +153,14 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     return Answer(results, every)
 
 
-def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], config: Config, key: str,
-                store: NoteCache, reader: Reader) -> _Difference | None:
+def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], config: Config,
+                wanted: tuple[str, str], store: NoteCache, reader: Reader) -> _Difference | None:
     """Read in one snapshot of the cache: which notes changed, what they contribute before and after,
-    and everything the contacts they touch are made from; None when the stored results cannot serve."""
+    and everything the contacts they touch are made from; None when the stored results cannot serve.
+    `wanted`: the results key and the `parts` state the stored results must be made under."""
     started = time.time_ns()
     with store.snapshot() as readable:
-        current = store.seen_results == f"{store.epoch} {key}" and store.seen_parts == parts_state(config, order)
+        current = (store.seen_results, store.seen_parts) == (f"{store.epoch} {wanted[0]}", wanted[1])
         found = _changed(store, files, str(vault), config.max_note_bytes, started) if readable and current else None
         if found is None:
             return None
@@ -156,7 +168,7 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
         before = {path: NOTHING if blob is None else load_part(blob) for path, blob in store.parts_of(changed).items()}
         stored = {row[0]: row for row in store.results()}
         renewed = list(renew(vault, files, sorted(order[p] for p in changed), config, reader,
-                             Contributor(order, config), started, True))
+                             _FewNotes(order, config), started, True))
         after = {path: part for path, part, _ in renewed}
         if any(part is None for part in before.values()) or any(
                 (before[p].contact is None) != (after[p].contact is None) for p in changed):
@@ -170,6 +182,17 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
     if store.epoch is None or any(part is None for part in parts.values()):
         return None
     return _Difference(changed, confirms, settled, renewed, stored, touched, parts)
+
+
+class _FewNotes(Contributor):
+    """Contributes a few notes, each with an index of only the notes its links could name, not the
+    whole vault's (an eighth of a sync after an edit at 10,000 notes). The names are those its links
+    look up when nothing matches them (Contribution.names), which include those they look up when
+    something does."""
+
+    def __call__(self, note: Note) -> Contribution:
+        asked = contribute(note, self.config, self.table, self.daily, LinkIndex(())).names
+        return contribute(note, self.config, self.table, self.daily, LinkIndex.covering(self.paths, asked))
 
 
 def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: int,

@@ -1,7 +1,10 @@
 """Shared fixtures: real vaults in tmp_path and the real CLI through click's CliRunner."""
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -11,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 TODAY = date(2026, 11, 22)
+ROOT = Path(__file__).resolve().parent.parent
 
 VaultFiles = Mapping[str, str | bytes]
 
@@ -74,3 +78,38 @@ def due_json(run: Callable[..., Result]) -> Callable[..., dict[str, Any]]:
         return json.loads(result.stdout)
 
     return get
+
+
+def age(vault: Path, seconds: float = 3600) -> None:
+    """Give every note an mtime well before now (outside the racy window, cache.RACY_NS); inodes stay."""
+    past = time.time_ns() - int(seconds * 1e9)
+    for path in vault.rglob("*.md"):
+        os.utime(path, ns=(past, past))
+
+
+def generated_vault(folder: Path, n: int, seed: int) -> Path:
+    """A vault of `n` notes from bench/gen_vault.py, aged."""
+    spec = importlib.util.spec_from_file_location("gen_vault", ROOT / "bench" / "gen_vault.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    vault = folder / f"generated-{n}-{seed}"
+    module.generate(str(vault), n, seed)
+    age(vault)
+    return vault
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths parsed, in order (the note cache's own reads go through notes.parse too)."""
+    from vaultcrm import notes
+
+    seen: list[str] = []
+    real = notes.parse
+
+    def counting(path: str, data: bytes) -> Any:
+        seen.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(notes, "parse", counting)
+    return seen

@@ -4,7 +4,6 @@ Every test compares with a sync that has no cache at all: by difference may be f
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sqlite3
@@ -15,14 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, age, generated_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import by_difference, cache, notes, pipeline
+from vaultcrm import by_difference, cache, pipeline
 from vaultcrm.state import state_dir
-
-ROOT = Path(__file__).resolve().parent.parent
 
 JANE = """---
 tier: A
@@ -53,13 +50,6 @@ FILES = {
 }
 
 
-def age(vault: Path) -> None:
-    """Every note well outside the racy window (cache.RACY_NS), so nothing is re-checked by content."""
-    past = time.time_ns() - 3600 * 10**9
-    for path in vault.rglob("*.md"):
-        os.utime(path, ns=(past, past))
-
-
 def synced(vault: Path, today: Any = TODAY) -> pipeline.SyncReport:
     return pipeline.sync(vault, today, dry_run=True)
 
@@ -72,19 +62,6 @@ def uncached(vault: Path, monkeypatch: pytest.MonkeyPatch, today: Any = TODAY) -
     with monkeypatch.context() as patch:
         patch.setenv("VAULTCRM_NO_CACHE", "1")
         return shown(synced(vault, today))
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    real = notes.parse
-
-    def counting(path: str, data: bytes) -> Any:
-        seen.append(path)
-        return real(path, data)
-
-    monkeypatch.setattr(notes, "parse", counting)
-    return seen
 
 
 def edit(vault: Path, rel: str, text: str) -> None:
@@ -208,20 +185,26 @@ def test_results_are_not_trusted_after_another_writer_changed_the_rows(make_vaul
     assert shown(report) == uncached(vault, monkeypatch)
 
 
-def test_a_damaged_result_is_only_a_miss(make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("damage", [
+    "UPDATE results SET result = x'00ff' WHERE path = 'People/Ann Lee.md'",  # a contact's result
+    "UPDATE meta SET value = x'00ff' WHERE key = 'settled'",  # the settled rows' keys
+])
+def test_damaged_results_run_a_full_sync(damage: str, make_vault: Callable[..., Path],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     vault = make_vault(FILES)
     age(vault)
     synced(vault)
     db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
     try:
         with db:
-            db.execute("UPDATE results SET result = x'00ff' WHERE path = 'People/Ann Lee.md'")
+            db.execute(damage)
     finally:
         db.close()
     edit(vault, "People/Bob Roe.md", BOB.replace("2w", "1w"))
     report = synced(vault)
     assert report.analysis is not None
     assert shown(report) == uncached(vault, monkeypatch)
+    assert synced(vault).analysis is None  # the full sync stored sound ones
 
 
 def test_a_racy_edit_is_checked_by_content_then_settled(make_vault: Callable[..., Path], parses: list[str],
@@ -251,24 +234,6 @@ def test_a_racy_edit_is_checked_by_content_then_settled(make_vault: Callable[...
     assert shown(synced(vault)) == shown(report) and parses == []
 
 
-def test_a_damaged_settled_list_runs_a_full_sync(make_vault: Callable[..., Path],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    vault = make_vault(FILES)
-    age(vault)
-    synced(vault)
-    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
-    try:
-        with db:
-            db.execute("UPDATE meta SET value = x'00ff' WHERE key = 'settled'")
-    finally:
-        db.close()
-    edit(vault, "People/Bob Roe.md", BOB.replace("2w", "1w"))
-    report = synced(vault)
-    assert report.analysis is not None
-    assert shown(report) == uncached(vault, monkeypatch)
-    assert synced(vault).analysis is None  # the full sync stored a sound one
-
-
 def test_rows_not_written_mean_results_not_stored(make_vault: Callable[..., Path]) -> None:
     vault = make_vault(FILES)
     age(vault)
@@ -291,20 +256,10 @@ def test_rows_not_written_mean_results_not_stored(make_vault: Callable[..., Path
 
 # -- a generated vault under edit sequences ----------------------------------------------------------
 
-def _generated(tmp_path: Path, n: int, seed: int = 5) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_vault", ROOT / "bench" / "gen_vault.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    vault = tmp_path / f"generated-{n}-{seed}"
-    module.generate(str(vault), n, seed)
-    age(vault)
-    return vault
-
 
 @pytest.fixture(scope="module")
 def template_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _generated(tmp_path_factory.mktemp("gen"), 80)
+    return generated_vault(tmp_path_factory.mktemp("gen"), 80, 5)
 
 
 LINES = st.sampled_from([

@@ -5,7 +5,6 @@ faster, never different.
 """
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import shutil
@@ -18,17 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, age, generated_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import cache, notes, pipeline, reading, sync_memo
+from vaultcrm import cache, pipeline, reading, sync_memo
 from vaultcrm.config import load_config
 from vaultcrm.report import due_object
 from vaultcrm.scan import scan
 from vaultcrm.state import state_dir
 
-ROOT = Path(__file__).resolve().parent.parent
 HOUR_NS = 3600 * 10**9
 
 JANE = """---
@@ -58,13 +56,6 @@ FILES = {
 }
 
 
-def age(vault: Path, seconds: float = 3600) -> None:
-    """Give every note an mtime well before now (outside the racy window); inodes stay."""
-    past = time.time_ns() - int(seconds * 1e9)
-    for path in vault.rglob("*.md"):
-        os.utime(path, ns=(past, past))
-
-
 def outcome(vault: Path) -> dict[str, Any]:
     """What a user sees: the dashboard text and problems of a sync (by difference when it can), and
     the due object (reminders, problems, signals) of an analysis."""
@@ -83,20 +74,6 @@ def contributions(vault: Path) -> dict[str, Any]:
     """Every note's contribution as the pipeline gets it (through the cache unless VAULTCRM_NO_CACHE is set)."""
     config = load_config(vault)
     return reading.read_parts(vault, scan(vault, config).files, config, pipeline.read_note)
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths parsed, in order (the cache's own reads go through notes.parse)."""
-    seen: list[str] = []
-    real = notes.parse
-
-    def counting(path: str, data: bytes) -> Any:
-        seen.append(path)
-        return real(path, data)
-
-    monkeypatch.setattr(notes, "parse", counting)
-    return seen
 
 
 @pytest.fixture
@@ -575,7 +552,7 @@ def test_a_corrupt_cache_says_so_on_stderr_in_one_line(make_vault: Callable[...,
 
 
 def test_two_syncs_at_once_agree(tmp_path: Path) -> None:
-    vault = _generated(tmp_path, 400)
+    vault = generated_vault(tmp_path, 400, 3)
     env = _subprocess_env(tmp_path / "state")
     argv = [sys.executable, "-m", "vaultcrm", "--vault", str(vault), "sync", "--dry-run"]
     procs = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
@@ -588,20 +565,10 @@ def test_two_syncs_at_once_agree(tmp_path: Path) -> None:
 
 # -- a generated vault under edit sequences ----------------------------------------------------------
 
-def _generated(tmp_path: Path, n: int, seed: int = 3) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_vault", ROOT / "bench" / "gen_vault.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    vault = tmp_path / f"generated-{n}-{seed}"
-    module.generate(str(vault), n, seed)
-    age(vault)
-    return vault
-
 
 @pytest.fixture(scope="module")
 def template_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _generated(tmp_path_factory.mktemp("gen"), 60)
+    return generated_vault(tmp_path_factory.mktemp("gen"), 60, 3)
 
 
 EDITS = st.lists(st.tuples(

@@ -240,13 +240,6 @@ _MIXED_PATHS = st.one_of(_PATHS, st.builds(lambda folders, name, ext: "/".join([
                                            st.sampled_from([".md", ".MD", ".Md"])))
 
 
-@given(st.text(st.characters(min_codepoint=32, max_codepoint=126)))
-def test_the_ascii_shortcut_names_a_path_as_name_of_does(path: str) -> None:
-    from vaultcrm.links import _ascii_name
-
-    assert _ascii_name(path) == name_of(path)
-
-
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_MIXED_PATHS, min_size=1, max_size=10), st.lists(st.one_of(_TARGETS, _ASCII_NAMES), max_size=6),
        st.sampled_from(["x.md", "People/x.md", "A/B/x.md", "Work/x.md", " B /x.md"]))

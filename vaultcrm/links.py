@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
@@ -20,13 +21,6 @@ def _stem(path: str) -> str:
 def name_of(path: str) -> str:
     """The name a note is found by (its file name's key, without `.md`)."""
     return key(_stem(path)).rsplit("/", 1)[-1].strip()
-
-
-def _ascii_name(path: str) -> str:
-    """name_of for an ASCII path, where normalising changes nothing and casefold is lower: a third
-    of the time, for an index of a few names over a whole vault (LinkIndex.covering)."""
-    name = path.rpartition("/")[2]
-    return (name[:-3] if name[-3:].lower() == ".md" else name).lower().strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +49,14 @@ class LinkIndex:
 
     @classmethod
     def covering(cls, paths: Iterable[str], names: AbstractSet[str]) -> LinkIndex:
-        """An index of only the notes that bear one of `names`: for a link whose Resolution.names are
-        among them, it answers as the index of all `paths` would (a resolution only ever looks up
-        notes by those names). Non-ASCII paths are all kept, rather than named the slow way."""
-        return cls(p for p in paths if not p.isascii() or _ascii_name(p) in names)
+        """An index of the notes that may bear one of `names`: for a link whose Resolution.names are
+        among them, it answers as the index of all `paths` would (a resolution only looks notes up by
+        those names; notes of other names in it are never asked for). An ASCII path whose lower case
+        holds none of the names cannot bear one; the others are all kept."""
+        if not names:
+            return cls(())
+        search = re.compile("|".join(map(re.escape, sorted(names)))).search
+        return cls(p for p in paths if not p.isascii() or search(p.lower()))
 
     def resolve(self, target: str, source: str) -> Resolution:
         """The note `target` (text before `#`/`^`/`|`, `.md` removed) reaches from note `source`."""

@@ -262,32 +262,26 @@ class NoteCache:
             if readable:
                 yield from self.db.execute("SELECT path, size, mtime_ns, inode, digest, part FROM notes")
 
-    def stats(self) -> Iterator[Row]:
-        """Every row without its contribution: `part` is b"" when there is one (inside a snapshot)."""
-        return self.db.execute("SELECT path, size, mtime_ns, inode, digest, "
-                               "CASE WHEN part IS NULL THEN NULL ELSE x'' END FROM notes")
-
     def parts_of(self, paths: Iterable[str]) -> dict[str, bytes | None]:
         """The stored contributions of these paths (inside a snapshot)."""
-        wanted, out = list(paths), {}
+        return dict(self._of(paths, "path, part"))
+
+    def rows_of(self, paths: Iterable[str]) -> list[Row]:
+        """The rows of these paths without their contributions: `part` is b"" where there is one, None
+        where the file could not be read as a note (inside a snapshot)."""
+        return self._of(paths, "path, size, mtime_ns, inode, digest, CASE WHEN part IS NULL THEN NULL ELSE x'' END")
+
+    def _of(self, paths: Iterable[str], columns: str) -> list[Any]:
+        """These columns of the rows of these paths, asked for in chunks within SQLite's limit of parameters."""
+        wanted, out = list(paths), []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            out.update(self.db.execute(f"SELECT path, part FROM notes WHERE path IN ({','.join('?' * len(chunk))})",
-                                       chunk))
+            out += self.db.execute(f"SELECT {columns} FROM notes WHERE path IN ({','.join('?' * len(chunk))})", chunk)
         return out
 
     def results(self) -> Iterator[ResultRow]:
         """Every stored result (inside a snapshot)."""
         return self.db.execute("SELECT path, sources, result, problems FROM results")
-
-    def rows_of(self, paths: Iterable[str]) -> list[Row]:
-        """The rows of these paths, without their contributions, as `stats` (inside a snapshot)."""
-        wanted, out = list(paths), []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            out += self.db.execute("SELECT path, size, mtime_ns, inode, digest, CASE WHEN part IS NULL THEN NULL "
-                                   f"ELSE x'' END FROM notes WHERE path IN ({','.join('?' * len(chunk))})", chunk)
-        return out
 
     def settled(self) -> Settled | None:
         """What the `settled` meta value holds (see the module's docstring), or None (inside a snapshot)."""

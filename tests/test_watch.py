@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import logging
 import os
 import signal
 import subprocess
@@ -175,6 +176,28 @@ def test_events_during_a_sync_bring_exactly_one_more(vault: Path) -> None:
     w.handler.dispatch(modified(vault, "Daily/2026-11-20.md"))
     run_for(w, clock, 10)
     assert [c[1] for c in sync.calls] == [frozenset({"Daily/2026-11-20.md"}), frozenset({"People/Jane Doe.md"})]
+
+
+def test_a_failure_is_counted_once_its_line_is_logged(vault: Path) -> None:
+    """Whoever waits on `failures` (tests, and anyone polling the daemon) finds the error line written."""
+    clock, sync = FakeClock(), Recorder()
+    w = loop(vault, clock, sync)
+    seen: list[int] = []
+
+    class Counting(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                seen.append(w.failures)
+
+    handler = Counting()
+    logging.getLogger("vaultcrm.watch").addHandler(handler)
+    try:
+        sync.effect = lambda n: (_ for _ in ()).throw(ConfigError("template error", hint="fix it"))
+        w.handler.dispatch(modified(vault, "People/Jane Doe.md"))
+        run_for(w, clock, 1)
+    finally:
+        logging.getLogger("vaultcrm.watch").removeHandler(handler)
+    assert seen == [0] and w.failures == 1
 
 
 def test_an_error_in_one_sync_does_not_stop_the_next(vault: Path, caplog: pytest.LogCaptureFixture) -> None:

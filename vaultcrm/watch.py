@@ -417,11 +417,11 @@ class Watcher:
         A vault the pipeline finds unreachable or unexpectedly empty (a drive half-mounted, a sync tool
         restoring) is retried by itself; any other error waits for the next change, rescan or new day.
         """
-        self.failures += 1
         self._failures_in_row += 1
         n = self._failures_in_row
         if n & (n - 1) == 0:  # 1st, 2nd, 4th, 8th... failure in a row
             log.error("%s: %s%s", what, message, f" [{n} failures in a row]" if n > 1 else "")
+        self.failures += 1  # (counted once logged: whoever watches the count finds the line written)
         if retry:
             now = self.clock.monotonic()
             self._hold_until = now + self._backoff

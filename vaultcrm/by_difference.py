@@ -109,6 +109,7 @@ class _Difference:
     settled: Settled  # the settled rows' keys (cache.NoteCache.settled)
     renewed: list[tuple[str, Contribution, CacheRow | None]]  # the changed notes read again, with their rows
     stored: dict[str, ResultRow]  # every stored result, by path
+    contacts: set[str]  # every contact's path
     touched: set[str]  # the contacts to evaluate again
     parts: dict[str, Contribution]  # what the touched contacts are made from
 
@@ -126,7 +127,6 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     renewed = [c for c in index.contacts if c.path in diff.touched]
     fresh = contact_results(renewed, evaluate(renewed, config, today), config, today)
     touching = {contact.path: _touching(contact) for contact in renewed}
-    contacts = {path for path, row in diff.stored.items() if row[2] is not None}
     try:
         problems = {path: _problems(row[3]) for path, row in diff.stored.items() if row[3] is not None}
         results = {path: _result(row[2]) for path, row in diff.stored.items()
@@ -135,7 +135,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
         return None
     results.update(fresh)
     for path, part, _ in diff.renewed:
-        problems[path] = tuple(note_problems(path, part, contacts))
+        problems[path] = tuple(note_problems(path, part, diff.contacts))
     rows = [_row(path, touching.get(path, ()), fresh.get(path), problems.get(path))
             for path in sorted(diff.touched | set(diff.changed))]
     settled = diff.settled
@@ -145,8 +145,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
         for path in diff.changed:
             settled.pop(path, None)
         settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
-        stat = {f.path: f for f in files}
-        settled.update((path, tuple(stat[path][1:])) for path in diff.confirms)
+        settled.update((path, tuple(files[order[path]][1:])) for path in diff.confirms)
     store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
                         [row[0] for row in rows if row[2] is None and row[3] is None], settled=settled)
     every = [p for group in problems.values() for p in group] + [p for r in results.values() for p in r.problems]
@@ -165,7 +164,7 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
         if found is None:
             return None
         changed, confirms, settled = found
-        before = {path: NOTHING if blob is None else load_part(blob) for path, blob in store.parts_of(changed).items()}
+        before = {path: _stored_part(blob) for path, blob in store.parts_of(changed).items()}
         stored = {row[0]: row for row in store.results()}
         renewed = list(renew(vault, files, sorted(order[p] for p in changed), config, reader,
                              _FewNotes(order, config), started, True))
@@ -177,11 +176,15 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
         touched = {path for p in changed for path in (*targets(before[p]), *targets(after[p]), p) if path in contacts}
         needed = ({source for path in touched for source in stored[path][1].split("\0") if source} | touched
                   ) - set(changed)
-        parts = {**{path: load_part(blob) if blob is not None else NOTHING
-                    for path, blob in store.parts_of(needed).items()}, **after}
+        parts = {**{path: _stored_part(blob) for path, blob in store.parts_of(needed).items()}, **after}
     if store.epoch is None or any(part is None for part in parts.values()):
         return None
-    return _Difference(changed, confirms, settled, renewed, stored, touched, parts)
+    return _Difference(changed, confirms, settled, renewed, stored, contacts, touched, parts)
+
+
+def _stored_part(blob: bytes | None) -> Contribution | None:
+    """A row's contribution: nothing for a file that could not be read as a note; None if damaged."""
+    return NOTHING if blob is None else load_part(blob)
 
 
 class _FewNotes(Contributor):
@@ -205,7 +208,7 @@ def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: 
         return None
     get = settled.get
     others = [f for f in files if get(f.path) != f[1:]]
-    if len(others) > 2 * FEW:
+    if len(others) > 2 * FEW:  # (changed, racy or unreadable: each is read from the cache, and some from disk)
         return None
     rows = {row[0]: row for row in store.rows_of(f.path for f in others)}
     changed, confirms = [], []

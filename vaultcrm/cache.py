@@ -1,11 +1,11 @@
-"""The per-file cache of parsed notes and their contributions to the index (issue #5).
+"""The per-file cache of what each note contributes to the index, and of the last sync's results (issue #5).
 
 It lives in the per-device state folder (`state.state_dir`), never in the vault, and is never needed
 for a correct result: a sync with it gives exactly what a sync without it gives.
 
 `notes.sqlite3` holds one row per note, keyed by its vault-relative path and checked against (size,
-mtime_ns, inode) from the scan. A row holds what `notes.parse` made of the file's bytes (the pickled
-`Note`) and what that note contributes to the index (`contacts.Contribution`), or neither for a file
+mtime_ns, inode) from the scan. A row holds what the note contributes to the index (the pickled
+`contacts.Contribution`, made from what `notes.parse` read in the file's bytes), or nothing for a file
 that could not be read as a note (the row then only says the path exists). SQLite in WAL mode with a
 busy timeout lets `sync` and the daemon use it at once; each batch of rows is one transaction, and a
 cache that stays locked is simply not written this time. A cache that cannot be read is deleted and

@@ -13,7 +13,9 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -381,58 +383,68 @@ class EditResult:
         return "".join(difflib.unified_diff(lines(self.old), lines(self.new), f"a/{name}", f"b/{name}"))
 
 
-class _Changed(Exception):
-    """The note on disk no longer holds the bytes the edit was computed from."""
-
-
-def _read(path: Path) -> tuple[bytes, int]:
-    """The note's bytes and mode bits, refusing what cannot be replaced safely."""
+def _check_replaceable(path: Path) -> None:
+    """Refuse what cannot be replaced safely: a link, not a file, a file with several names."""
     try:
         st = os.lstat(path)
-        if stat.S_ISLNK(st.st_mode):
-            raise _refuse("it is a symbolic link", hint="edit the note the link points to")
-        if not stat.S_ISREG(st.st_mode):
-            raise _refuse("it is not a regular file")
-        if st.st_nlink > 1:
-            raise _refuse(f"it has {st.st_nlink} hard links, and replacing it would separate them",
-                          hint="edit it by hand, or make it an ordinary file (copy it and delete the other links)")
-        return path.read_bytes(), stat.S_IMODE(st.st_mode)
     except FileNotFoundError:
         raise NotOursError(f"{path} no longer exists; nothing was written") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise _refuse("it is a symbolic link", hint="edit the note the link points to")
+    if not stat.S_ISREG(st.st_mode):
+        raise _refuse("it is not a regular file")
+    if st.st_nlink > 1:
+        raise _refuse(f"it has {st.st_nlink} hard links, and replacing it would separate them",
+                      hint="edit it by hand, or make it an ordinary file (copy it and delete the other links)")
 
 
-def _unchanged_since(path: Path, old: bytes) -> Callable[[], None]:
-    def check() -> None:
+EMPTY_WAIT_S = 1.0  # how long an empty note is given to be filled by the editor saving it
+
+
+@contextmanager
+def _read_whole(path: Path) -> Iterator[write.Snapshot]:
+    """The note as read in one piece. An empty note is what an editor leaves between truncating the
+    file and writing it: it is waited for, then refused, never taken as the note's text."""
+    deadline = time.monotonic() + EMPTY_WAIT_S
+    while True:
+        _check_replaceable(path)
         try:
-            now = path.read_bytes()
+            with write.snapshot(path) as snap:
+                if snap.data:
+                    yield snap
+                    return
         except FileNotFoundError:
-            raise NotOursError(f"{path.name} was moved or deleted while vaultcrm was editing it; "
-                               "nothing was written") from None
-        if now != old:
-            raise _Changed
-    return check
+            raise NotOursError(f"{path} no longer exists; nothing was written") from None
+        except write.Changed:
+            pass
+        if time.monotonic() > deadline:
+            raise NotOursError(f"{path.name} is empty or being saved by another program; nothing was written",
+                               hint="wait until Obsidian or your sync tool has saved it, then run the command "
+                                    "again (a note that really is empty needs a line of text first)")
+        time.sleep(0.05)
 
 
 def apply_edit(path: Path, transform: Callable[[bytes], bytes], *, dry_run: bool = False) -> EditResult:
     """Apply `transform` to the note at `path` and write it atomically, keeping its mode bits.
 
-    Immediately before the rename the note is re-read; if it changed meanwhile, the edit is redone
-    once on the new content, and if it changed again, `NotOursError` is raised with nothing written.
-    Nothing is written when the bytes do not change or on a dry run.
+    The edit replaces the note only while it still holds the bytes the edit was computed from
+    (`write.replace_verified`); when another program saved it meanwhile, the edit is redone once on
+    the new content, and if it changed again, `NotOursError` is raised with the other program's bytes
+    in place. Nothing is written when the bytes do not change or on a dry run.
     """
     for _attempt in range(2):
-        try:
-            old, mode = _read(path)
-            result = EditResult(path, old, transform(old))
-        except _Refusal as exc:
-            raise NotEditableError(_refusal_message(path.name, exc.reason), exc.hint) from None
-        if dry_run or not result.changed:
+        with _read_whole(path) as snap:
+            try:
+                result = EditResult(path, snap.data, transform(snap.data))
+            except _Refusal as exc:
+                raise NotEditableError(_refusal_message(path.name, exc.reason), exc.hint) from None
+            if dry_run or not result.changed:
+                return result
+            try:
+                write.replace_verified(snap, result.new, stat.S_IMODE(snap.stat.st_mode))
+            except write.Changed:
+                continue
             return result
-        try:
-            write.atomic_write(path, result.new, mode=mode, check=_unchanged_since(path, old))
-        except _Changed:
-            continue
-        return result
     raise NotOursError(f"{path.name} changed while vaultcrm was editing it; nothing was written",
                        hint="wait until Obsidian or your sync tool has saved it, then run the command again")
 

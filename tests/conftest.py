@@ -102,7 +102,7 @@ def generated_vault(folder: Path, n: int, seed: int) -> Path:
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths parsed, in order (the note cache's own reads go through notes.parse too)."""
-    from vaultcrm import notes
+    from vaultcrm.vault import notes
 
     seen: list[str] = []
     real = notes.parse

@@ -18,7 +18,9 @@ from conftest import TODAY, age, generated_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import by_difference, cache, pipeline
+from vaultcrm import pipeline
+from vaultcrm.cache import difference as by_difference
+from vaultcrm.cache import store as cache
 from vaultcrm.state import state_dir
 
 JANE = """---

@@ -21,11 +21,14 @@ from conftest import TODAY, age, generated_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import cache, pipeline, reading, sync_memo
+from vaultcrm import pipeline
+from vaultcrm.cache import contributions as reading
+from vaultcrm.cache import memo as sync_memo
+from vaultcrm.cache import store as cache
 from vaultcrm.config import load_config
-from vaultcrm.report import due_object
-from vaultcrm.scan import scan
+from vaultcrm.dashboard.due import due_object
 from vaultcrm.state import state_dir
+from vaultcrm.vault.scan import scan
 
 HOUR_NS = 3600 * 10**9
 

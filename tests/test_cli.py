@@ -13,8 +13,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-import vaultcrm.write
 from vaultcrm.cli import main
+from vaultcrm.writeback import atomic
 
 JANE = "---\ntier: A\nlast_contact: 2026-11-01\n---\n"     # cadence due 2026-11-15: 7 days overdue
 BOB = "---\ntier: A\nlast_contact: 2026-11-12\n---\n"      # due 2026-11-26
@@ -106,7 +106,7 @@ def test_unexpected_failure_is_one_line_and_verbose_shows_the_traceback(
     def boom(target: Path) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(vaultcrm.write, "before_replace", boom)
+    monkeypatch.setattr(atomic, "before_replace", boom)
     result = cli("sync", "--vault", str(vault))
     assert result.exit_code == 1
     assert "disk on fire" in error_line(result)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultcrm.dates import (
+from vaultcrm.model import Duration
+from vaultcrm.vault.dates import (
     DailyFormat,
     add_duration,
     compile_moment,
@@ -18,8 +19,7 @@ from vaultcrm.dates import (
     to_date,
     to_month_day,
 )
-from vaultcrm.model import Duration
-from vaultcrm.notes import parse
+from vaultcrm.vault.notes import parse
 
 # ---------------------------------------------------------------------------------------------
 # Durations

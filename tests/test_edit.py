@@ -12,12 +12,19 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import write
-from vaultcrm.dates import to_date
-from vaultcrm.edit import (EditResult, append_log_line, apply_edit, log_line, remove_field, set_date_field,
-                           touch_note)
 from vaultcrm.errors import NotEditableError, NotOursError
-from vaultcrm.keys import field_keys, normalise_key
+from vaultcrm.fields import field_keys, normalise_key
+from vaultcrm.vault.dates import to_date
+from vaultcrm.writeback import atomic as write
+from vaultcrm.writeback.edit import (
+    EditResult,
+    append_log_line,
+    apply_edit,
+    log_line,
+    remove_field,
+    set_date_field,
+    touch_note,
+)
 
 D = date(2026, 11, 22)
 LAST_TOUCH = field_keys()["last_touch"]

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import write
-from vaultcrm.edit import apply_edit, log_line, touch_note
 from vaultcrm.errors import NotOursError
+from vaultcrm.writeback import atomic as write
+from vaultcrm.writeback.edit import apply_edit, log_line, touch_note
 
 JANE = "People/Jane Doe.md"
 JANE_TEXT = "---\ntier: A\nlast_touch: 2026-10-01\n---\n# Jane Doe\n\n## Log\n\n- 2026-10-01 — coffee\n"

@@ -9,8 +9,15 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from vaultcrm.export import (CSV_COLUMNS, CalendarItem, calendar_items, csv_rows, csv_text,
-                             ics_bytes, obsidian_url)
+from vaultcrm.exporters.formats import (
+    CSV_COLUMNS,
+    CalendarItem,
+    calendar_items,
+    csv_rows,
+    csv_text,
+    ics_bytes,
+    obsidian_url,
+)
 from vaultcrm.model import Contact, Plan, Reminder, Touch
 
 TODAY = date(2026, 11, 22)

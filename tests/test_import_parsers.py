@@ -9,8 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultcrm.errors import UsageError
-from vaultcrm.importers import Person, parse_birthday, person_fields, read_people
-from vaultcrm.importers import google, linkedin, vcard
+from vaultcrm.importers import (
+    Person,
+    google,
+    linkedin,
+    parse_birthday,
+    person_fields,
+    read_people,
+    vcard,
+)
 from vaultcrm.importers.linkedin import parse_connected_on
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from vaultcrm.config import build_config
-from vaultcrm.edit import set_text_field, yaml_scalar
 from vaultcrm.errors import ConfigError, NotEditableError
+from vaultcrm.writeback.edit import set_text_field, yaml_scalar
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 LINKEDIN = str(FIXTURES / "Connections.csv")
@@ -483,7 +483,7 @@ def test_ics_setting_refuses(value):
 
 
 def test_refresh_ics_writes_only_when_changed(make_vault):
-    from vaultcrm.exporting import refresh_ics
+    from vaultcrm.exporters.outputs import refresh_ics
     from vaultcrm.pipeline import analyse
 
     vault = make_vault({**EXPORT_VAULT, ".vaultcrm/config.toml": 'ics = "CRM/feed.ics"\n'})
@@ -525,7 +525,7 @@ def test_completion_lists_contact_names_for_touch_and_snooze(make_vault):
 
 
 def test_completion_of_a_missing_vault_is_empty(tmp_path):
-    from vaultcrm.completion import complete_contact
+    from vaultcrm.cli.completion import complete_contact
 
     class Ctx:
         def find_object(self, _kind):  # type: ignore[no-untyped-def]

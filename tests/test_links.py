@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultcrm.links import LinkIndex, Resolution, key, name_of
+from vaultcrm.vault.links import LinkIndex, Resolution, key, name_of
 
 VAULT = [
     "Jane Doe.md",

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vaultcrm.crm.names import HONORIFICS, match_contacts, name_key, resolve_contact
 from vaultcrm.errors import ContactLookupError
 from vaultcrm.model import Contact
-from vaultcrm.names import HONORIFICS, match_contacts, name_key, resolve_contact
 
 
 def person(path: str, name: str | None = None, aliases: tuple[str, ...] = ()) -> Contact:

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import frontmatter
-from vaultcrm.contacts import tags_of
-from vaultcrm.dates import link_target as value_link
-from vaultcrm.dates import to_date
+from vaultcrm.crm.contacts import tags_of
 from vaultcrm.model import Entry, Note
-from vaultcrm.notes import link_target, markdown_target, parse
+from vaultcrm.vault import frontmatter
+from vaultcrm.vault.dates import link_target as value_link
+from vaultcrm.vault.dates import to_date
+from vaultcrm.vault.notes import link_target, markdown_target, parse
 
 
 def note(text: str | bytes, path: str = "People/Jane Doe.md") -> Note:

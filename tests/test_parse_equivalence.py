@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from vaultcrm import blocks, frontmatter, notes
 from vaultcrm.model import Entry, LinkRef, Note, Problem
-from vaultcrm.notes import (
+from vaultcrm.vault import blocks, frontmatter, notes
+from vaultcrm.vault.notes import (
     _DONE,
     _DUE,
     _SCHEDULED,

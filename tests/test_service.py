@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from vaultcrm import service
+from vaultcrm.daemon import service
+from vaultcrm.daemon.lock import WatchLock, lock_path
 from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError
 from vaultcrm.state import state_dir
-from vaultcrm.watch_lock import WatchLock, lock_path
 
 
 class Runner:

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vaultcrm.dashboard.due import due_object
 from vaultcrm.pipeline import Session, analyse
-from vaultcrm.report import due_object
 
 TODAY = date(2026, 11, 22)
 PEOPLE = ["Jane Doe", "Bob Stone", "Ann Lee", "Мария Петрова"]

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultcrm.frontmatter import Loader, read, simple_load
+from vaultcrm.vault.frontmatter import Loader, read, simple_load
 
 KEYS = ["name", "tags", "last_contact", "prm-tier", "how met", "Имя", "a_b", "true", "False", "null", "y", "on",
         "2025", "~", "x.y", "key ", " key", "<<", "=", "NaN"]
@@ -104,7 +104,7 @@ def reference_resolvers() -> dict[str, list[tuple[str, Any]]]:
                                                    "2025-7-22 1:00:00", "1:20:30", "0b101", "0o17", "0x1F", "1e5"]),
                  st.text(min_size=1)))
 def test_the_resolver_table_is_pyyamls_with_yaml_1_2_scalars(text: str) -> None:
-    from vaultcrm.frontmatter import _tag
+    from vaultcrm.vault.frontmatter import _tag
 
     expected = next((tag for tag, regex in reference_resolvers().get(text[0], []) if regex.match(text)),
                     "tag:yaml.org,2002:str")

@@ -1,7 +1,7 @@
 """`vaultcrm sync`: the generated note and every guard of SPEC §5, with byte-level assertions.
 
 Writes are observed at the level a sync client sees them: bytes, mtime_ns, inode and mode bits, and
-the directory listing in the middle of a write (through the seam `vaultcrm.write.before_replace`).
+the directory listing in the middle of a write (through the seam `atomic.before_replace`).
 """
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-import vaultcrm.write
-from vaultcrm import render
 from vaultcrm.cli import main
 from vaultcrm.config import load_config
-from vaultcrm.scan import scan
+from vaultcrm.dashboard import render
+from vaultcrm.vault.scan import scan
+from vaultcrm.writeback import atomic
 
 DASH = "CRM/Due this week.md"
 
@@ -201,7 +201,7 @@ def test_mid_write_only_a_hidden_tmp_sits_beside_the_old_note(synced: Path, monk
         seen["bytes"] = target.read_bytes()
         seen["scan"] = [f.path for f in scan(synced, load_config(synced)).files]
 
-    monkeypatch.setattr(vaultcrm.write, "before_replace", observe)
+    monkeypatch.setattr(atomic, "before_replace", observe)
     (synced / "People/Eve.md").write_text("---\ntier: A\n---\n", "utf-8")
     result = sync(synced)
     assert result.exit_code == 0, result.output
@@ -218,7 +218,7 @@ def test_mid_write_only_a_hidden_tmp_sits_beside_the_old_note(synced: Path, monk
 
 def test_first_write_mid_write_shows_only_the_tmp(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[list[str]] = []
-    monkeypatch.setattr(vaultcrm.write, "before_replace", lambda t: seen.append(sorted(os.listdir(t.parent))))
+    monkeypatch.setattr(atomic, "before_replace", lambda t: seen.append(sorted(os.listdir(t.parent))))
     assert sync(vault).exit_code == 0
     assert len(seen) == 1 and len(seen[0]) == 1 and TMP_RE.match(seen[0][0])
 
@@ -233,7 +233,7 @@ def test_failed_write_leaves_the_old_note_and_no_temp(synced: Path, monkeypatch:
     def explode(target: Path) -> None:
         raise failure
 
-    monkeypatch.setattr(vaultcrm.write, "before_replace", explode)
+    monkeypatch.setattr(atomic, "before_replace", explode)
     (synced / "People/Eve.md").write_text("---\ntier: A\n---\n", "utf-8")
     result = sync(synced)
     assert result.exit_code != 0
@@ -246,7 +246,7 @@ def test_failed_first_write_creates_no_note(vault: Path, monkeypatch: pytest.Mon
     def explode(target: Path) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(vaultcrm.write, "before_replace", explode)
+    monkeypatch.setattr(atomic, "before_replace", explode)
     result = sync(vault)
     assert result.exit_code != 0
     assert not (vault / DASH).exists()
@@ -262,7 +262,7 @@ def test_edit_made_during_the_sync_is_not_overwritten(synced: Path, monkeypatch:
         with open(target, "ab") as handle:
             handle.write(b"typed while vaultcrm was rendering\n")
 
-    monkeypatch.setattr(vaultcrm.write, "before_replace", user_types)
+    monkeypatch.setattr(atomic, "before_replace", user_types)
     (synced / "People/Eve.md").write_text("---\ntier: A\n---\n", "utf-8")
     result = sync(synced)
     assert b"typed while vaultcrm was rendering" in note.read_bytes()

@@ -18,15 +18,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirModifiedEvent, FileClosedEvent,
-                             FileClosedNoWriteEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent,
-                             FileMovedEvent, FileOpenedEvent)
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    FileClosedEvent,
+    FileClosedNoWriteEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileOpenedEvent,
+)
 
-from vaultcrm import watch, watch_lock
+from vaultcrm.daemon import lock as watch_lock
+from vaultcrm.daemon import loop as watch
+from vaultcrm.daemon.events import Clock, basic_relevant
+from vaultcrm.daemon.loop import Watcher, run_watch, seconds_to_midnight
 from vaultcrm.errors import AlreadyRunningError, ConfigError, VaultMissingError
-from vaultcrm.watch import Watcher, run_watch, seconds_to_midnight
-from vaultcrm.watch_events import Clock, basic_relevant
-from vaultcrm.write import write_if_changed
+from vaultcrm.writeback.atomic import write_if_changed
 
 DASHBOARD = "CRM/Due this week.md"
 
@@ -636,7 +646,7 @@ def test_lock_is_exclusive_and_freed(vault: Path, tmp_path: Path) -> None:
 
 def test_a_killed_daemons_lock_is_free(vault: Path, tmp_path: Path) -> None:
     path = tmp_path / "watch.lock"
-    code = ("import sys, time; from pathlib import Path; from vaultcrm.watch_lock import WatchLock; "
+    code = ("import sys, time; from pathlib import Path; from vaultcrm.daemon.lock import WatchLock; "
             "WatchLock(Path(sys.argv[1])).acquire(Path(sys.argv[2])); print('locked', flush=True); time.sleep(60)")
     proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(vault)], stdout=subprocess.PIPE)
     assert proc.stdout is not None and proc.stdout.readline() == b"locked\n"
@@ -651,8 +661,8 @@ def test_a_killed_daemons_lock_is_free(vault: Path, tmp_path: Path) -> None:
 DAEMON = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from vaultcrm.watch import run_watch
-    from vaultcrm.write import write_if_changed
+    from vaultcrm.daemon.loop import run_watch
+    from vaultcrm.writeback.atomic import write_if_changed
 
     def sync(vault, today, changed):
         if {slow!r}:

@@ -519,7 +519,7 @@ def test_add_uses_vault_override_template(make_vault, run):
 
 
 def test_add_with_only_a_dashboard_override_uses_packaged_contact_template(make_vault, run):
-    from vaultcrm.render import _packaged
+    from vaultcrm.dashboard.render import _packaged
 
     vault = make_vault({".vaultcrm/templates/dashboard.md.j2": _packaged("dashboard.md.j2")})
     ok(run(vault, "add", "Ann Lee"))
@@ -710,7 +710,7 @@ def test_touch_note_text_is_one_line(make_vault, run):
 
 
 def test_touch_retries_once_when_note_changes_meanwhile(make_vault, run, monkeypatch):
-    from vaultcrm import write
+    from vaultcrm.writeback import atomic as write
 
     vault = make_vault({JANE: JANE_TEXT})
     calls: list[Path] = []
@@ -727,7 +727,7 @@ def test_touch_retries_once_when_note_changes_meanwhile(make_vault, run, monkeyp
 
 
 def test_touch_aborts_when_note_keeps_changing(make_vault, run, monkeypatch):
-    from vaultcrm import write
+    from vaultcrm.writeback import atomic as write
 
     vault = make_vault({JANE: JANE_TEXT})
 

@@ -1,4 +1,4 @@
 """`python -m vaultcrm`."""
-from .cli import main
+from vaultcrm.cli import main
 
 main()

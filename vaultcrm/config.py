@@ -8,11 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .dates import parse_duration
-from .errors import ConfigError
-from .keys import FIELD_SYNONYMS
-from .model import Duration
-from .write import check_setting_path
+from vaultcrm.errors import ConfigError
+from vaultcrm.fields import FIELD_SYNONYMS
+from vaultcrm.model import Duration
+from vaultcrm.vault.dates import parse_duration
+from vaultcrm.writeback.atomic import check_setting_path
 
 CONFIG_PATH = ".vaultcrm/config.toml"
 

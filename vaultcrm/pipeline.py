@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cache import RACY_NS, NoteCache, enabled, gc_paused
-from .config import Config, load_config
-from .contacts import (
+from vaultcrm.cache.contributions import read_parts
+from vaultcrm.cache.memo import inputs_digest, remember_sync
+from vaultcrm.cache.store import RACY_NS, NoteCache, enabled, gc_paused
+from vaultcrm.config import Config, load_config
+from vaultcrm.crm.contacts import (
     Contribution,
     Contributor,
     VaultIndex,
@@ -16,18 +18,26 @@ from .contacts import (
     outdated,
     parts_key,
 )
-from .dashboard import Existing, check_ours, read_existing, unchanged_since
-from .dashboard_data import ContactResult, contact_results, summary_counts, template_data
-from .errors import VaultMissingError
-from .links import LinkIndex
-from .model import Note, Problem
-from .notes import parse
-from .reading import read_parts
-from .render import document, render_body
-from .rules import Outcome, evaluate
-from .scan import FileStat, ScanResult, rescan, scan
-from .sync_memo import inputs_digest, remember_sync
-from .write import contained_path, write_if_changed
+from vaultcrm.crm.rules import Outcome, evaluate
+from vaultcrm.dashboard.guards import (
+    Existing,
+    check_ours,
+    read_existing,
+    unchanged_since,
+)
+from vaultcrm.dashboard.render import document, render_body
+from vaultcrm.dashboard.results import (
+    ContactResult,
+    contact_results,
+    summary_counts,
+    template_data,
+)
+from vaultcrm.errors import VaultMissingError
+from vaultcrm.model import Note, Problem
+from vaultcrm.vault.links import LinkIndex
+from vaultcrm.vault.notes import parse
+from vaultcrm.vault.scan import FileStat, ScanResult, rescan, scan
+from vaultcrm.writeback.atomic import contained_path, write_if_changed
 
 
 @dataclass
@@ -214,7 +224,7 @@ def _shown(vault: Path, today: date, config: Config, existing: Existing | None, 
     recording the dashboard's ticked boxes."""
     ticks = existing is not None and bool(existing.ticked) and not dry_run
     if store is not None and not ticks:
-        from .by_difference import answer
+        from vaultcrm.cache.difference import answer
 
         found = found or scan(vault, config)
         with gc_paused():
@@ -226,7 +236,7 @@ def _shown(vault: Path, today: date, config: Config, existing: Existing | None, 
     ticked: list[str] = []
     if ticks:
         # imported only now: it brings the note editor
-        from .writeback import record_ticks, ticked_contacts
+        from vaultcrm.writeback.commands import record_ticks, ticked_contacts
 
         assert existing is not None
         check_ours(config.dashboard, existing, force=force)
@@ -236,7 +246,7 @@ def _shown(vault: Path, today: date, config: Config, existing: Existing | None, 
         analysis = analyse(vault, today, config, session=session, changed=changed, store=store)
     results = contact_results(analysis.index.contacts, analysis.outcome, config, today)
     if store is not None:
-        from .by_difference import remember
+        from vaultcrm.cache.difference import remember
 
         remember(store, analysis.index, results, config, today)
     return _Shown(results, analysis.problems, analysis.inputs, analysis, ticked)

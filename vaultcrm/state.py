@@ -18,7 +18,7 @@ def state_root() -> Path:
 
 def state_dir(vault: Path) -> Path:
     """This vault's own state folder (created on demand): `<root>/<vault name>-<hash of its path>`."""
-    from .digests import sha256
+    from vaultcrm.digests import sha256
 
     resolved = str(vault.resolve())
     digest = sha256(resolved.encode("utf-8")).hexdigest()[:12]

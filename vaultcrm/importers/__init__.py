@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from vaultcrm.errors import UsageError
 
 KINDS = ("linkedin", "vcard", "google")
 
@@ -81,7 +81,11 @@ def read_people(kind: str, path: str | Path) -> list[Person]:
     Raises UsageError (exit 2) naming the file, and the line where known, when the file cannot be
     read or is not in that format.
     """
-    from . import google, linkedin, vcard  # the parsers import this module for Person
+    from vaultcrm.importers import (  # the parsers import this module for Person
+        google,
+        linkedin,
+        vcard,
+    )
 
     parsers = {"linkedin": linkedin.parse, "vcard": vcard.parse, "google": google.parse}
     if kind not in parsers:

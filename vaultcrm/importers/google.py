@@ -13,8 +13,8 @@ import csv
 import io
 import re
 
-from ..errors import UsageError
-from . import (
+from vaultcrm.errors import UsageError
+from vaultcrm.importers import (
     Person,
     csv_rows,
     is_linkedin_url,

@@ -13,8 +13,16 @@ import io
 import re
 from datetime import date
 
-from ..errors import UsageError
-from . import Person, csv_rows, is_linkedin_url, join_name, month_number, unique, where
+from vaultcrm.errors import UsageError
+from vaultcrm.importers import (
+    Person,
+    csv_rows,
+    is_linkedin_url,
+    join_name,
+    month_number,
+    unique,
+    where,
+)
 
 HOW_MET = "LinkedIn"
 HINT = ("export it from LinkedIn: Settings → Data privacy → Get a copy of your data → Connections; "

@@ -11,8 +11,15 @@ from __future__ import annotations
 import quopri
 from dataclasses import dataclass, field
 
-from ..errors import UsageError
-from . import Person, is_linkedin_url, join_name, parse_birthday, unique, where
+from vaultcrm.errors import UsageError
+from vaultcrm.importers import (
+    Person,
+    is_linkedin_url,
+    join_name,
+    parse_birthday,
+    unique,
+    where,
+)
 
 HINT = "export the contacts again as a vCard (.vcf) file"
 

@@ -1,0 +1,447 @@
+"""The per-file cache of what each note contributes to the index, and of the last sync's results (issue #5).
+
+It lives in the per-device state folder (`state.state_dir`), never in the vault, and is never needed
+for a correct result: a sync with it gives exactly what a sync without it gives.
+
+`notes.sqlite3` holds one row per note, keyed by its vault-relative path and checked against (size,
+mtime_ns, inode) from the scan. A row holds what the note contributes to the index (the pickled
+`contacts.Contribution`, made from what `notes.parse` read in the file's bytes), or nothing for a file
+that could not be read as a note (the row then only says the path exists). SQLite in WAL mode with a
+busy timeout lets `sync` and the daemon use it at once; each batch of rows is one transaction, and a
+cache that stays locked is simply not written this time. A cache that cannot be read is deleted and
+rebuilt, and one made by another vaultcrm (its code or the parsing libraries changed) is emptied;
+either way one line is logged (stderr from the command line, the log file in the daemon).
+
+*Racy entries.* A file rewritten within the same timestamp tick as our read, to the same size,
+keeps its key (git's "racy clean" problem; FAT and some network file systems have 1-2 s ticks).
+So a file whose mtime is within `RACY_NS` (2 s) of the moment we read it is stored *unconfirmed*,
+with a digest of its bytes: later syncs re-read it and reuse the row only when the bytes match,
+and confirm it once it is old enough. A file's key can then only stay the same if its bytes did.
+
+*Contributions* are only trusted as a whole: the `parts` meta value is a digest of the settings they
+depend on and of the paths of every row (`parts_state`). When it matches the table, each stored
+contribution was made against exactly those notes; `reading.read_parts` then redoes only the rows
+whose file changed or whose links may now lead elsewhere. A writer takes the value with a
+compare-and-swap through a token of its own (`NoteCache.write`), so two writers at once leave it
+cleared, never wrong.
+
+*Results.* The `results` table keeps each contact's share of the last dashboard, and each note's
+problems (by_difference.py), for the `epoch` of the rows they were made from: every write of rows
+sets a new epoch, and results are stored only by a writer that saw every write since it read. With
+them goes the `settled` meta value: the key of every confirmed row that has a contribution, so a
+sync after an edit finds the changed notes without reading every row.
+
+How the cache is read and filled is `reading.py`.
+"""
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import gc
+import marshal
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vaultcrm import __version__
+from vaultcrm.digests import blake2b
+from vaultcrm.state import state_dir
+
+if TYPE_CHECKING:
+    import logging
+    import sqlite3
+
+    from vaultcrm.config import Config
+
+SCHEMA = 3  # bump when the stored layout changes
+DB_NAME = "notes.sqlite3"
+RACY_NS = 2_000_000_000  # a file modified this close to our read is re-checked by content later
+BUSY_TIMEOUT_S = 10.0  # how long to wait for another process's write before going on without the cache
+
+# path, size, mtime_ns, inode, digest (unconfirmed), pickled contribution (None: not readable as a note)
+Row = tuple[str, int, int, int, "bytes | None", "bytes | None"]
+META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
+TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
+         "inode INTEGER NOT NULL, digest BLOB, part BLOB)")
+# a contact's result (dashboard_data.ContactResult) with the notes that touch it, or a note's problems
+RESULTS = "CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, sources TEXT, result BLOB, problems BLOB)"
+ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None"]
+Settled = dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode) of each settled row
+
+
+def log() -> logging.Logger:
+    import logging
+
+    return logging.getLogger("vaultcrm.cache")
+
+
+def enabled() -> bool:
+    """`VAULTCRM_NO_CACHE=1` turns off the note cache and the sync memo (for comparisons and debugging)."""
+    return os.environ.get("VAULTCRM_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
+
+
+# -- what the cached facts depend on -----------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """vaultcrm's version and its files, Python's version and the parsing and rendering libraries.
+
+    Stat-based: any install, upgrade or edit of these files changes it, which empties the cache.
+    """
+    from importlib.machinery import (
+        PathFinder,  # (loaded at start-up already; importlib.util is not)
+    )
+
+    parts: list[str] = [f"schema {SCHEMA}", f"vaultcrm {__version__}", sys.version]
+    package = Path(__file__).resolve().parents[1]
+    folders = [package, *sorted(p for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"),
+               package.parent / "templates"]
+    for name in ("yaml", "_yaml", "markdown_it", "mdit_py_plugins", "jinja2"):
+        try:
+            spec = PathFinder.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = getattr(spec, "origin", None)
+        if not origin or not os.path.exists(origin):
+            parts.append(f"{name} absent")
+        elif origin.endswith("__init__.py"):
+            folders.append(Path(origin).parent)
+        else:
+            parts.append(_stat_text(origin))
+    for folder in folders:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        parts += (_stat_text(os.path.join(folder, n)) for n in names if n.endswith((".py", ".j2", ".so", ".pyd")))
+    return blake2b("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _stat_text(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path} missing"
+    return f"{path} {info.st_size} {info.st_mtime_ns}"
+
+
+# -- pickling that loads fast ----------------------------------------------------------------------
+# A slots dataclass pickles through __getstate__/__setstate__ written in Python, which looks up its
+# fields on every object; reducing to the constructor's arguments loads twice as fast.
+
+@lru_cache(maxsize=1)
+def _register_reducers() -> None:
+    from vaultcrm.crm.contacts import Contribution
+    from vaultcrm.model import (
+        Contact,
+        Duration,
+        Entry,
+        LinkRef,
+        Note,
+        Plan,
+        Problem,
+        Touch,
+    )
+    from vaultcrm.vault.links import Resolution
+
+    for cls in (Note, Entry, LinkRef, Problem, Contribution, Contact, Plan, Duration, Resolution):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+
+        def reduce(obj: Any, cls: type = cls, names: tuple[str, ...] = names) -> tuple[Any, ...]:
+            return cls, tuple(getattr(obj, n) for n in names)
+
+        copyreg.pickle(cls, reduce)
+    copyreg.pickle(Touch, _reduce_tuple)
+
+
+def _reduce_tuple(obj: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A named tuple made again by tuple.__new__, in C (its own __new__ is Python)."""
+    return tuple.__new__, (type(obj), tuple(obj))
+
+
+def dumps(value: Any) -> bytes:
+    import pickle
+
+    _register_reducers()
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(blob: bytes) -> Any:
+    """A stored value, or None when the entry is damaged (a damaged entry is only a miss)."""
+    import pickle
+
+    try:
+        return pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - whatever unpickling a damaged blob raises
+        return None
+
+
+def parts_state(config: Config, paths: Iterable[str]) -> str:
+    """What stored contributions are valid for: the settings they depend on, and the vault's notes."""
+    from vaultcrm.crm.contacts import parts_key
+
+    hasher = blake2b(f"{parts_key(config)}\0".encode("utf-8", "surrogateescape"))
+    hasher.update("\0".join(sorted(paths)).encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Building tens of thousands of small acyclic objects: the cycle collector only slows it down
+    (a third of the time of loading notes and of indexing them at 10k notes). Refcounting still frees
+    everything; cycles made meanwhile are collected once it is back on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+# -- the note cache --------------------------------------------------------------------------------
+
+class NoteCache:
+    """The SQLite file of parsed notes for one vault."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = connection
+        self.broken = False
+        self.seen_parts: str | None = None  # the `parts` meta value when `rows` read the table
+        self.token: str | None = None  # this writer's claim on `parts` (see write)
+        self.epoch: str | None = None  # the rows' epoch as this connection knows it; None: it lost track
+        self.seen_results: str | None = None  # what the `results` meta value said in the last snapshot
+
+    @classmethod
+    def open(cls, vault: Path) -> NoteCache | None:
+        """The vault's note cache, rebuilt if it is unreadable or outdated; None if it cannot be had."""
+        import sqlite3
+
+        try:
+            path = state_dir(vault) / DB_NAME
+        except OSError:
+            return None
+        try:
+            return cls(path, _connect(path))
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                return None  # busy beyond the timeout: go on without
+            log().warning("vaultcrm: the note cache %s could not be read (%s); it is rebuilt", path, exc)
+        except OSError:
+            return None
+        _remove(path)
+        try:
+            return cls(path, _connect(path))
+        except (sqlite3.Error, OSError):
+            return None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[bool]:
+        """One read transaction: what is read inside it is one state of the cache, whose `parts`,
+        `epoch` and `results` meta values it reads first. Yields False when the cache is unreadable
+        (then rebuilt, and empty)."""
+        import sqlite3
+
+        try:
+            self.db.execute("BEGIN")
+            meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('parts', 'epoch', 'results')"))
+        except sqlite3.DatabaseError as exc:
+            self.epoch = None
+            self._rebuild(exc)
+            yield False
+            return
+        self.seen_parts, self.seen_results = meta.get("parts"), meta.get("results")
+        self.epoch = meta.get("epoch") or ""
+        try:
+            yield True
+        except sqlite3.DatabaseError as exc:
+            self.epoch = None
+            self._rebuild(exc)
+        finally:
+            if not self.broken and self.db.in_transaction:
+                self.db.execute("COMMIT")
+
+    def rows(self) -> Iterator[Row]:
+        """Every row, streamed from one snapshot of the table."""
+        with self.snapshot() as readable:
+            if readable:
+                yield from self.db.execute("SELECT path, size, mtime_ns, inode, digest, part FROM notes")
+
+    def parts_of(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        """The stored contributions of these paths (inside a snapshot)."""
+        return dict(self._of(paths, "path, part"))
+
+    def rows_of(self, paths: Iterable[str]) -> list[Row]:
+        """The rows of these paths without their contributions: `part` is b"" where there is one, None
+        where the file could not be read as a note (inside a snapshot)."""
+        return self._of(paths, "path, size, mtime_ns, inode, digest, CASE WHEN part IS NULL THEN NULL ELSE x'' END")
+
+    def _of(self, paths: Iterable[str], columns: str) -> list[Any]:
+        """These columns of the rows of these paths, asked for in chunks within SQLite's limit of parameters."""
+        wanted, out = list(paths), []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            out += self.db.execute(f"SELECT {columns} FROM notes WHERE path IN ({','.join('?' * len(chunk))})", chunk)
+        return out
+
+    def results(self) -> Iterator[ResultRow]:
+        """Every stored result (inside a snapshot)."""
+        return self.db.execute("SELECT path, sources, result, problems FROM results")
+
+    def settled(self) -> Settled | None:
+        """What the `settled` meta value holds (see the module's docstring), or None (inside a snapshot)."""
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'settled'").fetchone()
+        try:
+            value = marshal.loads(found[0]) if found and found[0] else None
+        except (ValueError, EOFError, TypeError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    def write(self, upserts: Sequence[Row] = (), deletes: Sequence[str] = (), confirms: Sequence[str] = (), *,
+              state: str | None = None, final: bool = True) -> None:
+        """One transaction: rows replaced, deleted or confirmed.
+
+        `parts` is then set by compare-and-swap: this writer's first transaction claims it with a token
+        if it still holds what `rows` saw (else clears it), and the final one sets `state` if the claim
+        still holds (else clears it). So only a writer that kept the table to itself from reading to
+        its last write can vouch for its contributions; `state` None clears them. A cache that stays
+        locked or fails is left as it is (it is only a cache).
+        """
+        import sqlite3
+
+        if self.broken or not (upserts or deletes or confirms or state):
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?)", upserts)
+                self.db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in deletes))
+                self.db.executemany("UPDATE notes SET digest = NULL WHERE path = ?", ((p,) for p in confirms))
+                self._swap(state, final)
+                self._next_epoch()
+        except sqlite3.OperationalError as exc:
+            self.epoch = None
+            log().debug("note cache not updated: %s", exc)
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                self.broken = True
+        except sqlite3.DatabaseError as exc:
+            self.epoch = None
+            self._rebuild(exc)
+
+    def _next_epoch(self) -> None:
+        """A new epoch for the rows; this connection still knows them if nobody wrote since it looked."""
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+        epoch = os.urandom(8).hex()
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('epoch', ?)", (epoch,))
+        self.epoch = epoch if self.epoch is not None and (found[0] if found else "") == self.epoch else None
+
+    def write_results(self, key: str, upserts: Sequence[ResultRow], deletes: Sequence[str] = (), *,
+                      replace: bool = False, settled: Settled | None = None) -> bool:
+        """Results made from the rows as this connection knows them (all of them when `replace`),
+        stored for the rows' epoch under `key`; cleared instead when another writer changed the rows.
+        `settled`: the settled rows' keys, when the caller knows them; else they are read here."""
+        import sqlite3
+
+        if self.broken:
+            return False
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                found = self.db.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+                epoch = found[0] if found else ""
+                if self.epoch is None or epoch != self.epoch:
+                    self.db.execute("DELETE FROM meta WHERE key = 'results'")
+                    return False
+                if replace:
+                    self.db.execute("DELETE FROM results")
+                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", upserts)
+                self.db.executemany("DELETE FROM results WHERE path = ?", ((p,) for p in deletes))
+                if settled is None:
+                    settled = {path: (size, mtime_ns, inode) for path, size, mtime_ns, inode in self.db.execute(
+                        "SELECT path, size, mtime_ns, inode FROM notes WHERE digest IS NULL AND part IS NOT NULL")}
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (marshal.dumps(settled),))
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (f"{epoch} {key}",))
+                return True
+        except sqlite3.OperationalError as exc:
+            log().debug("results not stored: %s", exc)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+        return False
+
+    def _swap(self, state: str | None, final: bool) -> None:
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'parts'").fetchone()
+        now = found[0] if found else None
+        if self.token is None:  # this writer's first write: claim it if nobody wrote since `rows`
+            self.token = os.urandom(8).hex() if now == self.seen_parts else ""
+        elif now != self.token:
+            self.token = ""  # another writer came between: this one can vouch for nothing
+        value = (state if final else self.token) if self.token else None
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parts', ?)", (value,))
+        if final:
+            self.token = None
+
+    def _rebuild(self, exc: Exception) -> None:
+        import sqlite3
+
+        log().warning("vaultcrm: the note cache %s could not be read (%s); it is rebuilt", self.path, exc)
+        self.close()
+        _remove(self.path)
+        try:
+            self.db = _connect(self.path)
+        except (sqlite3.Error, OSError):
+            self.broken = True
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except Exception:  # noqa: BLE001 - closing a broken cache must not fail a sync
+            pass
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    import sqlite3
+
+    db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(META)
+            db.execute(TABLE)
+            db.execute(RESULTS)
+            found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+            wanted = code_fingerprint()
+            if found is None or found[0] != wanted:
+                if found is not None:
+                    log().warning("vaultcrm: the note cache %s was made by another version of vaultcrm; "
+                                  "it is rebuilt", path)
+                db.execute("DROP TABLE notes")  # and the rest: another version may have laid them out otherwise
+                db.execute("DROP TABLE meta")
+                db.execute("DROP TABLE results")
+                db.execute(META)
+                db.execute(TABLE)
+                db.execute(RESULTS)
+                db.execute("INSERT INTO meta VALUES ('code', ?)", (wanted,))
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except OSError:
+            pass
+
+
+def digest(data: bytes) -> bytes:
+    """The content digest kept for an unconfirmed entry."""
+    return blake2b(data, digest_size=16).digest()

@@ -1,0 +1,105 @@
+"""Finding a contact by what the user types: file name, name or alias, forgiving of case, accents,
+word order, honorifics and punctuation ("Petrova, Maria" and "Dr. Maria Petrova" find Maria Petrova)."""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+from vaultcrm.errors import ContactLookupError
+from vaultcrm.model import Contact
+
+HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "г-н", "г-жа"})
+_CHUNK_SPLIT = re.compile(r"[\s,;]+")
+_APOSTROPHES = re.compile(r"['’ʼ`]")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: NFKD, combining marks dropped, casefolded (ё -> е)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    """The sorted words of a name, folded, without honorifics or punctuation.
+
+    `name_key("Petrova, Dr. María")` == `name_key("maria petrova")` == ("maria", "petrova").
+    A name that is nothing but honorifics keeps them.
+    """
+    chunks = [chunk.strip(".") for chunk in _CHUNK_SPLIT.split(fold(text))]
+    chunks = [chunk for chunk in chunks if chunk]
+    kept = [chunk for chunk in chunks if chunk not in HONORIFICS] or chunks
+    return tuple(sorted(token for chunk in kept for token in _TOKEN.findall(_APOSTROPHES.sub("", chunk))))
+
+
+def _path_form(text: str) -> str:
+    text = fold(text.strip().replace("\\", "/")).strip("/")
+    return text[:-3] if text.endswith(".md") else text
+
+
+def _names(contact: Contact) -> Iterator[str]:
+    stem = contact.path.replace("\\", "/").rsplit("/", 1)[-1]
+    yield stem[:-3] if stem.lower().endswith(".md") else stem
+    yield contact.name
+    yield from contact.aliases
+
+
+def _level(query: tuple[str, ...], candidate: tuple[str, ...]) -> int | None:
+    """0: same words; 1: the query's words are among the candidate's; 2: each begins one of its words."""
+    if not query or not candidate:
+        return None
+    if query == candidate:
+        return 0
+    if not Counter(query) - Counter(candidate):
+        return 1
+    if all(any(word.startswith(part) for word in candidate) for part in query):
+        return 2
+    return None
+
+
+def match_contacts(query: str, contacts: Sequence[Contact]) -> list[Contact]:
+    """The contacts that best match `query`, ordered by path.
+
+    A query containing `/` is a note path (from the vault root or a trailing part of it, `.md`
+    optional). Otherwise it matches file names, names and aliases: an exact match of the words beats
+    a subset of the words, which beats word prefixes; every contact at the best level is returned.
+    """
+    if "/" in query.replace("\\", "/"):
+        wanted = _path_form(query)
+        hits = [c for c in contacts if (p := _path_form(c.path)) == wanted or p.endswith("/" + wanted)]
+        return sorted(hits, key=lambda c: c.path)
+    key = name_key(query[:-3] if query.lower().endswith(".md") else query)
+    levels: dict[int, list[Contact]] = {}
+    for contact in contacts:
+        found = [lvl for name in _names(contact) if (lvl := _level(key, name_key(name))) is not None]
+        if found:
+            levels.setdefault(min(found), []).append(contact)
+    return sorted(levels[min(levels)], key=lambda c: c.path) if levels else []
+
+
+def resolve_contact(query: str, contacts: Sequence[Contact]) -> Contact:
+    """The one contact `query` names; `ContactLookupError` (exit 6) when it names none or several."""
+    found = match_contacts(query, contacts)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        paths = [c.path for c in found]
+        raise ContactLookupError(f'"{query}" matches {len(found)} contacts: {", ".join(paths)}',
+                                 hint='give more of the name, or the note\'s path such as "People/Jane Doe"',
+                                 candidates=paths)
+    raise ContactLookupError(f'No contact matches "{query}"', hint=_suggest(query, contacts))
+
+
+def _suggest(query: str, contacts: Sequence[Contact]) -> str:
+    spelled: dict[str, str] = {}
+    for contact in sorted(contacts, key=lambda c: c.path):
+        for name in _names(contact):
+            spelled.setdefault(" ".join(name_key(name)), contact.name)
+    close = difflib.get_close_matches(" ".join(name_key(query)), list(spelled), n=3, cutoff=0.6)
+    names = list(dict.fromkeys(spelled[key] for key in close))
+    if names:
+        return "did you mean " + " or ".join(f'"{name}"' for name in names) + "?"
+    return "check the spelling; file names, names and aliases are searched"

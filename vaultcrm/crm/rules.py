@@ -1,0 +1,150 @@
+"""Contacts -> reminders and signals: pure, no I/O, no clock (SPEC §4)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from vaultcrm.config import Config, Rule
+from vaultcrm.model import Contact, Problem, Reminder, Signals
+from vaultcrm.vault.dates import add_duration, next_occurrence
+from vaultcrm.vault.notes import plain_text
+
+KIND_ORDER = {"followup": 0, "cadence": 1, "never": 2, "planned": 3, "occasion": 4}
+
+
+@dataclass
+class Outcome:
+    reminders: list[Reminder] = field(default_factory=list)
+    signals: Signals = field(default_factory=Signals)
+    problems: list[Problem] = field(default_factory=list)
+    active: list[Contact] = field(default_factory=list)
+
+
+def horizon_end(config: Config, today: date) -> date:
+    """The last day of the horizon: today + `horizon` − 1 day (today through today + 6 by default)."""
+    return add_duration(today, config.horizon) - timedelta(days=1)
+
+
+def evaluate(contacts: list[Contact], config: Config, today: date) -> Outcome:
+    """Apply custom rules and tiers, then yield every contact's reminders (in SPEC order) and signals."""
+    outcome = Outcome()
+    end = horizon_end(config, today)
+    for contact in contacts:
+        if not contact.active:
+            continue
+        outcome.active.append(contact)
+        apply_rules(contact, config, today, outcome.problems)
+        if contact.skipped:
+            continue
+        reminders = contact_reminders(contact, config, today)
+        outcome.reminders += [r for r in reminders if r.due <= end]
+        snoozed = contact.snooze_until is not None and contact.snooze_until > today
+        if snoozed:
+            continue
+        if contact.touch_count >= config.ask_after_touches:
+            outcome.signals.ready_to_ask.append(contact)
+        if any(r.kind in ("cadence", "never") and r.days_overdue > (r.cadence_days or 0) for r in reminders):
+            outcome.signals.going_cold.append(contact)
+        if contact.asks > contact.gives:
+            outcome.signals.give_first.append(contact)
+    outcome.reminders.sort(key=lambda r: order_key(r, config))
+    for group in (outcome.signals.ready_to_ask, outcome.signals.going_cold, outcome.signals.give_first):
+        group.sort(key=lambda c: (c.name.casefold(), c.path))
+    return outcome
+
+
+def rule_context(contact: Contact, today: date) -> dict[str, Any]:
+    """The plain data a rule's `when` expression sees."""
+    last = contact.last_touch
+    return {
+        "name": contact.name, "tier": contact.own_tier, "tags": list(contact.tags),
+        "company": contact.company, "how_met": contact.how_met, "touch_count": contact.touch_count,
+        "days_since_touch": (today - last.day).days if last else None,
+        "gives": contact.gives, "asks": contact.asks, "fm": dict(contact.fm),
+    }
+
+
+def apply_rules(contact: Contact, config: Config, today: date, problems: list[Problem]) -> None:
+    """The first matching `[[rules]]` entry may set cadence or tier, or skip; then tiers fill the rest."""
+    rule = _matching_rule(contact, config.rules, today, problems)
+    contact.tier = contact.own_tier
+    if rule is not None:
+        contact.skipped = rule.skip
+        if contact.tier is None and rule.tier is not None:
+            contact.tier = rule.tier
+        if contact.cadence is None and rule.cadence is not None:
+            contact.cadence, contact.cadence_from = rule.cadence, rule.label
+    if contact.tier is None:
+        contact.tier = config.default_tier
+    if contact.cadence is None and contact.tier is not None:
+        contact.cadence, contact.cadence_from = config.tier_cadence(contact.tier), f"tier {contact.tier}"
+
+
+def _matching_rule(contact: Contact, rules: tuple[Rule, ...], today: date, problems: list[Problem]) -> Rule | None:
+    if not rules:
+        return None
+    context = rule_context(contact, today)
+    for rule in rules:
+        try:
+            if rule.test(**context):
+                return rule
+        except Exception as exc:  # a user's expression may fail in any way; it must not stop the others
+            problems.append(Problem(contact.path, None, f"{rule.label} ({rule.when}) failed on this contact: "
+                                    f"{exc}; the rule was skipped for it"))
+    return None
+
+
+def contact_reminders(contact: Contact, config: Config, today: date) -> list[Reminder]:
+    """Every reminder of one contact, listed or not (the caller applies the horizon)."""
+    out: list[Reminder] = []
+    snoozed = contact.snooze_until is not None and contact.snooze_until > today
+    last = contact.last_touch
+    if not snoozed:
+        window_start = today - timedelta(days=config.followup_window - 1)
+        met = contact.met
+        if met is not None and window_start <= met <= today and (last is None or last.day <= met):
+            reason = f"met {met.isoformat()}" + (f" ({contact.how_met})" if contact.how_met else "")
+            out.append(_reminder(contact, "followup", met + timedelta(days=1), 1, today,
+                                 reason + "; follow up within a day"))
+        elif contact.cadence is not None:
+            how = ", ".join(filter(None, (contact.cadence_from, contact.cadence.describe())))
+            if last is None:
+                base = contact.created or today
+                span = (add_duration(base, contact.cadence) - base).days
+                due = base + timedelta(days=span) if contact.created else today
+                since = f"created {contact.created.isoformat()}" if contact.created else "nothing to count from"
+                out.append(_reminder(contact, "never", due, span, today, f"{how}; no touch yet ({since})"))
+            else:
+                due = add_duration(last.day, contact.cadence)
+                out.append(_reminder(contact, "cadence", due, (due - last.day).days, today,
+                                     f"{how}; last touch {last.day.isoformat()} ({last.evidence})"))
+    for name, month, dom, year in contact.occasions:
+        day = next_occurrence(month, dom, today)
+        label = name.replace("_", " ")
+        turns = f" (turns {day.year - year})" if year and name == "birthday" and day.year > year else ""
+        out.append(_reminder(contact, "occasion", day, None, today, f"{label} on {day.isoformat()}{turns}"))
+    for plan in contact.plans:
+        text = plain_text(plan.text)
+        out.append(Reminder(contact, "planned", plan.day, plan.day < today, max((today - plan.day).days, 0), None,
+                            f"planned: {text} ({plan.note}:{plan.line})", plan))
+    return out
+
+
+def _reminder(contact: Contact, kind: str, due: date, cadence_days: int | None, today: date,
+              reason: str) -> Reminder:
+    overdue = due < today
+    return Reminder(contact, kind, due, overdue, (today - due).days if overdue else 0, cadence_days, reason)
+
+
+def order_key(reminder: Reminder, config: Config) -> tuple[Any, ...]:
+    """SPEC §4.2: most overdue first (days ÷ cadence days), then due day, tier order, name, kind.
+    Plain data (the day as its ordinal), as dashboard_data keeps it."""
+    if reminder.overdue:
+        per = reminder.cadence_days if reminder.kind in ("cadence", "never") and reminder.cadence_days else 1
+        rank: tuple[Any, ...] = (0, -reminder.days_overdue / per)  # equal ratios divide to equal floats
+    else:
+        rank = (1, 0.0)
+    contact = reminder.contact
+    return (*rank, reminder.due.toordinal(), config.tier_index(contact.tier), contact.name.casefold(),
+            KIND_ORDER[reminder.kind], contact.path, reminder.reason)

@@ -1,0 +1,83 @@
+"""The generated note's guards: is the file still vaultcrm's to rewrite? (SPEC §5)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaultcrm.dashboard.render import body_hash
+from vaultcrm.errors import NotOursError
+from vaultcrm.vault import frontmatter
+
+_TICK = re.compile(r"^\s*[-*+] \[[^ \]]\]\s*(.*)$")
+_ANY_TICK = re.compile(rb"^[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
+
+
+def has_ticks(target: Path) -> bool:
+    """Whether the dashboard holds a ticked box (vaultcrm itself only ever writes unticked ones)."""
+    try:
+        return _ANY_TICK.search(target.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What the current dashboard file says about itself."""
+
+    raw: bytes
+    ours: bool
+    contacts: int
+    body: str
+    edited: bool
+    ticked: tuple[str, ...]  # the text after each ticked box
+
+
+def read_existing(target: Path) -> Existing | None:
+    """The dashboard as it is on disk, or None when there is none yet."""
+    try:
+        raw = target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return Existing(b"", False, 0, "", False, ())
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return Existing(raw, False, 0, "", False, ())
+    lines = text.split("\n")
+    props = frontmatter.read(lines)
+    ours = props.error is None and props.data.get("vaultcrm") == "generated"
+    body = "\n".join(lines[props.body_start:])
+    contacts = props.data.get("contacts")
+    count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
+    edited = ours and props.data.get("body_hash") != body_hash(body)
+    ticked = tuple(m[1] for m in map(_TICK.match, lines[props.body_start:]) if m)
+    return Existing(raw, ours, count, body, edited, ticked)
+
+
+def check_ours(rel: str, existing: Existing | None, *, force: bool) -> None:
+    """Refuse to overwrite a file that is not vaultcrm's, or that the user has typed into."""
+    if existing is None:
+        return
+    if not existing.ours:
+        raise NotOursError(f"{rel} already exists and was not written by vaultcrm (no `vaultcrm: generated` "
+                           "property), so it is left alone",
+                           hint="rename or move that note, or set `dashboard` in .vaultcrm/config.toml to another path")
+    if existing.edited and not force:
+        raise NotOursError(f"{rel} was edited since vaultcrm wrote it; your text is kept and nothing was written",
+                           hint="move what you wrote to another note, then run `vaultcrm sync --force` to replace it")
+
+
+def unchanged_since(target: Path, rel: str, existing: Existing | None) -> Callable[[], None]:
+    """A check run just before the rename: the dashboard still holds what was read at the start."""
+    def check() -> None:
+        try:
+            now: bytes | None = target.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if now != (existing.raw if existing is not None else None):
+            raise NotOursError(f"{rel} changed while vaultcrm was writing it; your version is kept",
+                               hint="run `vaultcrm sync` again")
+    return check

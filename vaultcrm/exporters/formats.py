@@ -1,0 +1,227 @@
+"""Exports of the computed state (issue #6): an iCalendar feed and the networking spreadsheet.
+
+Pure functions: reminders and contacts in, bytes or text out; the CLI decides where they go.
+
+    items = calendar_items(reminders, contacts, today=..., horizon_end=..., vault_name="Vault")
+    data = ics_bytes(items, vault_name="Vault", today=...)
+    text = csv_text(csv_rows(contacts, reminders))
+
+Calendar decisions (documented in the README):
+- A reminder is an all-day event on its due day; an overdue one is placed on today and its summary
+  says how overdue it is. Occasions (birthdays, other `occasions` fields) are yearly all-day events,
+  whatever the horizon.
+- A 29 February occasion recurs with `RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1` from a leap-year
+  start: the last day of February, i.e. 29 Feb in leap years and 28 Feb otherwise (SPEC §4.2).
+- UIDs are a hash of (vault name, note path, kind, field or plan) + `@vaultcrm`, so a subscribed
+  calendar moves an event when its due day changes instead of adding another. DTSTAMP is today at
+  00:00 UTC, so the same vault on the same day gives the same bytes.
+- Events are TRANSPARENT (they never block busy time) and carry the note's `obsidian://` link both
+  as URL and at the end of the description.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import quote
+
+from vaultcrm import __version__
+from vaultcrm.model import Contact, Reminder
+from vaultcrm.vault.notes import plain_text
+
+UID_DOMAIN = "vaultcrm"
+FEB29_NOTE = " (on 28 February in common years)"
+SUMMARY_WORDS = {
+    "followup": "Follow up",
+    "cadence": "Touch base",
+    "never": "Touch base",
+    "planned": "Planned",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarItem:
+    """One all-day VEVENT. `uid_source` identifies it across runs: nothing in it may depend on the
+    day it is due or on the run."""
+
+    uid_source: tuple[str, ...]
+    day: date
+    summary: str
+    description: str
+    url: str
+    yearly: bool = False
+
+    @property
+    def uid(self) -> str:
+        digest = hashlib.sha256("\x1f".join(self.uid_source).encode("utf-8")).hexdigest()
+        return f"{digest[:32]}@{UID_DOMAIN}"
+
+
+def obsidian_url(vault_name: str, path: str) -> str:
+    """`obsidian://open?vault=My%20Vault&file=People%2FJane%20Doe` for the note at `path`."""
+    if path.lower().endswith(".md"):
+        path = path[:-3]
+    return f"obsidian://open?vault={quote(vault_name, safe='')}&file={quote(path, safe='')}"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = _one_line(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *, today: date,
+                   horizon_end: date, vault_name: str) -> list[CalendarItem]:
+    """Reminders due on or before `horizon_end` (except occasions) and every occasion of the
+    active, non-skipped contacts as yearly events; in a deterministic order."""
+    dated: list[CalendarItem] = []
+    for r in reminders:
+        if r.kind == "occasion" or r.due > horizon_end:
+            continue
+        c = r.contact
+        name = _one_line(c.name)
+        summary = f"{SUMMARY_WORDS.get(r.kind, 'Touch base')}: {name}"
+        if r.plan is not None and r.plan.text.strip():
+            summary += f" — {_shorten(r.plan.text)}"
+        day = r.due
+        if r.overdue or r.due < today:
+            days = r.days_overdue or (today - r.due).days
+            summary += f" (overdue {days} day{'s' if days != 1 else ''})"
+            day = today
+        lines = [r.reason]
+        last = c.last_line
+        if last is not None and last.text and r.kind != "planned":
+            lines.append(f"Last time ({last.day.isoformat()}): {_shorten(last.text, 200)}")
+        url = obsidian_url(vault_name, c.path)
+        lines.append(url)
+        plan_key = ""
+        if r.plan is not None:
+            plan_key = f"{r.plan.note}\x1e{_one_line(r.plan.text)}"
+        dated.append(CalendarItem((vault_name, c.path, r.kind, plan_key), day, summary,
+                                  "\n".join(lines), url))
+    dated.sort(key=lambda i: (i.day, i.summary.casefold(), i.uid))
+
+    yearly: list[CalendarItem] = []
+    for c in contacts:
+        if not c.active or c.skipped:
+            continue
+        url = obsidian_url(vault_name, c.path)
+        for fieldname, month, day, year in c.occasions:
+            label = fieldname.replace("_", " ").strip()
+            shown = f"{year:04d}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
+            # The first instance: the real date when the year is known, else in 2000 (a leap year,
+            # so that 29 February exists).
+            start = date(year or 2000, month, day)
+            yearly.append(CalendarItem(
+                (vault_name, c.path, "occasion", fieldname), start,
+                f"{label[:1].upper()}{label[1:]}: {_one_line(c.name)}",
+                f"{label}: {shown}{FEB29_NOTE if (month, day) == (2, 29) else ''}\n{url}", url,
+                yearly=True))
+    yearly.sort(key=lambda i: (i.day.month, i.day.day, i.summary.casefold(), i.uid))
+    return _unique_uids(dated + yearly)
+
+
+def _unique_uids(items: list[CalendarItem]) -> list[CalendarItem]:
+    """Two items with one uid_source (the same open task written twice) get `#2`, `#3`…"""
+    seen: dict[tuple[str, ...], int] = {}
+    out = []
+    for item in items:
+        n = seen[item.uid_source] = seen.get(item.uid_source, 0) + 1
+        if n > 1:
+            item = CalendarItem((*item.uid_source, f"#{n}"), item.day, item.summary,
+                                item.description, item.url, item.yearly)
+        out.append(item)
+    return out
+
+
+def ics_bytes(items: Sequence[CalendarItem], *, vault_name: str, today: date) -> bytes:
+    """An RFC 5545 VCALENDAR (CRLF lines folded at 75 octets, text escaped) built with icalendar."""
+    from icalendar import Calendar, Event
+
+    stamp = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+    cal = Calendar()
+    cal.add("prodid", f"-//vaultcrm//vaultcrm {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"vaultcrm: {vault_name}")
+    cal.add("x-published-ttl", "PT12H")
+    for item in items:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.day)
+        if item.yearly:
+            if (item.day.month, item.day.day) == (2, 29):
+                event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
+            else:
+                event.add("rrule", {"freq": "yearly"})
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("description", item.description)
+        event.add("url", item.url)
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+# --- the networking spreadsheet -------------------------------------------------------------------
+
+CSV_COLUMNS = ("Name", "Company", "How met", "Last touch", "Tier", "Next due", "Touches", "Notes")
+
+
+def _plain(value: object) -> str:
+    """Text for a spreadsheet cell: `[[People/Jane|Jane]]` -> `Jane`, lists joined by `, `."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(t for t in (_plain(v) for v in value) if t)
+    return _one_line(plain_text(str(value)))
+
+
+def csv_rows(contacts: Iterable[Contact], reminders: Iterable[Reminder]) -> list[tuple[str, ...]]:
+    """One row per contact, by name (case-folded) then path. "Next due" is the earliest
+    follow-up, cadence, never or planned reminder among `reminders` (pass reminders computed over
+    a long horizon to fill it for everyone); occasions do not count. "Notes" is the text of the
+    contact's latest dated line."""
+    next_due: dict[str, date] = {}
+    for r in reminders:
+        if r.kind == "occasion":
+            continue
+        path = r.contact.path
+        if path not in next_due or r.due < next_due[path]:
+            next_due[path] = r.due
+    rows = []
+    for c in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
+        last = c.last_touch
+        line = c.last_line
+        due = next_due.get(c.path)
+        rows.append((
+            _one_line(c.name), _plain(c.company), _plain(c.how_met),
+            last.day.isoformat() if last else "", c.tier or c.own_tier or "",
+            due.isoformat() if due else "", str(c.touch_count),
+            _plain(line.text) if line and line.text else "",
+        ))
+    return rows
+
+
+def _cell(text: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula (text from imported names)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_text(rows: Iterable[Sequence[str]]) -> str:
+    """RFC 4180 CSV (CRLF line ends, quoting only where needed) with the header row first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(str(v)) for v in row])
+    return out.getvalue()

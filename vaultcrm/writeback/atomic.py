@@ -1,0 +1,279 @@
+"""The only code that changes files in the vault: atomic, write-if-changed, inside the vault only."""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from vaultcrm.errors import ConfigError, NotOursError
+
+# Fault-injection seams for tests, each called with the target path once the temporary file is
+# complete: `before_replace` before the last check of the target, `before_rename` between that
+# check and the rename.
+before_replace: Callable[[Path], None] | None = None
+before_rename: Callable[[Path], None] | None = None
+
+
+def temp_name(target: Path) -> Path:
+    """A hidden `*.tmp` sibling: Obsidian, sync tools and vaultcrm's own scanner all skip it."""
+    return target.with_name(f".{target.name}.vaultcrm-{os.urandom(4).hex()}.tmp")
+
+
+def atomic_write(target: Path, data: bytes, *, mode: int | None = None,
+                 check: Callable[[], None] | None = None) -> None:
+    """Write `data` to a hidden temporary file beside `target`, fsync it, and rename it over `target`.
+
+    `mode` sets the file's permission bits (default: the existing file's, else 0o644 less umask).
+    `check` runs right before the rename and may raise to abandon the write; no temporary file is
+    ever left behind.
+    """
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+    tmp = _temp_copy(target, data, mode)
+    try:
+        if before_replace is not None:
+            before_replace(target)
+        if check is not None:
+            check()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+
+
+def _temp_copy(target: Path, data: bytes, mode: int) -> Path:
+    """A complete, flushed hidden temporary file beside `target` holding `data`."""
+    tmp = temp_name(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+# -- replacing a file only while it still holds what was read ---------------------------------------
+
+class Changed(Exception):
+    """The file no longer holds the bytes an edit was computed from."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file's bytes and the identity they were read under. Its descriptor stays open while the
+    snapshot is in use, so the very file that was read can be checked again after a replace."""
+
+    path: Path
+    data: bytes
+    stat: os.stat_result
+    fd: int
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+@contextmanager
+def snapshot(path: Path) -> Iterator[Snapshot]:
+    """Read `path` whole, the same file before and after the read (else `Changed`)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        before = os.fstat(fd)
+        data = _read_all(fd)
+        after = os.fstat(fd)
+        if _identity(before) != _identity(after) or len(data) != after.st_size:
+            raise Changed
+        yield Snapshot(path, data, after, fd)
+    finally:
+        os.close(fd)
+
+
+def _still_holds(snap: Snapshot) -> bool:
+    """Whether the file that was read (wherever it now is) still holds the bytes read from it."""
+    return _identity(os.fstat(snap.fd)) == _identity(snap.stat) and _read_all(snap.fd) == snap.data
+
+
+def _is_at(path: Path, snap: Snapshot) -> bool:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    return (st.st_dev, st.st_ino) == (snap.stat.st_dev, snap.stat.st_ino)
+
+
+def replace_verified(snap: Snapshot, data: bytes, mode: int) -> None:
+    """Replace the file read as `snap` with `data`, atomically, only while it still holds `snap.data`.
+
+    Immediately before the rename the file at the path must be the one read, with the bytes read
+    (else `Changed`, nothing replaced). Where the system can swap two names atomically (Linux, macOS),
+    the new file is swapped in and the file it displaced is checked: when another program saved in
+    between — in place, or by renaming its own file over the note — its file is swapped back and
+    `Changed` is raised. Elsewhere a plain rename is used, and bytes written in place into the
+    replaced file are written back. What remains: a program that keeps the note open and writes
+    after that last check writes into a file that is no longer the note.
+    """
+    target = snap.path
+    tmp = _temp_copy(target, data, mode)
+    try:
+        if before_replace is not None:
+            before_replace(target)
+        if not os.path.lexists(target):
+            raise NotOursError(f"{target.name} was moved or deleted while vaultcrm was editing it; "
+                               "nothing was written")
+        if not _is_at(target, snap) or not _still_holds(snap):
+            raise Changed
+        if before_rename is not None:
+            before_rename(target)
+        ours = os.lstat(tmp)
+        swapped = _exchange(tmp, target)
+        if not swapped:
+            os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if swapped:
+        if _is_at(tmp, snap) and _still_holds(snap):
+            tmp.unlink()
+        else:
+            if not _exchange(tmp, target):
+                raise NotOursError(f"{target.name} was saved by another program while vaultcrm replaced it; "
+                                   f"that version is kept as {tmp.name}",
+                                   hint="compare the two files and keep what you need")
+            tmp.unlink()
+            raise Changed
+    elif not _still_holds(snap):
+        _put_back(snap, ours)
+        raise Changed
+    _fsync_dir(target.parent)
+
+
+def _put_back(snap: Snapshot, ours: os.stat_result) -> None:
+    """Write back what another program wrote into the file vaultcrm just replaced, while the note is
+    still vaultcrm's new file."""
+    target = snap.path
+    back = _temp_copy(target, _read_all(snap.fd), stat.S_IMODE(os.fstat(snap.fd).st_mode))
+    st = os.lstat(target)
+    if (st.st_dev, st.st_ino) != (ours.st_dev, ours.st_ino):
+        raise NotOursError(f"{target.name} was saved by two programs while vaultcrm edited it; the "
+                           f"version written into the old file is kept as {back.name}",
+                           hint="compare the two files and keep what you need")
+    os.replace(back, target)
+
+
+_RENAME_EXCHANGE = 2  # Linux renameat2(2)
+_RENAME_SWAP = 2  # macOS renamex_np(2)
+_swap: Callable[[bytes, bytes], int] | None | bool = True  # True: not looked up yet
+
+
+def _swap_function() -> Callable[[bytes, bytes], int] | None:
+    global _swap
+    if _swap is True:
+        _swap = None
+        import ctypes
+        import sys
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+            renameat2, at_cwd = libc.renameat2, -100
+            _swap = lambda a, b: renameat2(at_cwd, a, at_cwd, b, _RENAME_EXCHANGE)  # noqa: E731
+        elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+            renamex_np = libc.renamex_np
+            _swap = lambda a, b: renamex_np(a, b, _RENAME_SWAP)  # noqa: E731
+    return _swap  # type: ignore[return-value]
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the files at `a` and `b` in one step; False where the system or file system cannot."""
+    swap = _swap_function()
+    if swap is None:
+        return False
+    import ctypes
+
+    if swap(os.fsencode(a), os.fsencode(b)) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_if_changed(target: Path, data: bytes, **kwargs: object) -> bool:
+    """Atomically write `data` unless the file already holds exactly these bytes. True if written."""
+    try:
+        if target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(target, data, **kwargs)  # type: ignore[arg-type]
+    return True
+
+
+def check_setting_path(rel: str, key: str) -> str:
+    """Validate a vault-relative `.md` path from the config, lexically. Returns it in POSIX form."""
+    text = rel.replace("\\", "/")
+    pure = PurePosixPath(text)
+    if not text or pure.is_absolute() or (len(text) > 1 and text[1] == ":"):
+        raise ConfigError(f"{key} = {rel!r} is not a path inside the vault",
+                          hint=f"set {key} to a path relative to the vault, like \"CRM/Due this week.md\"")
+    if any(part in ("..", "") for part in text.split("/")):
+        raise ConfigError(f"{key} = {rel!r} leaves the vault", hint=f"set {key} to a path without '..'")
+    if any(part.startswith(".") for part in pure.parts):
+        raise ConfigError(f"{key} = {rel!r} is inside a hidden folder",
+                          hint=f"set {key} to a path outside dot-folders such as .obsidian/")
+    if not text.lower().endswith(".md"):
+        raise ConfigError(f"{key} = {rel!r} does not end in .md", hint=f"set {key} to a note path ending in .md")
+    return pure.as_posix()
+
+
+def contained_path(root: Path, rel: str) -> Path:
+    """The absolute path of `rel` inside `root`, refusing any symlink on the way or an escape."""
+    root_real = root.resolve()
+    current = root_real
+    for part in PurePosixPath(rel).parts:
+        current = current / part
+        if current.is_symlink():
+            raise NotOursError(f"{rel} goes through a symbolic link ({current.relative_to(root_real)})",
+                               hint="vaultcrm never writes through links; point the setting at a real folder")
+    if not current.resolve().is_relative_to(root_real):
+        raise NotOursError(f"{rel} resolves outside the vault", hint="choose a path inside the vault")
+    return current

@@ -1,0 +1,164 @@
+"""The write-back commands: `touch`, `snooze`, `add`, and ticked boxes in the dashboard (SPEC §6.3)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote
+
+from vaultcrm.config import Config
+from vaultcrm.crm.names import name_key, resolve_contact
+from vaultcrm.dashboard.render import environment
+from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
+from vaultcrm.fields import field_keys
+from vaultcrm.model import Contact
+from vaultcrm.vault.dates import add_duration, parse_duration
+from vaultcrm.vault.links import key
+from vaultcrm.vault.scan import is_conflict_copy_of
+from vaultcrm.writeback.atomic import atomic_write
+from vaultcrm.writeback.edit import (
+    EditResult,
+    apply_edit,
+    log_line,
+    remove_field,
+    set_date_field,
+    touch_note,
+)
+
+_FIRST_LINK = re.compile(r"\[\[([^\]|#^]+)|\[[^\]]*\]\(([^)\s]+)\)")
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+def check_not_conflicted(vault: Path, contact: Contact) -> None:
+    """Refuse to edit a note while a sync-conflict copy of it sits beside it."""
+    note = vault / contact.path
+    for sibling in note.parent.iterdir():
+        if is_conflict_copy_of(sibling.name, note.name):
+            raise NotEditableError(f"{contact.path} has a sync-conflict copy ({sibling.name}); nothing was written",
+                                   hint="merge the copy into the note and delete it, then run the command again")
+
+
+def touch_contact(vault: Path, contact: Contact, config: Config, day: date, *, text: str = "",
+                  give: bool = False, ask: bool = False, channel: str | None = None,
+                  dry_run: bool = False) -> EditResult:
+    """Raise the contact's last-touch date to `day` (never back) and append a dated log line."""
+    check_not_conflicted(vault, contact)
+    keys = field_keys(config.fields)["last_touch"]
+    line = log_line(day, text, give=give, ask=ask, channel=channel)
+    return apply_edit(vault / contact.path, lambda data: touch_note(data, keys, day, config.log_heading, line),
+                      dry_run=dry_run)
+
+
+def touch(vault: Path, contacts: Sequence[Contact], config: Config, query: str, day: date, today: date,
+          **options: object) -> tuple[Contact, EditResult]:
+    """`vaultcrm touch NAME`: find the one contact `query` names and record a touch on `day`."""
+    if day > today:
+        raise UsageError(f"--date {day.isoformat()} is after today ({today.isoformat()})",
+                         hint="a touch is something that has happened; use a task with 📅 for plans")
+    contact = resolve_contact(query, contacts)
+    return contact, touch_contact(vault, contact, config, day, **options)  # type: ignore[arg-type]
+
+
+def snooze(vault: Path, contacts: Sequence[Contact], config: Config, query: str, today: date, *,
+           until: date | None = None, span: str | None = None, clear: bool = False,
+           dry_run: bool = False) -> tuple[Contact, EditResult]:
+    """`vaultcrm snooze NAME --until D | --for 2w | --clear`: set or remove `snooze_until`."""
+    if sum((until is not None, span is not None, clear)) != 1:
+        raise UsageError("give exactly one of --until, --for or --clear", hint="e.g. vaultcrm snooze Jane --for 2w")
+    if span is not None:
+        try:
+            until = add_duration(today, parse_duration(span))
+        except ValueError as exc:
+            raise UsageError(f"--for {span!r}: {exc}") from None
+    contact = resolve_contact(query, contacts)
+    check_not_conflicted(vault, contact)
+    keys = field_keys(config.fields)["snooze_until"]
+    if clear:
+        return contact, apply_edit(vault / contact.path, lambda data: remove_field(data, keys), dry_run=dry_run)
+    assert until is not None
+    day = until
+    return contact, apply_edit(vault / contact.path,
+                               lambda data: set_date_field(data, keys, "snooze_until", day, never_earlier=False),
+                               dry_run=dry_run)
+
+
+def safe_file_name(name: str) -> str:
+    """A file name that is valid on Windows, macOS and Linux and works inside a wikilink."""
+    text = unicodedata.normalize("NFC", " ".join(name.split()))
+    text = _UNSAFE_NAME.sub(" ", text)
+    text = " ".join(text.split()).strip(" .")[:120].strip(" .")
+    if not text:
+        raise UsageError(f"{name!r} leaves nothing usable as a file name", hint="give the person's name")
+    return f"{text} (contact)" if _RESERVED.match(text) else text
+
+
+def _yaml(value: str | None) -> str:
+    return json.dumps(value, ensure_ascii=False) if value else ""
+
+
+def add(vault: Path, contacts: Sequence[Contact], config: Config, name: str, today: date, *,
+        tier: str | None = None, met: date | None = None, how_met: str | None = None,
+        company: str | None = None, channel: str | None = None, dry_run: bool = False) -> tuple[str, str]:
+    """`vaultcrm add NAME`: a new note in the first contact folder; never overwrites. Returns (path, text)."""
+    if tier is not None and config.tier_named(tier) is None:
+        raise UsageError(f"--tier {tier!r} is not a tier", hint="use one of " + ", ".join(t.name for t in config.tiers))
+    wanted = name_key(name)
+    existing = [c for c in contacts
+                if any(name_key(n) == wanted for n in (c.name, c.path[:-3].rsplit("/", 1)[-1], *c.aliases))]
+    rel = f"{config.contact_folders[0]}/{safe_file_name(name)}.md"
+    clash = next((c.path for c in contacts if key(c.path) == key(rel)), None)
+    if existing or clash or (vault / rel).exists():
+        found = existing[0].path if existing else clash or rel
+        raise NotOursError(f"a note for {name!r} already exists: {found}; nothing was written",
+                           hint=f'use `vaultcrm touch "{name}"`, or give a fuller name')
+    template = environment(vault).get_template("contact.md.j2")
+    text = template.render(title=" ".join(name.split()), tier=_yaml(config.tier_named(tier)) if tier else "",
+                           met=met.isoformat() if met else "", how_met=_yaml(how_met), company=_yaml(company),
+                           channel=_yaml(channel), today=today.isoformat(), log_heading=config.log_heading)
+    if not dry_run:
+        target = vault / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _create_new(target, text.encode("utf-8"))
+    return rel, text
+
+
+def _create_new(target: Path, data: bytes) -> None:
+    """Write a new file atomically, failing (never replacing) when something appeared there meanwhile."""
+    def absent() -> None:
+        if os.path.lexists(target):
+            raise NotOursError(f"{target.name} appeared while vaultcrm was writing it; nothing was written")
+    atomic_write(target, data, check=absent)
+
+
+# -- ticked boxes ---------------------------------------------------------------------------------
+
+def ticked_contacts(ticked: Sequence[str], contacts: Sequence[Contact]) -> list[Contact]:
+    """The contacts whose dashboard lines were ticked (by each line's first link); unknown ones refuse."""
+    by_stem = {key(c.path[:-3]): c for c in contacts}
+    found: dict[str, Contact] = {}
+    for text in ticked:
+        match = _FIRST_LINK.search(text)
+        if match is None:
+            continue
+        target = match[1] if match[1] is not None else unquote(match[2])
+        target = target.strip()
+        target = target[:-3] if target.lower().endswith(".md") else target
+        contact = by_stem.get(key(target))
+        if contact is None:
+            raise VaultcrmError(f"a ticked box in the dashboard names {target!r}, which is no longer a contact; "
+                                "the tick was not recorded and the dashboard was not rewritten",
+                                hint="untick it, or restore the note, then sync again")
+        found.setdefault(contact.path, contact)
+    return list(found.values())
+
+
+def record_ticks(vault: Path, contacts: Sequence[Contact], config: Config, today: date) -> list[Contact]:
+    """Record each ticked contact as touched today, exactly as `vaultcrm touch` would."""
+    for contact in contacts:
+        touch_contact(vault, contact, config, today)
+    return list(contacts)

@@ -8,13 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vaultcrm.durations import add_duration, next_occurrence, parse_duration
 from vaultcrm.model import Duration
 from vaultcrm.vault.dates import (
     DailyFormat,
-    add_duration,
     compile_moment,
-    next_occurrence,
-    parse_duration,
     parse_iso,
     to_date,
     to_month_day,

@@ -9,15 +9,13 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from vaultcrm.exporters.formats import (
-    CSV_COLUMNS,
+from vaultcrm.exporters.calendar import (
     CalendarItem,
     calendar_items,
-    csv_rows,
-    csv_text,
     ics_bytes,
     obsidian_url,
 )
+from vaultcrm.exporters.spreadsheet import CSV_COLUMNS, csv_rows, csv_text
 from vaultcrm.model import Contact, Plan, Reminder, Touch
 
 TODAY = date(2026, 11, 22)

@@ -5,14 +5,13 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from vaultcrm.durations import parse_duration
 from vaultcrm.errors import ConfigError
 from vaultcrm.fields import FIELD_SYNONYMS
 from vaultcrm.model import Duration
-from vaultcrm.vault.dates import parse_duration
-from vaultcrm.writeback.atomic import check_setting_path
 
 CONFIG_PATH = ".vaultcrm/config.toml"
 
@@ -140,7 +139,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("templates", _text)
     take("exclude", _strings)
     take("max_note_bytes", _positive_int)
-    take("dashboard", lambda v: check_setting_path(_text(v), "dashboard"))
+    take("dashboard", lambda v: _note_path(_text(v), "dashboard"))
     take("daily_notes", lambda v: _text(v).strip("/"))
     take("horizon", parse_duration)
     take("followup_window", _positive_int)
@@ -166,6 +165,23 @@ def build_config(raw: dict[str, Any]) -> Config:
                           + "; ".join(errors), hint="fix the settings named above (see the README's "
                           "configuration reference)", errors=errors, warnings=config.warnings)
     return config
+
+
+def _note_path(rel: str, key: str) -> str:
+    """Validate a vault-relative `.md` path from the config, lexically. Returns it in POSIX form."""
+    text = rel.replace("\\", "/")
+    pure = PurePosixPath(text)
+    if not text or pure.is_absolute() or (len(text) > 1 and text[1] == ":"):
+        raise ConfigError(f"{key} = {rel!r} is not a path inside the vault",
+                          hint=f"set {key} to a path relative to the vault, like \"CRM/Due this week.md\"")
+    if any(part in ("..", "") for part in text.split("/")):
+        raise ConfigError(f"{key} = {rel!r} leaves the vault", hint=f"set {key} to a path without '..'")
+    if any(part.startswith(".") for part in pure.parts):
+        raise ConfigError(f"{key} = {rel!r} is inside a hidden folder",
+                          hint=f"set {key} to a path outside dot-folders such as .obsidian/")
+    if not text.lower().endswith(".md"):
+        raise ConfigError(f"{key} = {rel!r} does not end in .md", hint=f"set {key} to a note path ending in .md")
+    return pure.as_posix()
 
 
 def _text(value: Any) -> str:

@@ -10,7 +10,8 @@ from vaultcrm.cache.contributions import read_parts
 from vaultcrm.cache.memo import inputs_digest, remember_sync
 from vaultcrm.cache.store import RACY_NS, NoteCache, enabled, gc_paused
 from vaultcrm.config import Config, load_config
-from vaultcrm.crm.contacts import (
+from vaultcrm.crm.rules import Outcome, evaluate
+from vaultcrm.crm.touches import (
     Contribution,
     Contributor,
     VaultIndex,
@@ -18,7 +19,7 @@ from vaultcrm.crm.contacts import (
     outdated,
     parts_key,
 )
-from vaultcrm.crm.rules import Outcome, evaluate
+from vaultcrm.dashboard.data import summary_counts, template_data
 from vaultcrm.dashboard.guards import (
     Existing,
     check_ours,
@@ -26,12 +27,7 @@ from vaultcrm.dashboard.guards import (
     unchanged_since,
 )
 from vaultcrm.dashboard.render import document, render_body
-from vaultcrm.dashboard.results import (
-    ContactResult,
-    contact_results,
-    summary_counts,
-    template_data,
-)
+from vaultcrm.dashboard.results import ContactResult, contact_results
 from vaultcrm.errors import VaultMissingError
 from vaultcrm.model import Note, Problem
 from vaultcrm.vault.links import LinkIndex
@@ -236,7 +232,7 @@ def _shown(vault: Path, today: date, config: Config, existing: Existing | None, 
     ticked: list[str] = []
     if ticks:
         # imported only now: it brings the note editor
-        from vaultcrm.writeback.commands import record_ticks, ticked_contacts
+        from vaultcrm.writeback.ticks import record_ticks, ticked_contacts
 
         assert existing is not None
         check_ours(config.dashboard, existing, force=force)

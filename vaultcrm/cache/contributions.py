@@ -29,7 +29,7 @@ from vaultcrm.cache.store import (
     loads,
     parts_state,
 )
-from vaultcrm.crm.contacts import NOTHING, Contribution, Contributor, outdated
+from vaultcrm.crm.touches import NOTHING, Contribution, Contributor, outdated
 
 if TYPE_CHECKING:
     from vaultcrm.config import Config

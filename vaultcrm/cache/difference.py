@@ -34,7 +34,8 @@ from vaultcrm.cache.memo import config_key
 from vaultcrm.cache.store import NoteCache, ResultRow, Settled, parts_state
 from vaultcrm.cache.store import Row as CacheRow
 from vaultcrm.config import Config
-from vaultcrm.crm.contacts import (
+from vaultcrm.crm.rules import evaluate
+from vaultcrm.crm.touches import (
     NOTHING,
     Contribution,
     Contributor,
@@ -44,7 +45,6 @@ from vaultcrm.crm.contacts import (
     note_problems,
     targets,
 )
-from vaultcrm.crm.rules import evaluate
 from vaultcrm.dashboard.results import ContactResult, contact_results
 from vaultcrm.digests import blake2b
 from vaultcrm.model import Contact, Note, Problem

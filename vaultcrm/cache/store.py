@@ -135,7 +135,7 @@ def _stat_text(path: str) -> str:
 
 @lru_cache(maxsize=1)
 def _register_reducers() -> None:
-    from vaultcrm.crm.contacts import Contribution
+    from vaultcrm.crm.touches import Contribution
     from vaultcrm.model import (
         Contact,
         Duration,
@@ -182,7 +182,7 @@ def loads(blob: bytes) -> Any:
 
 def parts_state(config: Config, paths: Iterable[str]) -> str:
     """What stored contributions are valid for: the settings they depend on, and the vault's notes."""
-    from vaultcrm.crm.contacts import parts_key
+    from vaultcrm.crm.touches import parts_key
 
     hasher = blake2b(f"{parts_key(config)}\0".encode("utf-8", "surrogateescape"))
     hasher.update("\0".join(sorted(paths)).encode("utf-8", "surrogateescape"))

@@ -474,8 +474,8 @@ def _emit(vault: Path, output: str | None, data: bytes, suffix: str) -> None:
 @handle_errors
 def export_ics(output: str | None, horizon: str) -> None:
     """The reminders and occasions as an iCalendar feed to subscribe to."""
+    from vaultcrm.durations import parse_duration
     from vaultcrm.exporters.outputs import ics_data
-    from vaultcrm.vault.dates import parse_duration
 
     try:
         span = parse_duration(horizon)

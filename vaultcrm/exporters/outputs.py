@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from vaultcrm.crm.rules import contact_reminders
+from vaultcrm.durations import add_duration
 from vaultcrm.errors import UsageError
-from vaultcrm.exporters.formats import calendar_items, csv_rows, csv_text, ics_bytes
+from vaultcrm.exporters.calendar import calendar_items, ics_bytes
+from vaultcrm.exporters.spreadsheet import csv_rows, csv_text
 from vaultcrm.model import Duration, Reminder
-from vaultcrm.vault.dates import add_duration
 from vaultcrm.writeback.atomic import contained_path, write_if_changed
 
 DEFAULT_ICS_HORIZON = Duration(90, "d")

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from vaultcrm.errors import ConfigError, NotOursError
+from vaultcrm.errors import NotOursError
 
 # Fault-injection seams for tests, each called with the target path once the temporary file is
 # complete: `before_replace` before the last check of the target, `before_rename` between that
@@ -246,23 +246,6 @@ def write_if_changed(target: Path, data: bytes, **kwargs: object) -> bool:
         pass
     atomic_write(target, data, **kwargs)  # type: ignore[arg-type]
     return True
-
-
-def check_setting_path(rel: str, key: str) -> str:
-    """Validate a vault-relative `.md` path from the config, lexically. Returns it in POSIX form."""
-    text = rel.replace("\\", "/")
-    pure = PurePosixPath(text)
-    if not text or pure.is_absolute() or (len(text) > 1 and text[1] == ":"):
-        raise ConfigError(f"{key} = {rel!r} is not a path inside the vault",
-                          hint=f"set {key} to a path relative to the vault, like \"CRM/Due this week.md\"")
-    if any(part in ("..", "") for part in text.split("/")):
-        raise ConfigError(f"{key} = {rel!r} leaves the vault", hint=f"set {key} to a path without '..'")
-    if any(part.startswith(".") for part in pure.parts):
-        raise ConfigError(f"{key} = {rel!r} is inside a hidden folder",
-                          hint=f"set {key} to a path outside dot-folders such as .obsidian/")
-    if not text.lower().endswith(".md"):
-        raise ConfigError(f"{key} = {rel!r} does not end in .md", hint=f"set {key} to a note path ending in .md")
-    return pure.as_posix()
 
 
 def contained_path(root: Path, rel: str) -> Path:

@@ -1,4 +1,4 @@
-"""The write-back commands: `touch`, `snooze`, `add`, and ticked boxes in the dashboard (SPEC §6.3)."""
+"""The write-back commands: `touch`, `snooze` and `add`."""
 from __future__ import annotations
 
 import json
@@ -8,15 +8,14 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote
 
 from vaultcrm.config import Config
 from vaultcrm.crm.names import name_key, resolve_contact
 from vaultcrm.dashboard.render import environment
-from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
+from vaultcrm.durations import add_duration, parse_duration
+from vaultcrm.errors import NotEditableError, NotOursError, UsageError
 from vaultcrm.fields import field_keys
 from vaultcrm.model import Contact
-from vaultcrm.vault.dates import add_duration, parse_duration
 from vaultcrm.vault.links import key
 from vaultcrm.vault.scan import is_conflict_copy_of
 from vaultcrm.writeback.atomic import atomic_write
@@ -133,32 +132,3 @@ def _create_new(target: Path, data: bytes) -> None:
         if os.path.lexists(target):
             raise NotOursError(f"{target.name} appeared while vaultcrm was writing it; nothing was written")
     atomic_write(target, data, check=absent)
-
-
-# -- ticked boxes ---------------------------------------------------------------------------------
-
-def ticked_contacts(ticked: Sequence[str], contacts: Sequence[Contact]) -> list[Contact]:
-    """The contacts whose dashboard lines were ticked (by each line's first link); unknown ones refuse."""
-    by_stem = {key(c.path[:-3]): c for c in contacts}
-    found: dict[str, Contact] = {}
-    for text in ticked:
-        match = _FIRST_LINK.search(text)
-        if match is None:
-            continue
-        target = match[1] if match[1] is not None else unquote(match[2])
-        target = target.strip()
-        target = target[:-3] if target.lower().endswith(".md") else target
-        contact = by_stem.get(key(target))
-        if contact is None:
-            raise VaultcrmError(f"a ticked box in the dashboard names {target!r}, which is no longer a contact; "
-                                "the tick was not recorded and the dashboard was not rewritten",
-                                hint="untick it, or restore the note, then sync again")
-        found.setdefault(contact.path, contact)
-    return list(found.values())
-
-
-def record_ticks(vault: Path, contacts: Sequence[Contact], config: Config, today: date) -> list[Contact]:
-    """Record each ticked contact as touched today, exactly as `vaultcrm touch` would."""
-    for contact in contacts:
-        touch_contact(vault, contact, config, today)
-    return list(contacts)

@@ -1,10 +1,7 @@
-"""Exports of the computed state (issue #6): an iCalendar feed and the networking spreadsheet.
-
-Pure functions: reminders and contacts in, bytes or text out; the CLI decides where they go.
+"""The reminders as an iCalendar feed: pure functions, reminders and contacts in, bytes out.
 
     items = calendar_items(reminders, contacts, today=..., horizon_end=..., vault_name="Vault")
     data = ics_bytes(items, vault_name="Vault", today=...)
-    text = csv_text(csv_rows(contacts, reminders))
 
 Calendar decisions (documented in the README):
 - A reminder is an all-day event on its due day; an overdue one is placed on today and its summary
@@ -20,9 +17,7 @@ Calendar decisions (documented in the README):
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,7 +26,6 @@ from urllib.parse import quote
 
 from vaultcrm import __version__
 from vaultcrm.model import Contact, Reminder
-from vaultcrm.vault.notes import plain_text
 
 UID_DOMAIN = "vaultcrm"
 FEB29_NOTE = " (on 28 February in common years)"
@@ -68,12 +62,12 @@ def obsidian_url(vault_name: str, path: str) -> str:
     return f"obsidian://open?vault={quote(vault_name, safe='')}&file={quote(path, safe='')}"
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
 def _shorten(text: str, limit: int = 60) -> str:
-    text = _one_line(text)
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -86,7 +80,7 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
         if r.kind == "occasion" or r.due > horizon_end:
             continue
         c = r.contact
-        name = _one_line(c.name)
+        name = one_line(c.name)
         summary = f"{SUMMARY_WORDS.get(r.kind, 'Touch base')}: {name}"
         if r.plan is not None and r.plan.text.strip():
             summary += f" — {_shorten(r.plan.text)}"
@@ -103,7 +97,7 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
         lines.append(url)
         plan_key = ""
         if r.plan is not None:
-            plan_key = f"{r.plan.note}\x1e{_one_line(r.plan.text)}"
+            plan_key = f"{r.plan.note}\x1e{one_line(r.plan.text)}"
         dated.append(CalendarItem((vault_name, c.path, r.kind, plan_key), day, summary,
                                   "\n".join(lines), url))
     dated.sort(key=lambda i: (i.day, i.summary.casefold(), i.uid))
@@ -121,7 +115,7 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
             start = date(year or 2000, month, day)
             yearly.append(CalendarItem(
                 (vault_name, c.path, "occasion", fieldname), start,
-                f"{label[:1].upper()}{label[1:]}: {_one_line(c.name)}",
+                f"{label[:1].upper()}{label[1:]}: {one_line(c.name)}",
                 f"{label}: {shown}{FEB29_NOTE if (month, day) == (2, 29) else ''}\n{url}", url,
                 yearly=True))
     yearly.sort(key=lambda i: (i.day.month, i.day.day, i.summary.casefold(), i.uid))
@@ -170,58 +164,3 @@ def ics_bytes(items: Sequence[CalendarItem], *, vault_name: str, today: date) ->
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()
-
-
-# --- the networking spreadsheet -------------------------------------------------------------------
-
-CSV_COLUMNS = ("Name", "Company", "How met", "Last touch", "Tier", "Next due", "Touches", "Notes")
-
-
-def _plain(value: object) -> str:
-    """Text for a spreadsheet cell: `[[People/Jane|Jane]]` -> `Jane`, lists joined by `, `."""
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(t for t in (_plain(v) for v in value) if t)
-    return _one_line(plain_text(str(value)))
-
-
-def csv_rows(contacts: Iterable[Contact], reminders: Iterable[Reminder]) -> list[tuple[str, ...]]:
-    """One row per contact, by name (case-folded) then path. "Next due" is the earliest
-    follow-up, cadence, never or planned reminder among `reminders` (pass reminders computed over
-    a long horizon to fill it for everyone); occasions do not count. "Notes" is the text of the
-    contact's latest dated line."""
-    next_due: dict[str, date] = {}
-    for r in reminders:
-        if r.kind == "occasion":
-            continue
-        path = r.contact.path
-        if path not in next_due or r.due < next_due[path]:
-            next_due[path] = r.due
-    rows = []
-    for c in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
-        last = c.last_touch
-        line = c.last_line
-        due = next_due.get(c.path)
-        rows.append((
-            _one_line(c.name), _plain(c.company), _plain(c.how_met),
-            last.day.isoformat() if last else "", c.tier or c.own_tier or "",
-            due.isoformat() if due else "", str(c.touch_count),
-            _plain(line.text) if line and line.text else "",
-        ))
-    return rows
-
-
-def _cell(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (text from imported names)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def csv_text(rows: Iterable[Sequence[str]]) -> str:
-    """RFC 4180 CSV (CRLF line ends, quoting only where needed) with the header row first."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(str(v)) for v in row])
-    return out.getvalue()

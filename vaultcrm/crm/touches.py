@@ -1,0 +1,230 @@
+"""Notes -> touches and plans for contacts: what each note contributes, resolved through its links,
+and every contribution assembled into the contacts' touch histories (SPEC §3)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from datetime import date
+
+from vaultcrm.config import Config
+from vaultcrm.crm.contacts import is_contact, is_empty, read_contact
+from vaultcrm.fields import field_keys, normalise_key
+from vaultcrm.model import Contact, Entry, Note, Plan, Problem, SuspiciousLink, Touch
+from vaultcrm.vault.dates import DailyFormat, link_target, parse_iso, to_date
+from vaultcrm.vault.links import LinkIndex, Resolution, key, name_of
+
+MEETING_KEYS = tuple(normalise_key(k) for k in ("people", "attendees", "participants", "with", "person"))
+_LEADING_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+@dataclass
+class VaultIndex:
+    """Everything the rules need: the contacts with their touches, and what was wrong on the way."""
+
+    contacts: list[Contact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    suspicious: list[SuspiciousLink] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one note says, its links resolved to note paths: whether it is a contact (with its fields
+    read), and the touches, plans, ambiguous and unresolved links it gives other notes. It depends on
+    the note, the config and, through its links, on which notes bear the `names` it looked up; so it
+    stays true while those stay the same (see `outdated`)."""
+
+    contact: Contact | None
+    problems: tuple[Problem, ...]
+    touches: tuple[tuple[str, Touch], ...]
+    plans: tuple[tuple[str, Plan], ...]
+    ambiguous: tuple[tuple[int, str, Resolution], ...]
+    unresolved: tuple[tuple[int, str, str], ...]  # (line, target, its lookup key)
+    names: frozenset[str] = frozenset()  # the note names (links.name_of) its links were looked up by
+
+
+NOTHING = Contribution(None, (), (), (), (), ())  # what most notes without links contribute
+
+
+def outdated(names: Mapping[str, AbstractSet[str]], before: Iterable[str], now: Iterable[str]) -> set[str]:
+    """The paths whose contributions may read differently now that the vault's notes are `now` instead
+    of `before`: those whose `names` (Contribution.names) include that of a note that came or went."""
+    came_or_went = {name_of(p) for p in set(before).symmetric_difference(now)}
+    if not came_or_went:
+        return set()
+    return {path for path, looked_up in names.items() if not came_or_went.isdisjoint(looked_up)}
+
+
+def parts_key(config: Config) -> str:
+    """The settings a contribution depends on, as text (max_note_bytes: a note over it only gives a problem)."""
+    return repr((config.contact_folders, config.daily_notes, tuple(sorted(config.fields.items())),
+                 config.occasions, config.tiers, config.max_note_bytes))
+
+
+class Contributor:
+    """`contribute` for the notes of one vault: the link index is built on first use."""
+
+    def __init__(self, paths: Iterable[str], config: Config, links: LinkIndex | None = None) -> None:
+        self.paths, self.config, self.links = paths, config, links
+        self.daily = DailyFormat(config.daily_notes)
+        self.table = field_keys(config.fields)
+
+    def prepare(self) -> LinkIndex:
+        if self.links is None:
+            self.links = LinkIndex(self.paths)
+        return self.links
+
+    def __call__(self, note: Note) -> Contribution:
+        return contribute(note, self.config, self.table, self.daily, self.prepare())
+
+
+def contribute(note: Note, config: Config, table: dict[str, tuple[str, ...]], daily: DailyFormat,
+               links: LinkIndex) -> Contribution:
+    """One note's contribution (see Contribution)."""
+    problems = list(note.problems)
+    contact = read_contact(note, config, table, daily, problems) if is_contact(note, config) else None
+    facts = _NoteFacts(note, links, problems)
+    daily_day = daily.day_of(note.path)
+    for entry in note.entries:
+        facts.entry(entry, daily_day)
+    facts.meeting(daily)
+    if contact is not None:
+        contact.touches = list(dict.fromkeys(contact.touches))
+    # each touch and plan once (two links to one person on a line, or an alias and a name)
+    return Contribution(contact, tuple(problems), tuple(dict.fromkeys(facts.touches)),
+                        tuple(dict.fromkeys(facts.plans)), tuple(facts.ambiguous), tuple(facts.unresolved),
+                        frozenset(facts.names))
+
+
+def _touch_order(touch: Touch) -> tuple[date, str, int, str]:
+    return touch.day, touch.evidence, touch.line or 0, touch.source
+
+
+def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
+    """Every contribution applied to fresh copies of the contacts: touches up to today, plans,
+    ambiguous links that may mean a contact, and links that name a contact's alias."""
+    index = VaultIndex()
+    contacts: dict[str, Contact] = {}
+    for path, part in parts.items():
+        if part.contact is not None:
+            contact = part.contact.attributable(today)
+            contacts[path] = contact
+            index.contacts.append(contact)
+    aliases: dict[str, str] = {}  # an alias (or `name`) -> the contact it probably means
+    for contact in index.contacts:
+        for alias in (*contact.aliases, contact.name):
+            aliases.setdefault(key(alias), contact.path)
+    suspicious: set[SuspiciousLink] = set()
+    for path, part in parts.items():
+        for target, touch in part.touches:
+            found = contacts.get(target)
+            if found is not None and touch.day <= today:
+                found.touches.append(touch)
+        for target, plan in part.plans:
+            found = contacts.get(target)
+            if found is not None:
+                found.plans.append(plan)
+        if part.problems or part.ambiguous:
+            index.problems += note_problems(path, part, contacts)
+        for line, target, lookup in part.unresolved:
+            meant = aliases.get(lookup)
+            if meant is not None:
+                suspicious.add(SuspiciousLink(path, line, target, meant))
+    for contact in index.contacts:  # (a note gives each contact a touch or plan once: see contribute)
+        contact.touches.sort(key=_touch_order)
+        contact.plans.sort(key=lambda p: (p.day, p.note, p.line))
+    index.suspicious = sorted(suspicious, key=lambda s: (s.note, s.line, s.target))
+    index.problems.sort(key=Problem.sort_key)
+    return index
+
+
+def note_problems(path: str, part: Contribution, contacts: Container[str]) -> list[Problem]:
+    """A note's problems: its own, and one for each ambiguous link of it that may mean a contact."""
+    problems = list(part.problems)
+    for line, target, result in part.ambiguous:
+        if any(c in contacts for c in result.candidates):
+            problems.append(Problem(
+                path, line, f"the link [[{target}]] could mean any of {', '.join(result.candidates)}; "
+                f"vaultcrm used {result.path}. Link with the full path, e.g. [[{result.path[:-3]}|{target}]]"))
+    return problems
+
+
+def targets(part: Contribution) -> set[str]:
+    """The paths a contribution gives touches or plans to."""
+    return {target for target, _ in part.touches} | {target for target, _ in part.plans}
+
+
+# -- touches --------------------------------------------------------------------------------------
+
+class _NoteFacts:
+    """Turns one note's dated lines, daily-note lines and meeting properties into touches and plans
+    for the note paths its links resolve to (its own path for its own dated lines)."""
+
+    def __init__(self, note: Note, links: LinkIndex, problems: list[Problem]) -> None:
+        self.note, self.links, self.problems = note, links, problems
+        self.touches: list[tuple[str, Touch]] = []
+        self.plans: list[tuple[str, Plan]] = []
+        self.ambiguous: list[tuple[int, str, Resolution]] = []
+        self.unresolved: list[tuple[int, str, str]] = []
+        self.seen: set[tuple[int, str]] = set()
+        self.names: set[str] = set()
+
+    def resolve(self, target: str, line: int) -> str | None:
+        result = self.links.resolve(target, self.note.path)
+        self.names |= result.names
+        mark = (line, target)
+        first = mark not in self.seen
+        self.seen.add(mark)
+        if result.path is None:
+            if first:
+                self.unresolved.append((line, target, key(target)))
+        elif result.candidates and first:
+            self.ambiguous.append((line, target, result))
+        return result.path
+
+    def entry(self, entry: Entry, daily_day: date | None) -> None:
+        note = self.note
+        linked = [p for p in (self.resolve(link.target, link.line) for link in entry.links) if p is not None]
+        if entry.task == "open":
+            if entry.planned is not None:
+                plan = Plan(entry.planned, note.path, entry.line, entry.text)
+                self.plans += [(path, plan) for path in dict.fromkeys([note.path, *linked])]
+            return
+        day = entry.done if entry.task == "done" and entry.done else entry.date
+        if day is not None:
+            text, targets = entry.text, [note.path, *linked]
+            source = "done" if entry.done else "line"
+        elif daily_day is not None and linked:
+            day, text, targets, source = daily_day, None, linked, "daily"
+        else:
+            return
+        touch = Touch(day, note.path, entry.line, source, text, entry.give, entry.ask)
+        self.touches += [(path, touch) for path in dict.fromkeys(targets)]
+
+    def meeting(self, daily: DailyFormat) -> None:
+        """T5: a note with a date whose people/attendees/... properties link to contacts."""
+        note = self.note
+        people = [(k, v) for k, v in note.frontmatter.items() if normalise_key(k) in MEETING_KEYS]
+        if not people:
+            return
+        day: date | None = None
+        for name, value in note.frontmatter.items():
+            if normalise_key(name) == "date" and not is_empty(value):
+                try:
+                    day = to_date(value, daily)
+                except ValueError as exc:
+                    self.problems.append(Problem(note.path, note.key_lines.get(name), f"{name}: {exc}"))
+                break
+        if day is None:
+            match = _LEADING_ISO.match(note.stem)
+            day = parse_iso(match[1]) if match else None
+        for name, value in people:
+            line = note.key_lines.get(name, 1)
+            values = value if isinstance(value, list) and link_target(value) is None else [value]
+            for item in values:
+                target = link_target(item)
+                if target is None:
+                    continue
+                path = self.resolve(re.split(r"[#^|]", target, maxsplit=1)[0].strip(), line)
+                if path is not None and day is not None:
+                    self.touches.append((path, Touch(day, note.path, line, "meeting")))

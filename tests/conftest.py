@@ -101,15 +101,15 @@ def generated_vault(folder: Path, n: int, seed: int) -> Path:
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths parsed, in order (the note cache's own reads go through notes.parse too)."""
-    from vaultcrm.vault import notes
+    """The paths parsed, in order, by the plain parser or the cache's (which share `Parser.parse`)."""
+    from vaultcrm.vault.notes import Parser
 
     seen: list[str] = []
-    real = notes.parse
+    real = Parser.parse
 
-    def counting(path: str, data: bytes) -> Any:
+    def counting(self: Parser, path: str, data: bytes) -> Any:
         seen.append(path)
-        return real(path, data)
+        return real(self, path, data)
 
-    monkeypatch.setattr(notes, "parse", counting)
+    monkeypatch.setattr(Parser, "parse", counting)
     return seen

@@ -1,0 +1,145 @@
+"""Speed, and nothing else: what earlier runs worked out, kept, and faster ways to work it out.
+
+The pipeline asks `Cache` (its `Memory`, vaultcrm/pipeline.py) the same questions it could answer
+itself, and gets the same answers: deleting this package and using `pipeline.Plain` everywhere gives
+byte-identical output (VAULTCRM_NO_CACHE=1 does just that; the tests hold the two equal).
+
+What it keeps lives in the per-device state folder (vaultcrm/state.py), never in the vault:
+
+- `memo.py`: the last sync's fingerprint; a repeated sync that would change nothing is answered from
+  a walk and one read.
+- `store.py` + `contributions.py`: the note cache, each note's contribution by its file's key; a sync
+  reads only the notes that changed.
+- `difference.py`: each contact's share of the last dashboard; a sync after a few edits evaluates
+  only the contacts they touch.
+- `session.py`: the daemon's memory of the vault between syncs.
+- `templates.py`: compiled dashboard templates.
+
+And the faster ways: the parser's shortcuts (`fast_parse.py`, `fast_blocks.py`,
+`fast_frontmatter.py`), parsing in worker processes (`pool.py`), and keeping the cycle collector out
+of the way while a command runs (`Cache.__enter__`). What each depends on is `fingerprint.py`; what changed since is
+`changes.py`.
+"""
+from __future__ import annotations
+
+import gc
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vaultcrm.cache.fingerprint import Fingerprint
+from vaultcrm.cache.memo import remember_sync, unchanged_summary
+
+if TYPE_CHECKING:
+    from jinja2.bccache import BytecodeCache
+
+    from vaultcrm.cache.pool import Progress
+    from vaultcrm.cache.session import Session
+    from vaultcrm.cache.store import NoteCache
+    from vaultcrm.config import Config
+    from vaultcrm.crm.touches import Contribution
+    from vaultcrm.dashboard.results import Shown
+    from vaultcrm.vault.frontmatter import Frontmatter
+    from vaultcrm.vault.scan import ScanResult
+
+
+class Cache:
+    """The pipeline's `Memory` with everything above. `keep=True` (the daemon) also keeps the vault's
+    contributions in memory from one sync to the next."""
+
+    def __init__(self, vault: Path, *, keep: bool = False, progress: Progress | None = None) -> None:
+        self.vault = vault
+        self.progress = progress
+        self.session: Session | None = None
+        if keep:
+            from vaultcrm.cache.session import Session
+
+            self.session = Session()
+        self._store: NoteCache | None = None
+        self._store_opened = False
+        self._inputs: tuple[ScanResult, str | None] | None = None  # the fingerprint of the last walk
+        self._collecting = True
+
+    def store(self) -> NoteCache | None:
+        """The note cache, opened on first use (None when it cannot be had)."""
+        if not self._store_opened:
+            from vaultcrm.cache.store import NoteCache
+
+            self._store_opened = True
+            self._store = NoteCache.open(self.vault)
+        return self._store
+
+    def scan(self, config: Config, today: date, changed: frozenset[str] | None = None) -> ScanResult:
+        if self.session is not None:
+            found = self.session.scan(self.vault, config, changed)
+        else:
+            from vaultcrm.vault.scan import scan
+
+            found = scan(self.vault, config)
+        self._inputs = (found, Fingerprint(config, today).inputs(self.vault, found))
+        return found
+
+    def _inputs_of(self, found: ScanResult) -> str | None:
+        return self._inputs[1] if self._inputs is not None and self._inputs[0] is found else None
+
+    def unchanged(self, config: Config, found: ScanResult, today: date, dashboard: Path) -> str | None:
+        return unchanged_summary(self.vault, dashboard, self._inputs_of(found))
+
+    def contributions(self, config: Config, found: ScanResult,
+                      changed: frozenset[str] | None = None) -> dict[str, Contribution]:
+        if self.session is not None:
+            return self.session.contributions(self.vault, found.files, config, changed, self.progress)
+        from vaultcrm.cache.contributions import read_parts
+
+        return read_parts(self.vault, found.files, config, self.store(), self.progress)
+
+    def results(self, config: Config, found: ScanResult, today: date) -> Shown | None:
+        if self.session is not None:  # the daemon's session makes a full analysis cheap
+            return None
+        store = self.store()
+        if store is None:
+            return None
+        from vaultcrm.cache.difference import answer
+        from vaultcrm.dashboard.results import Shown
+
+        quick = answer(self.vault, found.files, config, today, store)
+        return None if quick is None else Shown(quick.results, quick.problems)
+
+    def remember(self, config: Config, found: ScanResult, today: date, shown: Shown, text: str | None,
+                 summary: str) -> None:
+        if shown.analysis is not None and self.session is None:
+            store = self.store()
+            if store is not None:
+                from vaultcrm.cache.difference import remember
+
+                remember(store, shown.analysis.index, shown.results, config, today)
+        if text is not None:
+            remember_sync(self.vault, self._inputs_of(found), text, summary)
+
+    def properties(self, lines: list[str]) -> Frontmatter:
+        from vaultcrm.cache.fast_frontmatter import simple_load
+        from vaultcrm.vault.frontmatter import read
+
+        return read(lines, simple_load)
+
+    def templates(self) -> BytecodeCache | None:
+        from vaultcrm.cache.templates import compiled_templates
+
+        return compiled_templates(self.vault)
+
+    def __enter__(self) -> Cache:
+        """One command, or one sync of the daemon: the cycle collector stays out of it: a vault's
+        worth of small acyclic objects, which it would walk and find nothing in."""
+        self._collecting = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """The note cache closed; what the command built is frozen (gc.freeze), so that no collection,
+        the interpreter's last one included, walks a vault's worth of objects again."""
+        if self._store is not None:
+            self._store.close()
+        self._store, self._store_opened = None, False
+        if self._collecting:
+            gc.enable()
+        gc.freeze()

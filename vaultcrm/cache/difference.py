@@ -1,7 +1,7 @@
-"""A sync after an edit, by difference (issue #5): the last sync's results, with only the contacts the
-changed notes touch, before or after the change, evaluated again.
+"""A sync after an edit, by difference: the last sync's results, with only the contacts the changed
+notes touch, before or after the change, evaluated again.
 
-A contact's result (dashboard_data.ContactResult) is a function of its own note, the notes that give
+A contact's result (dashboard/results.py, ContactResult) is a function of its own note, the notes that give
 it touches or plans, the config and the day. So a full sync through the note cache stores every
 contact's result with the notes that touch it, and every note's problems (`remember`), in the cache's
 `results` table, for the epoch of the rows they were made from. The next sync on the same day under
@@ -22,17 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from vaultcrm.cache.contributions import (
-    CHANGED,
-    CONFIRM,
-    Reader,
-    describes,
-    load_part,
-    renew,
-)
-from vaultcrm.cache.memo import config_key
-from vaultcrm.cache.store import NoteCache, ResultRow, Settled, parts_state
-from vaultcrm.cache.store import Row as CacheRow
+from vaultcrm.cache.changes import Verdict, verdict
+from vaultcrm.cache.contributions import renew
+from vaultcrm.cache.fingerprint import Fingerprint
+from vaultcrm.cache.serialize import load_part
+from vaultcrm.cache.store import NoteCache, ResultRow, Row, Settled
 from vaultcrm.config import Config
 from vaultcrm.crm.rules import evaluate
 from vaultcrm.crm.touches import (
@@ -46,7 +40,6 @@ from vaultcrm.crm.touches import (
     targets,
 )
 from vaultcrm.dashboard.results import ContactResult, contact_results
-from vaultcrm.digests import blake2b
 from vaultcrm.model import Contact, Note, Problem
 from vaultcrm.vault.links import LinkIndex
 from vaultcrm.vault.scan import FileStat
@@ -62,11 +55,6 @@ class Answer:
     problems: list[Problem]  # every note's and every rule's (not the scan's)
 
 
-def results_key(config: Config, today: date) -> str:
-    """What stored results are valid for besides the rows: the settings and the day."""
-    return blake2b(f"{config_key(config)}\0{today.isoformat()}".encode("utf-8", "surrogateescape")).hexdigest()
-
-
 def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactResult], config: Config,
              today: date) -> None:
     """Store a full sync's results, for the rows its contributions came from (see NoteCache.write_results)."""
@@ -76,7 +64,7 @@ def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactR
         problems.setdefault(problem.note, []).append(problem)
     rows = [_row(path, touching.get(path, ()), results.get(path), problems.get(path))
             for path in sorted(results.keys() | problems.keys())]
-    store.write_results(results_key(config, today), rows, replace=True)
+    store.write_results(Fingerprint(config, today).showing, rows, replace=True)
 
 
 def _touching(contact: Contact) -> set[str]:
@@ -92,7 +80,7 @@ def _row(path: str, touching: Iterable[str], result: ContactResult | None,
 
 
 # Stored with marshal, not pickle: plain data in Python's own types loads in a fifth of the time, and the
-# cache is emptied whenever Python's version changes (cache.code_fingerprint), as marshal's format may.
+# cache is emptied whenever Python's version changes (fingerprint.code), as marshal's format may.
 
 def _plain(problems: Sequence[Problem]) -> tuple[tuple[str, int | None, str], ...]:
     return tuple((p.note, p.line, p.message) for p in problems)
@@ -114,20 +102,20 @@ class _Difference:
     changed: list[str]
     confirms: list[str]  # unconfirmed rows old enough now to trust
     settled: Settled  # the settled rows' keys (cache.NoteCache.settled)
-    renewed: list[tuple[str, Contribution, CacheRow | None]]  # the changed notes read again, with their rows
+    renewed: list[tuple[str, Contribution, Row | None]]  # the changed notes read again, with their rows
     stored: dict[str, ResultRow]  # every stored result, by path
     contacts: set[str]  # every contact's path
     touched: set[str]  # the contacts to evaluate again
     parts: dict[str, Contribution]  # what the touched contacts are made from
 
 
-def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, store: NoteCache,
-           reader: Reader) -> Answer | None:
+def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, store: NoteCache) -> Answer | None:
     """The results of `today` from the stored ones and the notes changed since, or None (see above)."""
-    key = results_key(config, today)
+    fingerprint = Fingerprint(config, today)
+    key = fingerprint.showing
     order = {f.path: position for position, f in enumerate(files)}  # the scan's order, as a full sync has it
-    state = parts_state(config, order)
-    diff = _difference(vault, files, order, config, (key, state), store, reader)
+    state = fingerprint.notes(order)
+    diff = _difference(vault, files, order, config, (key, state), store)
     if diff is None:
         return None
     index = assemble({path: diff.parts[path] for path in sorted(diff.parts, key=order.__getitem__)}, today)
@@ -160,7 +148,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
 
 
 def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], config: Config,
-                wanted: tuple[str, str], store: NoteCache, reader: Reader) -> _Difference | None:
+                wanted: tuple[str, str], store: NoteCache) -> _Difference | None:
     """Read in one snapshot of the cache: which notes changed, what they contribute before and after,
     and everything the contacts they touch are made from; None when the stored results cannot serve.
     `wanted`: the results key and the `parts` state the stored results must be made under."""
@@ -173,8 +161,8 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
         changed, confirms, settled = found
         before = {path: _stored_part(blob) for path, blob in store.parts_of(changed).items()}
         stored = {row[0]: row for row in store.results()}
-        renewed = list(renew(vault, files, sorted(order[p] for p in changed), config, reader,
-                             _FewNotes(order, config), started, True))
+        renewed = list(renew(vault, files, sorted(order[p] for p in changed), config, _FewNotes(order, config),
+                             started, True))
         after = {path: part for path, part, _ in renewed}
         if any(part is None for part in before.values()) or any(
                 (before[p].contact is None) != (after[p].contact is None) for p in changed):
@@ -209,7 +197,7 @@ def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: 
              started: int) -> tuple[list[str], list[str], Settled] | None:
     """(changed paths, rows to confirm, settled rows' keys) when few notes changed, else None. The
     rows are known to be the scan's notes (by `parts`); only those not settled with the file's key
-    are read, and checked as `reading.describes` says."""
+    are read, and checked by cache/changes.py's verdict."""
     settled = store.settled()
     if settled is None:
         return None
@@ -223,9 +211,11 @@ def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: 
         row = rows.get(now.path)
         if row is None:
             return None
-        verdict = describes(row, now, root, max_bytes, started)
-        if verdict == CHANGED:
-            changed.append(now.path)
-        elif verdict == CONFIRM:
-            confirms.append(now.path)
+        path, size, mtime_ns, inode, digest, blob = row
+        seen = verdict((size, mtime_ns, inode), digest, now, root, started, max_bytes) if blob is not None \
+            else Verdict.CHANGED
+        if seen is Verdict.CHANGED:
+            changed.append(path)
+        elif seen is Verdict.CONFIRM:
+            confirms.append(path)
     return (changed, confirms, settled) if len(changed) <= FEW else None

@@ -35,31 +35,22 @@ How the cache is read and filled is `reading.py`.
 """
 from __future__ import annotations
 
-import copyreg
-import dataclasses
-import gc
 import marshal
 import os
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultcrm import __version__
-from vaultcrm.digests import blake2b
+from vaultcrm.cache.fingerprint import code
 from vaultcrm.state import state_dir
 
 if TYPE_CHECKING:
     import logging
     import sqlite3
 
-    from vaultcrm.config import Config
 
-SCHEMA = 3  # bump when the stored layout changes
 DB_NAME = "notes.sqlite3"
-RACY_NS = 2_000_000_000  # a file modified this close to our read is re-checked by content later
 BUSY_TIMEOUT_S = 10.0  # how long to wait for another process's write before going on without the cache
 
 # path, size, mtime_ns, inode, digest (unconfirmed), pickled contribution (None: not readable as a note)
@@ -79,128 +70,7 @@ def log() -> logging.Logger:
     return logging.getLogger("vaultcrm.cache")
 
 
-def enabled() -> bool:
-    """`VAULTCRM_NO_CACHE=1` turns off the note cache and the sync memo (for comparisons and debugging)."""
-    return os.environ.get("VAULTCRM_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
 
-
-# -- what the cached facts depend on -----------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """vaultcrm's version and its files, Python's version and the parsing and rendering libraries.
-
-    Stat-based: any install, upgrade or edit of these files changes it, which empties the cache.
-    """
-    from importlib.machinery import (
-        PathFinder,  # (loaded at start-up already; importlib.util is not)
-    )
-
-    parts: list[str] = [f"schema {SCHEMA}", f"vaultcrm {__version__}", sys.version]
-    package = Path(__file__).resolve().parents[1]
-    folders = [package, *sorted(p for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"),
-               package.parent / "templates"]
-    for name in ("yaml", "_yaml", "markdown_it", "mdit_py_plugins", "jinja2"):
-        try:
-            spec = PathFinder.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = getattr(spec, "origin", None)
-        if not origin or not os.path.exists(origin):
-            parts.append(f"{name} absent")
-        elif origin.endswith("__init__.py"):
-            folders.append(Path(origin).parent)
-        else:
-            parts.append(_stat_text(origin))
-    for folder in folders:
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        parts += (_stat_text(os.path.join(folder, n)) for n in names if n.endswith((".py", ".j2", ".so", ".pyd")))
-    return blake2b("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _stat_text(path: str) -> str:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return f"{path} missing"
-    return f"{path} {info.st_size} {info.st_mtime_ns}"
-
-
-# -- pickling that loads fast ----------------------------------------------------------------------
-# A slots dataclass pickles through __getstate__/__setstate__ written in Python, which looks up its
-# fields on every object; reducing to the constructor's arguments loads twice as fast.
-
-@lru_cache(maxsize=1)
-def _register_reducers() -> None:
-    from vaultcrm.crm.touches import Contribution
-    from vaultcrm.model import (
-        Contact,
-        Duration,
-        Entry,
-        LinkRef,
-        Note,
-        Plan,
-        Problem,
-        Touch,
-    )
-    from vaultcrm.vault.links import Resolution
-
-    for cls in (Note, Entry, LinkRef, Problem, Contribution, Contact, Plan, Duration, Resolution):
-        names = tuple(f.name for f in dataclasses.fields(cls))
-
-        def reduce(obj: Any, cls: type = cls, names: tuple[str, ...] = names) -> tuple[Any, ...]:
-            return cls, tuple(getattr(obj, n) for n in names)
-
-        copyreg.pickle(cls, reduce)
-    copyreg.pickle(Touch, _reduce_tuple)
-
-
-def _reduce_tuple(obj: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A named tuple made again by tuple.__new__, in C (its own __new__ is Python)."""
-    return tuple.__new__, (type(obj), tuple(obj))
-
-
-def dumps(value: Any) -> bytes:
-    import pickle
-
-    _register_reducers()
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def loads(blob: bytes) -> Any:
-    """A stored value, or None when the entry is damaged (a damaged entry is only a miss)."""
-    import pickle
-
-    try:
-        return pickle.loads(blob)
-    except Exception:  # noqa: BLE001 - whatever unpickling a damaged blob raises
-        return None
-
-
-def parts_state(config: Config, paths: Iterable[str]) -> str:
-    """What stored contributions are valid for: the settings they depend on, and the vault's notes."""
-    from vaultcrm.crm.touches import parts_key
-
-    hasher = blake2b(f"{parts_key(config)}\0".encode("utf-8", "surrogateescape"))
-    hasher.update("\0".join(sorted(paths)).encode("utf-8", "surrogateescape"))
-    return hasher.hexdigest()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Building tens of thousands of small acyclic objects: the cycle collector only slows it down
-    (a third of the time of loading notes and of indexing them at 10k notes). Refcounting still frees
-    everything; cycles made meanwhile are collected once it is back on."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # -- the note cache --------------------------------------------------------------------------------
@@ -416,7 +286,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute(TABLE)
             db.execute(RESULTS)
             found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
-            wanted = code_fingerprint()
+            wanted = code()
             if found is None or found[0] != wanted:
                 if found is not None:
                     log().warning("vaultcrm: the note cache %s was made by another version of vaultcrm; "
@@ -440,8 +310,3 @@ def _remove(path: Path) -> None:
             os.unlink(f"{path}{suffix}")
         except OSError:
             pass
-
-
-def digest(data: bytes) -> bytes:
-    """The content digest kept for an unconfirmed entry."""
-    return blake2b(data, digest_size=16).digest()

@@ -19,14 +19,15 @@ def contact_names(vault: Path, incomplete: str = "") -> list[str]:
     from vaultcrm.crm.contacts import is_contact, read_contact
     from vaultcrm.fields import field_keys
     from vaultcrm.model import Note
+    from vaultcrm.pipeline import open_memory
     from vaultcrm.vault.dates import DailyFormat
-    from vaultcrm.vault.frontmatter import read as read_frontmatter
     from vaultcrm.vault.scan import scan
 
     config = load_config(vault)
     table, daily = field_keys(config.fields), DailyFormat(config.daily_notes)
     wanted = fold(incomplete.strip().strip("\"'"))
     names: set[str] = set()
+    memory = open_memory(vault)
     for found in scan(vault, config).files:
         if found.size > config.max_note_bytes:
             continue
@@ -34,7 +35,7 @@ def contact_names(vault: Path, incomplete: str = "") -> list[str]:
             text = (vault / found.path).read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        props = read_frontmatter(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        props = memory.properties(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         note = Note(found.path, props.data, props.key_lines, (), (), props.error is None)
         if not is_contact(note, config):
             continue
@@ -49,7 +50,7 @@ def complete_contact(ctx: Any, _param: Any, incomplete: str) -> list[Any]:
     """A click `shell_complete` callback: contact names as completion items."""
     from click.shell_completion import CompletionItem
 
-    from vaultcrm.cli import Context, find_vault
+    from vaultcrm.cli.options import Context, find_vault
 
     try:
         state = ctx.find_object(Context)

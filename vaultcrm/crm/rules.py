@@ -8,7 +8,7 @@ from typing import Any
 from vaultcrm.config import Config, Rule
 from vaultcrm.durations import add_duration, next_occurrence
 from vaultcrm.model import Contact, Problem, Reminder, Signals
-from vaultcrm.vault.notes import plain_text
+from vaultcrm.vault.text import plain_text
 
 KIND_ORDER = {"followup": 0, "cadence": 1, "never": 2, "planned": 3, "occasion": 4}
 

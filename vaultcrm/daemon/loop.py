@@ -26,7 +26,6 @@ fall-back) and `watch_lock` (one daemon per vault and device).
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import logging.handlers
 import os
@@ -37,7 +36,7 @@ import traceback
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultcrm.daemon.events import (
     ChangeBuffer,
@@ -50,6 +49,9 @@ from vaultcrm.daemon.events import (
 from vaultcrm.daemon.lock import WatchLock, lock_path
 from vaultcrm.daemon.observers import Watches
 from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError
+
+if TYPE_CHECKING:
+    from vaultcrm.pipeline import Memory
 
 log = logging.getLogger("vaultcrm.watch")
 
@@ -88,23 +90,22 @@ def vault_present(vault: Path) -> bool:
 
 
 class PipelineSync:
-    """The real sync, keeping a pipeline Session so an edit re-reads only what changed; after each
-    sync it also refreshes the calendar file the config's `ics` names, if any."""
+    """The real sync, keeping the vault in memory between syncs (pipeline.open_memory) so that an edit
+    re-reads only what changed; after each sync it also refreshes the calendar file the config's
+    `ics` names, if any."""
 
     def __init__(self) -> None:
-        from vaultcrm.pipeline import Session
-
-        self.session = Session()
+        self.memories: dict[Path, Memory] = {}
 
     def __call__(self, vault: Path, today: date, changed: frozenset[str] | None) -> Any:
-        from vaultcrm.cache.store import gc_paused
         from vaultcrm.exporters.outputs import refresh_ics
-        from vaultcrm.pipeline import sync
+        from vaultcrm.pipeline import open_memory, sync
 
-        with gc_paused():  # no collection in the middle of a sync (see cli.one_shot) ...
-            report = sync(vault, today, session=self.session, changed=changed)
-            refresh_ics(report.analysis)
-        gc.freeze()  # ... nor after it: what the session keeps is acyclic, spare the collector walking it
+        memory = self.memories.get(vault) or self.memories.setdefault(vault, open_memory(vault, keep=True))
+        with memory:
+            report = sync(vault, today, memory=memory, changed=changed)
+            if report.analysis is not None:
+                refresh_ics(report.analysis)
         return report
 
 

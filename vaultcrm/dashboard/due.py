@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from vaultcrm.crm.analysis import Analysis
 from vaultcrm.crm.rules import horizon_end
 from vaultcrm.model import Reminder
-from vaultcrm.pipeline import Analysis
 
 
 def reminder_row(reminder: Reminder) -> dict[str, Any]:

@@ -6,12 +6,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultcrm.dashboard.render import body_hash
+from vaultcrm.digests import sha256
 from vaultcrm.errors import NotOursError
 from vaultcrm.vault import frontmatter
 
 _TICK = re.compile(r"^\s*[-*+] \[[^ \]]\]\s*(.*)$")
+_TICKED = re.compile(r"^(\s*[-*+] )\[[^ \]]\]", re.MULTILINE)
 _ANY_TICK = re.compile(rb"^[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
+
+
+def unticked(body: str) -> str:
+    """The body with every task box unticked and LF line endings: what the body hash covers."""
+    return _TICKED.sub(r"\1[ ]", body.replace("\r\n", "\n"))
+
+
+def body_hash(body: str) -> str:
+    return "sha256:" + sha256(unticked(body).encode("utf-8")).hexdigest()
 
 
 def has_ticks(target: Path) -> bool:
@@ -34,8 +44,10 @@ class Existing:
     ticked: tuple[str, ...]  # the text after each ticked box
 
 
-def read_existing(target: Path) -> Existing | None:
-    """The dashboard as it is on disk, or None when there is none yet."""
+def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatter.Frontmatter] = frontmatter.read,
+                  ) -> Existing | None:
+    """The dashboard as it is on disk, or None when there is none yet. `read_properties` reads its
+    property block (the cache's reader is faster)."""
     try:
         raw = target.read_bytes()
     except FileNotFoundError:
@@ -47,7 +59,7 @@ def read_existing(target: Path) -> Existing | None:
     except UnicodeDecodeError:
         return Existing(raw, False, 0, "", False, ())
     lines = text.split("\n")
-    props = frontmatter.read(lines)
+    props = read_properties(lines)
     ours = props.error is None and props.data.get("vaultcrm") == "generated"
     body = "\n".join(lines[props.body_start:])
     contacts = props.data.get("contacts")

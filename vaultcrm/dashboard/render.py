@@ -1,7 +1,6 @@
 """Rendering the dashboard: plain, Markdown-safe data into a sandboxed Jinja template (SPEC §5)."""
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -10,31 +9,20 @@ from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     FunctionLoader,
     StrictUndefined,
     TemplateError,
 )
-from jinja2.bccache import Bucket
+from jinja2.bccache import BytecodeCache
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from vaultcrm.digests import sha256
+from vaultcrm.dashboard.guards import body_hash
 from vaultcrm.errors import ConfigError
 
 TEMPLATE = "dashboard.md.j2"
 OVERRIDE_DIR = ".vaultcrm/templates"
 MAX_OUTPUT = 1024 * 1024
-_TICKED = re.compile(r"^(\s*[-*+] )\[[^ \]]\]", re.MULTILINE)
-
-
-def unticked(body: str) -> str:
-    """The body with every task box unticked and LF line endings: what the body hash covers."""
-    return _TICKED.sub(r"\1[ ]", body.replace("\r\n", "\n"))
-
-
-def body_hash(body: str) -> str:
-    return "sha256:" + sha256(unticked(body).encode("utf-8")).hexdigest()
 
 
 def _packaged(name: str) -> str | None:
@@ -71,44 +59,12 @@ class _OverrideLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Templates compiled once per version of their text, kept in the per-device state folder
-    (compiling the dashboard's takes longer than a sync after an edit spends on everything else it
-    renders). Only a cache: one that cannot be read or written is compiled again."""
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except OSError:
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-def environment(vault: Path) -> ImmutableSandboxedEnvironment:
+@lru_cache(maxsize=8)
+def environment(vault: Path, compiled: BytecodeCache | None = None) -> ImmutableSandboxedEnvironment:
     """Sandboxed, strict about undefined names, no HTML escaping; a template in the vault's
     `.vaultcrm/templates/` wins over the packaged one of the same name. Kept per vault, so the daemon
-    compiles a template once: an override is re-read when it changes, appears or goes away. Compiled
-    templates are kept in the state folder unless the cache is off (cache.enabled)."""
-    from vaultcrm.cache.store import enabled
-    from vaultcrm.state import state_dir
-
-    compiled = None
-    if enabled():
-        try:
-            compiled = str(state_dir(vault) / "templates")
-            os.makedirs(compiled, exist_ok=True)
-        except OSError:
-            compiled = None
-    return _environment(vault, compiled)
-
-
-@lru_cache(maxsize=8)
-def _environment(vault: Path, compiled: str | None) -> ImmutableSandboxedEnvironment:
+    compiles a template once: an override is re-read when it changes, appears or goes away.
+    `compiled` keeps compiled templates (the cache's)."""
     overrides = vault / OVERRIDE_DIR
 
     def packaged(name: str) -> tuple[str, None, Callable[[], bool]] | None:
@@ -118,13 +74,13 @@ def _environment(vault: Path, compiled: str | None) -> ImmutableSandboxedEnviron
     loader = ChoiceLoader([_OverrideLoader(str(overrides)), FunctionLoader(packaged)])
     return ImmutableSandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                         bytecode_cache=_CompiledTemplates(compiled) if compiled else None)
+                                         bytecode_cache=compiled)
 
 
-def render_body(vault: Path, data: dict[str, Any]) -> str:
+def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | None = None) -> str:
     """The dashboard's body; a template that fails or runs away is a config error (exit 3)."""
     try:
-        template = environment(vault).get_template(TEMPLATE)
+        template = environment(vault, compiled).get_template(TEMPLATE)
         text = template.render(**data)
     except TemplateError as exc:
         where = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import takewhile
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultcrm.config import Config
 from vaultcrm.crm.rules import Outcome, order_key
 from vaultcrm.dashboard.text import md_inline, note_link
 from vaultcrm.model import Contact, Problem, Reminder
-from vaultcrm.vault.notes import plain_text
+
+if TYPE_CHECKING:
+    from vaultcrm.crm.analysis import Analysis
+from vaultcrm.vault.text import plain_text
 
 HEALTH = ("On track", "Due this week", "Overdue", "Going cold")
 
@@ -112,3 +116,13 @@ def _last_time(contact: Contact) -> str:
     text = re.sub(r"^\W*\d{4}-\d{2}-\d{2}\W*", "", plain_text(line.text))
     text = text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
     return md_inline(text)
+
+
+@dataclass
+class Shown:
+    """What the dashboard is made of: every contact's result and the problems to list, with the
+    analysis they came from (None when the cache made them by difference)."""
+
+    results: dict[str, ContactResult]
+    problems: list[Problem]
+    analysis: Analysis | None = None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
+from vaultcrm.crm.analysis import Analysis
 from vaultcrm.crm.rules import contact_reminders
 from vaultcrm.durations import add_duration
 from vaultcrm.errors import UsageError
@@ -23,18 +23,18 @@ from vaultcrm.writeback.atomic import contained_path, write_if_changed
 DEFAULT_ICS_HORIZON = Duration(90, "d")
 
 
-def all_reminders(analysis: Any) -> list[Reminder]:
+def all_reminders(analysis: Analysis) -> list[Reminder]:
     """Every reminder of the active, non-skipped contacts, however far ahead (the analysis's own
     list stops at the config's horizon)."""
     return [r for c in analysis.outcome.active if not c.skipped
             for r in contact_reminders(c, analysis.config, analysis.today)]
 
 
-def vault_name(analysis: Any) -> str:
+def vault_name(analysis: Analysis) -> str:
     return Path(analysis.vault).resolve().name
 
 
-def ics_data(analysis: Any, horizon: Duration = DEFAULT_ICS_HORIZON) -> bytes:
+def ics_data(analysis: Analysis, horizon: Duration = DEFAULT_ICS_HORIZON) -> bytes:
     """The calendar: reminders due from today to today + horizon − 1 day, and yearly occasions."""
     end = add_duration(analysis.today, horizon) - timedelta(days=1)
     name = vault_name(analysis)
@@ -43,7 +43,7 @@ def ics_data(analysis: Any, horizon: Duration = DEFAULT_ICS_HORIZON) -> bytes:
     return ics_bytes(items, vault_name=name, today=analysis.today)
 
 
-def csv_data(analysis: Any) -> str:
+def csv_data(analysis: Analysis) -> str:
     """The spreadsheet: one row per contact (inactive ones too); "Next due" however far ahead."""
     return csv_text(csv_rows(analysis.index.contacts, all_reminders(analysis)))
 
@@ -81,7 +81,7 @@ def ics_target(vault: Path, setting: str) -> Path:
     return path if path.is_absolute() else contained_path(vault, setting)
 
 
-def refresh_ics(analysis: Any) -> bool | None:
+def refresh_ics(analysis: Analysis) -> bool | None:
     """Keep the config's `ics` file current (the daemon calls this after each sync): None when no
     `ics` is set, else whether the file was (re)written. Its folder is created when missing."""
     setting = analysis.config.ics

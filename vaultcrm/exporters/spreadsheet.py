@@ -11,7 +11,7 @@ from datetime import date
 
 from vaultcrm.exporters.calendar import one_line
 from vaultcrm.model import Contact, Reminder
-from vaultcrm.vault.notes import plain_text
+from vaultcrm.vault.text import plain_text
 
 CSV_COLUMNS = ("Name", "Company", "How met", "Last touch", "Tier", "Next due", "Touches", "Notes")
 

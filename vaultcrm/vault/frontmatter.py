@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -11,8 +11,8 @@ MAX_FRONTMATTER_BYTES = 64 * 1024
 _KEY_LINE = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#:'"\-?][^:]*?))[ \t]*:(?:[ \t]|$)""")
 
 # How a plain scalar gets its type: PyYAML's safe resolvers, in their order, but YAML 1.2-style
-# booleans (only true/false), integers and floats (no sexagesimal, octal or binary). Both the Loader
-# and simple_load resolve with this table, so PyYAML is only imported for a block that needs it.
+# booleans (only true/false), integers and floats (no sexagesimal, octal or binary). The Loader (and
+# the cache's faster reader, cache/fast_frontmatter.py) resolve with this table.
 _RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
     ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), "<"),
     ("tag:yaml.org,2002:null", re.compile(r"^(?: ~ |null|Null|NULL | )$", re.X), "~nN"),
@@ -27,10 +27,10 @@ _RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
         r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
      "-+0123456789."),
 ]
-_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+BY_FIRST_CHAR: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _tag_name, _regex, _firsts in _RESOLVERS:
     for _first in [*_firsts, *([""] if _tag_name.endswith("null") else [])]:
-        _BY_FIRST.setdefault(_first, []).append((_tag_name, _regex))
+        BY_FIRST_CHAR.setdefault(_first, []).append((_tag_name, _regex))
 
 
 def __getattr__(name: str) -> Any:
@@ -49,7 +49,7 @@ def _loader() -> type:
         """Safe loading, YAML 1.2-style scalars (only true/false are booleans; no sexagesimal numbers),
         and no silently repeated keys."""
 
-        yaml_implicit_resolvers = _BY_FIRST
+        yaml_implicit_resolvers = BY_FIRST_CHAR
 
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             seen: set[Any] = set()
@@ -105,7 +105,10 @@ def split(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def read_text(text: str) -> tuple[Frontmatter, str]:
+Load = Callable[[list[str]], "dict[str, Any] | None"]  # a faster loader for some blocks; None: declined
+
+
+def read_text(text: str, load: Load | None = None) -> tuple[Frontmatter, str]:
     """`read` of a whole note's text (LF line endings, no BOM), and the body after the property block.
 
     The same as `read(text.split("\\n"))` and `"\\n".join(lines[body_start:])`, without splitting
@@ -122,14 +125,15 @@ def read_text(text: str) -> tuple[Frontmatter, str]:
         line = text[start:] if newline < 0 else text[start:newline]
         if line.rstrip() in ("---", "..."):
             end = len(text) if newline < 0 else newline + 1
-            return read(text[:end].split("\n")), text[end:]
+            return read(text[:end].split("\n"), load), text[end:]
         if newline < 0:
             return Frontmatter(), text
         start = newline + 1
 
 
-def read(lines: list[str]) -> Frontmatter:
-    """Load the property block of a note given as lines (no BOM, no line endings)."""
+def read(lines: list[str], load: Load | None = None) -> Frontmatter:
+    """Load the property block of a note given as lines (no BOM, no line endings), with PyYAML (after
+    `load`, which may read the block first)."""
     bounds = split(lines)
     if bounds is None:
         return Frontmatter()
@@ -144,7 +148,7 @@ def read(lines: list[str]) -> Frontmatter:
     if len(text.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
         result.error = "its properties (the frontmatter block) are larger than 64 KiB, so they are not read"
         return result
-    data = simple_load(block)
+    data = load(block) if load is not None else None
     if data is None and text.strip():
         import yaml
 
@@ -173,99 +177,6 @@ def read(lines: list[str]) -> Frontmatter:
         return result
     result.data = {str(key): value for key, value in data.items()}
     return result
-
-
-# -- the common case without PyYAML ---------------------------------------------------------------
-# Most property blocks are `key: value` lines, flow lists of words and block lists of values. Reading
-# them here gives exactly what the Loader gives (tests/test_simple_frontmatter.py holds it to that for any
-# block) at a sixth of the cost: PyYAML builds every value through Python-level constructors. A block
-# with anything else (quotes other than plain double quotes, comments, nesting, anchors, tags,
-# multi-line values, times, floats, odd characters, a repeated key) goes to PyYAML.
-
-_PLAIN_KEY = re.compile(r"([^\W\d][\w-]*(?: [\w-]+)*):(?: +(.*))?")
-_ITEM = re.compile(r"( *)- +(.*)")
-_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s](?:[^:#]|:(?=\S)|(?<=\S)#)*")
-_FLOW_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^:#,\[\]{}]*")
-_QUOTED = re.compile(r'"[^"\\]*"')
-_DAY = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)")
-_ODD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_STR = "tag:yaml.org,2002:str"
-
-
-class _NotSimple(Exception):
-    pass
-
-
-def simple_load(lines: list[str]) -> dict[str, Any] | None:
-    """The property block `lines` read without PyYAML, or None when it is not of the simple kind."""
-    data: dict[str, Any] = {}
-    open_key: str | None = None  # a key with no value, which a block list may follow
-    indent: int | None = None  # that list's
-    try:
-        for line in lines:
-            line = line.rstrip(" ")
-            if not line:
-                continue
-            if _ODD.search(line):
-                raise _NotSimple
-            item = _ITEM.fullmatch(line) if open_key is not None else None
-            if item is not None:
-                if indent is None:
-                    indent, data[open_key] = len(item[1]), []
-                elif len(item[1]) != indent:
-                    raise _NotSimple
-                data[open_key].append(_scalar(item[2], _PLAIN))
-                continue
-            match = _PLAIN_KEY.fullmatch(line)
-            if match is None or match[1] in data or _tag(match[1]) != _STR:
-                raise _NotSimple
-            key, value = match[1], match[2]
-            open_key, indent = (key, None) if not value else (None, None)
-            data[key] = None if not value else _flow(value) if value[0] == "[" else _scalar(value, _PLAIN)
-    except _NotSimple:
-        return None
-    return data
-
-
-def _flow(value: str) -> list[Any]:
-    if value[-1] != "]":
-        raise _NotSimple
-    inner = value[1:-1].strip(" ")
-    if not inner:
-        return []
-    return [_scalar(item.strip(" "), _FLOW_PLAIN) for item in inner.split(",")]
-
-
-def _scalar(text: str, plain: re.Pattern[str]) -> Any:
-    if _QUOTED.fullmatch(text):
-        return text[1:-1]
-    if not plain.fullmatch(text):
-        raise _NotSimple
-    tag = _tag(text)
-    if tag == _STR:
-        return text
-    kind = tag.rsplit(":", 1)[-1]
-    if kind == "null":
-        return None
-    if kind == "bool":
-        return text.lower() == "true"
-    if kind == "int":
-        return int(text.replace("_", ""))
-    day = _DAY.fullmatch(text) if kind == "timestamp" else None
-    if day is None:
-        raise _NotSimple  # floats, times, merge keys: PyYAML's business
-    try:
-        return date(int(day[1]), int(day[2]), int(day[3]))
-    except ValueError:
-        return text  # as the Loader's construct_yaml_timestamp: not a real day stays text
-
-
-def _tag(text: str) -> str:
-    """The tag the Loader's own implicit resolvers give a plain scalar."""
-    for tag, regex in _BY_FIRST.get(text[0], ()):
-        if regex.match(text):
-            return tag
-    return _STR
 
 
 def _uses_anchors(text: str) -> bool:

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, age, generated_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import TODAY, age, generated_vault
 from vaultcrm import pipeline
+from vaultcrm.cache import changes
 from vaultcrm.cache import difference as by_difference
 from vaultcrm.cache import store as cache
 from vaultcrm.state import state_dir
@@ -224,7 +225,7 @@ def test_a_racy_edit_is_checked_by_content_then_settled(make_vault: Callable[...
     report = synced(vault)
     assert report.analysis is None and parses == ["People/Bob Roe.md"]  # seen by its content
     assert shown(report) == uncached(vault, monkeypatch)
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # as if the racy window had passed: the row is confirmed
+    monkeypatch.setattr(changes, "RACY_NS", 0)  # as if the racy window had passed: the row is confirmed
     assert synced(vault).analysis is None
     parses.clear()
     store = cache.NoteCache.open(vault)

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, age, generated_vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import TODAY, age, generated_vault
 from vaultcrm import pipeline
-from vaultcrm.cache import contributions as reading
-from vaultcrm.cache import memo as sync_memo
+from vaultcrm.cache import Cache, changes, fingerprint, memo, pool
 from vaultcrm.cache import store as cache
 from vaultcrm.config import load_config
 from vaultcrm.dashboard.due import due_object
@@ -76,7 +75,8 @@ def uncached(vault: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def contributions(vault: Path) -> dict[str, Any]:
     """Every note's contribution as the pipeline gets it (through the cache unless VAULTCRM_NO_CACHE is set)."""
     config = load_config(vault)
-    return reading.read_parts(vault, scan(vault, config).files, config, pipeline.read_note)
+    with pipeline.open_memory(vault) as memory:
+        return memory.contributions(config, scan(vault, config))
 
 
 @pytest.fixture
@@ -259,7 +259,7 @@ def test_an_unconfirmed_entry_is_checked_by_content_then_confirmed(
     reads.clear()
     assert outcome(vault) == first  # still racy: read and compared (by the sync, then the analysis), not parsed
     assert parses == [] and reads == ["Bob Roe.md", "Bob Roe.md"]
-    monkeypatch.setattr(cache, "RACY_NS", 500_000_000)  # as if two seconds had passed
+    monkeypatch.setattr(changes, "RACY_NS", 500_000_000)  # as if two seconds had passed
     reads.clear()
     assert outcome(vault) == first
     assert rows(vault)["People/Bob Roe.md"][3] is None  # confirmed
@@ -310,8 +310,8 @@ def test_a_new_vaultcrm_version_empties_the_cache(make_vault: Callable[..., Path
     vault = make_vault(FILES)
     age(vault)
     first = outcome(vault)
-    cache.code_fingerprint.cache_clear()
-    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    fingerprint.code.cache_clear()
+    monkeypatch.setattr(fingerprint, "__version__", "99.0.0")
     try:
         parses.clear()
         with caplog.at_level(logging.WARNING, logger="vaultcrm.cache"):
@@ -323,7 +323,7 @@ def test_a_new_vaultcrm_version_empties_the_cache(make_vault: Callable[..., Path
         parses.clear()
         assert outcome(vault) == first and parses == []
     finally:
-        cache.code_fingerprint.cache_clear()
+        fingerprint.code.cache_clear()
 
 
 def test_a_cache_of_the_previous_layout_is_rebuilt_with_one_line(make_vault: Callable[..., Path], parses: list[str],
@@ -359,15 +359,15 @@ def test_a_cache_of_the_previous_layout_is_rebuilt_with_one_line(make_vault: Cal
 
 
 def test_the_schema_is_part_of_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    cache.code_fingerprint.cache_clear()
-    before = cache.code_fingerprint()
-    monkeypatch.setattr(cache, "SCHEMA", cache.SCHEMA + 1)
-    cache.code_fingerprint.cache_clear()
+    fingerprint.code.cache_clear()
+    before = fingerprint.code()
+    monkeypatch.setattr(fingerprint, "SCHEMA", fingerprint.SCHEMA + 1)
+    fingerprint.code.cache_clear()
     try:
-        assert cache.code_fingerprint() != before
+        assert fingerprint.code() != before
     finally:
         monkeypatch.undo()
-        cache.code_fingerprint.cache_clear()
+        fingerprint.code.cache_clear()
 
 
 def test_unreadable_and_oversized_notes_are_problems_either_way(make_vault: Callable[..., Path],
@@ -414,17 +414,17 @@ def test_parallel_parsing_gives_the_same_notes(method: str, make_vault: Callable
     files["Notes/Unreadable.md"] = b"\xff\xfe not utf-8"
     vault = make_vault({**FILES, **files})
     age(vault)
-    monkeypatch.setattr(reading, "_start_method", lambda: method)
-    monkeypatch.setattr(reading, "POOL_MIN_FILES", 2)
-    monkeypatch.setattr(reading, "POOL_MIN_FILES_SPAWN", 2)
+    monkeypatch.setattr(pool, "_start_method", lambda: method)
+    monkeypatch.setattr(pool, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(pool, "POOL_MIN_FILES_SPAWN", 2)
     used: list[int] = []
-    real = reading._parse_in_pool
+    real = pool._parse_in_pool
 
     def spy(*args: Any) -> Any:
         used.append(len(args[2]))
         return real(*args)
 
-    monkeypatch.setattr(reading, "_parse_in_pool", spy)
+    monkeypatch.setattr(pool, "_parse_in_pool", spy)
     pooled = outcome(vault)
     assert used == [len(files) + len(FILES)]
     assert len(rows(vault)) == len(files) + len(FILES)
@@ -444,12 +444,11 @@ def test_progress_is_reported_for_a_long_cold_sync(make_vault: Callable[..., Pat
         calls.append(("start", total))
         yield lambda count: calls.append(("advance", count))
 
-    monkeypatch.setattr(reading, "progress", fake)
-    monkeypatch.setattr(reading, "PROGRESS_MIN_FILES", 3)
-    outcome(vault)
+    monkeypatch.setattr(pool, "PROGRESS_MIN_FILES", 3)
+    pipeline.sync(vault, TODAY, dry_run=True, progress=fake)
     assert calls[0] == ("start", len(FILES)) and sum(c for k, c in calls[1:]) == len(FILES)
     calls.clear()
-    outcome(vault)  # nothing to parse: no bar
+    pipeline.sync(vault, TODAY, dry_run=True, progress=fake)  # nothing to parse: no bar
     assert calls == []
 
 
@@ -472,8 +471,11 @@ def test_a_no_change_sync_answers_from_the_memo(make_vault: Callable[..., Path],
         full = cli_sync(run, vault)  # the full pipeline says "unchanged" ...
     assert full.rstrip().endswith("unchanged")
     config = load_config(vault)
-    assert sync_memo.unchanged_summary(vault, TODAY, config, scan(vault, config)) == full.rstrip()  # ... and so does the memo
-    monkeypatch.setattr(pipeline, "sync", lambda *a, **k: pytest.fail("the full pipeline ran"))
+    memory = Cache(vault)
+    found = memory.scan(config, TODAY)
+    assert memory.unchanged(config, found, TODAY, vault / config.dashboard) == full.rstrip()  # ... and so does the memo
+    monkeypatch.setattr(pipeline, "analyse", lambda *a, **k: pytest.fail("the notes were analysed"))
+    monkeypatch.setattr(pipeline, "_render", lambda *a, **k: pytest.fail("the dashboard was rendered"))
     assert cli_sync(run, vault) == full
 
 
@@ -506,7 +508,9 @@ def test_the_memo_is_not_trusted_after_a_change(change: str, make_vault: Callabl
         now = time.time_ns()
         os.utime(vault / "Notes/Plain.md", ns=(now, now))
     config = load_config(vault)
-    assert sync_memo.unchanged_summary(vault, today, config, scan(vault, config)) is None
+    memory = Cache(vault)
+    found = memory.scan(config, today)
+    assert memory.unchanged(config, found, today, vault / config.dashboard) is None
 
 
 def test_no_memo_is_recorded_while_a_note_is_racy(make_vault: Callable[..., Path],
@@ -514,10 +518,10 @@ def test_no_memo_is_recorded_while_a_note_is_racy(make_vault: Callable[..., Path
     vault = make_vault(FILES)  # just written: every note is inside the racy window
     cli_sync(run, vault)
     cli_sync(run, vault)
-    assert not (state_dir(vault) / sync_memo.LAST_SYNC).exists()
+    assert not (state_dir(vault) / memo.LAST_SYNC).exists()
     age(vault)
     cli_sync(run, vault)
-    assert (state_dir(vault) / sync_memo.LAST_SYNC).exists()
+    assert (state_dir(vault) / memo.LAST_SYNC).exists()
 
 
 def test_no_cache_means_no_state_written(make_vault: Callable[..., Path], run: Callable[..., Any],
@@ -528,7 +532,7 @@ def test_no_cache_means_no_state_written(make_vault: Callable[..., Path], run: C
     cli_sync(run, vault)
     cli_sync(run, vault)
     assert not (state_dir(vault) / cache.DB_NAME).exists()
-    assert not (state_dir(vault) / sync_memo.LAST_SYNC).exists()
+    assert not (state_dir(vault) / memo.LAST_SYNC).exists()
 
 
 # -- whole processes ------------------------------------------------------------------------------
@@ -544,7 +548,7 @@ def test_a_corrupt_cache_says_so_on_stderr_in_one_line(make_vault: Callable[...,
     argv = [sys.executable, "-m", "vaultcrm", "--vault", str(vault), "sync"]
     first = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
     db = next((tmp_path / "state").glob(f"*/{cache.DB_NAME}"))
-    (db.parent / sync_memo.LAST_SYNC).unlink()
+    (db.parent / memo.LAST_SYNC).unlink()
     db.write_bytes(b"\x00garbage" * 512)
     for suffix in ("-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)

@@ -20,13 +20,13 @@ from urllib.parse import unquote
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from tests.conftest import write_files
 from vaultcrm.cli import main
 from vaultcrm.config import load_config
 from vaultcrm.dashboard import render

@@ -1,4 +1,4 @@
-"""frontmatter.simple_load reads the common property blocks without PyYAML: for any block it must give
+"""fast_frontmatter.simple_load reads the common property blocks without PyYAML: for any block it must give
 exactly what the Loader gives, or decline (None) and leave the block to PyYAML."""
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultcrm.vault.frontmatter import Loader, read, simple_load
+from vaultcrm.cache.fast_frontmatter import simple_load
+from vaultcrm.vault.frontmatter import Loader, read
 
 KEYS = ["name", "tags", "last_contact", "prm-tier", "how met", "Имя", "a_b", "true", "False", "null", "y", "on",
         "2025", "~", "x.y", "key ", " key", "<<", "=", "NaN"]
@@ -104,7 +105,7 @@ def reference_resolvers() -> dict[str, list[tuple[str, Any]]]:
                                                    "2025-7-22 1:00:00", "1:20:30", "0b101", "0o17", "0x1F", "1e5"]),
                  st.text(min_size=1)))
 def test_the_resolver_table_is_pyyamls_with_yaml_1_2_scalars(text: str) -> None:
-    from vaultcrm.vault.frontmatter import _tag
+    from vaultcrm.cache.fast_frontmatter import _tag
 
     expected = next((tag for tag, regex in reference_resolvers().get(text[0], []) if regex.match(text)),
                     "tag:yaml.org,2002:str")

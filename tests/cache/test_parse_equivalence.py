@@ -1,10 +1,12 @@
-"""The fast parser gives exactly what the full markdown-it pipeline gives (issue #5).
+"""The cache's fast parser gives exactly what the plain parser and the full markdown-it pipeline give.
 
-`vaultcrm.notes.parse` skips bodies with nothing to find, splits simple bodies into blocks itself
-(`_Blocks`), and runs markdown-it's inline rules only where they can matter (`_scan` reads plain
-links and tags itself). `reference_parse` below is the parser as it was before those shortcuts: every
-body through markdown-it's full `parse` (all core rules, inline included) and the entries read from the
-tokens. Hypothesis builds bodies from awkward pieces and the two must agree, Note for Note.
+`vaultcrm.cache.fast_parse.parse` skips bodies with nothing to find, splits simple bodies into blocks
+itself (`fast_blocks`), runs markdown-it's inline rules only where they can matter (`_scan` reads plain
+links and tags itself) and reads simple property blocks without PyYAML. `vaultcrm.vault.notes.parse`
+is the plain parser, without those shortcuts. `reference_parse` below is the parser as it was first
+written: every body through markdown-it's full `parse` (all core rules, inline included) and the
+entries read from the tokens. Hypothesis builds bodies from awkward pieces and the three must agree,
+Note for Note.
 """
 from __future__ import annotations
 
@@ -19,26 +21,29 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from vaultcrm.cache import fast_blocks as blocks
+from vaultcrm.cache import fast_parse
+from vaultcrm.cache.fast_parse import FastParser, parse
 from vaultcrm.model import Entry, LinkRef, Note, Problem
-from vaultcrm.vault import blocks, frontmatter, notes
+from vaultcrm.vault import frontmatter, notes
 from vaultcrm.vault.notes import (
     _DONE,
     _DUE,
     _SCHEDULED,
     _TAG,
     _TASK,
-    _blank_comments,
     _clip,
     _find_date,
     _leading_date,
     markdown,
-    markdown_target,
-    parse,
 )
+from vaultcrm.vault.notes import blank_comments as _blank_comments
+from vaultcrm.vault.notes import parse as plain_parse
+from vaultcrm.vault.text import markdown_target
 
 # -- the reference: the full pipeline, no shortcut -------------------------------------------------
 # (with its own copies of the wikilink rule and link_target as they were, so that a change to
-# notes.py's cannot hide in both sides)
+# vaultcrm's cannot hide in both sides)
 
 
 def _ref_wikilink_rule(state: Any, silent: bool) -> bool:
@@ -345,7 +350,7 @@ SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[Hea
 @example("- # 2026-11-02 [[x]]\n  para [[y]]\n")
 def test_parse_equals_the_full_pipeline(text: str) -> None:
     data = text.encode("utf-8")
-    assert parse("N.md", data) == reference_parse("N.md", data)
+    assert parse("N.md", data) == plain_parse("N.md", data) == reference_parse("N.md", data)
     body = frontmatter.read_text(text.lstrip("\ufeff").replace("\r\n", "\n"))[1]
     _check_blocks(_blank_comments(body))
 
@@ -379,7 +384,7 @@ def _check_blocks(src: str) -> None:
 def test_simple_blocks_equal_markdown_it_blocks(body: str) -> None:
     _check_blocks(body)
     data = body.encode("utf-8")
-    assert parse("N.md", data) == reference_parse("N.md", data)
+    assert parse("N.md", data) == plain_parse("N.md", data) == reference_parse("N.md", data)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -393,10 +398,10 @@ def test_facts_equal_the_inline_rules(src: str, line: int) -> None:
     """Links and tags of a block's text, and `_scan` wherever `_facts` lets it read them."""
     tokens = reference_markdown().parse(src)
     if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == src:
-        assert notes._facts(src, line, None) == _ref_facts(tokens[1].children, line)
-    for tags, unsafe in ((False, notes._LINK_UNSAFE), (True, notes._TAG_UNSAFE)):
+        assert FastParser().facts(src, line, None) == _ref_facts(tokens[1].children, line)
+    for tags, unsafe in ((False, fast_parse._LINK_UNSAFE), (True, fast_parse._TAG_UNSAFE)):
         if not unsafe.search(src):
-            found = notes._scan(src, line, tags)
+            found = fast_parse._scan(src, line, tags)
             if found is not None:
                 expected = _ref_facts(reference_children(src), line)
                 assert found == (expected if tags else (expected[0], False, False))
@@ -409,10 +414,10 @@ def test_the_fast_paths_are_taken() -> None:
     assert blocks.simple_blocks("> quote [[Bob]]\n") is None
     assert blocks.simple_blocks("| a |\n|---|\n| [[b]] |\n") == [(4, 0, ["a"]), (4, 2, ["[[b]]"])]
     assert blocks.simple_blocks("a\n---\n") is None
-    assert notes._scan("coffee with [[Bob|B]] and [#give](Ann%20B.md)\n#ask", 1, True) == (
+    assert fast_parse._scan("coffee with [[Bob|B]] and [#give](Ann%20B.md)\n#ask", 1, True) == (
         [LinkRef("Bob", 1), LinkRef("Ann B", 1)], True, True)
-    assert notes._scan("[a [[b]] c](d.md)", 1, False) is None
-    assert notes._LINK_UNSAFE.search("`[[Bob]]`")
+    assert fast_parse._scan("[a [[b]] c](d.md)", 1, False) is None
+    assert fast_parse._LINK_UNSAFE.search("`[[Bob]]`")
 
 
 @settings(max_examples=2000, deadline=None)
@@ -422,7 +427,7 @@ def test_the_fast_paths_are_taken() -> None:
 @example("1-2026-11-02")
 @example("٢٠٢٦-١١-٠٢")
 def test_the_skip_test_is_the_regex(body: str) -> None:
-    assert notes._maybe_useful(body) == bool(notes._MAYBE_USEFUL.search(body))
+    assert FastParser().may_hold_entries(body) == bool(fast_parse._MAYBE_USEFUL.search(body))
 
 
 @settings(max_examples=1000, deadline=None)
@@ -443,7 +448,7 @@ def test_md_trim_is_markdown_its() -> None:
 
 def test_generated_vault_notes_parse_the_same() -> None:
     """A few hundred notes of the benchmark's synthetic vault, every kind."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     try:
         import gen_vault
     finally:
@@ -454,7 +459,7 @@ def test_generated_vault_notes_parse_the_same() -> None:
     for make, k in jobs:
         path, text = make(k)
         data = text.encode("utf-8")
-        assert parse(path, data) == reference_parse(path, data), path
+        assert parse(path, data) == plain_parse(path, data) == reference_parse(path, data), path
 
 
 def test_big_bodies_parse_in_linear_time() -> None:
@@ -483,4 +488,4 @@ def test_big_bodies_parse_in_linear_time() -> None:
 ])
 def test_awkward_bodies(body: str) -> None:
     data = body.encode("utf-8")
-    assert parse("N.md", data) == reference_parse("N.md", data)
+    assert parse("N.md", data) == plain_parse("N.md", data) == reference_parse("N.md", data)

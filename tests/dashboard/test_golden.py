@@ -70,7 +70,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "example-vault"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("VAULTCRM_UPDATE_GOLDEN") == "1"

@@ -1,4 +1,4 @@
-"""The daemon's in-memory Session and index memo give exactly what a fresh analysis gives."""
+"""The daemon's memory of the vault between syncs gives exactly what a fresh, plain analysis gives."""
 from __future__ import annotations
 
 import os
@@ -8,8 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vaultcrm.cache import Cache
 from vaultcrm.dashboard.due import due_object
-from vaultcrm.pipeline import Session, analyse
+from vaultcrm.pipeline import analyse
 
 TODAY = date(2026, 11, 22)
 PEOPLE = ["Jane Doe", "Bob Stone", "Ann Lee", "Мария Петрова"]
@@ -52,11 +53,13 @@ def test_session_results_equal_fresh_results(tmp_path_factory, monkeypatch, step
     (vault / ".obsidian").mkdir()
     for name in PEOPLE[:2]:
         apply(vault, "person", name, BODIES[0])
-    session = Session()
-    analyse(vault, TODAY, session=session)
+    memory = Cache(vault, keep=True)
+    with memory:
+        analyse(vault, TODAY, memory=memory)
     for kind, name, body in steps:
         changed = apply(vault, kind, name, body)
-        with_session = due_object(analyse(vault, TODAY, session=session, changed=changed))
+        with memory:
+            with_session = due_object(analyse(vault, TODAY, memory=memory, changed=changed))
         with monkeypatch.context() as patch:
             patch.setenv("VAULTCRM_NO_CACHE", "1")
             fresh = due_object(analyse(vault, TODAY))
@@ -69,9 +72,11 @@ def test_an_edit_within_the_same_tick_is_still_seen(tmp_path: Path) -> None:
     note = vault / "People/Jane Doe.md"
     note.write_text("---\ntier: A\nlast_contact: 2026-10-01\n---\n")
     stamp = note.stat().st_mtime_ns
-    session = Session()
-    first = due_object(analyse(vault, TODAY, session=session))
+    memory = Cache(vault, keep=True)
+    with memory:
+        first = due_object(analyse(vault, TODAY, memory=memory))
     note.write_text("---\ntier: A\nlast_contact: 2026-11-21\n---\n")  # same size, same timestamp
     os.utime(note, ns=(stamp, stamp))
-    again = due_object(analyse(vault, TODAY, session=session))
+    with memory:
+        again = due_object(analyse(vault, TODAY, memory=memory))
     assert first["reminders"] and not again["reminders"]

@@ -19,7 +19,8 @@ from vaultcrm.model import Entry, Note
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.dates import link_target as value_link
 from vaultcrm.vault.dates import to_date
-from vaultcrm.vault.notes import link_target, markdown_target, parse
+from vaultcrm.vault.notes import parse
+from vaultcrm.vault.text import link_target, markdown_target
 
 
 def note(text: str | bytes, path: str = "People/Jane Doe.md") -> Note:

@@ -1,0 +1,163 @@
+"""What everything the cache keeps depends on, worked out in one place.
+
+Each answer the cache stores is valid for one fingerprint, in widening circles:
+
+* `code()`: vaultcrm's own files, Python and the libraries that read and render notes. The note cache
+  is emptied when it changes.
+* `Fingerprint.reading`: the settings a note's contribution depends on (`contact_folders`,
+  `daily_notes`, `[fields]`, `occasions`, `[tiers]`, `max_note_bytes`);
+  `Fingerprint.notes(paths)` adds which notes exist (a link's meaning depends on them).
+* `Fingerprint.showing`: every setting and the day: what a contact's result depends on, besides
+  the notes that make it.
+* `Fingerprint.inputs(found)`: all of these with every note's key from the scan, the scan's
+  problems and the vault's own templates: what the dashboard's bytes depend on.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import time
+from collections.abc import Iterable
+from datetime import date
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vaultcrm import __version__
+from vaultcrm.cache.changes import racy
+from vaultcrm.digests import blake2b
+
+if TYPE_CHECKING:
+    from vaultcrm.config import Config
+    from vaultcrm.vault.scan import ScanResult
+
+SCHEMA = 4  # bump when the stored layout changes
+MAX_TEMPLATE_BYTES = 1 << 20  # the vault's own templates larger than this: no inputs digest
+
+
+@lru_cache(maxsize=1)
+def code() -> str:
+    """vaultcrm's version and its files, Python's version and the parsing and rendering libraries.
+
+    Stat-based: any install, upgrade or edit of these files changes it, which empties the cache.
+    """
+    from importlib.machinery import (
+        PathFinder,  # (loaded at start-up already; importlib.util is not)
+    )
+
+    parts: list[str] = [f"schema {SCHEMA}", f"vaultcrm {__version__}", sys.version]
+    package = Path(__file__).resolve().parents[1]
+    folders = [package, *sorted(p for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"),
+               package.parent / "templates"]
+    for name in ("yaml", "_yaml", "markdown_it", "mdit_py_plugins", "jinja2"):
+        try:
+            spec = PathFinder.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = getattr(spec, "origin", None)
+        if not origin or not os.path.exists(origin):
+            parts.append(f"{name} absent")
+        elif origin.endswith("__init__.py"):
+            folders.append(Path(origin).parent)
+        else:
+            parts.append(_stat_text(origin))
+    for folder in folders:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        parts += (_stat_text(os.path.join(folder, n)) for n in names if n.endswith((".py", ".j2", ".so", ".pyd")))
+    return blake2b("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _stat_text(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path} missing"
+    return f"{path} {info.st_size} {info.st_mtime_ns}"
+
+
+class Fingerprint:
+    """The settings' (and the day's) part of the fingerprints, for one config."""
+
+    def __init__(self, config: Config, today: date | None = None) -> None:
+        self.config, self.today = config, today
+
+    @cached_property
+    def reading(self) -> str:
+        """The settings a note's contribution depends on (a note over max_note_bytes gives only a problem)."""
+        c = self.config
+        return repr((c.contact_folders, c.daily_notes, tuple(sorted(c.fields.items())), c.occasions, c.tiers,
+                     c.max_note_bytes))
+
+    @cached_property
+    def settings(self) -> str:
+        """Every setting, as data (a rule by its source text, not its compiled test)."""
+        parts = []
+        for item in dataclasses.fields(self.config):
+            value = getattr(self.config, item.name)
+            if item.name == "rules":
+                value = tuple((r.label, r.when, r.cadence, r.tier, r.skip) for r in value)
+            parts.append((item.name, value))
+        return repr(parts)
+
+    def notes(self, paths: Iterable[str]) -> str:
+        """`reading` and which notes the vault holds."""
+        hasher = blake2b(f"{self.reading}\0".encode("utf-8", "surrogateescape"))
+        hasher.update("\0".join(sorted(paths)).encode("utf-8", "surrogateescape"))
+        return hasher.hexdigest()
+
+    @cached_property
+    def showing(self) -> str:
+        """Every setting and the day."""
+        assert self.today is not None
+        return blake2b(f"{self.settings}\0{self.today.isoformat()}".encode("utf-8", "surrogateescape")).hexdigest()
+
+    def inputs(self, vault: Path, found: ScanResult) -> str | None:
+        """A digest of everything a sync's dashboard depends on; None when a note is too new to be known
+        by its key. The same walk asked about again is answered from the first time."""
+        global _last_inputs
+        last = _last_inputs
+        if last is not None and last[0] is found and last[1] is self.config and last[2:4] == (vault, self.today):
+            return last[4]
+        digest = self._inputs(vault, found)
+        _last_inputs = (found, self.config, vault, self.today, digest)
+        return digest
+
+    def _inputs(self, vault: Path, found: ScanResult) -> str | None:
+        assert self.today is not None
+        started = time.time_ns()
+        hasher = blake2b()
+        hasher.update(f"{code()}\0{self.today.isoformat()}\0{self.settings}\0".encode("utf-8", "replace"))
+        for problem in found.problems:
+            hasher.update(repr(problem.as_dict()).encode("utf-8", "surrogateescape"))
+        lines = []
+        for f in found.files:
+            if racy(f.mtime_ns, started):
+                return None
+            lines.append(f"{f.path}\0{f.size}\0{f.mtime_ns}\0{f.inode}\n")
+        hasher.update("".join(lines).encode("utf-8", "surrogateescape"))
+        templates = vault / ".vaultcrm" / "templates"
+        if templates.is_dir():
+            total = 0
+            for folder, dirs, names in sorted(os.walk(templates)):
+                dirs.sort()
+                for name in sorted(names):
+                    path = os.path.join(folder, name)
+                    try:
+                        data = Path(path).read_bytes()
+                    except OSError:
+                        return None
+                    total += len(data)
+                    if total > MAX_TEMPLATE_BYTES:
+                        return None
+                    name = os.path.relpath(path, templates)
+                    hasher.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+                    hasher.update(data)
+        return hasher.hexdigest()
+
+
+# the last inputs digest made, and of what: (walk, config, vault, day, digest)
+_last_inputs: tuple[ScanResult, Config, Path, date | None, str | None] | None = None

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How fast is `vaultcrm sync`, against what the machine can do at best? (issue #5)
+"""How fast is `vaultcrm sync`, against what the machine can do at best?
 
     .venv/bin/python bench/bench_sync.py                       # 1k, 10k and 100k notes
     .venv/bin/python bench/bench_sync.py --sizes 1000,10000 --rounds 7
@@ -16,7 +16,7 @@ runs interleaved rounds -- every measurement once per round, so a noisy moment h
                note had aged past the 2 s racy window, see vaultcrm/cache.py)
 
 and peak memory (max RSS of the sync process, from wait4; pool workers are separate processes,
-forked from it, and smaller). It prints each against its floor and the issue's goals.
+forked from it, and smaller). It prints each against its floor and the goals.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`<vault>/.vaultcrm/config.toml` -> Config: defaults, validation with every error at once (SPEC §9)."""
+"""`<vault>/.vaultcrm/config.toml` -> Config: defaults, validation with every error at once (behaviour §9)."""
 from __future__ import annotations
 
 import json

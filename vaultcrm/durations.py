@@ -1,4 +1,4 @@
-"""Durations (`14d`, `2w`, `3m`, `monthly`, `P2W`) and calendar arithmetic (SPEC §4.1)."""
+"""Durations (`14d`, `2w`, `3m`, `monthly`, `P2W`) and calendar arithmetic (behaviour §4.1)."""
 from __future__ import annotations
 
 import calendar

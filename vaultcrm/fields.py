@@ -1,9 +1,8 @@
-"""Frontmatter key normalisation and the field synonym table (SPEC §2)."""
+"""Frontmatter key normalisation and the field synonym table (behaviour §2)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
 
 # field -> synonyms, in table order (the canonical name is tried first).
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -44,10 +43,3 @@ def field_keys(extra: Mapping[str, Sequence[str]] | None = None) -> dict[str, tu
         table[fieldname] = tuple(dict.fromkeys(keys))
     return table
 
-
-def normalised(frontmatter: Mapping[Any, Any]) -> dict[str, Any]:
-    """The frontmatter with normalised keys; when two keys collide, the first in the note wins."""
-    out: dict[str, Any] = {}
-    for key, value in frontmatter.items():
-        out.setdefault(normalise_key(key), value)
-    return out

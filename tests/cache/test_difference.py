@@ -1,4 +1,4 @@
-"""A sync after an edit, made by difference from the last sync's results (issue #5).
+"""A sync after an edit, made by difference from the last sync's results.
 
 Every test compares with a sync that has no cache at all: by difference may be faster, never different.
 """

@@ -1,4 +1,4 @@
-"""The per-file cache of parsed notes and the memo of the last sync (issue #5).
+"""The per-file cache of parsed notes and the memo of the last sync.
 
 Every test compares against the pipeline with the cache turned off: the cache may make vaultcrm
 faster, never different.

@@ -1,4 +1,4 @@
-"""The command line (SPEC §6): vault discovery, options anywhere, exit codes and one-line errors."""
+"""The command line (behaviour §6): vault discovery, options anywhere, exit codes and one-line errors."""
 from __future__ import annotations
 
 import json
@@ -26,7 +26,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> Result:
 
 
 def error_line(result: Result) -> str:
-    """SPEC §6: an error is one clear line on stderr and a non-zero exit, never a traceback."""
+    """behaviour §6: an error is one clear line on stderr and a non-zero exit, never a traceback."""
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]

@@ -1,4 +1,4 @@
-"""Black-box tests of SPEC §1–§2 (the vault, notes, frontmatter, contacts, fields, dates, tiers,
+"""Black-box tests of behaviour §1–§2 (the vault, notes, frontmatter, contacts, fields, dates, tiers,
 cadences) through the real CLI's `due --json`.
 
 Conventions: today is 2026-11-22, the horizon ends 2026-11-28. A contact with `tier: A` and no touch

@@ -1,4 +1,4 @@
-"""Black-box tests of SPEC §4 (reminders, ordering, tiers config, custom rules, signals) and §8
+"""Black-box tests of behaviour §4 (reminders, ordering, tiers config, custom rules, signals) and §8
 (the `due --json` object) through the real CLI. Today is 2026-11-22; the horizon ends 2026-11-28.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Black-box tests of SPEC §3 (touches, dated lines, daily and meeting notes, link resolution,
+"""Black-box tests of behaviour §3 (touches, dated lines, daily and meeting notes, link resolution,
 last touch / evidence / touch count, #give / #ask) through the real CLI's `due --json`.
 
 Jane Doe has `cadence: 1d`, so she always has exactly one `cadence` or `never` row, and every row

@@ -13,9 +13,11 @@ from watchdog.events import (
     FileModifiedEvent,
 )
 
+from vaultcrm.config import Config
 from vaultcrm.daemon import loop as watch
-from vaultcrm.daemon.events import Clock, basic_relevant
+from vaultcrm.daemon.events import Clock
 from vaultcrm.daemon.loop import Watcher
+from vaultcrm.vault.scan import NotePaths
 from vaultcrm.writeback.atomic import write_if_changed
 
 DASHBOARD = "CRM/Due this week.md"
@@ -60,7 +62,7 @@ class Recorder:
 
 
 def loop(vault: Path, clock: FakeClock, sync: Recorder, **kwargs: Any) -> Watcher:
-    kwargs.setdefault("relevant", lambda rel: basic_relevant(rel, DASHBOARD))
+    kwargs.setdefault("relevant", NotePaths(Config()).is_note_path)
     w = Watcher(vault, sync_fn=sync, clock=clock, observe=False, debounce=0.3, **kwargs)
     w._check_all = False  # as after a first sync: the fake sync sees which notes changed
     return w
@@ -116,7 +118,7 @@ class Running:
 
     def __init__(self, vault: Path, sync: Any, **kwargs: Any) -> None:
         kwargs.setdefault("debounce", 0.1)
-        kwargs.setdefault("relevant", lambda rel: basic_relevant(rel, DASHBOARD))
+        kwargs.setdefault("relevant", NotePaths(Config()).is_note_path)
         self.watcher = Watcher(vault, sync_fn=sync, **kwargs)
         self.sync = sync
         self.code: int | None = None

@@ -217,7 +217,7 @@ def test_new_folders_count_only_when_they_hold_notes(vault: Path) -> None:
     assert len(sync.calls) == 1
 
 
-def test_config_filter_uses_is_ignored(make_vault: Callable[..., Path]) -> None:
+def test_the_filter_is_the_scans_decision_of_what_is_a_note(make_vault: Callable[..., Path]) -> None:
     v = make_vault({"People/Jane Doe.md": "x", ".vaultcrm/config.toml": 'dashboard = "Home/CRM.md"\n'
                     'exclude = ["Archive/**"]\n'})
     w = Watcher(v, sync_fn=Recorder(), observe=False)

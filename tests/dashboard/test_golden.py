@@ -1,4 +1,4 @@
-"""Golden files: the example vault on 2026-11-22, as `due --json` (SPEC §8) and as the dashboard (§5).
+"""Golden files: the example vault on 2026-11-22, as `due --json` (behaviour §8) and as the dashboard (§5).
 
 Regenerate after an intended change with
 
@@ -104,7 +104,7 @@ def test_due_json_matches_golden(example: Path, run: Callable[..., Result]) -> N
 
 def test_golden_json_agrees_with_the_traced_expectations() -> None:
     """The golden file itself, against the reasoning in the docstring (so a regenerated golden file
-    that drifts from the SPEC fails here even when it matches the program)."""
+    that drifts from the behaviour contract fails here even when it matches the program)."""
     data = json.loads((GOLDEN / "example-vault-due.json").read_text("utf-8"))
     rows = [(r["contact"], r["kind"], r["due"], r["days_overdue"], r["cadence_days"]) for r in data["reminders"]]
     assert rows == [

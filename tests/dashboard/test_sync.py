@@ -1,4 +1,4 @@
-"""`vaultcrm sync`: the generated note and every guard of SPEC §5, with byte-level assertions.
+"""`vaultcrm sync`: the generated note and every guard of behaviour §5, with byte-level assertions.
 
 Writes are observed at the level a sync client sees them: bytes, mtime_ns, inode and mode bits, and
 the directory listing in the middle of a write (through the seam `atomic.before_replace`).

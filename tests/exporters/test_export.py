@@ -1,4 +1,4 @@
-"""Exports (issue #6): the iCalendar feed parsed back with icalendar, and the networking CSV."""
+"""Exports: the iCalendar feed parsed back with icalendar, and the networking CSV."""
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,4 @@
-"""Imports and exports through the real CLI (issue #6): create / update / unchanged / ambiguous,
+"""Imports and exports through the real CLI: create / update / unchanged / ambiguous,
 re-runs that change nothing, --overwrite, --dry-run, --tier; `export ics|csv`; the `ics` setting;
 shell completion of contact names; and `edit.set_text_field` byte by byte."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Import parsers (issue #6): LinkedIn, vCard and Google exports in their real shapes -> Person."""
+"""Import parsers: LinkedIn, vCard and Google exports in their real shapes -> Person."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,5 +1,5 @@
-"""`vaultcrm.dates`: date values as users write them, durations (SPEC §4.1), calendar arithmetic,
-birthdays and Moment.js daily-note formats (SPEC §3 T4)."""
+"""`vaultcrm.dates`: date values as users write them, durations (behaviour §4.1), calendar arithmetic,
+birthdays and Moment.js daily-note formats (behaviour §3 T4)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -71,7 +71,7 @@ def test_describe() -> None:
 
 
 def test_absurd_cadence_is_a_problem_not_a_crash(make_vault, run) -> None:
-    # One bad note never stops the others (SPEC §7): 99999 years from now is past date.max.
+    # One bad note never stops the others (behaviour §7): 99999 years from now is past date.max.
     vault = make_vault({
         "People/Forever.md": "---\ncadence: 99999y\nlast_contact: 2026-01-01\n---\n",
         "People/Huge.md": "---\ncadence: 999999999999d\nlast_contact: 2026-01-01\n---\n",

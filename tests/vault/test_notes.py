@@ -141,7 +141,7 @@ def test_alias_bomb_in_a_vault_is_one_problem_and_the_others_still_count(make_va
     start = time.perf_counter()
     data = due_json(vault)
     assert time.perf_counter() - start < 5.0
-    assert data["contacts"] == 4  # a contact by folder even though its properties are a problem (SPEC §2)
+    assert data["contacts"] == 4  # a contact by folder even though its properties are a problem (behaviour §2)
     assert [p["note"] for p in data["problems"]] == ["People/Bomb.md"]
     assert sorted(r["contact"] for r in data["reminders"]) == ["P0", "P1", "P2"]
 

@@ -1,5 +1,5 @@
-"""Black-box tests of issue #4 (write-back: `touch`, `snooze`, `add`, ticked boxes of SPEC §6.3) and
-DESIGN §2 invariant 4, through the real CLI. Today is 2026-11-22 (conftest).
+"""Black-box tests of write-back: `touch`, `snooze`, `add`, ticked boxes of behaviour §6.3 and
+the README's promise that an edit changes only its lines, through the real CLI. Today is 2026-11-22 (conftest).
 
 Every test that expects a refusal also checks that the note's bytes (and, where it matters, its mtime)
 are unchanged: a refusal that writes anyway is the worst bug this module can have.
@@ -527,7 +527,7 @@ def test_add_with_only_a_dashboard_override_uses_packaged_contact_template(make_
 
 
 # ---------------------------------------------------------------------------------------------
-# ticked boxes (SPEC §6.3)
+# ticked boxes (behaviour §6.3)
 # ---------------------------------------------------------------------------------------------
 
 def tick(vault: Path, name: str, *, occurrence: int = 0) -> bytes:

@@ -196,5 +196,5 @@ _FAST = FastParser()
 
 
 def parse(path: str, data: bytes) -> Note:
-    """A note's bytes read with the shortcuts; the same Note as vault.notes.parse."""
+    """A note's bytes read with the shortcuts; the same Note as vault/notes.py's `parse`."""
     return _FAST.parse(path, data)

@@ -1,37 +1,27 @@
-"""The per-file cache of what each note contributes to the index, and of the last sync's results (issue #5).
+"""The note cache: an SQLite file of what each note contributes to the index, and of the last
+sync's results. It lives in the per-device state folder (vaultcrm/state.py), never in the vault.
 
-It lives in the per-device state folder (`state.state_dir`), never in the vault, and is never needed
-for a correct result: a sync with it gives exactly what a sync without it gives.
+`notes.sqlite3` holds one row per note, keyed by its vault-relative path and checked against its key
+from the scan (cache/changes.py). A row holds the note's pickled contribution
+(crm.touches.Contribution), or nothing for a file that could not be read as a note (the row then only
+says the path exists). SQLite in WAL mode with a busy timeout lets `sync` and the daemon use it at
+once; each batch of rows is one transaction, and a cache that stays locked is simply not written this
+time. A cache that cannot be read is deleted and rebuilt, and one made by other code (cache/
+fingerprint.py, `code`) is emptied; either way one line is logged (stderr from the command line, the
+daemon's log file).
 
-`notes.sqlite3` holds one row per note, keyed by its vault-relative path and checked against (size,
-mtime_ns, inode) from the scan. A row holds what the note contributes to the index (the pickled
-`contacts.Contribution`, made from what `notes.parse` read in the file's bytes), or nothing for a file
-that could not be read as a note (the row then only says the path exists). SQLite in WAL mode with a
-busy timeout lets `sync` and the daemon use it at once; each batch of rows is one transaction, and a
-cache that stays locked is simply not written this time. A cache that cannot be read is deleted and
-rebuilt, and one made by another vaultcrm (its code or the parsing libraries changed) is emptied;
-either way one line is logged (stderr from the command line, the log file in the daemon).
-
-*Racy entries.* A file rewritten within the same timestamp tick as our read, to the same size,
-keeps its key (git's "racy clean" problem; FAT and some network file systems have 1-2 s ticks).
-So a file whose mtime is within `RACY_NS` (2 s) of the moment we read it is stored *unconfirmed*,
-with a digest of its bytes: later syncs re-read it and reuse the row only when the bytes match,
-and confirm it once it is old enough. A file's key can then only stay the same if its bytes did.
-
-*Contributions* are only trusted as a whole: the `parts` meta value is a digest of the settings they
-depend on and of the paths of every row (`parts_state`). When it matches the table, each stored
-contribution was made against exactly those notes; `reading.read_parts` then redoes only the rows
-whose file changed or whose links may now lead elsewhere. A writer takes the value with a
-compare-and-swap through a token of its own (`NoteCache.write`), so two writers at once leave it
-cleared, never wrong.
+*Contributions* are only trusted as a whole: the `parts` meta value is the fingerprint of the
+settings they depend on and of the paths of every row (`Fingerprint.notes`). When it matches the
+table, each stored contribution was made against exactly those notes; cache/contributions.py then
+redoes only the rows whose file changed or whose links may now lead elsewhere. A writer takes the
+value with a compare-and-swap through a token of its own (`NoteCache.write`), so two writers at once
+leave it cleared, never wrong.
 
 *Results.* The `results` table keeps each contact's share of the last dashboard, and each note's
-problems (by_difference.py), for the `epoch` of the rows they were made from: every write of rows
+problems (cache/difference.py), for the `epoch` of the rows they were made from: every write of rows
 sets a new epoch, and results are stored only by a writer that saw every write since it read. With
 them goes the `settled` meta value: the key of every confirmed row that has a contribution, so a
 sync after an edit finds the changed notes without reading every row.
-
-How the cache is read and filled is `reading.py`.
 """
 from __future__ import annotations
 
@@ -58,7 +48,7 @@ Row = tuple[str, int, int, int, "bytes | None", "bytes | None"]
 META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
 TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
          "inode INTEGER NOT NULL, digest BLOB, part BLOB)")
-# a contact's result (dashboard_data.ContactResult) with the notes that touch it, or a note's problems
+# a contact's result (dashboard.results.ContactResult) with the notes that touch it, or a note's problems
 RESULTS = "CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, sources TEXT, result BLOB, problems BLOB)"
 ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None"]
 Settled = dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode) of each settled row

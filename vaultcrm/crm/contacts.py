@@ -1,4 +1,4 @@
-"""Notes -> contacts: which notes are people, and their fields read as users write them (SPEC §2)."""
+"""Notes -> contacts: which notes are people, and their fields read as users write them (behaviour §2)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -52,7 +52,7 @@ def tags_of(frontmatter: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def is_contact(note: Note, config: Config) -> bool:
-    """SPEC §2: by contact folder at any depth, by type/category, or by tag; never when ignored."""
+    """behaviour §2: by contact folder at any depth, by type/category, or by tag; never when ignored."""
     fm = {normalise_key(k): v for k, v in note.frontmatter.items()}
     if str(fm.get("vaultcrm", "")).strip().lower() == "ignore" or _truthy(fm.get("contact")) is False:
         return False

@@ -1,4 +1,4 @@
-"""Contacts -> reminders and signals: pure, no I/O, no clock (SPEC §4)."""
+"""Contacts -> reminders and signals: pure, no I/O, no clock (behaviour §4)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,7 +27,7 @@ def horizon_end(config: Config, today: date) -> date:
 
 
 def evaluate(contacts: list[Contact], config: Config, today: date) -> Outcome:
-    """Apply custom rules and tiers, then yield every contact's reminders (in SPEC order) and signals."""
+    """Apply custom rules and tiers, then yield every contact's reminders (in the order of behaviour §4.2) and signals."""
     outcome = Outcome()
     end = horizon_end(config, today)
     for contact in contacts:
@@ -138,8 +138,8 @@ def _reminder(contact: Contact, kind: str, due: date, cadence_days: int | None, 
 
 
 def order_key(reminder: Reminder, config: Config) -> tuple[Any, ...]:
-    """SPEC §4.2: most overdue first (days ÷ cadence days), then due day, tier order, name, kind.
-    Plain data (the day as its ordinal), as dashboard_data keeps it."""
+    """behaviour §4.2: most overdue first (days ÷ cadence days), then due day, tier order, name, kind.
+    Plain data (the day as its ordinal), as dashboard/results.py keeps it."""
     if reminder.overdue:
         per = reminder.cadence_days if reminder.kind in ("cadence", "never") and reminder.cadence_days else 1
         rank: tuple[Any, ...] = (0, -reminder.days_overdue / per)  # equal ratios divide to equal floats

@@ -1,5 +1,5 @@
 """Notes -> touches and plans for contacts: what each note contributes, resolved through its links,
-and every contribution assembled into the contacts' touch histories (SPEC §3)."""
+and every contribution assembled into the contacts' touch histories (behaviour §3)."""
 from __future__ import annotations
 
 import re
@@ -55,10 +55,6 @@ def outdated(names: Mapping[str, AbstractSet[str]], before: Iterable[str], now: 
     return {path for path, looked_up in names.items() if not came_or_went.isdisjoint(looked_up)}
 
 
-def parts_key(config: Config) -> str:
-    """The settings a contribution depends on, as text (max_note_bytes: a note over it only gives a problem)."""
-    return repr((config.contact_folders, config.daily_notes, tuple(sorted(config.fields.items())),
-                 config.occasions, config.tiers, config.max_note_bytes))
 
 
 class Contributor:

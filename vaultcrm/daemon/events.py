@@ -18,7 +18,7 @@ from typing import Any
 
 log = logging.getLogger("vaultcrm.watch")  # the daemon's one logger, which run_watch sends to its log
 
-# Files outside the notes that change what a sync produces (SPEC §1, §3 T4, §5, §9).
+# Files outside the notes that change what a sync produces (behaviour §1, §3 T4, §5, §9).
 CONFIG_FILES = frozenset({".vaultcrm/config.toml", ".obsidian/daily-notes.json", ".obsidian/templates.json"})
 CONFIG_PREFIXES = (".vaultcrm/templates/",)
 # Dot-folders at the vault root that are watched for those files (never recursively for .obsidian).
@@ -168,15 +168,6 @@ def relative(roots: Iterable[str], path: str | bytes) -> str | None:
 
 def is_config_path(rel: str) -> bool:
     return rel in CONFIG_FILES or rel.startswith(CONFIG_PREFIXES)
-
-
-def basic_relevant(rel: str, dashboard: str = "CRM/Due this week.md") -> bool:
-    """The cheap part of the filter: a `.md` outside dot-folders, not `*.tmp`, not the dashboard."""
-    if not rel.lower().endswith(".md"):
-        return False
-    if any(part.startswith(".") for part in rel.split("/")):
-        return False
-    return rel.casefold() != dashboard.casefold()
 
 
 def is_folder_relevant(rel: str) -> bool:

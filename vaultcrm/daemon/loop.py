@@ -20,8 +20,8 @@ The shape (mkdocs' livereload, watchdog's debounced example):
   is interrupted by an exception (every vault write is a temp file + rename, removed on any exception),
   so the process exits 0 well within 2 seconds.
 
-The other parts: `watch_events` (what changed), `watch_observers` (watching the folders, polling
-fall-back) and `watch_lock` (one daemon per vault and device).
+The other parts: `events` (what changed), `observers` (watching the folders, polling fall-back),
+`lock` (one daemon per vault and device) and `service` (running it in the background).
 """
 from __future__ import annotations
 
@@ -38,17 +38,18 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vaultcrm.config import Config
 from vaultcrm.daemon.events import (
     ChangeBuffer,
     Clock,
     Pending,
     Relevance,
     VaultEventHandler,
-    basic_relevant,
 )
 from vaultcrm.daemon.lock import WatchLock, lock_path
 from vaultcrm.daemon.observers import Watches
 from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError
+from vaultcrm.vault.scan import NotePaths
 
 if TYPE_CHECKING:
     from vaultcrm.pipeline import Memory
@@ -130,7 +131,7 @@ class Watcher:
         self.fixed_today = fixed_today
         self.changes = ChangeBuffer(self.clock)
         self._relevant_override = relevant
-        self._config: Any = None
+        self._paths = NotePaths(Config())  # until the vault's own settings are read
         self.handler = VaultEventHandler(self.vault, self.changes, self.relevant)
         self.watches = Watches(self.vault, self.handler, poll=poll, poll_interval=poll_interval,
                                observer_factory=observer_factory,
@@ -158,32 +159,23 @@ class Watcher:
     # -- filtering, with the vault's config (reloaded when a settings file changes) --
 
     def relevant(self, rel: str) -> bool:
+        """Whether a changed file can change the dashboard: a note, a sync-conflict copy of one (listed
+        as a problem), or the dashboard itself with a box the user ticked (never vaultcrm's own write)."""
         if self._relevant_override is not None:
             return self._relevant_override(rel)
-        config = self._config
-        dashboard = getattr(config, "dashboard", "CRM/Due this week.md")
-        if rel.casefold() == dashboard.casefold():
+        if rel.casefold() == self._paths.dashboard:
             from vaultcrm.dashboard.guards import has_ticks
-            return has_ticks(self.vault / rel)  # a box the user ticked; never vaultcrm's own writes
-        if not basic_relevant(rel, dashboard):
-            return False
-        if config is None:
-            return True
-        from vaultcrm.vault.scan import is_conflict_copy, is_ignored
-        if is_conflict_copy(rel.rsplit("/", 1)[-1]):
-            return True  # never read as a note, but listed as a problem: its arrival changes the dashboard
-        return not is_ignored(rel, config)
+            return has_ticks(self.vault / rel)
+        return self._paths.is_note_path(rel) or self._paths.is_conflict_copy(rel)
 
     def _load_config(self) -> None:
         if self._relevant_override is not None:
             return
         try:
             from vaultcrm.config import load_config
-            self._config = load_config(self.vault)
+            self._paths = NotePaths(load_config(self.vault))
         except VaultcrmError:
             pass  # the sync reports it; keep filtering with the last good settings
-        except ImportError:
-            self._config = None
 
     # -- the loop --
 

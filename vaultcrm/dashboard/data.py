@@ -1,4 +1,4 @@
-"""The template's data and the sync's summary line, made from every contact's result (SPEC §5)."""
+"""The template's data and the sync's summary line, made from every contact's result (behaviour §5)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -13,7 +13,7 @@ from vaultcrm.model import Problem
 
 
 def _sorted_items(results: Iterable[ContactResult]) -> list[dict[str, Any]]:
-    """Every reminder's item in SPEC §4.2 order (rules.order_key)."""
+    """Every reminder's item in behaviour §4.2 order (rules.order_key)."""
     keyed = [pair for result in results for pair in result.reminders]
     keyed.sort(key=lambda pair: pair[0])
     return [item for _, item in keyed]

@@ -1,4 +1,4 @@
-"""Analysis -> the `due --json` object (SPEC §8) and the terminal table."""
+"""Analysis -> the `due --json` object (behaviour §8) and the terminal table."""
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,4 @@
-"""The generated note's guards: is the file still vaultcrm's to rewrite? (SPEC §5)."""
+"""The generated note's guards: is the file still vaultcrm's to rewrite? (behaviour §5)."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,4 @@
-"""Rendering the dashboard: plain, Markdown-safe data into a sandboxed Jinja template (SPEC §5)."""
+"""Rendering the dashboard: plain, Markdown-safe data into a sandboxed Jinja template (behaviour §5)."""
 from __future__ import annotations
 
 import re

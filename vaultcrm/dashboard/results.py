@@ -1,5 +1,5 @@
 """Each contact's share of the dashboard (`ContactResult`): its items, signals, health and this
-week's figures (SPEC §5).
+week's figures (behaviour §5).
 
 A contact's result depends only on its own note, the notes that touch it, the config and the day, so
 the dashboard can be made from results however they were worked out (see dashboard/data.py).
@@ -27,7 +27,7 @@ HEALTH = ("On track", "Due this week", "Overdue", "Going cold")
 
 class ContactResult(NamedTuple):
     """One contact's share of the dashboard on one day, under one config. Plain data (Python's own
-    types, dates as day numbers), so a vault's worth of them loads fast (by_difference.py)."""
+    types, dates as day numbers), so a vault's worth of them loads fast (the cache keeps them)."""
 
     path: str
     active: bool

@@ -8,7 +8,7 @@ Calendar decisions (documented in the README):
   says how overdue it is. Occasions (birthdays, other `occasions` fields) are yearly all-day events,
   whatever the horizon.
 - A 29 February occasion recurs with `RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1` from a leap-year
-  start: the last day of February, i.e. 29 Feb in leap years and 28 Feb otherwise (SPEC §4.2).
+  start: the last day of February, i.e. 29 Feb in leap years and 28 Feb otherwise (behaviour §4.2).
 - UIDs are a hash of (vault name, note path, kind, field or plan) + `@vaultcrm`, so a subscribed
   calendar moves an event when its due day changes instead of adding another. DTSTAMP is today at
   00:00 UTC, so the same vault on the same day gives the same bytes.

@@ -1,4 +1,4 @@
-"""Exports with their I/O (issue #6): the calendar and the spreadsheet of an `Analysis`, where they
+"""Exports with their I/O: the calendar and the spreadsheet of an `Analysis`, where they
 may be written, and the daemon's `ics` file. The formats themselves are `export`'s pure functions.
 
     data = ics_data(analysis, parse_duration("90d"))

@@ -1,10 +1,10 @@
-"""Reading other services' contact exports into plain `Person` records (issue #6, the pure part).
+"""Reading other services' contact exports into plain `Person` records (the pure part).
 
     read_people("linkedin", "Connections.csv") -> [Person(...), ...]
 
 Each format has its own module (`linkedin`, `vcard`, `google`) with a pure `parse(text, source)`.
 This module holds what they share: the record, file decoding, date helpers, and `person_fields`,
-the mapping of a record to the frontmatter fields of SPEC §2 that a contact note gets.
+the mapping of a record to the frontmatter fields of behaviour §2 that a contact note gets.
 Nothing here touches the vault.
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Person:
 
     @property
     def birthday_text(self) -> str | None:
-        """`YYYY-MM-DD`, or `MM-DD` when the year is unknown (SPEC §2 birthday values)."""
+        """`YYYY-MM-DD`, or `MM-DD` when the year is unknown (behaviour §2 birthday values)."""
         if self.birthday is None:
             return None
         month, day, year = self.birthday
@@ -50,7 +50,7 @@ class Person:
 
 
 def person_fields(p: Person) -> dict[str, str]:
-    """The frontmatter a contact note gets from `p`: SPEC §2 canonical keys, in a fixed order.
+    """The frontmatter a contact note gets from `p`: behaviour §2 canonical keys, in a fixed order.
 
     Empty values are left out. One value per key: the first email and phone go under `email` and
     `phone`, any further ones comma-separated under `other_emails` and `other_phones`. The name is
@@ -161,7 +161,7 @@ _BDAY_FORMS = (
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),      # 1990-12-04
     re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),        # 19901204
     re.compile(r"--(?P<m>\d{2})-?(?P<d>\d{2})"),                # --1204, --12-04
-    re.compile(r"(?P<m>\d{2})-(?P<d>\d{2})"),                   # 12-04 (SPEC's MM-DD)
+    re.compile(r"(?P<m>\d{2})-(?P<d>\d{2})"),                   # 12-04 (MM-DD, behaviour §2)
 )
 
 

@@ -25,7 +25,6 @@ from vaultcrm.importers import (
 )
 
 HINT = "export it from contacts.google.com: Export → Google CSV"
-SEPARATOR = " ::: "
 _NUMBERED = re.compile(r"(e-mail|phone|website) (\d+) - value")
 
 

@@ -1,4 +1,4 @@
-"""Importing people into the vault (issue #6): match each `Person` to a contact note, then create
+"""Importing people into the vault: match each `Person` to a contact note, then create
 the note, fill its empty fields, or leave it alone.
 
     report = import_people(vault, contacts, config, people, today, tier=None, overwrite=False,
@@ -49,7 +49,7 @@ from vaultcrm.writeback.edit import EditResult, apply_edit, set_text_field, yaml
 
 STATUSES = ("created", "updated", "unchanged", "ambiguous", "refused")
 
-# Keys that are not SPEC §2 fields but that person notes commonly use (normalised).
+# Keys that are not behaviour §2 fields but that person notes commonly use (normalised).
 EMAIL_KEYS = ("email", "emails", "mail", "emailaddress", "email1")
 OTHER_EMAIL_KEYS = ("otheremails",)
 PHONE_KEYS = ("phone", "phones", "mobile", "cell", "tel", "telephone", "phonenumber")

@@ -1,4 +1,4 @@
-"""Dates as users write them, and Moment.js daily-note formats (SPEC §2, §3)."""
+"""Dates as users write them, and Moment.js daily-note formats (behaviour §2, §3)."""
 from __future__ import annotations
 
 import calendar
@@ -140,7 +140,7 @@ def compile_moment(fmt: str) -> re.Pattern[str]:
 
 
 class DailyFormat:
-    """Which notes are daily notes and which day each one is (SPEC §3 T4)."""
+    """Which notes are daily notes and which day each one is (behaviour §3 T4)."""
 
     def __init__(self, pattern: str | None) -> None:
         """`pattern` is a Moment path from the vault root (folders included); None: any `YYYY-MM-DD` name."""

@@ -1,4 +1,4 @@
-"""Splitting and loading a note's properties exactly as Obsidian does, with a safe YAML loader (SPEC §1.1)."""
+"""Splitting and loading a note's properties exactly as Obsidian does, with a safe YAML loader (behaviour §1.1)."""
 from __future__ import annotations
 
 import re
@@ -90,7 +90,6 @@ class Frontmatter:
     data: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)
     body_start: int = 0  # index of the first body line
-    present: bool = False
     error: str | None = None
     error_line: int | None = None
 
@@ -139,7 +138,7 @@ def read(lines: list[str], load: Load | None = None) -> Frontmatter:
         return Frontmatter()
     _, close = bounds
     block = lines[1:close]
-    result = Frontmatter(present=True, body_start=close + 1)
+    result = Frontmatter(body_start=close + 1)
     for index, line in enumerate(block, start=2):
         match = _KEY_LINE.match(line)
         if match:

@@ -1,4 +1,4 @@
-"""Link targets -> notes, the way Obsidian resolves them (SPEC §3)."""
+"""Link targets -> notes, the way Obsidian resolves them (behaviour §3)."""
 from __future__ import annotations
 
 import posixpath

@@ -1,4 +1,4 @@
-"""Walking the vault once: which files are notes, and which are never read (SPEC §1)."""
+"""Walking the vault once: which files are notes, and which are never read (behaviour §1)."""
 from __future__ import annotations
 
 import os
@@ -67,24 +67,52 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.IGNORECASE)
 
 
-def _excluded(rel: str, config: Config) -> bool:
-    return any(glob_regex(p).fullmatch(rel) for p in config.exclude)
+class NotePaths:
+    """Which vault-relative paths are notes (behaviour §1), decided in one place for the scan and the
+    daemon: a `.md` file, not hidden and not in a dot-folder, not `*.tmp`, not the dashboard, not in
+    the templates folder, not matched by an `exclude` glob, and not a sync-conflict copy (which is
+    listed as a problem instead)."""
+
+    def __init__(self, config: Config) -> None:
+        self.dashboard = config.dashboard.casefold()
+        self.templates = config.templates.strip("/").casefold()
+        self.excluded = [glob_regex(p).fullmatch for p in config.exclude]
+
+    def folder_read(self, rel: str) -> bool:
+        """Whether the scan enters this folder (its parent being entered)."""
+        lowered = rel.casefold()
+        if lowered == self.templates or lowered.startswith(self.templates + "/"):
+            return False
+        return not any(match(rel) for match in self.excluded)
+
+    def file_is_note(self, rel: str, name: str) -> bool:
+        """Whether a file in a folder the scan enters is a note."""
+        if name[0] == ".":
+            return False
+        lowered = name.lower()
+        if not lowered.endswith(".md") or rel.casefold() == self.dashboard:
+            return False
+        if self.excluded and any(match(rel) for match in self.excluded):
+            return False
+        return "conflict" not in lowered or not is_conflict_copy(name)
+
+    def is_note_path(self, rel: str) -> bool:
+        """Whether any vault-relative path is a note."""
+        return self.file_is_note(rel, rel.rsplit("/", 1)[-1]) and self.folders_read(rel)
+
+    def is_conflict_copy(self, rel: str) -> bool:
+        """Whether a path is a sync-conflict copy of a note, where the scan would list it as a problem."""
+        name = rel.rsplit("/", 1)[-1]
+        return not name.startswith(".") and name.lower().endswith(".md") and is_conflict_copy(name) \
+            and self.folders_read(rel) and not any(match(rel) for match in self.excluded)
+
+    def folders_read(self, rel: str) -> bool:
+        """Whether the scan reaches the folder holding `rel`."""
+        folders = rel.split("/")[:-1]
+        return not any(part.startswith(".") for part in folders) and all(
+            self.folder_read("/".join(folders[:i])) for i in range(1, len(folders) + 1))
 
 
-def _in_templates(rel: str, config: Config) -> bool:
-    folder = config.templates.strip("/").casefold()
-    lowered = rel.casefold()
-    return lowered == folder or lowered.startswith(folder + "/")
-
-
-def is_ignored(rel: str, config: Config) -> bool:
-    """True for a vault-relative path that is never read as a note (the dashboard included)."""
-    parts = rel.split("/")
-    if any(part.startswith(".") for part in parts) or rel.lower().endswith(".tmp"):
-        return True
-    if not rel.lower().endswith(".md") or rel.casefold() == config.dashboard.casefold():
-        return True
-    return _in_templates(rel, config) or _excluded(rel, config) or is_conflict_copy(parts[-1])
 
 
 def _conflict_problem(rel: str) -> Problem:
@@ -96,8 +124,7 @@ def scan(root: Path, config: Config) -> ScanResult:
     """Every note of the vault in a stable order, with sync-conflict copies listed as problems."""
     result = ScanResult()
     files = result.files
-    skipped = {config.dashboard.casefold(), config.templates.strip("/").casefold()}
-    excluded = [glob_regex(p).fullmatch for p in config.exclude]
+    paths = NotePaths(config)
     stack = [""]
     while stack:
         folder = stack.pop()
@@ -111,21 +138,15 @@ def scan(root: Path, config: Config) -> ScanResult:
             name = entry.name
             if name[0] == ".":
                 continue
+            rel = prefix + name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    rel = prefix + name
-                    if not _in_templates(rel, config) and not _excluded(rel, config):
+                    if paths.folder_read(rel):
                         stack.append(rel)
                     continue
-                # (a file in the templates folder is never reached: that folder is not entered)
-                lowered = name.lower()
-                if not lowered.endswith(".md"):
-                    continue
-                rel = prefix + name
-                if rel.casefold() in skipped or (excluded and any(match(rel) for match in excluded)):
-                    continue
-                if "conflict" in lowered and is_conflict_copy(name):
-                    result.problems.append(_conflict_problem(rel))
+                if not paths.file_is_note(rel, name):
+                    if "conflict" in name.lower() and paths.is_conflict_copy(rel):
+                        result.problems.append(_conflict_problem(rel))
                     continue
                 info = entry.stat()
             except OSError:
@@ -136,16 +157,15 @@ def scan(root: Path, config: Config) -> ScanResult:
     return result
 
 
-def rescan(root: Path, config: Config, previous: ScanResult, paths: frozenset[str]) -> ScanResult:
-    """`previous` brought up to date for `paths` only: what a full scan would give when nothing else
-    changed (the daemon knows from file events exactly which notes did)."""
-    files = {f.path: f for f in previous.files if f.path not in paths}
-    problems = [p for p in previous.problems if p.note not in paths]
-    for rel in paths:
-        name = rel.rsplit("/", 1)[-1]
-        if is_ignored_folder(rel, config) or name.startswith(".") or not name.lower().endswith(".md"):
-            continue
-        if rel.casefold() == config.dashboard.casefold() or _in_templates(rel, config) or _excluded(rel, config):
+def rescan(root: Path, config: Config, previous: ScanResult, changed: frozenset[str]) -> ScanResult:
+    """`previous` brought up to date for the `changed` paths only: what a full scan would give when
+    nothing else changed (the daemon knows from file events exactly which notes did)."""
+    paths = NotePaths(config)
+    files = {f.path: f for f in previous.files if f.path not in changed}
+    problems = [p for p in previous.problems if p.note not in changed]
+    for rel in changed:
+        conflict = paths.is_conflict_copy(rel)
+        if not conflict and not paths.is_note_path(rel):
             continue
         try:
             info = (root / rel).stat()  # links to files are followed, as the scan does
@@ -153,17 +173,8 @@ def rescan(root: Path, config: Config, previous: ScanResult, paths: frozenset[st
             continue
         if not stat.S_ISREG(info.st_mode):
             continue
-        if is_conflict_copy(name):
+        if conflict:
             problems.append(_conflict_problem(rel))
         else:
             files[rel] = FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino)
     return ScanResult(sorted(files.values(), key=lambda f: f.path), sorted(problems, key=Problem.sort_key))
-
-
-def is_ignored_folder(rel: str, config: Config) -> bool:
-    """Whether a path lies where the scan never looks: a dot-folder, the templates, an excluded folder."""
-    folders = rel.split("/")[:-1]
-    if any(part.startswith(".") for part in folders):
-        return True
-    return any(_in_templates("/".join(folders[:i]), config) or _excluded("/".join(folders[:i]), config)
-               for i in range(1, len(folders) + 1))

@@ -1,4 +1,4 @@
-"""A note's text as a reader sees it, and what its links name (SPEC §3)."""
+"""A note's text as a reader sees it, and what its links name (behaviour §3)."""
 from __future__ import annotations
 
 import re

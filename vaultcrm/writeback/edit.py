@@ -127,7 +127,7 @@ def _refuse(reason: str, hint: str = "fix the note by hand in Obsidian, then run
 
 
 def _load(doc: _Doc) -> _Frontmatter:
-    """Safe-load the frontmatter, refusing everything SPEC §1.1 calls a problem."""
+    """Safe-load the frontmatter, refusing everything behaviour §1.1 calls a problem."""
     text = doc.yaml_text
     if len(text.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
         raise _refuse("its properties (frontmatter) are larger than 64 KiB")
@@ -449,7 +449,7 @@ def apply_edit(path: Path, transform: Callable[[bytes], bytes], *, dry_run: bool
                        hint="wait until Obsidian or your sync tool has saved it, then run the command again")
 
 
-# -- filling a text field (imports, issue #6) ----------------------------------------------------
+# -- filling a text field (imports) ----------------------------------------------------
 
 _NOTHING = object()
 

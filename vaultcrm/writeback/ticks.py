@@ -1,4 +1,4 @@
-"""Ticked boxes in the dashboard, each recorded in the contact's note as `vaultcrm touch` would (SPEC §6.3)."""
+"""Ticked boxes in the dashboard, each recorded in the contact's note as `vaultcrm touch` would (behaviour §6.3)."""
 from __future__ import annotations
 
 import re

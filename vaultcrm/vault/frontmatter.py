@@ -90,6 +90,7 @@ class Frontmatter:
     data: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)
     body_start: int = 0  # index of the first body line
+    present: bool = False  # whether the note has a property block
     error: str | None = None
     error_line: int | None = None
 
@@ -138,7 +139,7 @@ def read(lines: list[str], load: Load | None = None) -> Frontmatter:
         return Frontmatter()
     _, close = bounds
     block = lines[1:close]
-    result = Frontmatter(body_start=close + 1)
+    result = Frontmatter(body_start=close + 1, present=True)
     for index, line in enumerate(block, start=2):
         match = _KEY_LINE.match(line)
         if match:

@@ -144,7 +144,7 @@ class Gen:
                 lines.append(f'print("[[{r.choice(self.people)}]]")  # not a link')
             else:
                 lines.append(f"step_{r.randint(0, 99)}()")
-        return "\n".join(lines + ["```"])
+        return "\n".join([*lines, "```"])
 
     # -- notes -----------------------------------------------------------------------------------
     def contact(self, k: int) -> tuple[str, str]:

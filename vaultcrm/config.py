@@ -51,7 +51,7 @@ class Config:
     max_note_bytes: int = 5 * 1024 * 1024
     dashboard: str = "CRM/Due this week.md"
     daily_notes: str | None = None
-    horizon: Duration = Duration(7, "d")
+    horizon: Duration = Duration(7, "d")  # noqa: RUF009 - a frozen value, safe to share
     followup_window: int = 7
     default_tier: str | None = None
     occasions: tuple[str, ...] = ("birthday",)

@@ -7,10 +7,10 @@ try:
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 try:
-    from _sha256 import sha256  # Python 3.11
+    from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.11
 except ImportError:  # pragma: no cover - 3.12 renamed it
     try:
-        from _sha2 import sha256
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         from hashlib import sha256
 

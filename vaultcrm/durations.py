@@ -55,7 +55,7 @@ def _parse_duration(value: Any) -> Duration:
             return Duration(int(match[1]), match[2][0].lower())
         match = _ISO_DURATION.fullmatch(text)
         if match:
-            for group, unit in zip(match.groups(), "ymwd"):
+            for group, unit in zip(match.groups(), "ymwd", strict=False):
                 if group is not None and int(group) > 0:
                     return Duration(int(group), unit)
     raise ValueError(f"{shown(value)} is not a duration (write it like 14d, 2w, 3m or 1y)")

@@ -1,6 +1,7 @@
 """The plain data that flows between the stages: notes, contacts, touches, reminders, problems."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,10 +60,10 @@ class Entry:
     line: int
     kind: str
     text: str
-    date: date | None = None
+    date: dt.date | None = None
     task: str | None = None
-    done: date | None = None
-    planned: date | None = None
+    done: dt.date | None = None
+    planned: dt.date | None = None
     links: tuple[LinkRef, ...] = ()
     give: bool = False
     ask: bool = False

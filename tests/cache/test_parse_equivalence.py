@@ -439,6 +439,12 @@ def test_read_text_is_read_of_the_lines(text: str) -> None:
     assert frontmatter.read_text(text) == (props, "\n".join(lines[props.body_start:]))
 
 
+def test_the_transcribed_rules_are_checked_against_their_release() -> None:
+    from importlib.metadata import version
+
+    assert version("markdown-it-py") == blocks.UPSTREAM
+
+
 def test_md_trim_is_markdown_its() -> None:
     from markdown_it.common.utils import MD_TRIM_CHARS
 

@@ -26,7 +26,7 @@ DAILY = ["Met [[Jane Doe]] and [[Bob Stone]] for lunch.\n", "- [ ] call [[Ann Le
 step = st.one_of(
     st.tuples(st.just("person"), st.sampled_from(PEOPLE), st.sampled_from(BODIES)),
     st.tuples(st.just("daily"), st.sampled_from(["2026-11-10", "2026-11-18", "2026-11-21"]), st.sampled_from(DAILY)),
-    st.tuples(st.just("delete"), st.sampled_from(PEOPLE + ["2026-11-18"]), st.just("")),
+    st.tuples(st.just("delete"), st.sampled_from([*PEOPLE, "2026-11-18"]), st.just("")),
     st.tuples(st.just("dup"), st.sampled_from(PEOPLE), st.just("---\ntier: D\n---\n")),
     st.tuples(st.just("conflict"), st.sampled_from(PEOPLE), st.just("---\ntier: A\n---\n")),
 )

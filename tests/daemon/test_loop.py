@@ -39,7 +39,7 @@ def test_start_renders_once_then_stays_quiet(vault: Path) -> None:
 def test_fifty_events_in_100ms_make_one_sync(vault: Path) -> None:
     clock, sync = FakeClock(), Recorder()
     w = loop(vault, clock, sync)
-    for i in range(50):
+    for _i in range(50):
         w.handler.dispatch(modified(vault, "People/Jane Doe.md"))
         assert w.step() > 0  # never a sync while events keep coming
         clock.advance(0.002)

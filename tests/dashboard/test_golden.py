@@ -76,12 +76,36 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("VAULTCRM_UPDATE_GOLDEN") == "1"
 
 
+def copy_example(source: Path, target: Path) -> Path:
+    """The example vault as the repository has it: what a run of vaultcrm left in the checkout (the
+    README's first command writes the dashboard there) is not copied."""
+    from vaultcrm.config import load_config
+
+    rel = load_config(source).dashboard
+    dashboard = (source / rel).resolve()
+    shutil.copytree(source, target, symlinks=True, ignore=lambda folder, names: [
+        name for name in names if (Path(folder) / name).resolve() == dashboard])
+    for folder in (target / rel).parents:  # the folders the run made for it, if it made them
+        if folder == target or not folder.is_dir() or any(folder.iterdir()):
+            break
+        folder.rmdir()
+    return target
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A copy of the example vault, so no run can ever write into the repository's copy."""
-    copy = tmp_path / "example-vault"
-    shutil.copytree(EXAMPLE, copy, symlinks=True)
-    return copy
+    return copy_example(EXAMPLE, tmp_path / "example-vault")
+
+
+def test_a_dashboard_left_in_the_checkout_is_not_copied(tmp_path: Path, run: Callable[..., Result]) -> None:
+    checkout = shutil.copytree(EXAMPLE, tmp_path / "checkout")
+    assert run(checkout, "sync", today="2026-11-20").exit_code == 0  # the README's first command, another day
+    assert (checkout / "CRM/Due this week.md").exists()
+    copy = copy_example(checkout, tmp_path / "copy")
+    assert not (copy / "CRM/Due this week.md").exists()
+    assert sorted(p.relative_to(copy) for p in copy.rglob("*")) == sorted(
+        p.relative_to(checkout) for p in checkout.rglob("*") if not p.is_relative_to(checkout / "CRM"))
 
 
 def check_golden(name: str, actual: str) -> None:

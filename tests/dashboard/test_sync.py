@@ -721,7 +721,7 @@ def test_hostile_names_cannot_break_the_note(make_vault: Callable[..., Path],
 
     # Exactly one task item per reminder, each with exactly one link, to the right note.
     targets: list[str] = []
-    for index, token in enumerate(tokens):
+    for _index, token in enumerate(tokens):
         if token.type != "inline" or not token.content.startswith("[ ] "):
             continue
         links = [c for c in token.children or () if c.type in ("wikilink", "link_open")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from dateutil.rrule import rrulestr
@@ -90,7 +90,7 @@ def test_ics_events_dates_and_text(world: tuple[list[Reminder], list[Contact]]) 
         "obsidian://open?vault=My%20Vault&file=People%2FJane%20Doe")
     assert str(overdue["URL"]) == "obsidian://open?vault=My%20Vault&file=People%2FJane%20Doe"
     assert str(overdue["TRANSP"]) == "TRANSPARENT"
-    assert overdue["DTSTAMP"].dt == datetime(2026, 11, 22, tzinfo=timezone.utc)
+    assert overdue["DTSTAMP"].dt == datetime(2026, 11, 22, tzinfo=UTC)
     assert evs["Follow up: Zoë Šimková"]["DTSTART"].dt == date(2026, 11, 23)
     assert evs["Planned: Мария Петрова — send her the deck, and the notes"]["DTSTART"].dt == date(2026, 11, 25)
 
@@ -211,13 +211,13 @@ def test_csv_rows_one_per_contact(world: tuple[list[Reminder], list[Contact]]) -
     rows = csv_rows(contacts, reminders)
     assert [r[0] for r in rows] == ["Jane Doe", "Old Friend", "Recruiter Bot", "Zoë Šimková",
                                     "Мария Петрова"]
-    assert dict(zip(CSV_COLUMNS, rows[0])) == {
+    assert dict(zip(CSV_COLUMNS, rows[0], strict=False)) == {
         "Name": "Jane Doe", "Company": "Acme", "How met": "LinkedIn", "Last touch": "2026-10-27",
         "Tier": "A", "Next due": "2026-11-10", "Touches": "1",
         "Notes": "Coffee; talked about KMP, CI caches"}
-    zoe = dict(zip(CSV_COLUMNS, rows[3]))
+    zoe = dict(zip(CSV_COLUMNS, rows[3], strict=False))
     assert (zoe["Last touch"], zoe["Next due"], zoe["Notes"]) == ("2026-11-20", "2026-11-23", "")
-    maria = dict(zip(CSV_COLUMNS, rows[4]))
+    maria = dict(zip(CSV_COLUMNS, rows[4], strict=False))
     assert maria["Next due"] == "2026-11-25"  # the earlier of planned and never; occasions ignored
     assert (maria["Last touch"], maria["Tier"], maria["Touches"]) == ("", "", "0")
 
@@ -231,7 +231,7 @@ def test_csv_text_round_trips_through_a_csv_reader(world: tuple[list[Reminder], 
     parsed = list(csv.reader(io.StringIO(text, newline="")))
     assert parsed[0] == list(CSV_COLUMNS)
     assert len(parsed) == 1 + len(contacts) + 1
-    row = dict(zip(CSV_COLUMNS, parsed[1]))
+    row = dict(zip(CSV_COLUMNS, parsed[1], strict=False))
     assert row["Name"] == "'=HYPERLINK(\"x\")"  # never a formula in a spreadsheet
     assert row["Company"] == "Acme, Globex"
     assert row["Notes"] == "said \"hi\", then left"

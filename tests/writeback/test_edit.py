@@ -380,7 +380,7 @@ def _lines(data: bytes, bom: bytes) -> list[bytes]:
 def _only_inserts(old: list[bytes], new: list[bytes]) -> list[bytes] | None:
     """The lines `new` adds to `old`, if it only adds lines; else None."""
     inserted: list[bytes] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for tag, _i1, _i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "insert":
             inserted += new[j1:j2]
         elif tag != "equal":
@@ -406,7 +406,7 @@ def test_touch_changes_exactly_its_lines(case: dict[str, object]) -> None:
     elif old_day is not None and old_day >= D:
         assert mid_bytes == data
     elif lt is None:
-        assert mid == old[:close] + [b"last_touch: 2026-11-22" + nl] + old[close:]
+        assert mid == [*old[:close], b"last_touch: 2026-11-22" + nl, *old[close:]]
         close += 1
     else:
         assert len(mid) == len(old)

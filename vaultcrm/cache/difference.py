@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from vaultcrm.cache.changes import Verdict, verdict
 from vaultcrm.cache.contributions import renew
@@ -91,8 +92,10 @@ def _problems(blob: bytes) -> tuple[Problem, ...]:
 
 
 def _result(blob: bytes) -> ContactResult:
-    result = tuple.__new__(ContactResult, marshal.loads(blob))  # (a named tuple's own __new__ is Python)
-    return result._replace(problems=tuple(Problem(*p) for p in result.problems)) if result.problems else result
+    fields: tuple[Any, ...] = marshal.loads(blob)
+    result: ContactResult = tuple.__new__(ContactResult, fields)  # (a named tuple's own __new__ is Python)
+    stored_problems = fields[-1]
+    return result._replace(problems=tuple(Problem(*p) for p in stored_problems)) if stored_problems else result
 
 
 @dataclass
@@ -140,7 +143,8 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
         for path in diff.changed:
             settled.pop(path, None)
         settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
-        settled.update((path, tuple(files[order[path]][1:])) for path in diff.confirms)
+        settled.update((path, (files[order[path]].size, files[order[path]].mtime_ns, files[order[path]].inode))
+                       for path in diff.confirms)
     store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
                         [row[0] for row in rows if row[2] is None and row[3] is None], settled=settled)
     every = [p for group in problems.values() for p in group] + [p for r in results.values() for p in r.problems]
@@ -164,17 +168,18 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
         renewed = list(renew(vault, files, sorted(order[p] for p in changed), config, _FewNotes(order, config),
                              started, True))
         after = {path: part for path, part, _ in renewed}
-        if any(part is None for part in before.values()) or any(
-                (before[p].contact is None) != (after[p].contact is None) for p in changed):
+        old = {path: part for path, part in before.items() if part is not None}
+        if len(old) < len(before) or any((old[p].contact is None) != (after[p].contact is None) for p in changed):
             return None  # a damaged row, or a note that became or stopped being a contact
         contacts = {path for path, row in stored.items() if row[2] is not None}
-        touched = {path for p in changed for path in (*targets(before[p]), *targets(after[p]), p) if path in contacts}
-        needed = ({source for path in touched for source in stored[path][1].split("\0") if source} | touched
-                  ) - set(changed)
-        parts = {**{path: _stored_part(blob) for path, blob in store.parts_of(needed).items()}, **after}
-    if store.epoch is None or any(part is None for part in parts.values()):
+        touched = {path for p in changed for path in (*targets(old[p]), *targets(after[p]), p) if path in contacts}
+        needed = ({source for path in touched for source in (stored[path][1] or "").split("\0") if source}
+                  | touched) - set(changed)
+        loaded = {path: _stored_part(blob) for path, blob in store.parts_of(needed).items()}
+    parts = {path: part for path, part in loaded.items() if part is not None}
+    if store.epoch is None or len(parts) < len(loaded):
         return None
-    return _Difference(changed, confirms, settled, renewed, stored, contacts, touched, parts)
+    return _Difference(changed, confirms, settled, renewed, stored, contacts, touched, {**parts, **after})
 
 
 def _stored_part(blob: bytes | None) -> Contribution | None:

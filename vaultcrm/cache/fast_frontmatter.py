@@ -42,7 +42,7 @@ def simple_load(lines: list[str]) -> dict[str, Any] | None:
             if _ODD.search(line):
                 raise _NotSimple
             item = _ITEM.fullmatch(line) if open_key is not None else None
-            if item is not None:
+            if item is not None and open_key is not None:
                 if indent is None:
                     indent, data[open_key] = len(item[1]), []
                 elif len(item[1]) != indent:

@@ -171,12 +171,12 @@ def _scan(src: str, line: int, tags: bool) -> tuple[list[LinkRef], bool, bool] |
             match = _DESTINATION.match(src, close + 2)
             if match is None:
                 return None
-            target = markdown_target(_normalized(src[close + 2:match.end() - 1]))
-            if target:
+            href = markdown_target(_normalized(src[close + 2:match.end() - 1]))
+            if href:
                 if multiline:
                     line += src.count("\n", counted, at)
                     counted = at
-                links.append(LinkRef(target, line))
+                links.append(LinkRef(href, line))
             if tags:
                 texts.append(src[start:at])
                 texts.append(label)

@@ -55,7 +55,7 @@ def loads(blob: bytes) -> Any:
 
     try:
         return pickle.loads(blob)
-    except Exception:  # noqa: BLE001 - whatever unpickling a damaged blob raises
+    except Exception:
         return None
 
 

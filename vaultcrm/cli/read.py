@@ -83,7 +83,7 @@ def due(as_json: bool) -> None:
 def check() -> None:
     """List problems and suspicious links; exit 1 when there is any problem."""
     with analysed() as analysis:
-        problems, suspicious = _report_problems(analysis)
+        problems, _suspicious = _report_problems(analysis)
     if problems:
         sys.exit(1)
 

@@ -51,9 +51,11 @@ def _import_command(kind: str, doc: str) -> None:
             sys.exit(7)
 
 
-_import_command("linkedin", "Import LinkedIn's Connections.csv (met, how_met: LinkedIn, company, role, linkedin, email).")
+_import_command("linkedin", "Import LinkedIn's Connections.csv "
+                            "(met, how_met: LinkedIn, company, role, linkedin, email).")
 _import_command("vcard", "Import a .vcf file (name, emails, phones, organisation, title, birthday, notes).")
-_import_command("google", "Import a Google Contacts CSV export (name, emails, phones, organisation, title, birthday, notes).")
+_import_command("google", "Import a Google Contacts CSV export "
+                          "(name, emails, phones, organisation, title, birthday, notes).")
 
 
 @click.group(name="export")

@@ -27,7 +27,8 @@ def horizon_end(config: Config, today: date) -> date:
 
 
 def evaluate(contacts: list[Contact], config: Config, today: date) -> Outcome:
-    """Apply custom rules and tiers, then yield every contact's reminders (in the order of behaviour §4.2) and signals."""
+    """Apply custom rules and tiers, then yield every contact's reminders (in the order of behaviour §4.2)
+    and signals."""
     outcome = Outcome()
     end = horizon_end(config, today)
     for contact in contacts:

@@ -138,7 +138,7 @@ def note_problems(path: str, part: Contribution, contacts: Container[str]) -> li
     """A note's problems: its own, and one for each ambiguous link of it that may mean a contact."""
     problems = list(part.problems)
     for line, target, result in part.ambiguous:
-        if any(c in contacts for c in result.candidates):
+        if result.path is not None and any(c in contacts for c in result.candidates):
             problems.append(Problem(
                 path, line, f"the link [[{target}]] could mean any of {', '.join(result.candidates)}; "
                 f"vaultcrm used {result.path}. Link with the full path, e.g. [[{result.path[:-3]}|{target}]]"))

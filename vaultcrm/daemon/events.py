@@ -189,15 +189,15 @@ class VaultEventHandler:
     def dispatch(self, event: Any) -> None:
         try:
             self._record(event)
-        except Exception:  # noqa: BLE001 - an exception here would kill watchdog's thread
+        except Exception:
             log.exception("error while filtering a file event (ignored)")
 
     def _record(self, event: Any) -> None:
         kind = event.event_type
         if kind in self.IGNORED_TYPES:
             return
-        rels = [relative(self.roots, p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-        rels = [r for r in rels if r]
+        rels = [r for r in (relative(self.roots, p) for p in (event.src_path, getattr(event, "dest_path", "")) if p)
+                if r]
         if event.is_directory:
             if kind == "modified" or kind == "attrib":
                 return

@@ -63,16 +63,17 @@ def _lock_fd(fd: int) -> None:
         import fcntl
     except ImportError:  # Windows
         import msvcrt
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
         return
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _read_fd(fd: int) -> dict[str, Any]:
     try:
-        return json.loads(os.pread(fd, 4096, 0).decode() or "{}")
+        found = json.loads(os.pread(fd, 4096, 0).decode() or "{}")
     except (OSError, ValueError):
         return {}
+    return found if isinstance(found, dict) else {}
 
 
 def read_holder(lock_path: Path) -> dict[str, Any] | None:

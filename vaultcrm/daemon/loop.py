@@ -381,7 +381,7 @@ class Watcher:
             self._failed(pending, what, f"error: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""),
                          retry=isinstance(exc, VaultMissingError))
             return
-        except Exception as exc:  # noqa: BLE001 - the daemon outlives any bug in one sync
+        except Exception as exc:
             self._failed(pending, what, f"unexpected error: {type(exc).__name__}: {exc} (the daemon goes on)\n"
                          + traceback.format_exc().rstrip(), retry=False)
             return
@@ -461,7 +461,7 @@ class Watcher:
                 signal.pthread_kill(main, signum)
             else:
                 import _thread
-                _thread.interrupt_main(signum)
+                _thread.interrupt_main(signal.Signals(signum))
 
 
 def summarise(report: Any) -> str:

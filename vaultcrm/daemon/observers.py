@@ -301,5 +301,5 @@ class Watches:
 def _safe(fn: Callable[[], Any], default: Any) -> Any:
     try:
         return fn()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return default

@@ -205,7 +205,7 @@ def status(vault: Path, *, dry_run: bool = False, platform: str | None = None,
     out.append(f"daemon: running ({describe_holder(holder)})" if holder is not None
                else "daemon: not running for this vault on this device")
     if p.path.exists():
-        code, output = runner(p.query)
+        _code, output = runner(p.query)
         if output:
             out.append(f"{p.query[0]}: " + "\n  ".join(output.splitlines()[:4]))
     log_file = state_dir(vault) / "watch.log"

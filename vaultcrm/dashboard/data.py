@@ -60,7 +60,7 @@ def template_data(results: Mapping[str, ContactResult], problems: list[Problem],
     untiered = sum(1 for r in active if r.tier is None)
     if untiered:
         tiers.append({"name": "no tier", "count": untiered})
-    health = {label: 0 for label in HEALTH}
+    health = dict.fromkeys(HEALTH, 0)
     for result in active:
         if result.health is not None:
             health[result.health] += 1

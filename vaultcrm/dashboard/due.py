@@ -37,16 +37,16 @@ def due_object(analysis: Analysis) -> dict[str, Any]:
 
 def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
     """Lines of a readable table (text, is-overdue), widest columns sized to their content."""
-    rows = []
+    rows: list[tuple[str, str, str, str, bool]] = []
     for r in analysis.outcome.reminders:
         when = f"{r.due.isoformat()} ({r.days_overdue}d late)" if r.overdue else r.due.isoformat()
         rows.append((when, r.contact.name, r.kind, r.reason, r.overdue))
     if not rows:
         end = horizon_end(analysis.config, analysis.today).isoformat()
         return [(f"Nobody is due through {end}.", False)]
-    widths = [max(len(row[i]) for row in rows + [("due", "contact", "kind", "", False)]) for i in range(3)]
     header = ("due", "contact", "kind", "why")
-    out = [("  ".join(h.ljust(w) for h, w in zip(header, widths + [0])).rstrip(), False)]
+    widths = [max(len(str(row[i])) for row in [*rows, header]) for i in range(3)]
+    out = [("  ".join(h.ljust(w) for h, w in zip(header, [*widths, 0], strict=True)).rstrip(), False)]
     for when, name, kind, reason, overdue in rows:
         out.append((f"{when.ljust(widths[0])}  {name.ljust(widths[1])}  {kind.ljust(widths[2])}  {reason}", overdue))
     return out

@@ -21,7 +21,8 @@ def unticked(body: str) -> str:
 
 
 def body_hash(body: str) -> str:
-    return "sha256:" + sha256(unticked(body).encode("utf-8")).hexdigest()
+    digest: str = sha256(unticked(body).encode("utf-8")).hexdigest()
+    return "sha256:" + digest
 
 
 def has_ticks(target: Path) -> bool:

@@ -30,7 +30,7 @@ def _packaged(name: str) -> str | None:
     if not re.fullmatch(r"[\w.-]+\.j2", name) or name.startswith("."):
         return None
     try:  # (the package's folder, not importlib.resources: that costs 8 ms at start-up)
-        from vaultcrm import templates
+        from vaultcrm import templates  # type: ignore[attr-defined]  # the packaged templates/ folder
 
         folder = Path(templates.__file__).parent
     except ImportError:  # running from a source checkout: templates/ sits beside vaultcrm/
@@ -83,7 +83,8 @@ def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | Non
         template = environment(vault, compiled).get_template(TEMPLATE)
         text = template.render(**data)
     except TemplateError as exc:
-        where = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)
+        where = f" line {lineno}" if lineno else ""
         raise ConfigError(f"the dashboard template {TEMPLATE}{where} failed: {exc}",
                           hint=f"fix {OVERRIDE_DIR}/{TEMPLATE}, or remove it to use the default") from exc
     except (OverflowError, RecursionError, MemoryError) as exc:

@@ -21,7 +21,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from vaultcrm import __version__
@@ -107,16 +107,16 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
         if not c.active or c.skipped:
             continue
         url = obsidian_url(vault_name, c.path)
-        for fieldname, month, day, year in c.occasions:
+        for fieldname, month, dom, year in c.occasions:
             label = fieldname.replace("_", " ").strip()
-            shown = f"{year:04d}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
+            shown = f"{year:04d}-{month:02d}-{dom:02d}" if year else f"{month:02d}-{dom:02d}"
             # The first instance: the real date when the year is known, else in 2000 (a leap year,
             # so that 29 February exists).
-            start = date(year or 2000, month, day)
+            start = date(year or 2000, month, dom)
             yearly.append(CalendarItem(
                 (vault_name, c.path, "occasion", fieldname), start,
                 f"{label[:1].upper()}{label[1:]}: {one_line(c.name)}",
-                f"{label}: {shown}{FEB29_NOTE if (month, day) == (2, 29) else ''}\n{url}", url,
+                f"{label}: {shown}{FEB29_NOTE if (month, dom) == (2, 29) else ''}\n{url}", url,
                 yearly=True))
     yearly.sort(key=lambda i: (i.day.month, i.day.day, i.summary.casefold(), i.uid))
     return _unique_uids(dated + yearly)
@@ -139,7 +139,7 @@ def ics_bytes(items: Sequence[CalendarItem], *, vault_name: str, today: date) ->
     """An RFC 5545 VCALENDAR (CRLF lines folded at 75 octets, text escaped) built with icalendar."""
     from icalendar import Calendar, Event
 
-    stamp = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
     cal = Calendar()
     cal.add("prodid", f"-//vaultcrm//vaultcrm {__version__}//EN")
     cal.add("version", "2.0")
@@ -163,4 +163,5 @@ def ics_bytes(items: Sequence[CalendarItem], *, vault_name: str, today: date) ->
         event.add("url", item.url)
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data

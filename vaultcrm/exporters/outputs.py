@@ -54,7 +54,8 @@ def output_path(vault: Path, given: str, suffix: str) -> Path:
     target = Path(given).expanduser()
     target = (target if target.is_absolute() else Path.cwd() / target).resolve()
     if target.is_dir():
-        raise UsageError(f"-o {given}: that is a folder", hint=f"name a file, e.g. {Path(given) / ('vaultcrm' + suffix)}")
+        raise UsageError(f"-o {given}: that is a folder",
+                         hint=f"name a file, e.g. {Path(given) / ('vaultcrm' + suffix)}")
     if not target.parent.is_dir():
         raise UsageError(f"-o {given}: the folder {target.parent} does not exist")
     root = vault.resolve()

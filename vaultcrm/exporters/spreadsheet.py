@@ -37,7 +37,7 @@ def csv_rows(contacts: Iterable[Contact], reminders: Iterable[Reminder]) -> list
         path = r.contact.path
         if path not in next_due or r.due < next_due[path]:
             next_due[path] = r.due
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for c in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
         last = c.last_touch
         line = c.last_line

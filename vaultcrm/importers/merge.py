@@ -298,7 +298,7 @@ def fill(data: bytes, p: Person, config: Config, *, overwrite: bool,
     changed: list[str] = []
     fm = _frontmatter(data)
     for f in fields_for(p, fm, config, overwrite=overwrite):
-        if f.key in skip or not overwrite and any(fm.get(k) not in (None, "") for k in f.keys if k in fm):
+        if f.key in skip or (not overwrite and any(fm.get(k) not in (None, "") for k in f.keys if k in fm)):
             continue  # the note has a value (the quick check; set_text_field decides the rest)
         new = set_text_field(data, f.keys, f.key, f.value, overwrite=overwrite, same=f.same)
         if new != data:

@@ -57,7 +57,9 @@ def unfold(text: str) -> list[tuple[int, str]]:
 
 
 def _split_unquoted(text: str, sep: str) -> list[str]:
-    parts, buf, quoted = [], [], False
+    parts: list[str] = []
+    buf: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted
@@ -238,7 +240,7 @@ def _birthday(line: Line, value: str, source: str) -> tuple[int, int, int | None
         return None
     bday = parse_birthday(value)
     if bday is None:
-        reduced = value.isdigit() and len(value) == 4 or (value.startswith("--") and len(value) == 4)
+        reduced = (value.isdigit() and len(value) == 4) or (value.startswith("--") and len(value) == 4)
         if reduced or value.startswith("---"):
             return None
         raise UsageError(f"{where(source, line.number)}: BDAY is not a date: {value!r}",

@@ -64,7 +64,8 @@ def _loader() -> type:
                 if duplicate:
                     raise DuplicateKey(str(key), key_node.start_mark.line)
                 seen.add(key)
-            return super().construct_mapping(node, deep=deep)
+            mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+            return mapping
 
         def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
             """A date-shaped value that is not a real day (`2026-13-45`) stays text, for the field to report."""

@@ -70,25 +70,27 @@ def _wikilink_end(src: str, start: int) -> int:
     return end
 
 
-@lru_cache(maxsize=1)
-def markdown() -> MarkdownIt:
+def _configured() -> MarkdownIt:
     """CommonMark with GFM tables, raw HTML (so comments are recognised), dollar math and wikilinks."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").use(dollarmath_plugin, allow_space=False, allow_digits=False)
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     return md
 
 
 @lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    """The parser, every rule on."""
+    return _configured()
+
+
+@lru_cache(maxsize=1)
 def _block_markdown() -> MarkdownIt:
     """markdown() without the core rule that runs the inline rules: blocks only (inline on demand)."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").use(dollarmath_plugin, allow_space=False, allow_digits=False)
-    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md = _configured()
     md.core.ruler.disable("inline")
     return md
 
@@ -111,7 +113,7 @@ class Parser:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         props, body = self.properties(text)
-        problems = ()
+        problems: tuple[Problem, ...] = ()
         if props.error:
             problems = (Problem(path, props.error_line, props.error),)
         entries = tuple(self.body_entries(body, props.body_start)) if self.may_hold_entries(body) else ()
@@ -338,9 +340,9 @@ def children_facts(children: list[Token], line: int) -> tuple[list[LinkRef], boo
             if target:
                 links.append(LinkRef(target, line))
         elif kind == "link_open":
-            target = markdown_target(str(child.attrs.get("href", "")))
-            if target:
-                links.append(LinkRef(target, line))
+            href = markdown_target(str(child.attrs.get("href", "")))
+            if href:
+                links.append(LinkRef(href, line))
         elif kind == "text":
             for tag in _TAG.findall(child.content):
                 give, ask = give or tag.lower() == "give", ask or tag.lower() == "ask"

@@ -187,7 +187,7 @@ def _put_back(snap: Snapshot, ours: os.stat_result) -> None:
 
 _RENAME_EXCHANGE = 2  # Linux renameat2(2)
 _RENAME_SWAP = 2  # macOS renamex_np(2)
-_swap: Callable[[bytes, bytes], int] | None | bool = True  # True: not looked up yet
+_swap: Callable[[bytes, bytes], int] | bool | None = True  # True: not looked up yet
 
 
 def _swap_function() -> Callable[[bytes, bytes], int] | None:

@@ -94,7 +94,7 @@ def _split_lines(text: str) -> list[str]:
     """Lines with their endings, split on "\\n" only (a lone "\\r" stays inside its line)."""
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]
-    return lines + [parts[-1]] if parts[-1] else lines
+    return [*lines, parts[-1]] if parts[-1] else lines
 
 
 def _parse(data: bytes) -> _Doc:
@@ -300,8 +300,8 @@ def _headings(doc: _Doc) -> list[tuple[int, int, str]]:
         line = doc.lines[i].rstrip("\r\n")
         opener = _FENCE.match(line)
         if fence:
-            closes = opener and opener[1][0] == fence[0] and len(opener[1]) >= len(fence)
-            if closes and not line[opener.end():].strip():
+            closes = opener is not None and opener[1][0] == fence[0] and len(opener[1]) >= len(fence)
+            if opener is not None and closes and not line[opener.end():].strip():
                 fence = ""
         elif opener and not (opener[1][0] == "`" and "`" in line[opener.end():]):
             fence = opener[1]
@@ -540,11 +540,11 @@ def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: st
         key_node, value_node, current = filled[0]
         if not overwrite or current is _NOTHING or same(current):
             return data
-        target = (key_node, value_node)
+        target: tuple[yaml.Node, yaml.Node] | None = (key_node, value_node)
     else:
         target = next(((k, v) for k, v, current in loaded if isinstance(v, yaml.ScalarNode)), None)
-        if target is None:
-            return data
+    if target is None:
+        return data
     key_node, value_node = target
     if not isinstance(value_node, yaml.ScalarNode) or value_node.style in ("|", ">"):
         return data

@@ -154,6 +154,7 @@ def scan(root: Path, config: Config) -> ScanResult:
             if entry.is_file():  # (tuple.__new__: a named tuple's own __new__ is written in Python)
                 files.append(_new_tuple(FileStat, (rel, info.st_size, info.st_mtime_ns, info.st_ino)))
     files.sort()  # by path: paths are unique
+    result.problems.sort(key=Problem.sort_key)
     return result
 
 

@@ -1,0 +1,59 @@
+"""The dashboard's stages as units: each contact's result, the template's data, the rendered note."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from vaultcrm.config import Config
+from vaultcrm.crm.rules import evaluate
+from vaultcrm.crm.touches import Contributor, assemble
+from vaultcrm.dashboard.data import summary_counts, template_data
+from vaultcrm.dashboard.guards import body_hash, read_existing
+from vaultcrm.dashboard.render import document, render_body
+from vaultcrm.dashboard.results import contact_results
+from vaultcrm.dashboard.text import md_inline, note_link
+from vaultcrm.vault.notes import parse
+
+TODAY = date(2026, 11, 22)
+NOTES = {
+    "People/Jane Doe.md": "---\ntier: A\nlast_contact: 2026-10-01\n---\n- 2026-10-01: coffee about [[Acme|the deal]]\n",
+    "People/A|B [x].md": "---\ntier: B\nmet: 2026-11-20\n---\n",
+}
+
+
+def results() -> dict[str, object]:
+    config = Config()
+    contributor = Contributor(list(NOTES), config)
+    index = assemble({p: contributor(parse(p, t.encode())) for p, t in NOTES.items()}, TODAY)
+    return contact_results(index.contacts, evaluate(index.contacts, config, TODAY), config, TODAY)  # type: ignore[return-value]
+
+
+def test_each_contact_has_its_share_of_the_dashboard() -> None:
+    shares = results()
+    jane = shares["People/Jane Doe.md"]
+    assert (jane.tier, jane.health, [item["kind"] for _, item in jane.reminders]) == (  # type: ignore[attr-defined]
+        "A", "Going cold", ["cadence"])
+    assert jane.reminders[0][1]["last_time"] == "coffee about the deal"  # type: ignore[attr-defined]
+
+
+def test_the_template_data_is_sorted_escaped_and_counted() -> None:
+    data = template_data(results(), [], Config(), TODAY)  # type: ignore[arg-type]
+    assert [item["kind"] for item in data["followups"] + data["overdue"]] == ["followup", "cadence"]
+    assert data["followups"][0]["link"] == "[A/B (x)](People/A%7CB%20%5Bx%5D.md)"
+    assert data["health"] == [{"label": "Overdue", "count": 1}, {"label": "Going cold", "count": 1}]
+    assert summary_counts(results()) == "1 overdue · 0 due · 1 follow-up · 0 occasions · 2 contacts"  # type: ignore[arg-type]
+
+
+def test_the_note_is_rendered_with_its_marker_count_and_hash(tmp_path: Path) -> None:
+    body = render_body(tmp_path, template_data(results(), [], Config(), TODAY))  # type: ignore[arg-type]
+    text = document(body, 2)
+    (tmp_path / "Due.md").write_text(text)
+    existing = read_existing(tmp_path / "Due.md")
+    assert existing is not None and existing.ours and existing.contacts == 2 and not existing.edited
+    assert f"body_hash: {body_hash(body)}" in text
+    assert body_hash(body.replace("- [ ]", "- [x]", 1)) == body_hash(body)  # a tick is not an edit
+
+
+def test_text_from_notes_cannot_make_structure() -> None:
+    assert md_inline("a | b ]] #tag\nnext `code` $x$") == "a \\| b \\]\\] \\#tag next \\`code\\` \\$x\\$"
+    assert note_link("People/Jane Doe.md", "Jane [x] | Doe") == "[[People/Jane Doe|Jane (x) / Doe]]"

@@ -1,0 +1,48 @@
+"""The pipeline with the cache and without it (`Plain`, as if vaultcrm/cache/ were deleted) gives the
+same bytes: the dashboard, `due --json` and the problems, on the example vault and a generated one,
+cold and after edits."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, generated_vault
+from vaultcrm.cache import Cache
+from vaultcrm.dashboard.due import due_object
+from vaultcrm.pipeline import Plain, analyse, sync
+
+TODAY = date(2026, 11, 22)
+
+
+def outputs(vault: Path, memory: Any) -> tuple[str, str, dict[str, Any]]:
+    with memory:
+        report = sync(vault, TODAY, dry_run=True, memory=memory)
+    with memory:
+        due = due_object(analyse(vault, TODAY, memory=memory))
+    return report.text, report.summary, due
+
+
+@pytest.fixture(params=["example", "generated"])
+def vault(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    if request.param == "example":
+        copy = shutil.copytree(ROOT / "example-vault", tmp_path / "example", ignore=shutil.ignore_patterns("CRM"))
+        return Path(copy)
+    return generated_vault(tmp_path, 400, seed=5)
+
+
+def test_the_cache_changes_no_byte(vault: Path) -> None:
+    plain = outputs(vault, Plain(vault))
+    assert outputs(vault, Cache(vault)) == plain  # cold: everything parsed by the fast parser
+    assert outputs(vault, Cache(vault)) == plain  # warm: from the note cache and the stored results
+    daemon = Cache(vault, keep=True)
+    assert outputs(vault, daemon) == plain
+    note = vault / plain[2]["reminders"][0]["note"]  # the most overdue contact, touched today
+    note.write_text(note.read_text("utf-8") + "\n- 2026-11-22: lunch, talked shop #give\n", "utf-8")
+    edited = outputs(vault, Plain(vault))
+    assert edited != plain
+    assert outputs(vault, Cache(vault)) == edited  # by difference
+    assert outputs(vault, daemon) == edited  # from the daemon's memory

@@ -8,7 +8,10 @@ from functools import lru_cache
 from typing import Any
 
 MAX_FRONTMATTER_BYTES = 64 * 1024
-_KEY_LINE = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#:'"\-?][^:]*?))[ \t]*:(?:[ \t]|$)""")
+# A key ends at its line's first colon; its trailing blanks are trimmed afterwards, never by the regex:
+# a lazy key followed by `[ \t]*` backtracks over every blank for every character (a long line of
+# spaces took minutes).
+_KEY_LINE = re.compile(r"""^(?:"([^"]+)"[ \t]*|'([^']+)'[ \t]*|([^\s#:'"\-?][^:]*)):(?:[ \t]|$)""")
 
 # How a plain scalar gets its type: PyYAML's safe resolvers, in their order, but YAML 1.2-style
 # booleans (only true/false), integers and floats (no sexagesimal, octal or binary). The Loader (and

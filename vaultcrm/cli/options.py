@@ -34,12 +34,7 @@ def find_vault(explicit: str | None) -> Path:
 
 
 def parse_today(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--today {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    return _day(text, "--today") if text else date.today()
 
 
 class Context:
@@ -139,9 +134,18 @@ def analysed() -> Iterator[Analysis]:
 
 
 def parse_day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
+    return None if text is None else _day(text, option)
+
+
+def _day(text: str, option: str) -> date:
+    """A day given on the command line, within the days vaultcrm reckons with."""
+    from vaultcrm.durations import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{option} {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(f"{option} {text} is out of range",
+                         hint=f"give a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return day

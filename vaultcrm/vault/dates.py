@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from vaultcrm.durations import shown
+from vaultcrm.durations import check_day, shown
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:(?:T|[ ])\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _LINK = re.compile(r"\[\[([^\]|#^]*)(?:[#^|][^\]]*)?\]\]")
@@ -38,7 +38,13 @@ def link_target(value: Any) -> str | None:
 
 
 def to_date(value: Any, daily: DailyFormat | None = None) -> date | None:
-    """A frontmatter value as a date. None when empty; ValueError when it is not a date."""
+    """A frontmatter value as a date. None when empty; ValueError when it is not a date, or one too
+    far in the future to reckon with (durations.LAST_DAY)."""
+    day = _to_date(value, daily)
+    return None if day is None else check_day(day)
+
+
+def _to_date(value: Any, daily: DailyFormat | None) -> date | None:
     if value is None or value == "" or value == [] or value == [None]:
         return None
     if isinstance(value, datetime):
@@ -67,10 +73,12 @@ def to_month_day(value: Any) -> tuple[int, int, int | None] | None:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
+        check_day(value)
         return value.month, value.day, value.year
     if isinstance(value, str):
         day = parse_iso(value)
         if day is not None:
+            check_day(day)
             return day.month, day.day, day.year
         match = _MONTH_DAY.fullmatch(value.strip())
         if match:

@@ -62,3 +62,16 @@ def test_a_day_option_outside_the_calendar_is_a_usage_error(make_vault: Callable
     no_crash(result, 2)
     assert result.exit_code == 2 and "out of range" in result.stderr
     assert (vault / "People/Ok.md").read_bytes() == before and not (vault / "People/Zed.md").exists()
+
+
+@pytest.mark.parametrize("setting", ["followup_window = 100000000000000000000000000000",
+                                     "max_note_bytes = 9223372036854775808", 'log_heading = "Log\\n## Evil"'])
+def test_a_setting_that_would_break_later_is_a_config_error_now(make_vault: Callable[..., Path],
+                                                                 run: Callable[..., Result], setting: str) -> None:
+    vault = make_vault({**NOTES, ".vaultcrm/config.toml": setting + "\n"})
+    before = (vault / "People/Ok.md").read_bytes()
+    for args in [*READS, ("touch", "Ok")]:
+        result = run(vault, *args)
+        no_crash(result, 3)
+        assert result.exit_code == 3 and setting.split(" ")[0] in result.stderr
+    assert (vault / "People/Ok.md").read_bytes() == before

@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from vaultcrm.durations import parse_duration
+from vaultcrm.durations import MAX_DAYS, parse_duration
 from vaultcrm.errors import ConfigError
 from vaultcrm.fields import FIELD_SYNONYMS
 from vaultcrm.model import Duration
 
 CONFIG_PATH = ".vaultcrm/config.toml"
+MAX_NOTE_BYTES = 1 << 30
+MAX_COUNT = 1_000_000  # touches to ask after, a week's goals
 
 
 @dataclass(frozen=True)
@@ -138,14 +142,14 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("contact_folders", lambda v: _strings(v, allow_empty=False))
     take("templates", _text)
     take("exclude", _strings)
-    take("max_note_bytes", _positive_int)
+    take("max_note_bytes", lambda v: _positive_int(v, MAX_NOTE_BYTES, "1 GiB"))
     take("dashboard", lambda v: _note_path(_text(v), "dashboard"))
     take("daily_notes", lambda v: _text(v).strip("/"))
     take("horizon", parse_duration)
-    take("followup_window", _positive_int)
+    take("followup_window", lambda v: _positive_int(v, MAX_DAYS["d"], "a hundred years of days"))
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
-    take("log_heading", _text)
+    take("log_heading", _heading)
     take("tiers", _tiers)
     take("fields", _fields)
     take("goals", _goals)
@@ -213,10 +217,22 @@ def _ics_path(value: Any) -> str:
     return posix
 
 
-def _positive_int(value: Any) -> int:
+def _positive_int(value: Any, most: int = MAX_COUNT, said: str = "a million") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"expected a whole number above 0, got {value!r}")
+    if value > most:
+        raise ValueError(f"{value} is more than {said} ({most})")
     return value
+
+
+def _heading(value: Any) -> str:
+    """A heading's text: one line, without the `#` marks that make it a heading."""
+    text = _text(value)
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text):
+        raise ValueError(f"{text!r} is not one line of text (it holds a line break or a control character)")
+    if text.startswith("#") or re.search(r"\s#+$", text):
+        raise ValueError(f"{text!r} holds heading marks: write only the heading's text, e.g. \"Log\"")
+    return text
 
 
 def _tiers(value: Any) -> tuple[Tier, ...]:

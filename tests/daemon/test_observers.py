@@ -23,6 +23,7 @@ from tests.daemon.helpers import (
     wait_for,
 )
 from vaultcrm.daemon import loop as watch
+from vaultcrm.dashboard import render
 
 pytestmark = pytest.mark.observers  # real file events: slower; `pytest -m observers` runs them alone
 
@@ -225,6 +226,20 @@ def test_pipeline_template_error_then_fix(crm_vault: Path, caplog: pytest.LogCap
         assert "template" in caplog.text and r.thread.is_alive()
         template.write_text("custom {{ today }}\n")  # fixing it is a change too (a settings file)
         wait_for(lambda: "custom" in dash.read_text(), what="the fixed template used")
+
+
+def test_pipeline_runaway_template_is_reported_and_the_daemon_goes_on(crm_vault: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(render, "TIME_BUDGET_S", 0.5)
+    dash = crm_vault / DASHBOARD
+    template = crm_vault / ".vaultcrm/templates/dashboard.md.j2"
+    with pipeline_running(crm_vault) as r:
+        template.parent.mkdir(parents=True)
+        template.write_text("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}")
+        wait_for(lambda: r.watcher.failures >= 1, what="the runaway template reported")
+        assert "ran for more than 0.5 seconds" in caplog.text and r.thread.is_alive()
+        template.write_text("custom {{ today }}\n")
+        wait_for(lambda: "custom" in dash.read_text(), what="the next sync after the fix")
 
 
 def test_pipeline_empty_mount_point_writes_nothing(crm_vault: Path, tmp_path: Path) -> None:

@@ -518,6 +518,18 @@ def test_add_uses_vault_override_template(make_vault, run):
     assert read(vault, "People/Ann Lee.md") == '---\nkind: person\ntier: "B"\ncompany: "Acme"\n---\n# Ann Lee (custom)\n'
 
 
+@pytest.mark.parametrize("template", ["{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+                                      "{% if %}"])
+def test_add_with_a_broken_or_runaway_contact_template_is_a_config_error(make_vault, run, monkeypatch, template):
+    from vaultcrm.dashboard import render
+
+    monkeypatch.setattr(render, "TIME_BUDGET_S", 0.5)
+    vault = make_vault({".vaultcrm/templates/contact.md.j2": template})
+    result = ok(run(vault, "add", "Ann Lee"), 3)
+    assert "contact.md.j2" in result.stderr and "Traceback" not in result.output
+    assert not (vault / "People").exists()
+
+
 def test_add_with_only_a_dashboard_override_uses_packaged_contact_template(make_vault, run):
     from vaultcrm.dashboard.render import _packaged
 

@@ -1,8 +1,11 @@
 """Rendering the dashboard: plain, Markdown-safe data into a sandboxed Jinja template (behaviour §5)."""
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,9 +15,11 @@ from jinja2 import (
     FileSystemLoader,
     FunctionLoader,
     StrictUndefined,
+    Template,
     TemplateError,
 )
 from jinja2.bccache import BytecodeCache
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from vaultcrm.dashboard.guards import body_hash
@@ -22,7 +27,8 @@ from vaultcrm.errors import ConfigError
 
 TEMPLATE = "dashboard.md.j2"
 OVERRIDE_DIR = ".vaultcrm/templates"
-MAX_OUTPUT = 1024 * 1024
+MAX_OUTPUT = 1024 * 1024  # characters a template may write
+TIME_BUDGET_S = 10.0  # seconds a template may run
 
 
 def _packaged(name: str) -> str | None:
@@ -72,16 +78,101 @@ def environment(vault: Path, compiled: BytecodeCache | None = None) -> Immutable
         return None if source is None else (source, None, lambda: not (overrides / name).exists())
 
     loader = ChoiceLoader([_OverrideLoader(str(overrides)), FunctionLoader(packaged)])
-    return ImmutableSandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
-                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                         bytecode_cache=compiled)
+    return _Sandbox(loader=loader, undefined=StrictUndefined, autoescape=False, trim_blocks=True,
+                    lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=compiled)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, where `*` and `**` cannot build a value larger than a template may write
+    (`"x" * 10**9`, `10 ** 10 ** 10` would run in C, out of reach of the time budget)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _big_power(left, right):
+            raise SecurityError("a power too large for a template")
+        if operator == "*" and _big_repeat(left, right):
+            raise SecurityError("a repetition larger than a template may write")
+        return super().call_binop(context, operator, left, right)
+
+
+def _big_power(base: Any, exponent: Any) -> bool:
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (base, exponent)):
+        return False
+    return bool(abs(base) > 1 and exponent * math.log2(abs(base)) > 8 * MAX_OUTPUT)
+
+
+def _big_repeat(left: Any, right: Any) -> bool:
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
+            return len(seq) * count > MAX_OUTPUT
+    return False
+
+
+class Runaway(TemplateError):
+    """A template ran longer or wrote more than its budget."""
+
+
+class _TooSlow(Runaway):
+    def __init__(self) -> None:
+        super().__init__(f"it ran for more than {TIME_BUDGET_S:g} seconds")
+
+
+def render_template(template: Template, data: dict[str, Any]) -> str:
+    """`template` rendered within TIME_BUDGET_S seconds and MAX_OUTPUT characters, else `Runaway`."""
+    parts: list[str] = []
+    size = 0
+    with _time_budget(TIME_BUDGET_S):
+        for part in template.generate(**data):
+            size += len(part)
+            if size > MAX_OUTPUT:
+                raise Runaway(f"it wrote more than {MAX_OUTPUT // (1024 * 1024)} MiB")
+            parts.append(part)
+    return "".join(parts)
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise `_TooSlow` in this thread when the block runs longer than `seconds`.
+
+    A timer thread asks the interpreter to raise it at this thread's next instruction, so that a
+    template loop that never ends (and writes nothing) is stopped too; nothing is spent while the
+    block keeps to its time. An exception asked for but not yet raised when the block ends is
+    withdrawn."""
+    import ctypes
+
+    thread = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    running, fired = True, False
+
+    def expire() -> None:
+        nonlocal fired
+        with lock:
+            if running:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_TooSlow))
+                fired = True
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            running = False
+        timer.cancel()
+        if fired:
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
 
 
 def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | None = None) -> str:
     """The dashboard's body; a template that fails or runs away is a config error (exit 3)."""
     try:
-        template = environment(vault, compiled).get_template(TEMPLATE)
-        text = template.render(**data)
+        text = render_template(environment(vault, compiled).get_template(TEMPLATE), data)
+    except Runaway as exc:
+        raise ConfigError(f"the dashboard template {TEMPLATE} ran away: {exc}; nothing was written",
+                          hint=f"simplify {OVERRIDE_DIR}/{TEMPLATE} (a loop that never ends?), or remove it "
+                               "to use the default") from exc
     except TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         where = f" line {lineno}" if lineno else ""
@@ -90,11 +181,18 @@ def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | Non
     except (OverflowError, RecursionError, MemoryError) as exc:
         raise ConfigError(f"the dashboard template {TEMPLATE} ran away ({type(exc).__name__})",
                           hint=f"simplify {OVERRIDE_DIR}/{TEMPLATE}") from exc
-    if len(text) > MAX_OUTPUT:
-        raise ConfigError(f"the dashboard template {TEMPLATE} produced more than 1 MiB",
-                          hint=f"simplify {OVERRIDE_DIR}/{TEMPLATE}")
     text = text.replace("\r\n", "\n")
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def contact_note(vault: Path, data: dict[str, Any]) -> str:
+    """A new contact note from `contact.md.j2`; a template that fails or runs away is a config error."""
+    name = "contact.md.j2"
+    try:
+        return render_template(environment(vault).get_template(name), data)
+    except TemplateError as exc:
+        raise ConfigError(f"the contact template {name} failed: {exc}",
+                          hint=f"fix {OVERRIDE_DIR}/{name}, or remove it to use the default") from exc
 
 
 def document(body: str, contacts: int) -> str:

@@ -34,7 +34,7 @@ from jinja2 import TemplateError
 
 from vaultcrm.config import Config
 from vaultcrm.crm.names import name_key
-from vaultcrm.dashboard.render import environment
+from vaultcrm.dashboard.render import environment, render_template
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
 from vaultcrm.fields import field_keys, normalise_key
 from vaultcrm.importers import Person
@@ -414,11 +414,12 @@ class _Run:
         tier = self.config.tier_named(self.tier) if self.tier else None
         title = " ".join(p.name.split())
         try:
-            text = self.template.render(
-                title=title, tier=yaml_scalar(tier) if tier else "", met=p.met.isoformat() if p.met else "",
-                how_met=yaml_scalar(p.how_met) if p.how_met.strip() else "",
-                company=yaml_scalar(p.company) if p.company.strip() else "", channel="",
-                today=self.today.isoformat(), log_heading=self.config.log_heading)
+            text = render_template(self.template, {
+                "title": title, "tier": yaml_scalar(tier) if tier else "",
+                "met": p.met.isoformat() if p.met else "",
+                "how_met": yaml_scalar(p.how_met) if p.how_met.strip() else "",
+                "company": yaml_scalar(p.company) if p.company.strip() else "", "channel": "",
+                "today": self.today.isoformat(), "log_heading": self.config.log_heading})
             data, _ = fill(text.encode("utf-8"), p, self.config, overwrite=False)
         except NotEditableError as exc:
             return Result(p, "refused", rel, message=f"the contact template gives a note vaultcrm cannot "

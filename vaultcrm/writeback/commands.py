@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vaultcrm.config import Config
 from vaultcrm.crm.names import name_key, resolve_contact
-from vaultcrm.dashboard.render import environment
+from vaultcrm.dashboard.render import contact_note
 from vaultcrm.durations import add_duration, parse_duration
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError
 from vaultcrm.fields import field_keys
@@ -115,10 +115,10 @@ def add(vault: Path, contacts: Sequence[Contact], config: Config, name: str, tod
         found = existing[0].path if existing else clash or rel
         raise NotOursError(f"a note for {name!r} already exists: {found}; nothing was written",
                            hint=f'use `vaultcrm touch "{name}"`, or give a fuller name')
-    template = environment(vault).get_template("contact.md.j2")
-    text = template.render(title=" ".join(name.split()), tier=_yaml(config.tier_named(tier)) if tier else "",
-                           met=met.isoformat() if met else "", how_met=_yaml(how_met), company=_yaml(company),
-                           channel=_yaml(channel), today=today.isoformat(), log_heading=config.log_heading)
+    text = contact_note(vault, {
+        "title": " ".join(name.split()), "tier": _yaml(config.tier_named(tier)) if tier else "",
+        "met": met.isoformat() if met else "", "how_met": _yaml(how_met), "company": _yaml(company),
+        "channel": _yaml(channel), "today": today.isoformat(), "log_heading": config.log_heading})
     if not dry_run:
         target = vault / rel
         target.parent.mkdir(parents=True, exist_ok=True)

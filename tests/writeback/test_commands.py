@@ -131,6 +131,30 @@ def test_touch_default_today_exact_bytes(make_vault, run):
     assert JANE in result.stdout and "2026-11-22" in result.stdout
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\x0c", " \u00a0\t"], ids=["nbsp", "form-feed", "mixed"])
+def test_touch_sees_the_property_block_the_reader_sees(make_vault, run, due_json, space):
+    """A delimiter followed by odd whitespace: the reader and the edit take it as the same block, and
+    the edit stays surgical (the contact keeps its tier)."""
+    text = JANE_TEXT.replace("---\n", f"---{space}\n")
+    vault = make_vault({JANE: text})
+    assert [r["tier"] for r in reminders(due_json(vault), "Jane Doe")] == ["A"]
+    ok(run(vault, "touch", "Jane Doe"))
+    assert read(vault, JANE) == text.replace("2026-10-01\n---", "2026-11-22\n---") + "- 2026-11-22\n"
+    assert "tier: A" not in read(vault, JANE).split(f"---{space}\n", 2)[2]  # no second block pushed it down
+    assert reminders(due_json(vault), "Jane Doe") == [] and due_json(vault)["contacts"] == 1
+
+
+@pytest.mark.parametrize("newline", ["\r", "mixed"])
+def test_touch_refuses_old_mac_line_endings_and_leaves_the_note(make_vault, run, due_json, newline):
+    text = JANE_TEXT.replace("\n", "\r") if newline == "\r" else JANE_TEXT.replace("coffee\n", "coffee\r- 2026-10-02\n")
+    vault = make_vault({JANE: text})
+    assert [r["tier"] for r in reminders(due_json(vault), "Jane Doe")] == ["A"]
+    before = snapshot(vault, JANE)
+    result = ok(run(vault, "touch", "Jane Doe"), 7)
+    assert "lone carriage return" in result.stderr and JANE.split("/")[1] in result.stderr
+    assert snapshot(vault, JANE) == before
+
+
 def test_touch_earlier_date_never_rolls_back_but_logs(make_vault, run):
     """Issue: 'sets the field to the later of its value and D — never rolled back — and appends a line'."""
     vault = make_vault({JANE: JANE_TEXT.replace("2026-10-01\n---", "2026-11-20\n---")})

@@ -26,13 +26,13 @@ import yaml
 from vaultcrm.errors import NotEditableError, NotOursError
 from vaultcrm.fields import normalise_key
 from vaultcrm.vault.dates import link_target, to_date
-from vaultcrm.vault.frontmatter import DuplicateKey, Loader
+from vaultcrm.vault.frontmatter import DuplicateKey, Loader, is_fence
 from vaultcrm.writeback import atomic as write
 
 MAX_FRONTMATTER_BYTES = 64 * 1024
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Line breaks YAML honours but a note's lines (split on "\n") do not: they would desynchronise the two.
-_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
 _UNPROVEN = "the change could not be made without touching other properties or the text"
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
@@ -48,7 +48,7 @@ class _Doc:
 
     @property
     def opens(self) -> bool:
-        return bool(self.lines) and _bare(self.lines[0]) == "---"
+        return bool(self.lines) and is_fence(self.lines[0])
 
     @property
     def newline(self) -> str:
@@ -86,12 +86,8 @@ class _Entry:
     end: int
 
 
-def _bare(line: str) -> str:
-    return line.rstrip("\r\n").rstrip(" \t")
-
-
 def _split_lines(text: str) -> list[str]:
-    """Lines with their endings, split on "\\n" only (a lone "\\r" stays inside its line)."""
+    """Lines with their endings, split on "\\n" only."""
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]
     return [*lines, parts[-1]] if parts[-1] else lines
@@ -102,11 +98,15 @@ def _parse(data: bytes) -> _Doc:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _refuse(f"it is not UTF-8 text (byte {exc.start})", hint="re-save the note as UTF-8") from None
+    if "\r" in text.replace("\r\n", ""):
+        raise _refuse("some of its lines end in a lone carriage return (old Mac line endings), which the "
+                      "reader takes for line breaks and the edit would not",
+                      hint="re-save the note with ordinary line endings, then run the command again")
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = _split_lines(text[len(bom):])
     close = None
-    if lines and _bare(lines[0]) == "---":
-        close = next((i for i in range(1, len(lines)) if _bare(lines[i]) in ("---", "...")), None)
+    if lines and is_fence(lines[0]):
+        close = next((i for i in range(1, len(lines)) if is_fence(lines[i], closing=True)), None)
     return _Doc(bom, lines, close)
 
 
@@ -131,9 +131,8 @@ def _load(doc: _Doc) -> _Frontmatter:
     text = doc.yaml_text
     if len(text.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
         raise _refuse("its properties (frontmatter) are larger than 64 KiB")
-    if any(mark in text.replace("\r\n", "") for mark in _ODD_BREAKS):
-        raise _refuse("its properties contain unusual line breaks (a lone carriage return or a Unicode "
-                      "line separator)")
+    if any(mark in text for mark in _ODD_BREAKS):
+        raise _refuse("its properties contain unusual line breaks (a Unicode line separator)")
     loader = Loader(text)
     try:
         if any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)

@@ -155,6 +155,30 @@ def test_touch_refuses_old_mac_line_endings_and_leaves_the_note(make_vault, run,
     assert snapshot(vault, JANE) == before
 
 
+DAILY_DOTS = '{"folder": "Daily", "format": "DD.MM.YYYY"}'
+
+
+@pytest.mark.parametrize(("daily", "value", "written"), [
+    (DAILY_DOTS, '"[[24.10.2026]]"', '"[[22.11.2026]]"'),
+    (DAILY_DOTS, "'[[Daily/24.10.2026|a Saturday]]'", "'[[Daily/22.11.2026]]'"),
+    (DAILY_DOTS, "[[24.10.2026]]", "[[22.11.2026]]"),
+    ('{"folder": "Journal", "format": "YYYY/MMMM/dddd, MMMM D, YYYY"}',
+     '"[[Journal/2026/October/Saturday, October 24, 2026]]"', '"[[Journal/2026/November/Sunday, November 22, 2026]]"'),
+    (None, '"[[Daily/2026-10-24]]"', '"[[Daily/2026-11-22]]"'),
+    (None, "2026-10-24 18:30", "2026-11-22"),
+    (None, '"2026-10-24T18:30:00"', '"2026-11-22"'),
+])
+def test_touch_accepts_every_date_form_the_reader_accepts(make_vault, run, due_json, daily, value, written):
+    files = {JANE: f"---\ntier: A\nlast_contact: {value}\n---\n# Jane\n"}
+    if daily:
+        files[".obsidian/daily-notes.json"] = daily
+    vault = make_vault(files)
+    assert due_json(vault)["reminders"][0]["last_touch"] == "2026-10-24"
+    ok(run(vault, "touch", "Jane Doe"))
+    assert read(vault, JANE) == f"---\ntier: A\nlast_contact: {written}\n---\n# Jane\n\n## Log\n\n- 2026-11-22\n"
+    assert reminders(due_json(vault), "Jane Doe") == [] and due_json(vault)["problems"] == []
+
+
 def test_touch_earlier_date_never_rolls_back_but_logs(make_vault, run):
     """Issue: 'sets the field to the later of its value and D — never rolled back — and appends a line'."""
     vault = make_vault({JANE: JANE_TEXT.replace("2026-10-01\n---", "2026-11-20\n---")})
@@ -410,6 +434,15 @@ def test_snooze_needs_exactly_one_valid_option(make_vault, run, args):
     vault = make_vault({JANE: JANE_TEXT})
     before = snapshot(vault, JANE)
     ok(run(vault, "snooze", "Jane Doe", *args), 2)
+    assert snapshot(vault, JANE) == before
+
+
+@pytest.mark.parametrize("until", ["2026-11-21", "2026-11-22", "2020-01-01"])
+def test_snooze_until_a_day_that_is_not_in_the_future_is_a_usage_error(make_vault, run, until):
+    vault = make_vault({JANE: JANE_TEXT})
+    before = snapshot(vault, JANE)
+    result = ok(run(vault, "snooze", "Jane Doe", "--until", until), 2)
+    assert f"--until {until} is not after today (2026-11-22)" in result.stderr
     assert snapshot(vault, JANE) == before
 
 

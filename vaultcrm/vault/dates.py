@@ -147,6 +147,21 @@ def compile_moment(fmt: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.IGNORECASE)
 
 
+def format_moment(fmt: str, day: date) -> str:
+    """`day` written in the Moment format `fmt`, as `compile_moment` reads it back."""
+    values = {"YYYY": f"{day.year:04d}", "MMMM": _MONTHS[day.month - 1], "MMM": _MONTHS_SHORT[day.month - 1],
+              "MM": f"{day.month:02d}", "M": str(day.month), "DD": f"{day.day:02d}", "D": str(day.day),
+              "dddd": calendar.day_name[day.weekday()], "ddd": calendar.day_abbr[day.weekday()]}
+    out: list[str] = []
+    for piece in _PIECE_RE.findall(fmt):
+        tokens = _tokens(piece) if piece[0].isalpha() else None
+        if piece.startswith("[") and piece.endswith("]") and len(piece) > 1:
+            out.append(piece[1:-1])
+        else:
+            out.append(piece if tokens is None else "".join(values[token] for token in tokens))
+    return "".join(out)
+
+
 class DailyFormat:
     """Which notes are daily notes and which day each one is (behaviour §3 T4)."""
 
@@ -169,6 +184,21 @@ class DailyFormat:
 
     def match_name(self, text: str) -> date | None:
         return _to_day(self._name.fullmatch(text))
+
+    def relinked(self, target: str, day: date) -> str:
+        """A link target naming `day` in the form `target` names its own day: the same ISO date or
+        daily-note format, under the same folders. ValueError when `target` names no day."""
+        folder, _, name = target.rpartition("/")
+        prefix = f"{folder}/" if folder else ""
+        if parse_iso(target) is not None:
+            return day.isoformat()
+        if self.pattern and self.match(target) is not None:
+            return format_moment(self.pattern, day)
+        if self.match_name(name) is not None:
+            return prefix + format_moment((self.pattern or "YYYY-MM-DD").rsplit("/", 1)[-1], day)
+        if parse_iso(name) is not None:
+            return prefix + day.isoformat()
+        raise ValueError(f"the link [[{target}]] does not name a day")
 
 
 def _to_day(match: re.Match[str] | None) -> date | None:

@@ -16,6 +16,7 @@ from vaultcrm.durations import add_duration, parse_duration
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError
 from vaultcrm.fields import field_keys
 from vaultcrm.model import Contact
+from vaultcrm.vault.dates import DailyFormat
 from vaultcrm.vault.links import key
 from vaultcrm.vault.scan import is_conflict_copy_of
 from vaultcrm.writeback.atomic import atomic_write
@@ -49,8 +50,9 @@ def touch_contact(vault: Path, contact: Contact, config: Config, day: date, *, t
     check_not_conflicted(vault, contact)
     keys = field_keys(config.fields)["last_touch"]
     line = log_line(day, text, give=give, ask=ask, channel=channel)
-    return apply_edit(vault / contact.path, lambda data: touch_note(data, keys, day, config.log_heading, line),
-                      dry_run=dry_run)
+    daily = DailyFormat(config.daily_notes)
+    return apply_edit(vault / contact.path,
+                      lambda data: touch_note(data, keys, day, config.log_heading, line, daily=daily), dry_run=dry_run)
 
 
 def touch(vault: Path, contacts: Sequence[Contact], config: Config, query: str, day: date, today: date,
@@ -74,15 +76,19 @@ def snooze(vault: Path, contacts: Sequence[Contact], config: Config, query: str,
             until = add_duration(today, parse_duration(span))
         except ValueError as exc:
             raise UsageError(f"--for {span!r}: {exc}") from None
+    if until is not None and until <= today:
+        raise UsageError(f"--until {until.isoformat()} is not after today ({today.isoformat()})",
+                         hint="a snooze ends in the future; use --clear to end one now")
     contact = resolve_contact(query, contacts)
     check_not_conflicted(vault, contact)
     keys = field_keys(config.fields)["snooze_until"]
     if clear:
         return contact, apply_edit(vault / contact.path, lambda data: remove_field(data, keys), dry_run=dry_run)
     assert until is not None
-    day = until
+    day, daily = until, DailyFormat(config.daily_notes)
     return contact, apply_edit(vault / contact.path,
-                               lambda data: set_date_field(data, keys, "snooze_until", day, never_earlier=False),
+                               lambda data: set_date_field(data, keys, "snooze_until", day, never_earlier=False,
+                                                           daily=daily),
                                dry_run=dry_run)
 
 

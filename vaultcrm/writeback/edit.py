@@ -25,7 +25,7 @@ import yaml
 
 from vaultcrm.errors import NotEditableError, NotOursError
 from vaultcrm.fields import normalise_key
-from vaultcrm.vault.dates import link_target, to_date
+from vaultcrm.vault.dates import DailyFormat, link_target, to_date
 from vaultcrm.vault.frontmatter import DuplicateKey, Loader, is_fence
 from vaultcrm.writeback import atomic as write
 
@@ -202,16 +202,18 @@ def _reparsed(old: _Doc, new_text: str) -> dict[Any, Any] | None:
         return None
 
 
-def _verify(old: _Doc, old_fm: _Frontmatter, new_text: str, edits: Mapping[str, date | None]) -> bytes:
+def _verify(old: _Doc, old_fm: _Frontmatter, new_text: str, edits: Mapping[str, date | None],
+            daily: DailyFormat | None = None) -> bytes:
     """Prove the edit: same BOM, delimiters and body; same properties except `edits`, each of which
     reads back as its date (or, for None, is gone)."""
     new_data = _reparsed(old, new_text)
-    if new_data is None or not _same_except(old_fm.data, new_data, edits):
+    if new_data is None or not _same_except(old_fm.data, new_data, edits, daily):
         raise _refuse(_UNPROVEN)
     return new_text.encode("utf-8")
 
 
-def _same_except(old: Mapping[Any, Any], new: Mapping[Any, Any], edits: Mapping[str, date | None]) -> bool:
+def _same_except(old: Mapping[Any, Any], new: Mapping[Any, Any], edits: Mapping[str, date | None],
+                 daily: DailyFormat | None) -> bool:
     if {k: v for k, v in old.items() if k not in edits} != {k: v for k, v in new.items() if k not in edits}:
         return False
     for key, day in edits.items():
@@ -220,7 +222,7 @@ def _same_except(old: Mapping[Any, Any], new: Mapping[Any, Any], edits: Mapping[
                 return False
             continue
         try:
-            if key not in new or to_date(new[key]) != day:
+            if key not in new or to_date(new[key], daily) != day:
                 return False
         except ValueError:
             return False
@@ -228,14 +230,16 @@ def _same_except(old: Mapping[Any, Any], new: Mapping[Any, Any], edits: Mapping[
 
 
 def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date, *,
-                   never_earlier: bool) -> bytes:
+                   never_earlier: bool, daily: DailyFormat | None = None) -> bytes:
     """Set a date field to `day`, surgically; `keys` are its normalised keys in priority order.
 
     The highest-priority key present is edited in place (its spelling, quoting, trailing comment and
-    line ending kept; a `[[date]]` link stays a link); else `default_key: day` is inserted before the
-    closing delimiter; a note without frontmatter gets a new three-line block. With `never_earlier`, a
-    later (or equal) existing date leaves the bytes unchanged. A value that is neither empty nor a date
-    is refused, so nothing the user wrote is overwritten.
+    line ending kept; a link to a daily note stays a link, in its own form: `[[2026-11-02]]`,
+    `[[Daily/02.11.2026]]` with `daily`, the vault's daily-note format); else `default_key: day` is
+    inserted before the closing delimiter; a note without frontmatter gets a new three-line block.
+    With `never_earlier`, a later (or equal) existing date leaves the bytes unchanged. A value that is
+    neither empty nor a date (as the reader takes it, `daily` included) is refused, so nothing the
+    user wrote is overwritten.
     """
     doc = _parse(data)
     iso = day.isoformat()
@@ -254,13 +258,14 @@ def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date
     entry = found[0]
     value = fm.data[entry.key]
     try:
-        current = to_date(value)
+        current = to_date(value, daily)
     except ValueError:
         raise _refuse(f"{entry.key!r} holds {entry.value_text!r}, which is not a date",
                       hint=f"write {entry.key} as YYYY-MM-DD or empty it, then run the command again") from None
     if never_earlier and current is not None and current >= day:
         return data
-    written = f"[[{iso}]]" if link_target(value) is not None else iso
+    target = link_target(value)
+    written = iso if target is None else f"[[{(daily or DailyFormat(None)).relinked(target, day)}]]"
     quote = entry.value_text[:1] if entry.value_text[:1] in ("'", '"') else ""
     written = f"{quote}{written}{quote}"
     text = doc.lines[entry.line]
@@ -271,7 +276,7 @@ def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date
         return data
     lines = [*doc.lines]
     lines[entry.line] = new_line
-    return _verify(doc, fm, doc.text(lines), {entry.key: day})
+    return _verify(doc, fm, doc.text(lines), {entry.key: day}, daily)
 
 
 def remove_field(data: bytes, keys: Sequence[str]) -> bytes:
@@ -354,10 +359,11 @@ def log_line(day: date, text: str = "", *, give: bool = False, ask: bool = False
 
 
 def touch_note(data: bytes, keys: Sequence[str], day: date, heading: str, line: str, *,
-               default_key: str = "last_touch") -> bytes:
+               default_key: str = "last_touch", daily: DailyFormat | None = None) -> bytes:
     """What `vaultcrm touch` and a ticked dashboard box do to a note: raise the last-touch date
     (never roll it back) and append the dated log line."""
-    return append_log_line(set_date_field(data, keys, default_key, day, never_earlier=True), heading, line)
+    return append_log_line(set_date_field(data, keys, default_key, day, never_earlier=True, daily=daily),
+                           heading, line)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vaultcrm.errors import UsageError, VaultcrmError
+from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError
 
 if TYPE_CHECKING:
     from vaultcrm.config import Config
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def find_vault(explicit: str | None) -> Path:
-    """--vault, else $VAULTCRM_VAULT, else the nearest ancestor with .obsidian/ or .vaultcrm/, else cwd."""
+    """--vault, else $VAULTCRM_VAULT, else the nearest ancestor with .obsidian/ or .vaultcrm/; never a
+    guess (a home folder would be scanned whole, and the dashboard written into it)."""
     if explicit:
         return Path(explicit)
     if os.environ.get("VAULTCRM_VAULT"):
@@ -30,7 +31,10 @@ def find_vault(explicit: str | None) -> Path:
     for folder in (cwd, *cwd.parents):
         if (folder / ".obsidian").is_dir() or (folder / ".vaultcrm").is_dir():
             return folder
-    return cwd
+    raise VaultMissingError(f"{cwd} is not inside a vault: neither it nor a folder above it holds .obsidian/ "
+                            "or .vaultcrm/, and no vault was named",
+                            hint="pass --vault PATH or set VAULTCRM_VAULT, or run vaultcrm inside the vault "
+                                 "(`mkdir .vaultcrm` there marks a folder Obsidian has not opened)")
 
 
 def parse_today(text: str | None) -> date:

@@ -109,9 +109,16 @@ def load_config(vault: Path) -> Config:
     """Read the vault's config (if any) and Obsidian's own settings; raise ConfigError listing every problem."""
     raw: dict[str, Any] = {}
     path = vault / CONFIG_PATH
-    if path.is_file():
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        data = None
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_PATH} cannot be read: {exc.strerror or exc}",
+                          hint="check the file's permissions (and its folder's)") from exc
+    if data is not None:
         try:
-            raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+            raw = tomllib.loads(data.decode("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{CONFIG_PATH} is not valid TOML: {exc}",
                               hint="fix the file's syntax (see the README's configuration reference)") from exc

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from vaultcrm.config import Config, load_config
 from vaultcrm.dashboard.guards import check_ours, read_existing, unchanged_since
 from vaultcrm.dashboard.results import Shown
-from vaultcrm.errors import VaultMissingError
+from vaultcrm.errors import VaultMissingError, file_error
 from vaultcrm.model import Problem
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.scan import ScanResult, scan
@@ -132,9 +132,16 @@ def open_memory(vault: Path, *, keep: bool = False, progress: Progress | None = 
 
 
 def check_vault(vault: Path) -> None:
-    if not vault.is_dir():
+    """The vault is a folder vaultcrm can read, else `VaultMissingError`."""
+    try:
+        with os.scandir(vault):
+            pass
+    except (FileNotFoundError, NotADirectoryError):
         raise VaultMissingError(f"the vault folder {vault} does not exist",
-                                hint="pass --vault PATH or set VAULTCRM_VAULT (is the drive mounted?)")
+                                hint="pass --vault PATH or set VAULTCRM_VAULT (is the drive mounted?)") from None
+    except OSError as exc:
+        raise VaultMissingError(f"the vault folder {vault} cannot be read: {exc.strerror or exc}",
+                                hint="check the folder's permissions, or pass --vault PATH") from None
 
 
 def analyse(vault: Path, today: date, config: Config | None = None, *, memory: Memory | None = None,
@@ -195,7 +202,10 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
         raise VaultMissingError(
             f"no contacts were found, but {config.dashboard} counted {existing.contacts}; nothing was written",
             hint="check that the vault is the right folder and its drive is mounted, or pass --allow-empty")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_error(exc, target.parent, "create the folder") from exc
     wrote = write_if_changed(target, text.encode("utf-8"), check=unchanged_since(target, config.dashboard, existing))
     memory.remember(config, found, today, shown, text, summary)
     return SyncReport(shown.analysis, config.dashboard, text, wrote,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError
+from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError, file_error
 
 if TYPE_CHECKING:
     from vaultcrm.config import Config
@@ -95,6 +95,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:  # `vaultcrm due | head`: the reader left; say nothing more
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # what the library did not put in words itself
+            error = file_error(exc, doing="use")
+            fail(error.message, error.hint, error.exit_code)
         except Exception as exc:  # the last line of defence: never a bare traceback
             if options.verbose:
                 import traceback

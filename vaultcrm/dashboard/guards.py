@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultcrm.digests import sha256
-from vaultcrm.errors import NotOursError
+from vaultcrm.errors import NotOursError, file_error
 from vaultcrm.vault import frontmatter
 
 _TICK = re.compile(r"^\s*[-*+] \[[^ \]]\]\s*(.*)$")
@@ -55,6 +55,8 @@ def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatt
         return None
     except IsADirectoryError:
         return Existing(b"", False, 0, "", False, ())
+    except OSError as exc:
+        raise file_error(exc, target, "read") from exc
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:

@@ -168,7 +168,7 @@ def _time_budget(seconds: float) -> Iterator[None]:
 def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | None = None) -> str:
     """The dashboard's body; a template that fails or runs away is a config error (exit 3)."""
     try:
-        text = render_template(environment(vault, compiled).get_template(TEMPLATE), data)
+        text = render_template(template(vault, TEMPLATE, compiled), data)
     except Runaway as exc:
         raise ConfigError(f"the dashboard template {TEMPLATE} ran away: {exc}; nothing was written",
                           hint=f"simplify {OVERRIDE_DIR}/{TEMPLATE} (a loop that never ends?), or remove it "
@@ -185,11 +185,20 @@ def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | Non
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
+def template(vault: Path, name: str, compiled: BytecodeCache | None = None) -> Template:
+    """The template `name` (the vault's own when it has one); one it cannot read is a config error."""
+    try:
+        return environment(vault, compiled).get_template(name)
+    except OSError as exc:
+        raise ConfigError(f"the template {OVERRIDE_DIR}/{name} cannot be read: {exc.strerror or exc}",
+                          hint="check the file's permissions, or remove it to use the default") from exc
+
+
 def contact_note(vault: Path, data: dict[str, Any]) -> str:
     """A new contact note from `contact.md.j2`; a template that fails or runs away is a config error."""
     name = "contact.md.j2"
     try:
-        return render_template(environment(vault).get_template(name), data)
+        return render_template(template(vault, name), data)
     except TemplateError as exc:
         raise ConfigError(f"the contact template {name} failed: {exc}",
                           hint=f"fix {OVERRIDE_DIR}/{name}, or remove it to use the default") from exc

@@ -34,7 +34,7 @@ from jinja2 import TemplateError
 
 from vaultcrm.config import Config
 from vaultcrm.crm.names import name_key
-from vaultcrm.dashboard.render import environment, render_template
+from vaultcrm.dashboard.render import render_template, template
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
 from vaultcrm.fields import field_keys, normalise_key
 from vaultcrm.importers import Person
@@ -346,7 +346,7 @@ class _Run:
         self.index = _Index(contacts)
         self.pending: dict[str, bytes] = {}  # dry run: notes as they would be after earlier rows
         self.conflicts: dict[str, list[str]] = {}  # folder -> its sync-conflict copies
-        self.template = environment(vault).get_template("contact.md.j2")
+        self.template = template(vault, "contact.md.j2")
 
     def person(self, p: Person) -> Result:
         paths, how = self.index.match(p)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from vaultcrm.errors import NotOursError
+from vaultcrm.errors import NotOursError, file_error
 
 # Fault-injection seams for tests, each called with the target path once the temporary file is
 # complete: `before_replace` before the last check of the target, `before_rename` between that
@@ -18,9 +18,16 @@ before_replace: Callable[[Path], None] | None = None
 before_rename: Callable[[Path], None] | None = None
 
 
+MAX_NAME_BYTES = 255  # the longest file name most file systems allow
+
+
 def temp_name(target: Path) -> Path:
-    """A hidden `*.tmp` sibling: Obsidian, sync tools and vaultcrm's own scanner all skip it."""
-    return target.with_name(f".{target.name}.vaultcrm-{os.urandom(4).hex()}.tmp")
+    """A hidden `*.tmp` sibling: Obsidian, sync tools and vaultcrm's own scanner all skip it. The
+    target's name is cut short where the whole would be too long for the file system."""
+    suffix = f".vaultcrm-{os.urandom(4).hex()}.tmp"
+    room = MAX_NAME_BYTES - 1 - len(suffix)
+    name = os.fsencode(target.name)[:room].decode("utf-8", "ignore")
+    return target.with_name(f".{name}{suffix}")
 
 
 def atomic_write(target: Path, data: bytes, *, mode: int | None = None,
@@ -29,25 +36,28 @@ def atomic_write(target: Path, data: bytes, *, mode: int | None = None,
 
     `mode` sets the file's permission bits (default: the existing file's, else 0o644 less umask).
     `check` runs right before the rename and may raise to abandon the write; no temporary file is
-    ever left behind.
+    ever left behind. What the file system refuses is a `FileSystemError` naming `target`.
     """
-    if mode is None:
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-    tmp = _temp_copy(target, data, mode)
     try:
-        if before_replace is not None:
-            before_replace(target)
-        if check is not None:
-            check()
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(os.stat(target).st_mode)
+            except FileNotFoundError:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+        tmp = _temp_copy(target, data, mode)
+        try:
+            if before_replace is not None:
+                before_replace(target)
+            if check is not None:
+                check()
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise file_error(exc, target) from exc
     _fsync_dir(target.parent)
 
 
@@ -135,8 +145,16 @@ def replace_verified(snap: Snapshot, data: bytes, mode: int) -> None:
     between — in place, or by renaming its own file over the note — its file is swapped back and
     `Changed` is raised. Elsewhere a plain rename is used, and bytes written in place into the
     replaced file are written back. What remains: a program that keeps the note open and writes
-    after that last check writes into a file that is no longer the note.
+    after that last check writes into a file that is no longer the note. What the file system refuses
+    is a `FileSystemError` naming the note.
     """
+    try:
+        _replace_verified(snap, data, mode)
+    except OSError as exc:
+        raise file_error(exc, snap.path) from exc
+
+
+def _replace_verified(snap: Snapshot, data: bytes, mode: int) -> None:
     target = snap.path
     tmp = _temp_copy(target, data, mode)
     try:
@@ -244,6 +262,8 @@ def write_if_changed(target: Path, data: bytes, **kwargs: object) -> bool:
             return False
     except FileNotFoundError:
         pass
+    except OSError as exc:
+        raise file_error(exc, target, "read") from exc
     atomic_write(target, data, **kwargs)  # type: ignore[arg-type]
     return True
 
@@ -252,11 +272,15 @@ def contained_path(root: Path, rel: str) -> Path:
     """The absolute path of `rel` inside `root`, refusing any symlink on the way or an escape."""
     root_real = root.resolve()
     current = root_real
-    for part in PurePosixPath(rel).parts:
-        current = current / part
-        if current.is_symlink():
-            raise NotOursError(f"{rel} goes through a symbolic link ({current.relative_to(root_real)})",
-                               hint="vaultcrm never writes through links; point the setting at a real folder")
-    if not current.resolve().is_relative_to(root_real):
+    try:
+        for part in PurePosixPath(rel).parts:
+            current = current / part
+            if current.is_symlink():
+                raise NotOursError(f"{rel} goes through a symbolic link ({current.relative_to(root_real)})",
+                                   hint="vaultcrm never writes through links; point the setting at a real folder")
+        inside = current.resolve().is_relative_to(root_real)
+    except OSError as exc:
+        raise file_error(exc, current, "reach") from exc
+    if not inside:
         raise NotOursError(f"{rel} resolves outside the vault", hint="choose a path inside the vault")
     return current

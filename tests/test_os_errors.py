@@ -147,10 +147,11 @@ def immutable(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
         subprocess.run(["chattr", "-i", str(path)], check=False)
 
 
-@pytest.mark.parametrize("args, target", [(("sync",), DASH), (("touch", "Jane Doe"), JANE)])
+@pytest.mark.parametrize("args, target, code", [(("sync",), DASH, 5), (("touch", "Jane Doe"), JANE, 7)])
 def test_an_immutable_file_is_left_alone_with_a_message(make_vault: Callable[..., Path], run: Callable[..., Result],
                                                         immutable: Callable[[Path], None], args: tuple[str, ...],
-                                                        target: str) -> None:
+                                                        target: str, code: int) -> None:
+    """An immutable file is a protected one (it reads as read-only), refused before any write."""
     vault = make_vault({JANE: JANE_TEXT})
     assert run(vault, "sync").exit_code == 0
     immutable(vault / target)
@@ -158,9 +159,23 @@ def test_an_immutable_file_is_left_alone_with_a_message(make_vault: Callable[...
         (vault / "People/Ann Lee.md").write_text("---\ntier: A\n---\n")
     before = tree(vault)
     result = run(vault, *args)
+    assert result.exit_code == code, result.output
+    line = error_line(result.stderr)
+    assert target.rsplit("/", 1)[1] in line and "read-only" in line and "chattr -i" in line
+    assert tree(vault) == before and temps(vault) == []
+
+
+def test_an_immutable_folder_is_one_line(make_vault: Callable[..., Path], run: Callable[..., Result],
+                                         immutable: Callable[[Path], None]) -> None:
+    vault = make_vault({JANE: JANE_TEXT})
+    assert run(vault, "sync").exit_code == 0
+    (vault / "People/Ann Lee.md").write_text("---\ntier: A\n---\n")
+    immutable(vault / "CRM")
+    before = tree(vault)
+    result = run(vault, "sync")
     assert result.exit_code == 9, result.output
     line = error_line(result.stderr)
-    assert target in line and "operation not permitted" in line and "chattr -i" in line
+    assert DASH in line and "operation not permitted" in line and "chattr -i" in line
     assert tree(vault) == before and temps(vault) == []
 
 

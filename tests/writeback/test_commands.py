@@ -321,6 +321,72 @@ def test_touch_keeps_mode_bits(make_vault, run):
     assert not [p for p in (vault / "People").iterdir() if p.name.startswith(".")]
 
 
+def identity(vault: Path, rel: str) -> tuple[bytes, int, int, int, int, int]:
+    st = (vault / rel).stat()
+    return (vault / rel).read_bytes(), st.st_mode, st.st_ino, st.st_mtime_ns, st.st_uid, st.st_gid
+
+
+def test_touch_leaves_a_read_only_note_alone(make_vault, run):
+    vault = make_vault({JANE: JANE_TEXT})
+    os.chmod(vault / JANE, 0o444)
+    before = identity(vault, JANE)
+    result = ok(run(vault, "touch", "Jane Doe"), 7)
+    assert "Jane Doe.md" in result.stderr and "read-only" in result.stderr and "chmod u+w" in result.stderr
+    assert identity(vault, JANE) == before
+    os.chmod(vault / JANE, 0o644)
+    ok(run(vault, "touch", "Jane Doe"))
+
+
+def test_a_tick_for_a_read_only_note_keeps_the_tick(make_vault, run):
+    vault = make_vault({JANE: JANE_TEXT})
+    ok(run(vault, "sync"))
+    ticked = tick(vault, "Jane Doe")
+    os.chmod(vault / JANE, 0o444)
+    before = identity(vault, JANE)
+    ok(run(vault, "sync"), 7)
+    assert identity(vault, JANE) == before and (vault / DASH).read_bytes() == ticked
+
+
+def test_a_read_only_dashboard_is_left_alone(make_vault, run):
+    vault = make_vault({JANE: JANE_TEXT})
+    ok(run(vault, "sync"))
+    os.chmod(vault / DASH, 0o444)
+    (vault / BOB).write_text(BOB_TEXT)
+    before = identity(vault, DASH)
+    result = ok(run(vault, "sync"), 5)
+    assert "read-only" in result.stderr and identity(vault, DASH) == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_touch_as_root_keeps_the_notes_owner(make_vault, run):
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    vault = make_vault({JANE: JANE_TEXT})
+    os.chown(vault / JANE, nobody.pw_uid, nobody.pw_gid)
+    ok(run(vault, "touch", "Jane Doe"))
+    st = (vault / JANE).stat()
+    assert (st.st_uid, st.st_gid) == (nobody.pw_uid, nobody.pw_gid)
+    assert read(vault, JANE).endswith("- 2026-11-22\n")
+
+
+def test_unprivileged_touch_refuses_a_read_only_note_and_one_it_cannot_give_back(unprivileged):
+    vault = unprivileged.vault({JANE: JANE_TEXT, BOB: BOB_TEXT})
+    os.chmod(vault / JANE, 0o444)
+    before = identity(vault, JANE)
+    result = unprivileged.run(vault, "touch", "Jane Doe")
+    assert result.returncode == 7 and "read-only" in result.stderr, result.stderr
+    assert identity(vault, JANE) == before
+    if os.geteuid() != 0:
+        return  # only root can make a note that belongs to someone else
+    os.chown(vault / BOB, 0, 0)
+    os.chmod(vault / BOB, 0o666)  # anyone may write it, but a new file would not be root's
+    before = identity(vault, BOB)
+    result = unprivileged.run(vault, "touch", "Bob Roe")
+    assert result.returncode == 7 and "belongs to user 0" in result.stderr, result.stderr
+    assert identity(vault, BOB) == before and not [p for p in (vault / "People").iterdir() if p.name.startswith(".")]
+
+
 def test_touch_dry_run_shows_diff_writes_nothing(make_vault, run):
     vault = make_vault({JANE: JANE_TEXT})
     before = snapshot(vault, JANE)

@@ -34,19 +34,29 @@ def atomic_write(target: Path, data: bytes, *, mode: int | None = None,
                  check: Callable[[], None] | None = None) -> None:
     """Write `data` to a hidden temporary file beside `target`, fsync it, and rename it over `target`.
 
-    `mode` sets the file's permission bits (default: the existing file's, else 0o644 less umask).
-    `check` runs right before the rename and may raise to abandon the write; no temporary file is
-    ever left behind. What the file system refuses is a `FileSystemError` naming `target`.
+    `mode` sets the file's permission bits (default: the existing file's, else 0o644 less umask); the
+    existing file's owner is kept where the system allows it. A file that is read-only (no write
+    permission at all, or none for this user) is never replaced (`NotOursError`). `check` runs right
+    before the rename and may raise to abandon the write; no temporary file is ever left behind. What
+    the file system refuses is a `FileSystemError` naming `target`.
     """
     try:
+        try:
+            st: os.stat_result | None = os.stat(target)
+        except FileNotFoundError:
+            st = None
+        if st is not None and read_only(target, st):
+            raise NotOursError(f"{target.name} is read-only, so vaultcrm leaves it alone",
+                               hint=f"make it writable (chmod u+w; chattr -i if it is immutable) if vaultcrm "
+                                    f"should rewrite it: {target}")
         if mode is None:
-            try:
-                mode = stat.S_IMODE(os.stat(target).st_mode)
-            except FileNotFoundError:
+            if st is not None:
+                mode = stat.S_IMODE(st.st_mode)
+            else:
                 umask = os.umask(0)
                 os.umask(umask)
                 mode = 0o666 & ~umask
-        tmp = _temp_copy(target, data, mode)
+        tmp = _temp_copy(target, data, mode, owner=None if st is None else (st.st_uid, st.st_gid), strict=False)
         try:
             if before_replace is not None:
                 before_replace(target)
@@ -61,8 +71,40 @@ def atomic_write(target: Path, data: bytes, *, mode: int | None = None,
     _fsync_dir(target.parent)
 
 
-def _temp_copy(target: Path, data: bytes, mode: int) -> Path:
-    """A complete, flushed hidden temporary file beside `target` holding `data`."""
+def read_only(path: Path, st: os.stat_result) -> bool:
+    """Whether the user protected the file from writing: no write permission for anyone, or none for
+    this user (a rename would replace it all the same; root may write anything, but not this)."""
+    if not st.st_mode & 0o222:
+        return True
+    if os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        return False
+    try:  # a file system mounted read-only is not the user protecting this file: the write says so
+        return not os.statvfs(path).f_flag & os.ST_RDONLY
+    except (OSError, AttributeError):
+        return True
+
+
+class ForeignOwner(Exception):
+    """The file belongs to another user, and a new file cannot be given to them."""
+
+
+def _give(fd: int, owner: tuple[int, int], strict: bool) -> None:
+    st = os.fstat(fd)
+    if (st.st_uid, st.st_gid) == owner:
+        return
+    try:
+        os.fchown(fd, *owner)
+    except PermissionError:
+        if strict:
+            raise ForeignOwner(f"it belongs to user {owner[0]} (group {owner[1]}), and a file written by "
+                               f"user {st.st_uid} cannot be given to them") from None
+
+
+def _temp_copy(target: Path, data: bytes, mode: int, *, owner: tuple[int, int] | None = None,
+               strict: bool = True) -> Path:
+    """A complete, flushed hidden temporary file beside `target` holding `data`, belonging to `owner`
+    (uid, gid) when given: where it cannot be given to them, `strict` raises `ForeignOwner`, else the
+    file stays this user's."""
     tmp = temp_name(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(tmp, flags, 0o600)
@@ -71,6 +113,8 @@ def _temp_copy(target: Path, data: bytes, mode: int) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            if owner is not None:
+                _give(handle.fileno(), owner, strict)
         os.chmod(tmp, mode)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -139,7 +183,8 @@ def _is_at(path: Path, snap: Snapshot) -> bool:
 def replace_verified(snap: Snapshot, data: bytes, mode: int) -> None:
     """Replace the file read as `snap` with `data`, atomically, only while it still holds `snap.data`.
 
-    Immediately before the rename the file at the path must be the one read, with the bytes read
+    The new file belongs to the note's owner (uid and gid), else `ForeignOwner` is raised before
+    anything is replaced. Immediately before the rename the file at the path must be the one read, with the bytes read
     (else `Changed`, nothing replaced). Where the system can swap two names atomically (Linux, macOS),
     the new file is swapped in and the file it displaced is checked: when another program saved in
     between — in place, or by renaming its own file over the note — its file is swapped back and
@@ -156,7 +201,7 @@ def replace_verified(snap: Snapshot, data: bytes, mode: int) -> None:
 
 def _replace_verified(snap: Snapshot, data: bytes, mode: int) -> None:
     target = snap.path
-    tmp = _temp_copy(target, data, mode)
+    tmp = _temp_copy(target, data, mode, owner=(snap.stat.st_uid, snap.stat.st_gid))
     try:
         if before_replace is not None:
             before_replace(target)

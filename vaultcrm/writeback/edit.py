@@ -401,6 +401,9 @@ def _check_replaceable(path: Path) -> None:
     if st.st_nlink > 1:
         raise _refuse(f"it has {st.st_nlink} hard links, and replacing it would separate them",
                       hint="edit it by hand, or make it an ordinary file (copy it and delete the other links)")
+    if write.read_only(path, st):
+        raise _refuse("it is read-only", hint=f"make it writable (chmod u+w; chattr -i if it is immutable) if "
+                                              f"vaultcrm may edit it: {path}")
 
 
 EMPTY_WAIT_S = 1.0  # how long an empty note is given to be filled by the editor saving it
@@ -437,19 +440,21 @@ def apply_edit(path: Path, transform: Callable[[bytes], bytes], *, dry_run: bool
     the new content, and if it changed again, `NotOursError` is raised with the other program's bytes
     in place. Nothing is written when the bytes do not change or on a dry run.
     """
-    for _attempt in range(2):
-        with _read_whole(path) as snap:
-            try:
+    try:
+        for _attempt in range(2):
+            with _read_whole(path) as snap:
                 result = EditResult(path, snap.data, transform(snap.data))
-            except _Refusal as exc:
-                raise NotEditableError(_refusal_message(path.name, exc.reason), exc.hint) from None
-            if dry_run or not result.changed:
+                if dry_run or not result.changed:
+                    return result
+                try:
+                    write.replace_verified(snap, result.new, stat.S_IMODE(snap.stat.st_mode))
+                except write.Changed:
+                    continue
+                except write.ForeignOwner as exc:
+                    raise _refuse(str(exc), hint="edit it as its owner (or as root), or make it yours first") from None
                 return result
-            try:
-                write.replace_verified(snap, result.new, stat.S_IMODE(snap.stat.st_mode))
-            except write.Changed:
-                continue
-            return result
+    except _Refusal as exc:
+        raise NotEditableError(_refusal_message(path.name, exc.reason), exc.hint) from None
     raise NotOursError(f"{path.name} changed while vaultcrm was editing it; nothing was written",
                        hint="wait until Obsidian or your sync tool has saved it, then run the command again")
 

@@ -113,32 +113,34 @@ class Runaway(TemplateError):
     """A template ran longer or wrote more than its budget."""
 
 
-class _TooSlow(Runaway):
-    def __init__(self) -> None:
-        super().__init__(f"it ran for more than {TIME_BUDGET_S:g} seconds")
+class _OutOfTime(BaseException):
+    """Raised in the rendering thread when its time is up: a BaseException, so that no `except Exception`
+    on the template's way swallows it."""
 
 
 def render_template(template: Template, data: dict[str, Any]) -> str:
     """`template` rendered within TIME_BUDGET_S seconds and MAX_OUTPUT characters, else `Runaway`."""
     parts: list[str] = []
     size = 0
-    with _time_budget(TIME_BUDGET_S):
-        for part in template.generate(**data):
-            size += len(part)
-            if size > MAX_OUTPUT:
-                raise Runaway(f"it wrote more than {MAX_OUTPUT // (1024 * 1024)} MiB")
-            parts.append(part)
+    try:
+        with _time_budget(TIME_BUDGET_S):
+            for part in template.generate(**data):
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise Runaway(f"it wrote more than {MAX_OUTPUT // (1024 * 1024)} MiB")
+                parts.append(part)
+    except _OutOfTime:
+        raise Runaway(f"it ran for more than {TIME_BUDGET_S:g} seconds") from None
     return "".join(parts)
 
 
 @contextmanager
 def _time_budget(seconds: float) -> Iterator[None]:
-    """Raise `_TooSlow` in this thread when the block runs longer than `seconds`.
+    """Raise `_OutOfTime` in this thread, once, when the block runs longer than `seconds`.
 
     A timer thread asks the interpreter to raise it at this thread's next instruction, so that a
     template loop that never ends (and writes nothing) is stopped too; nothing is spent while the
-    block keeps to its time. An exception asked for but not yet raised when the block ends is
-    withdrawn."""
+    block keeps to its time. Asked for but not yet raised when the block ends, it is withdrawn."""
     import ctypes
 
     thread = ctypes.c_ulong(threading.get_ident())
@@ -149,7 +151,7 @@ def _time_budget(seconds: float) -> Iterator[None]:
         nonlocal fired
         with lock:
             if running:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_TooSlow))
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_OutOfTime))
                 fired = True
 
     timer = threading.Timer(seconds, expire)

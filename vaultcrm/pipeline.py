@@ -23,7 +23,7 @@ from vaultcrm.errors import VaultMissingError, file_error
 from vaultcrm.model import Problem
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.scan import ScanResult, scan
-from vaultcrm.writeback.atomic import contained_path, write_if_changed
+from vaultcrm.writeback.atomic import contained_path, remove_stale_temps, write_if_changed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -157,7 +157,9 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, memory: M
     from vaultcrm.crm.rules import evaluate
     from vaultcrm.crm.touches import assemble
 
-    found = found or memory.scan(config, today, changed)
+    if found is None:
+        found = memory.scan(config, today, changed)
+        remove_stale_temps(vault, found.leftovers)
     index = assemble(memory.contributions(config, found, changed), today)
     outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
@@ -178,6 +180,7 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
     target = contained_path(vault, config.dashboard)
     found = memory.scan(config, today, changed)
     if not dry_run:
+        remove_stale_temps(vault, found.leftovers)
         summary = memory.unchanged(config, found, today, target)
         if summary is not None:  # nothing read, parsed, rendered or written
             return SyncReport(None, config.dashboard, "", False, summary, [])

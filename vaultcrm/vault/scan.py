@@ -29,6 +29,17 @@ class FileStat(NamedTuple):
 class ScanResult:
     files: list[FileStat] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)  # vaultcrm's own temporary files, found in passing
+
+
+# The name of a temporary file vaultcrm writes beside a file before renaming it over it
+# (writeback/atomic.py, temp_name): hidden, and ending in `.vaultcrm-<8 hex digits>.tmp`.
+_TEMP = re.compile(r"\..+\.vaultcrm-[0-9a-f]{8}\.tmp", re.DOTALL)
+
+
+def is_own_temp(name: str) -> bool:
+    """Whether a file name is that of one of vaultcrm's own temporary files."""
+    return _TEMP.fullmatch(name) is not None
 
 
 def is_conflict_copy(name: str) -> bool:
@@ -137,6 +148,8 @@ def scan(root: Path, config: Config) -> ScanResult:
         for entry in entries:  # (this loop runs once per file of the vault: it is kept lean)
             name = entry.name
             if name[0] == ".":
+                if name.endswith(".tmp") and is_own_temp(name):
+                    result.leftovers.append(prefix + name)
                 continue
             rel = prefix + name
             try:
@@ -155,6 +168,7 @@ def scan(root: Path, config: Config) -> ScanResult:
                 files.append(_new_tuple(FileStat, (rel, info.st_size, info.st_mtime_ns, info.st_ino)))
     files.sort()  # by path: paths are unique
     result.problems.sort(key=Problem.sort_key)
+    result.leftovers.sort()
     return result
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,8 +23,8 @@ MAX_NAME_BYTES = 255  # the longest file name most file systems allow
 
 
 def temp_name(target: Path) -> Path:
-    """A hidden `*.tmp` sibling: Obsidian, sync tools and vaultcrm's own scanner all skip it. The
-    target's name is cut short where the whole would be too long for the file system."""
+    """A hidden `*.tmp` sibling (`scan.is_own_temp`): Obsidian, sync tools and vaultcrm's own scanner
+    all skip it. The target's name is cut short where the whole would be too long for the file system."""
     suffix = f".vaultcrm-{os.urandom(4).hex()}.tmp"
     room = MAX_NAME_BYTES - 1 - len(suffix)
     name = os.fsencode(target.name)[:room].decode("utf-8", "ignore")
@@ -225,8 +226,8 @@ def _replace_verified(snap: Snapshot, data: bytes, mode: int) -> None:
         else:
             if not _exchange(tmp, target):
                 raise NotOursError(f"{target.name} was saved by another program while vaultcrm replaced it; "
-                                   f"that version is kept as {tmp.name}",
-                                   hint="compare the two files and keep what you need")
+                                   f"that version is kept as {_keep(tmp, target).name}",
+                                   hint="compare the two files, keep what you need and delete the copy")
             tmp.unlink()
             raise Changed
     elif not _still_holds(snap):
@@ -243,9 +244,20 @@ def _put_back(snap: Snapshot, ours: os.stat_result) -> None:
     st = os.lstat(target)
     if (st.st_dev, st.st_ino) != (ours.st_dev, ours.st_ino):
         raise NotOursError(f"{target.name} was saved by two programs while vaultcrm edited it; the "
-                           f"version written into the old file is kept as {back.name}",
-                           hint="compare the two files and keep what you need")
+                           f"version written into the old file is kept as {_keep(back, target).name}",
+                           hint="compare the two files, keep what you need and delete the copy")
     os.replace(back, target)
+
+
+def _keep(tmp: Path, target: Path) -> Path:
+    """Give a temporary file holding a version the user must see a name they see, and that no tidying
+    ever removes: a conflict copy beside the note (`Jane Doe (vaultcrm conflicted copy 1a2b3c4d).md`),
+    which `check` lists and which stops further edits of the note until it is merged."""
+    while True:
+        kept = target.with_name(f"{target.stem} (vaultcrm conflicted copy {os.urandom(4).hex()}){target.suffix}")
+        if not os.path.lexists(kept):
+            os.rename(tmp, kept)
+            return kept
 
 
 _RENAME_EXCHANGE = 2  # Linux renameat2(2)
@@ -298,6 +310,28 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+STALE_TEMP_SECONDS = 600  # a write takes seconds at most; older temporary files were left by a killed one
+
+
+def remove_stale_temps(vault: Path, rels: Iterable[str]) -> list[str]:
+    """Remove the temporary files a killed vaultcrm left behind (`rels`, vault-relative, named like
+    `temp_name`'s) that are stale: a regular file not written, created or renamed for
+    STALE_TEMP_SECONDS (a running vaultcrm's temporary file is seconds old, and renaming the note it
+    displaced refreshes that file's change time). Best effort, never an error; returns those removed."""
+    removed = []
+    now = time.time()
+    for rel in rels:
+        path = vault / rel
+        try:
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and now - max(st.st_mtime, st.st_ctime) > STALE_TEMP_SECONDS:
+                path.unlink()
+                removed.append(rel)
+        except OSError:
+            continue
+    return removed
 
 
 def write_if_changed(target: Path, data: bytes, **kwargs: object) -> bool:

@@ -33,9 +33,12 @@ def write_files(root: Path, files: VaultFiles) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test touches the real cache directory, the wall clock's date or a real vault."""
+    """No test touches the real cache or runtime directory, the wall clock's date or a real vault."""
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("VAULTCRM_STATE_DIR", str(state))
+    runtime = tmp_path_factory.mktemp("runtime")
+    runtime.chmod(0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     monkeypatch.setenv("VAULTCRM_TODAY", TODAY.isoformat())
     monkeypatch.delenv("VAULTCRM_VAULT", raising=False)
     return state

@@ -162,12 +162,14 @@ class Watcher:
 
     def relevant(self, rel: str) -> bool:
         """Whether a changed file can change the dashboard: a note, a sync-conflict copy of one (listed
-        as a problem), or the dashboard itself with a box the user ticked (never vaultcrm's own write)."""
+        as a problem), or the dashboard itself when it is gone (deleted or moved away: it is written
+        again at once) or holds a box the user ticked (never vaultcrm's own write)."""
         if self._relevant_override is not None:
             return self._relevant_override(rel)
         if rel.casefold() == self._paths.dashboard:
             from vaultcrm.dashboard.guards import has_ticks
-            return has_ticks(self.vault / rel)
+            path = self.vault / rel
+            return not os.path.lexists(path) or has_ticks(path)
         return self._paths.is_note_path(rel) or self._paths.is_conflict_copy(rel)
 
     def _load_config(self) -> None:
@@ -226,6 +228,8 @@ class Watcher:
             return
         try:
             self.watches.start()
+        except (FileNotFoundError, NotADirectoryError):
+            self._enter_missing(Pending(reasons=["start"]), "vanished while vaultcrm started watching it")
         except OSError as exc:
             raise VaultMissingError(f"cannot watch {self.vault}: {exc.strerror or exc}",
                                     hint="check the folder's permissions, or try `vaultcrm watch --poll`") from exc
@@ -313,7 +317,11 @@ class Watcher:
         if self.watches.replaced():
             log.info("the vault folder was replaced; watching the new one")
             self.watches.stop()
-            self.watches.start()
+            try:
+                self.watches.start()
+            except OSError as exc:
+                self._enter_missing(self.changes.take(), f"cannot be watched ({exc})")
+                return
             self.changes.request("vault replaced")
             return
         try:

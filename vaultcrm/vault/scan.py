@@ -174,10 +174,13 @@ def scan(root: Path, config: Config) -> ScanResult:
 
 def rescan(root: Path, config: Config, previous: ScanResult, changed: frozenset[str]) -> ScanResult:
     """`previous` brought up to date for the `changed` paths only: what a full scan would give when
-    nothing else changed (the daemon knows from file events exactly which notes did)."""
+    nothing else changed (the daemon knows from file events exactly which notes did). A note that
+    appears with the inode of one listed at another path was moved: that other path is looked at
+    too, so that a move whose other half brought no event never lists the note twice."""
     paths = NotePaths(config)
     files = {f.path: f for f in previous.files if f.path not in changed}
     problems = [p for p in previous.problems if p.note not in changed]
+    by_inode = {f.inode: f.path for f in files.values()}
     for rel in changed:
         conflict = paths.is_conflict_copy(rel)
         if not conflict and not paths.is_note_path(rel):
@@ -190,6 +193,9 @@ def rescan(root: Path, config: Config, previous: ScanResult, changed: frozenset[
             continue
         if conflict:
             problems.append(_conflict_problem(rel))
-        else:
-            files[rel] = FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino)
+            continue
+        files[rel] = FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino)
+        moved_from = by_inode.get(info.st_ino)
+        if moved_from is not None and moved_from != rel and not os.path.exists(root / moved_from):
+            del files[moved_from]
     return ScanResult(sorted(files.values(), key=lambda f: f.path), sorted(problems, key=Problem.sort_key))

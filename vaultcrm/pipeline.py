@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from vaultcrm.config import Config, load_config
 from vaultcrm.dashboard.guards import check_ours, read_existing, unchanged_since
+from vaultcrm.dashboard.ledger import union
 from vaultcrm.dashboard.results import Shown
 from vaultcrm.errors import VaultMissingError, file_error
 from vaultcrm.model import Problem
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
     from vaultcrm.crm.analysis import Analysis
     from vaultcrm.crm.touches import Contribution
+    from vaultcrm.dashboard.ledger import Ledger
+    from vaultcrm.writeback.tick_ledger import Dashboard
 
     # progress(total) -> a context manager yielding advance(count): the command line draws a bar
     Progress = Callable[[int], AbstractContextManager[Callable[[int], None]]]
@@ -158,8 +161,11 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, memory: M
     from vaultcrm.crm.touches import assemble
 
     if found is None:
+        from vaultcrm.writeback.tick_ledger import explain_copies
+
         found = memory.scan(config, today, changed)
         remove_stale_temps(vault, found.leftovers)
+        found.problems[:] = explain_copies(vault, config, found.problems)  # the scan's own list
     index = assemble(memory.contributions(config, found, changed), today)
     outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
@@ -177,25 +183,41 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
         with open_memory(vault, progress=progress) as memory:
             return sync(vault, today, dry_run=dry_run, force=force, allow_empty=allow_empty, config=config,
                         memory=memory, changed=changed)
+    from vaultcrm.writeback.tick_ledger import (
+        Dashboard,
+        copy_problems,
+        dashboard_copies,
+        plan_ticks,
+        recorded_in_copies,
+    )
+
     target = contained_path(vault, config.dashboard)
     found = memory.scan(config, today, changed)
+    copies = dashboard_copies(vault, config, found.problems)
     if not dry_run:
         remove_stale_temps(vault, found.leftovers)
-        summary = memory.unchanged(config, found, today, target)
+        # (the ticks in a copy of the dashboard are not among what the memo of the last sync compares)
+        summary = None if copies else memory.unchanged(config, found, today, target)
         if summary is not None:  # nothing read, parsed, rendered or written
             return SyncReport(None, config.dashboard, "", False, summary, [])
     existing = read_existing(target, memory.properties)
+    plan = plan_ticks(existing, copies, today, force=force)
     ticked: list[str] = []
-    if existing is not None and existing.ticked and not dry_run:
+    if plan.todo and not dry_run:
         check_ours(config.dashboard, existing, force=force)
-        ticked = _record_ticks(vault, today, config, memory, found, changed, existing.ticked)
+        ticked = _record_ticks(vault, today, config, memory, found, changed,
+                               Dashboard(target, config.dashboard, existing, copies, plan))
+        existing = read_existing(target, memory.properties)
         found, changed = memory.scan(config, today), None
+        copies = dashboard_copies(vault, config, found.problems)
+    kept = {} if dry_run and plan.todo else recorded_in_copies(copies)
+    found.problems[:] = copy_problems(found.problems, copies, union([plan.known, kept]))  # the scan's own list
     shown = None if ticked else memory.results(config, found, today)
     if shown is None:
         shown = _shown(analyse(vault, today, config, memory=memory, found=found, changed=changed))
     else:
         shown.problems = sorted([*found.problems, *shown.problems], key=Problem.sort_key)
-    text, summary = _render(vault, today, config, memory, shown)
+    text, summary = _render(vault, today, config, memory, shown, kept)
     if dry_run:
         memory.remember(config, found, today, shown, None, summary)
         return SyncReport(shown.analysis, config.dashboard, text, False, summary + " · dry run, nothing written",
@@ -217,14 +239,12 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
 
 
 def _record_ticks(vault: Path, today: date, config: Config, memory: Memory, found: ScanResult,
-                  changed: frozenset[str] | None, ticked: tuple[str, ...]) -> list[str]:
-    """Each ticked box recorded in its contact's note; the names of the contacts."""
-    from vaultcrm.writeback.ticks import record_ticks, ticked_contacts
+                  changed: frozenset[str] | None, dashboard: Dashboard) -> list[str]:
+    """Each ticked box recorded in its contact's note, on its day; the names of the contacts."""
+    from vaultcrm.writeback.tick_ledger import record
 
     analysis = analyse(vault, today, config, memory=memory, found=found, changed=changed)
-    contacts = ticked_contacts(ticked, analysis.index.contacts)
-    record_ticks(vault, contacts, config, today)
-    return [c.name for c in contacts]
+    return record(vault, config, analysis.index.contacts, dashboard)
 
 
 def _shown(analysis: Analysis) -> Shown:
@@ -234,12 +254,13 @@ def _shown(analysis: Analysis) -> Shown:
     return Shown(results, analysis.problems, analysis)
 
 
-def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Shown) -> tuple[str, str]:
-    """The dashboard's text and the sync's summary line."""
+def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Shown,
+            ticks: Ledger) -> tuple[str, str]:
+    """The dashboard's text (keeping `ticks` in its record of ticks) and the sync's summary line."""
     from vaultcrm.dashboard.data import summary_counts, template_data
-    from vaultcrm.dashboard.render import document, render_body
+    from vaultcrm.dashboard.render import document, render_body, written_ticks
 
     data: dict[str, Any] = template_data(shown.results, shown.problems, config, today)
     body = render_body(vault, data, memory.templates())
-    text = document(body, sum(1 for r in shown.results.values() if r.active))
+    text = document(body, sum(1 for r in shown.results.values() if r.active), {**ticks, **written_ticks(body)})
     return text, summary_counts(shown.results)

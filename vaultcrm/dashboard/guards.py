@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from vaultcrm.dashboard.ledger import PROPERTY, Ledger, tick_id, ticked_lines
+from vaultcrm.dashboard.ledger import read as read_ledger
 from vaultcrm.digests import sha256
-from vaultcrm.errors import NotOursError, file_error
+from vaultcrm.errors import NotOursError, VaultcrmError, file_error
 from vaultcrm.vault import frontmatter
 
-_TICK = re.compile(r"^\s*[-*+] \[[^ \]]\]\s*(.*)$")
 _TICKED = re.compile(r"^(\s*[-*+] )\[[^ \]]\]", re.MULTILINE)
 _ANY_TICK = re.compile(rb"^[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
 
@@ -26,11 +27,14 @@ def body_hash(body: str) -> str:
 
 
 def has_ticks(target: Path) -> bool:
-    """Whether the dashboard holds a ticked box (vaultcrm itself only ever writes unticked ones)."""
+    """Whether the dashboard holds a ticked box still to be recorded (not one the template ticked)."""
     try:
-        return _ANY_TICK.search(target.read_bytes()) is not None
-    except OSError:
+        if _ANY_TICK.search(target.read_bytes()) is None:
+            return False
+        existing = read_existing(target)
+    except (OSError, VaultcrmError):
         return False
+    return existing is not None and bool(existing.unrecorded)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,14 @@ class Existing:
     body: str
     edited: bool
     ticked: tuple[str, ...]  # the text after each ticked box
+    ticks: tuple[str, ...] = ()  # the identity of each ticked box (ledger.tick_id), in the same order
+    ledger: Ledger = field(default_factory=dict)  # the `ticks` property
+
+    @property
+    def unrecorded(self) -> list[tuple[str, str]]:
+        """(id, text) of each ticked box not recorded yet (new, or being recorded: ledger.py)."""
+        return [(key, text) for key, text in zip(self.ticks, self.ticked, strict=True)
+                if key not in self.ledger or self.ledger[key] is not None]
 
 
 def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatter.Frontmatter] = frontmatter.read,
@@ -67,9 +79,11 @@ def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatt
     body = "\n".join(lines[props.body_start:])
     contacts = props.data.get("contacts")
     count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
-    edited = ours and props.data.get("body_hash") != body_hash(body)
-    ticked = tuple(m[1] for m in map(_TICK.match, lines[props.body_start:]) if m)
-    return Existing(raw, ours, count, body, edited, ticked)
+    digest = body_hash(body)
+    edited = ours and props.data.get("body_hash") != digest
+    ticked = tuple(ticked_lines(body))
+    return Existing(raw, ours, count, body, edited, ticked, tuple(tick_id(digest, text) for text in ticked),
+                    read_ledger(props.data.get(PROPERTY)))
 
 
 def check_ours(rel: str, existing: Existing | None, *, force: bool) -> None:

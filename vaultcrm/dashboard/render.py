@@ -4,8 +4,9 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from vaultcrm.dashboard.guards import body_hash
+from vaultcrm.dashboard.ledger import Ledger, property_line, tick_id, ticked_lines
 from vaultcrm.errors import ConfigError
 
 TEMPLATE = "dashboard.md.j2"
@@ -206,8 +208,16 @@ def contact_note(vault: Path, data: dict[str, Any]) -> str:
                           hint=f"fix {OVERRIDE_DIR}/{name}, or remove it to use the default") from exc
 
 
-def document(body: str, contacts: int) -> str:
-    """The whole note: the ownership marker, the contact count and the body's hash, then the body."""
+def document(body: str, contacts: int, ticks: Mapping[str, date | None] | None = None) -> str:
+    """The whole note: the ownership marker, the contact count, the body's hash and the record of its
+    ticks (ledger.py; only when there is one), then the body."""
     return (f"---\nvaultcrm: generated\ncontacts: {contacts}\nbody_hash: {body_hash(body)}\n"
+            f"{property_line(ticks or {})}"
             f"note: This note is rewritten by vaultcrm. Tick boxes here; write anything else elsewhere.\n---\n"
             + body)
+
+
+def written_ticks(body: str) -> Ledger:
+    """The boxes a template wrote ticked, as recorded ticks: they are never the user's."""
+    digest = body_hash(body)
+    return {tick_id(digest, text): None for text in ticked_lines(body)}

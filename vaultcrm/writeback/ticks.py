@@ -36,8 +36,10 @@ def ticked_contacts(ticked: Sequence[str], contacts: Sequence[Contact]) -> list[
     return list(found.values())
 
 
-def record_ticks(vault: Path, contacts: Sequence[Contact], config: Config, today: date) -> list[Contact]:
-    """Record each ticked contact as touched today, exactly as `vaultcrm touch` would."""
+def record_ticks(vault: Path, contacts: Sequence[Contact], config: Config, today: date, *,
+                 dry_run: bool = False) -> list[Contact]:
+    """Record each ticked contact as touched today, exactly as `vaultcrm touch` would (`dry_run`: only
+    prove that each note can take it, writing nothing)."""
     for contact in contacts:
-        touch_contact(vault, contact, config, today)
+        touch_contact(vault, contact, config, today, dry_run=dry_run)
     return list(contacts)

@@ -23,7 +23,7 @@ from vaultcrm.dashboard.results import Shown
 from vaultcrm.errors import VaultMissingError, file_error
 from vaultcrm.model import Problem
 from vaultcrm.vault import frontmatter
-from vaultcrm.vault.scan import ScanResult, scan
+from vaultcrm.vault.scan import ScanResult, conflict_copies_of, scan
 from vaultcrm.writeback.atomic import contained_path, remove_stale_temps, write_if_changed
 
 if TYPE_CHECKING:
@@ -161,11 +161,12 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, memory: M
     from vaultcrm.crm.touches import assemble
 
     if found is None:
-        from vaultcrm.writeback.tick_ledger import explain_copies
-
         found = memory.scan(config, today, changed)
         remove_stale_temps(vault, found.leftovers)
-        found.problems[:] = explain_copies(vault, config, found.problems)  # the scan's own list
+        if conflict_copies_of(config.dashboard, found.problems):
+            from vaultcrm.writeback.tick_ledger import explain_copies
+
+            found.problems[:] = explain_copies(vault, config, found.problems)  # the scan's own list
     index = assemble(memory.contributions(config, found, changed), today)
     outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
@@ -183,6 +184,15 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
         with open_memory(vault, progress=progress) as memory:
             return sync(vault, today, dry_run=dry_run, force=force, allow_empty=allow_empty, config=config,
                         memory=memory, changed=changed)
+    target = contained_path(vault, config.dashboard)
+    found = memory.scan(config, today, changed)
+    if not dry_run:
+        remove_stale_temps(vault, found.leftovers)
+        # (the ticks in a copy of the dashboard are not among what the memo of the last sync compares)
+        copied = conflict_copies_of(config.dashboard, found.problems)
+        summary = None if copied else memory.unchanged(config, found, today, target)
+        if summary is not None:  # nothing read, parsed, rendered or written
+            return SyncReport(None, config.dashboard, "", False, summary, [])
     from vaultcrm.writeback.tick_ledger import (
         Dashboard,
         copy_problems,
@@ -191,15 +201,7 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
         recorded_in_copies,
     )
 
-    target = contained_path(vault, config.dashboard)
-    found = memory.scan(config, today, changed)
     copies = dashboard_copies(vault, config, found.problems)
-    if not dry_run:
-        remove_stale_temps(vault, found.leftovers)
-        # (the ticks in a copy of the dashboard are not among what the memo of the last sync compares)
-        summary = None if copies else memory.unchanged(config, found, today, target)
-        if summary is not None:  # nothing read, parsed, rendered or written
-            return SyncReport(None, config.dashboard, "", False, summary, [])
     existing = read_existing(target, memory.properties)
     plan = plan_ticks(existing, copies, today, force=force)
     ticked: list[str] = []

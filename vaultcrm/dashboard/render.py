@@ -142,18 +142,19 @@ def _time_budget(seconds: float) -> Iterator[None]:
 
     A timer thread asks the interpreter to raise it at this thread's next instruction, so that a
     template loop that never ends (and writes nothing) is stopped too; nothing is spent while the
-    block keeps to its time. Asked for but not yet raised when the block ends, it is withdrawn."""
-    import ctypes
-
-    thread = ctypes.c_ulong(threading.get_ident())
+    block keeps to its time (ctypes, which makes the request, is loaded only then). Asked for but not
+    yet raised when the block ends, it is withdrawn."""
+    thread = threading.get_ident()
     lock = threading.Lock()
     running, fired = True, False
 
     def expire() -> None:
         nonlocal fired
+        import ctypes
+
         with lock:
             if running:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_OutOfTime))
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(_OutOfTime))
                 fired = True
 
     timer = threading.Timer(seconds, expire)
@@ -166,7 +167,9 @@ def _time_budget(seconds: float) -> Iterator[None]:
             running = False
         timer.cancel()
         if fired:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
+            import ctypes
+
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)
 
 
 def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | None = None) -> str:
@@ -219,5 +222,6 @@ def document(body: str, contacts: int, ticks: Mapping[str, date | None] | None =
 
 def written_ticks(body: str) -> Ledger:
     """The boxes a template wrote ticked, as recorded ticks: they are never the user's."""
-    digest = body_hash(body)
-    return {tick_id(digest, text): None for text in ticked_lines(body)}
+    lines = ticked_lines(body)
+    digest = body_hash(body) if lines else ""
+    return {tick_id(digest, text): None for text in lines}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,14 @@ def is_conflict_copy_of(sibling: str, note: str) -> bool:
     """Whether file name `sibling` is a sync-conflict copy of the note named `note` (`Jane Doe.md`)."""
     stem = note[:-3] if note.lower().endswith(".md") else note
     return is_conflict_copy(sibling) and sibling.startswith((stem + ".", stem + " ("))
+
+
+def conflict_copies_of(rel: str, problems: Iterable[Problem]) -> list[str]:
+    """The sync-conflict copies of the file `rel` among the notes that `problems` name (the scan lists
+    each copy it finds as a problem)."""
+    folder, _, name = rel.rpartition("/")
+    return [p.note for p in problems
+            if p.note.rpartition("/")[0] == folder and is_conflict_copy_of(p.note.rpartition("/")[2], name)]
 
 
 @lru_cache(maxsize=256)

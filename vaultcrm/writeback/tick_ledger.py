@@ -7,24 +7,23 @@ copies are still to be recorded, and on what day (dashboard/ledger.py keeps the 
     kept = recorded_in_copies(copies)                   # what the next dashboard keeps of the record
 
 A tick found in two places (the dashboard and a copy: two devices ticked the same box) has one
-identity and is recorded once.
+identity and is recorded once. (Rendering and recording are imported only when there are ticks: a sync
+that changes nothing never loads them.)
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from vaultcrm.config import Config
 from vaultcrm.dashboard.guards import Existing, read_existing, unchanged_since
 from vaultcrm.dashboard.ledger import Ledger, union
-from vaultcrm.dashboard.render import document
 from vaultcrm.errors import VaultcrmError
 from vaultcrm.model import Contact, Problem
-from vaultcrm.vault.scan import is_conflict_copy_of
+from vaultcrm.vault.scan import conflict_copies_of
 from vaultcrm.writeback.atomic import contained_path, write_if_changed
-from vaultcrm.writeback.ticks import record_ticks, ticked_contacts
 
 
 @dataclass(frozen=True)
@@ -57,17 +56,13 @@ class TickPlan:
 
 def dashboard_copies(vault: Path, config: Config, problems: Sequence[Problem]) -> list[Copy]:
     """The sync-conflict copies of the dashboard the scan found (among its problems), each read."""
-    folder = str(PurePosixPath(config.dashboard).parent)
-    name = PurePosixPath(config.dashboard).name
     copies = []
-    for problem in problems:
-        path = PurePosixPath(problem.note)
-        if str(path.parent) == folder and is_conflict_copy_of(path.name, name):
-            try:
-                existing = read_existing(vault / problem.note)
-            except VaultcrmError:
-                existing = None
-            copies.append(Copy(problem.note, existing))
+    for rel in conflict_copies_of(config.dashboard, problems):
+        try:
+            existing = read_existing(vault / rel)
+        except VaultcrmError:
+            existing = None
+        copies.append(Copy(rel, existing))
     return copies
 
 
@@ -105,6 +100,8 @@ def record(vault: Path, config: Config, contacts: Sequence[Contact], dashboard: 
     Every note is first shown to take its record (else nothing is written anywhere and the dashboard
     keeps its ticks); then the dashboard keeps the day of each new tick, so that a run stopped halfway
     is finished on that day by the next one, on any device; then the notes are written."""
+    from vaultcrm.writeback.ticks import record_ticks, ticked_contacts
+
     days = [(day, ticked_contacts([text for _, text in ticks], contacts))
             for day, ticks in sorted(dashboard.plan.todo.items())]
     for day, ticked in days:
@@ -119,6 +116,8 @@ def record(vault: Path, config: Config, contacts: Sequence[Contact], dashboard: 
 def _write_ahead(dashboard: Dashboard) -> None:
     """The dashboard, with its body as it is (the copy's, when there is no dashboard yet) and the day of
     each tick in its record."""
+    from vaultcrm.dashboard.render import document
+
     existing = dashboard.existing
     base = existing if existing is not None and existing.ours else next(
         c.trusted for c in dashboard.copies if c.trusted is not None)

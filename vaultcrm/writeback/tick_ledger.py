@@ -75,7 +75,7 @@ def plan_ticks(existing: Existing | None, copies: Sequence[Copy], today: date, *
     seen: set[str] = set()
     for source in sources:
         for key, text in source.unrecorded:
-            if key in seen or plan.known.get(key, today) is None:
+            if key in seen or (key in plan.known and plan.known[key] is None):  # recorded, as another copy says
                 continue
             seen.add(key)
             plan.new = plan.new or key not in plan.known

@@ -17,15 +17,20 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "how_met": ("met_via", "met_at", "met_context", "source"),
     "introduced_by": ("intro_by", "referred_by"),
     "company": ("org", "organization", "employer"),
+    "former_companies": ("former_company", "previous_company", "previous_companies", "past_company",
+                         "past_companies", "former_employer", "previous_employer", "former_orgs"),
+    "role": ("job_title", "title", "position"),
     "birthday": ("birthdate", "bday", "born", "prm-birthday"),
     "snooze_until": ("snooze", "snoozed_until", "prm-snooze-until"),
     "status": ("state",),
     "channel": ("preferred_channel",),
-    "stage": ("relationship", "prm-relationship"),
+    "stage": ("relationship", "relationship_stage", "prm-relationship"),
 }
 
 # Fields for which every key present contributes (all are touches), rather than the first one winning.
 MULTI_VALUE_FIELDS = frozenset({"last_touch", "met"})
+# The same for lists of names: every key's values count (`former_companies` and `previous_company`).
+ALL_KEYS_LISTS = frozenset({"former_companies"})
 
 
 @lru_cache(maxsize=4096)

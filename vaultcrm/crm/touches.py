@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from vaultcrm.config import Config
-from vaultcrm.crm.contacts import is_contact, is_empty, read_contact
+from vaultcrm.crm.contacts import is_contact, is_empty, read_contact, tags_of
 from vaultcrm.fields import field_keys, normalise_key
 from vaultcrm.model import Contact, Entry, Note, Plan, Problem, SuspiciousLink, Touch
 from vaultcrm.vault.dates import DailyFormat, link_target, parse_iso, to_date
@@ -188,13 +188,13 @@ class _NoteFacts:
             return
         day = entry.done if entry.task == "done" and entry.done else entry.date
         if day is not None:
-            text, targets = entry.text, [note.path, *linked]
+            targets = [note.path, *linked]
             source = "done" if entry.done else "line"
         elif daily_day is not None and linked:
-            day, text, targets, source = daily_day, None, linked, "daily"
+            day, targets, source = daily_day, linked, "daily"
         else:
             return
-        touch = Touch(day, note.path, entry.line, source, text, entry.give, entry.ask)
+        touch = Touch(day, note.path, entry.line, source, entry.text, entry.give, entry.ask, entry.tags)
         self.touches += [(path, touch) for path in dict.fromkeys(targets)]
 
     def meeting(self, daily: DailyFormat) -> None:
@@ -214,6 +214,7 @@ class _NoteFacts:
         if day is None:
             match = _LEADING_ISO.match(note.stem)
             day = parse_iso(match[1]) if match else None
+        tags = tags_of(note.frontmatter)
         for name, value in people:
             line = note.key_lines.get(name, 1)
             values = value if isinstance(value, list) and link_target(value) is None else [value]
@@ -223,4 +224,4 @@ class _NoteFacts:
                     continue
                 path = self.resolve(re.split(r"[#^|]", target, maxsplit=1)[0].strip(), line)
                 if path is not None and day is not None:
-                    self.touches.append((path, Touch(day, note.path, line, "meeting")))
+                    self.touches.append((path, Touch(day, note.path, line, "meeting", tags=tags)))

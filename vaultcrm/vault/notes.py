@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from vaultcrm.model import Entry, LinkRef, Note, Problem
 from vaultcrm.vault import frontmatter
+from vaultcrm.vault.tags import line_tags
 from vaultcrm.vault.text import link_target, markdown_target
 
 if TYPE_CHECKING:
@@ -212,7 +213,8 @@ class Parser:
         if day is None and not links:
             return None
         text = " · ".join(c.strip() for c in cells)
-        return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask)
+        return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask,
+                     tags=line_tags(text))
 
 
     def entry(self, kind: str, content: str, line: int, task: str | None, env: dict[str, Any] | None,
@@ -230,7 +232,7 @@ class Parser:
         if day is None and done is None and planned is None and not links:
             return None
         return Entry(line, kind, _clip(text), date=day, task=task, done=done, planned=planned,
-                     links=tuple(links), give=give, ask=ask)
+                     links=tuple(links), give=give, ask=ask, tags=line_tags(text))
 
 
 def _leading_date(text: str) -> date | None:

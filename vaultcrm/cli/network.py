@@ -1,0 +1,113 @@
+"""The networking commands: `who` (warm paths into a company)."""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from vaultcrm.cli.options import analysed, common_options, handle_errors
+from vaultcrm.errors import UsageError
+
+if TYPE_CHECKING:
+    from vaultcrm.crm.network import CompanyPath, Connector, Person, PersonRef
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# -- who ------------------------------------------------------------------------------------------
+
+@click.command()
+@common_options
+@click.argument("company", required=False)
+@click.option("--tag", help="Only people with this tag (or one below it: recruiter/agency for recruiter).")
+@click.option("--how-met", help="Only people whose how_met holds this text (case and accents ignored).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@handle_errors
+def who(company: str | None, tag: str | None, how_met: str | None, as_json: bool) -> None:
+    """Who you know at COMPANY, now and formerly: how warm, who introduced them, the next step.
+
+    Without COMPANY: the people --tag and --how-met select, or else every company of `targets` in
+    .vaultcrm/config.toml.
+    """
+    from vaultcrm.crm.network import Network
+
+    with analysed() as analysis:
+        network = Network(analysis.index.contacts, analysis.config, analysis.today)
+        if company is not None and company.strip():
+            paths = [network.at(company, tag=tag, how_met=how_met)]
+        elif tag or how_met:
+            paths = []
+        elif analysis.config.targets:
+            paths = network.targets()
+        else:
+            raise UsageError("who at which company?", hint="give a COMPANY, --tag or --how-met, or list companies "
+                                                            "under `targets` in .vaultcrm/config.toml")
+        people = network.people(tag=tag, how_met=how_met) if not paths else ()
+        connectors = network.connectors(people) if not paths else ()
+    if as_json:
+        _dump({"today": analysis.today.isoformat(), "filters": {"company": company, "tag": tag, "how_met": how_met},
+               "companies": [p.as_dict() for p in paths], "people": [p.as_dict() for p in people],
+               "connectors": [c.as_dict() for c in connectors]})
+        return
+    for index, path in enumerate(paths):
+        if index:
+            click.echo()
+        _echo_path(path)
+    if not paths:
+        for person in people:
+            click.echo(_person_line(person))
+        if not people:
+            click.echo("Nobody matches.")
+        if connectors:
+            click.echo("connectors: " + _connectors_text(connectors))
+
+
+def _echo_path(path: CompanyPath) -> None:
+    head = path.company
+    if path.target is not None:
+        head += " — target" + "".join(f" · {t}" for t in (path.target.role, path.target.note) if t)
+    click.echo(head)
+    for label, group in (("now", path.now), ("formerly", path.formerly)):
+        if group:
+            click.echo(f"  {label}")
+            for person in group:
+                click.echo("    " + _person_line(person))
+    if not path.now and not path.formerly:
+        click.echo("  nobody you know works or worked there")
+    if path.connectors:
+        click.echo("  connectors: " + _connectors_text(path.connectors))
+    click.echo(f"  next step: {path.next_step.text}")
+
+
+def _person_line(person: Person) -> str:
+    """`Noah Kim · Senior SRE · stage trust · warm: last touch …, 5 touch days, 1 give / 3 asks · via …`."""
+    parts = [person.name]
+    if person.status is None and person.company:
+        parts.append(person.company)
+    parts += [text for text in (person.role, f"stage {person.stage}" if person.stage else None) if text]
+    warmth = "warm" if person.warm else "not warm"
+    if person.last_touch is None:
+        warmth += ": no touch yet"
+    else:
+        days = "touch day" if person.touch_count == 1 else "touch days"
+        warmth += f": last touch {person.last_touch.isoformat()} ({person.evidence}), {person.touch_count} {days}"
+    warmth += f", {_count(person.gives, 'give')} / {_count(person.asks, 'ask')}"
+    parts.append(warmth)
+    if person.introduced_by:
+        parts.append("via " + " ← ".join(_ref(r) for r in person.introduced_by))
+    return " · ".join(parts)
+
+
+def _connectors_text(connectors: tuple[Connector, ...]) -> str:
+    return ", ".join(f"{c.person.name} (introduced {', '.join(r.name for r in c.introduced)})" for c in connectors)
+
+
+def _ref(ref: PersonRef) -> str:
+    return ref.name if ref.note else f"{ref.name} (no note)"
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"

@@ -1,16 +1,19 @@
-"""The networking commands: `who` (warm paths into a company)."""
+"""The networking commands: `who` (warm paths into a company) and `show` (a person's story)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from vaultcrm.cli.edits import complete_contact
 from vaultcrm.cli.options import analysed, common_options, handle_errors
 from vaultcrm.errors import UsageError
 
 if TYPE_CHECKING:
     from vaultcrm.crm.network import CompanyPath, Connector, Person, PersonRef
+    from vaultcrm.crm.story import Story
 
 
 def _dump(data: Any) -> None:
@@ -111,3 +114,74 @@ def _ref(ref: PersonRef) -> str:
 
 def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+# -- show -----------------------------------------------------------------------------------------
+
+@click.command()
+@common_options
+@click.argument("name", shell_complete=complete_contact)
+@click.option("--json", "as_json", is_flag=True, help="Print the story as JSON.")
+@handle_errors
+def show(name: str, as_json: bool) -> None:
+    """Everything about NAME (file name, name or alias): properties, every touch, plans, signals, intros."""
+    from vaultcrm.crm.story import story
+
+    with analysed() as analysis:
+        found = story(analysis, name)
+    if as_json:
+        _dump(found.as_dict())
+        return
+    for line in _story_lines(found):
+        click.echo(line)
+
+
+def _story_lines(found: Story) -> list[str]:
+    c = found.contact
+    last = c.last_touch
+    lines = [f"{c.name} — {c.path}" + ("" if c.active else " (inactive)")]
+    about = [f"tier {c.tier}"] if c.tier and c.cadence_from != f"tier {c.tier}" else []
+    about += [found.cadence or "no cadence", *(f"stage {s}" for s in [found.stage] if s),
+             *(t for t in (", ".join(found.companies), found.role) if t)]
+    if found.former_companies:
+        about.append("formerly " + ", ".join(found.former_companies))
+    if c.snooze_until:
+        about.append(f"snoozed until {c.snooze_until.isoformat()}")
+    lines.append(" · ".join(about))
+    summary = f"{_count(c.touch_count, 'touch day')}"
+    if last is not None:
+        summary += f", last {last.day.isoformat()} ({last.evidence})"
+    lines.append(" · ".join([summary, _count(c.gives, "give"), _count(c.asks, "ask"), *found.signals]))
+    lines += ["", "Properties"]
+    lines += [f"  {key}: {_value_text(value)}".rstrip() for key, value in found.properties] or ["  (none)"]
+    lines += ["", "Touches, newest first"]
+    width = max((len(f"{t.evidence}:{t.line}") for t in found.touches), default=0)
+    for t in found.touches:
+        where = f"{t.evidence}:{t.line}" if t.line else t.evidence
+        what = _LEADING_DATE.sub("", t.text) if t.text else _NO_TEXT.get(t.source, "")
+        lines.append(f"  {t.day.isoformat()}  {where.ljust(width)}  {what}".rstrip())
+    if not found.touches:
+        lines.append("  (none)")
+    lines += ["", "Plans"]
+    lines += [f"  {p.day.isoformat()}  {p.note}:{p.line}  {p.text}" for p in c.plans] or ["  (none)"]
+    lines += ["", "Reminders"]
+    lines += [f"  {due.isoformat()}  {kind}{' (overdue)' if overdue else ''}: {reason.removeprefix('planned: ')}"
+              for kind, due, overdue, reason in found.reminders] or ["  (none)"]
+    lines += ["", "Introductions",
+              "  introduced by: " + (" ← ".join(_ref(r) for r in found.introduced_by) or "—"),
+              "  introduced: " + (", ".join(_ref(r) for r in found.introduced) or "—")]
+    return lines
+
+
+_LEADING_DATE = re.compile(r"^\W*\d{4}-\d{2}-\d{2}\W*")  # shown in its own column
+_NO_TEXT = {"field": "(a date property)", "meeting": "(a meeting note lists them)"}
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_value_text(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,7 +1,7 @@
 """The command line: each command parses its arguments, calls the library and prints.
 
 `options.py` holds what every command shares (finding the vault and the day, errors to exit codes);
-the commands are grouped by what they do: `read.py` (sync, due, check), `network.py` (who, show),
+the commands are grouped by what they do: `read.py` (sync, due, check), `network.py` (who, show, stats),
 `edits.py` (touch, snooze, add), `transfer.py` (import, export), `daemon.py` (watch, service);
 `completion.py` completes names.
 """
@@ -25,6 +25,6 @@ def main() -> None:
     """
 
 
-for command in (read.sync, read.due, read.check, network.who, network.show, edits.touch,
+for command in (read.sync, read.due, read.check, network.who, network.show, network.stats, edits.touch,
                 edits.snooze, edits.add, daemon.watch, daemon.service, transfer.import_group, transfer.export_group):
     main.add_command(command)

@@ -1,4 +1,5 @@
-"""The networking commands: `who` (warm paths into a company) and `show` (a person's story)."""
+"""The networking commands: `who` (warm paths into a company), `show` (a person's story) and
+`stats` (the networking habit, week by week)."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ from vaultcrm.cli.options import analysed, common_options, handle_errors
 from vaultcrm.errors import UsageError
 
 if TYPE_CHECKING:
+    from vaultcrm.crm.history import History
     from vaultcrm.crm.network import CompanyPath, Connector, Person, PersonRef
     from vaultcrm.crm.story import Story
 
@@ -185,3 +187,48 @@ def _value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+# -- stats ----------------------------------------------------------------------------------------
+
+@click.command()
+@common_options
+@click.option("--weeks", default=12, show_default=True, type=click.IntRange(1, 104),
+              help="How many calendar weeks, up to this one.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@handle_errors
+def stats(weeks: int, as_json: bool) -> None:
+    """The networking habit: touches, new people and gives per calendar week, and this month's goals."""
+    from vaultcrm.crm.history import networking_history
+
+    with analysed() as analysis:
+        history = networking_history(analysis.index.contacts, analysis.config, analysis.today, weeks)
+    if as_json:
+        _dump(history.as_dict(analysis.config, analysis.today))
+        return
+    for line in _stats_lines(history, analysis.config.goals):
+        click.echo(line)
+
+
+def _stats_lines(history: History, goals: dict[str, int]) -> list[str]:
+    def goal(count: int, key: str) -> str:
+        return f"{count} / {goals[key]}" if key in goals else str(count)
+
+    rows = [("week of", "touches", "new people", "gives")]
+    rows += [(w.start.isoformat(), goal(w.touches, "weekly_touches"), goal(w.new_people, "weekly_new_contacts"),
+              goal(w.gives, "weekly_gives")) for w in history.weeks]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    top = max((w.touches for w in history.weeks), default=0)
+    lines = []
+    for index, row in enumerate(rows):
+        text = "  ".join([row[0].ljust(widths[0]), *(cell.rjust(width) for cell, width in zip(row[1:], widths[1:],
+                                                                                               strict=True))])
+        if index:
+            touches = history.weeks[index - 1].touches
+            text += "  " + "█" * round(20 * touches / top) if top and touches else ""
+        lines.append(text.rstrip())
+    month = history.month
+    names = {"interviews": "informational interviews", "referrals": "referrals", "intros": "intros"}
+    figures = [f"{names[key]} {goal(count, f'monthly_{key}')}" for key, count in month.counts.items()]
+    lines += ["", f"{month.start.strftime('%B %Y')} so far: " + " · ".join(figures)]
+    return lines

@@ -524,6 +524,19 @@ def test_completion_lists_contact_names_for_touch_and_snooze(make_vault):
     assert complete(vault, "touch", "") == ["Dr. Ann Lee", "Jan Novák", "Jane Doe", "Zoë Šimková"]
 
 
+def test_completion_offers_aliases_too(make_vault):
+    vault = make_vault({**COMPLETION_VAULT, "People/Мария Петрова.md": "---\naliases: [Маша, Masha Petrova]\n---\n",
+                        "People/Masha.md": "---\naliases: [Jane]\n---\n"})
+    assert complete(vault, "touch", "маш") == ["Маша"]
+    assert complete(vault, "show", "mash") == ["Masha", "Masha Petrova"]
+    assert complete(vault, "snooze", "petr") == ["Masha Petrova"]
+    assert complete(vault, "snooze", "ПЕТР") == ["Мария Петрова"]
+    assert complete(vault, "touch", "jane") == ["Jane", "Jane Doe"]
+    from vaultcrm.cli.completion import contact_names
+
+    assert contact_names(vault, "mash") == [("Masha", None), ("Masha Petrova", "alias of Мария Петрова")]
+
+
 def test_completion_of_a_missing_vault_is_empty(tmp_path):
     from vaultcrm.cli.completion import complete_contact
 

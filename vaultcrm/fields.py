@@ -27,6 +27,14 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "stage": ("relationship", "relationship_stage", "prm-relationship"),
 }
 
+# Keys that are not behaviour §2 fields but that person notes commonly use (normalised), for `add`
+# and the importers.
+EMAIL_KEYS = ("email", "emails", "mail", "emailaddress", "email1")
+OTHER_EMAIL_KEYS = ("otheremails",)
+PHONE_KEYS = ("phone", "phones", "mobile", "cell", "tel", "telephone", "phonenumber")
+OTHER_PHONE_KEYS = ("otherphones",)
+LINKEDIN_KEYS = ("linkedin", "linkedinurl", "linkedinprofile")
+
 # Fields for which every key present contributes (all are touches), rather than the first one winning.
 MULTI_VALUE_FIELDS = frozenset({"last_touch", "met"})
 # The same for lists of names: every key's values count (`former_companies` and `previous_company`).

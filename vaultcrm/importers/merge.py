@@ -36,7 +36,15 @@ from vaultcrm.config import Config
 from vaultcrm.crm.names import name_key
 from vaultcrm.dashboard.render import environment
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
-from vaultcrm.fields import field_keys, normalise_key
+from vaultcrm.fields import (
+    EMAIL_KEYS,
+    LINKEDIN_KEYS,
+    OTHER_EMAIL_KEYS,
+    OTHER_PHONE_KEYS,
+    PHONE_KEYS,
+    field_keys,
+    normalise_key,
+)
 from vaultcrm.importers import Person
 from vaultcrm.model import Contact
 from vaultcrm.vault.dates import link_target, to_month_day
@@ -44,20 +52,12 @@ from vaultcrm.vault.frontmatter import read as read_frontmatter
 from vaultcrm.vault.links import key as path_key
 from vaultcrm.vault.scan import is_conflict_copy, is_conflict_copy_of
 from vaultcrm.writeback.atomic import atomic_write
-from vaultcrm.writeback.commands import safe_file_name
-from vaultcrm.writeback.edit import EditResult, apply_edit, set_text_field, yaml_scalar
+from vaultcrm.writeback.commands import note_tags, safe_file_name
+from vaultcrm.writeback.edit import EditResult, add_notes, apply_edit, set_text_field, yaml_scalar
 
 STATUSES = ("created", "updated", "unchanged", "ambiguous", "refused")
 
-# Keys that are not behaviour §2 fields but that person notes commonly use (normalised).
-EMAIL_KEYS = ("email", "emails", "mail", "emailaddress", "email1")
-OTHER_EMAIL_KEYS = ("otheremails",)
-PHONE_KEYS = ("phone", "phones", "mobile", "cell", "tel", "telephone", "phonenumber")
-OTHER_PHONE_KEYS = ("otherphones",)
-LINKEDIN_KEYS = ("linkedin", "linkedinurl", "linkedinprofile")
-ROLE_KEYS = ("role", "jobtitle", "position", "title")
 _EMAIL = re.compile(r"[^\s,;<>\"'\[\]()]+@[^\s,;<>\"'\[\]()]+")
-_HEADING_START = re.compile(r"^( {0,3})#", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,7 @@ def fields_for(p: Person, fm: dict[str, Any], config: Config, *, overwrite: bool
         out.append(_Field("met", table["met"], p.met))
     for name, keys, value in (("how_met", table["how_met"], p.how_met),
                               ("company", table["company"], p.company),
-                              ("role", ROLE_KEYS, p.role)):
+                              ("role", table["role"], p.role)):
         if value.strip():
             out.append(_Field(name, keys, value))
     if p.linkedin.strip():
@@ -305,28 +305,6 @@ def fill(data: bytes, p: Person, config: Config, *, overwrite: bool,
             changed.append(f.key)
             data = new
     return data, tuple(changed)
-
-
-def add_notes(data: bytes, notes: str, log_heading: str) -> bytes:
-    """A new note's body with the export's notes as a paragraph above its log heading (else at the
-    end). A line that would read as a heading is escaped, so the notes add no sections."""
-    text = data.decode("utf-8")
-    nl = "\r\n" if "\r\n" in text else "\n"
-    block = _HEADING_START.sub(r"\1\\#", notes.strip().replace("\r\n", "\n").replace("\r", "\n"))
-    block = "\n".join(line.rstrip() for line in block.split("\n")).replace("\n", nl)
-    if not block:
-        return data
-    heading = re.compile(rf"^ {{0,3}}#{{1,6}}[ \t]+{re.escape(log_heading.strip())}[ \t]*\r?$",
-                         re.MULTILINE | re.IGNORECASE)
-    match = heading.search(text)
-    if match is None:
-        if text and not text.endswith("\n"):
-            text += nl
-        gap = "" if not text or text.endswith(("\n\n", "\n\r\n")) else nl
-        return (text + gap + block + nl).encode("utf-8")
-    before = text[:match.start()]
-    gap = "" if not before or before.endswith(("\n\n", "\n\r\n")) else nl
-    return (before + gap + block + nl + nl + text[match.start():]).encode("utf-8")
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -417,7 +395,7 @@ class _Run:
             text = self.template.render(
                 title=title, tier=yaml_scalar(tier) if tier else "", met=p.met.isoformat() if p.met else "",
                 how_met=yaml_scalar(p.how_met) if p.how_met.strip() else "",
-                company=yaml_scalar(p.company) if p.company.strip() else "", channel="",
+                company=yaml_scalar(p.company) if p.company.strip() else "", channel="", tags=note_tags(()),
                 today=self.today.isoformat(), log_heading=self.config.log_heading)
             data, _ = fill(text.encode("utf-8"), p, self.config, overwrite=False)
         except NotEditableError as exc:

@@ -481,7 +481,7 @@ def _reads_as(value: str | date) -> Callable[[Any], bool]:
     return lambda found: isinstance(found, str) and found == text
 
 
-def _same_text(value: str | date) -> Callable[[Any], bool]:
+def same_text(value: str | date) -> Callable[[Any], bool]:
     """Whether an existing value already says `value`: the same day, or the same text (a link whose
     target is the text counts), ignoring case and spacing."""
     if isinstance(value, date):
@@ -515,7 +515,7 @@ def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: st
     """
     if normalise_key(default_key) not in keys:
         raise ValueError(f"{default_key!r} is not one of the field's keys")
-    same = same or _same_text(value)
+    same = same or same_text(value)
     doc = _parse(data)
     written = yaml_scalar(value)
     nl = doc.newline

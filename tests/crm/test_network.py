@@ -71,6 +71,8 @@ def test_a_company_nobody_works_at_asks_the_best_warm_connector(make_vault, run)
     assert nobody["next_step"]["kind"] == "intro" and nobody["next_step"]["to"] is None
     assert nobody["next_step"]["text"] == ("Ask Cat Chief for an intro to someone at Tessera Labs: "
                                            "last touch 2026-11-20, 1 touch day")
+    (hooli,) = who(run, make_vault(VAULT, name="again"), "Hooli")["companies"]
+    assert names(hooli["now"]) == ["Cat Chief"] and hooli["connectors"] == []  # none on the way to Cat
 
 
 def test_nobody_warm_there_asks_the_connector_on_the_way(make_vault, run):

@@ -42,6 +42,8 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
  11. Daniel Ortiz, never, due 2026-11-24: created 2026-08-24 + 3 months (tier C), no touch at all;
      Sarah sorts first by tier order (A before C).
  12. Дмитрий Соколов, occasion, due 2026-11-25: birthday 1990-11-25 recurs in the horizon (turns 36).
+     His touches: met 2026-06-05 (T1), Daily/2026-10-16 (T4) and his Log line `- 2026-11-03 — Informational
+     interview …` (T2), the latest: 3 days, last 2026-11-03 from his own note, whose text is "last time".
  13. Marcus Webb, planned, due 2026-11-26: `- [ ] … [[Marcus Webb]] 📅 2026-11-26` in Daily/2026-11-21
      (an open task linking the contact). A contact by `type: person` outside any contact folder (§2).
      No followup although met 2026-11-16 is in the window: Daily/2026-11-19 touches him later.
@@ -54,7 +56,11 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
     inactive, not counted (§2). Aisha, Ben, Noah, Tom: next due after the horizon. People/People.md is
     a folder index (§2 rule 1 exception); Templates/ is never read (§1).
   SIGNALS (§4.4): ready_to_ask [Sarah Chen]; going_cold [James O'Connor]; give_first [Noah Kim]
-    (3 `#ask` lines, 1 `#give`). contacts = 19 active of 20 (§8).
+    (3 `#ask` lines, 1 `#give`). Noah's referral line in Companies/Globex.md (T3) falls on 2026-11-12, a
+    day he was touched already: still 5 touch days, not ready to ask. contacts = 19 active of 20 (§8).
+  The networking properties (targets, stage, introduced_by, former_companies) and the `#intro`,
+  `#referral` and `#info-interview` tags change no reminder; the three properties added above Sarah's
+  `## Open` move her open task to line 20.
 """
 from __future__ import annotations
 
@@ -161,6 +167,9 @@ def test_golden_json_agrees_with_the_traced_expectations() -> None:
     assert by["Kenji Watanabe", "cadence"]["evidence"] == "Daily/2026-10-27.md"
     assert by["Lena Fischer", "cadence"]["evidence"] == "Daily/2026-11-05.md"
     assert by["Daniel Ortiz", "never"]["last_touch"] is None
+    dima = by["Дмитрий Соколов", "occasion"]
+    assert (dima["last_touch"], dima["evidence"], dima["touch_count"]) == ("2026-11-03", "People/Дмитрий Соколов.md", 3)
+    assert by["Sarah Chen", "planned"]["reason"].endswith("(People/Sarah Chen.md:20)")
     assert data["signals"] == {"ready_to_ask": ["Sarah Chen"], "going_cold": ["James O'Connor"],
                                "give_first": ["Noah Kim"]}
     assert (data["today"], data["horizon_end"], data["contacts"], data["problems"]) == (

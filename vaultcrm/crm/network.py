@@ -102,7 +102,7 @@ class CompanyPath:
     target: Target | None
     now: tuple[Person, ...]  # warmest first
     formerly: tuple[Person, ...]  # warmest first
-    connectors: tuple[Connector, ...]  # best first: those on the way to its people, else the vault's
+    connectors: tuple[Connector, ...]  # best first: those on the way to its people; the vault's when it has none
     next_step: NextStep
 
     @property
@@ -234,7 +234,7 @@ class Network:
         formerly.sort(key=warmth_order)
         name = target.company if target else " ".join(company.split())
         on_chains = self.connectors([*now, *formerly])
-        connectors = on_chains or self.connectors()
+        connectors = on_chains if now or formerly else self.connectors()
         return CompanyPath(name, target, tuple(now), tuple(formerly), connectors,
                            _next_step(name, now, formerly, on_chains, self.connectors()))
 

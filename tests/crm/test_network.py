@@ -51,6 +51,7 @@ def test_current_and_former_employees_by_text_and_link_values(make_vault, run):
                    "introduced_by": [{"name": "Bob Boss", "note": "People/Bob Boss.md"},
                                      {"name": "Cat Chief", "note": "People/Cat Chief.md"}]}
     assert [(p["name"], p["warm"]) for p in globex["formerly"]] == [("Bob Boss", True), ("Eve Ex", False)]
+    assert globex["warmest"] == {"name": "Ann Able", "note": "People/Ann Able.md"}
     assert globex["next_step"] == {"kind": "write", "contact": {"name": "Ann Able", "note": "People/Ann Able.md"},
                                    "to": None, "text": "Write to Ann Able: last touch 2026-11-01, 1 touch day"}
 
@@ -66,7 +67,7 @@ def test_an_introduction_chain_of_three(make_vault, run):
 
 def test_a_company_nobody_works_at_asks_the_best_warm_connector(make_vault, run):
     (nobody,) = who(run, make_vault(VAULT), "Tessera Labs")["companies"]
-    assert (nobody["now"], nobody["formerly"]) == ([], [])
+    assert (nobody["now"], nobody["formerly"], nobody["warmest"]) == ([], [], None)
     assert [c["name"] for c in nobody["connectors"]] == ["Cat Chief", "Ann Able", "Bob Boss"]
     assert nobody["next_step"]["kind"] == "intro" and nobody["next_step"]["to"] is None
     assert nobody["next_step"]["text"] == ("Ask Cat Chief for an intro to someone at Tessera Labs: "

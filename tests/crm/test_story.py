@@ -55,6 +55,16 @@ def test_show_lists_the_whole_story(make_vault, run):
     assert data["introduced"] == [{"name": "Cy Doe", "note": "People/Cy Doe.md"}]
 
 
+def test_show_of_an_inactive_contact(make_vault, run):
+    vault = make_vault({**VAULT, "People/Old Pal.md": "---\nstatus: archived\ntier: A\nintroduced_by: Ann Lee\n---\n"})
+    result = run(vault, "show", "Old Pal")
+    assert result.stdout.startswith("Old Pal — People/Old Pal.md (inactive)\ntier A · no cadence\n")
+    assert "Reminders\n  (none)\n" in result.stdout and "introduced by: Ann Lee ← Bob Roe\n" in result.stdout
+    # an inactive contact is no introduction of Ann's
+    assert json.loads(run(vault, "show", "Ann Lee", "--json").stdout)["introduced"] == [
+        {"name": "Cy Doe", "note": "People/Cy Doe.md"}]
+
+
 def test_show_names_its_signals(make_vault, run):
     vault = make_vault({**VAULT, ".vaultcrm/config.toml": "ask_after_touches = 4\n"})
     data = json.loads(run(vault, "show", "Ann Lee", "--json").stdout)

@@ -142,7 +142,8 @@ def _story_lines(found: Story) -> list[str]:
     c = found.contact
     last = c.last_touch
     lines = [f"{c.name} — {c.path}" + ("" if c.active else " (inactive)")]
-    about = [f"tier {c.tier}"] if c.tier and c.cadence_from != f"tier {c.tier}" else []
+    tier = c.tier or c.own_tier
+    about = [f"tier {tier}"] if tier and c.cadence_from != f"tier {tier}" else []
     about += [found.cadence or "no cadence", *(f"stage {s}" for s in [found.stage] if s),
              *(t for t in (", ".join(found.companies), found.role) if t)]
     if found.former_companies:

@@ -108,14 +108,19 @@ class CompanyPath:
     @property
     def warmest(self) -> Person | None:
         """The warmest person there now, else formerly; None when nobody there is warm."""
-        return next((p for p in (*self.now, *self.formerly) if p.warm), None)
+        return _warmest(self.now, self.formerly)
 
     def as_dict(self) -> dict[str, Any]:
-        target = self.target
+        target, warmest = self.target, self.warmest
         return {"company": self.company,
                 "target": {"company": target.company, "role": target.role, "note": target.note} if target else None,
                 "now": [p.as_dict() for p in self.now], "formerly": [p.as_dict() for p in self.formerly],
+                "warmest": warmest.ref.as_dict() if warmest else None,
                 "connectors": [c.as_dict() for c in self.connectors], "next_step": self.next_step.as_dict()}
+
+
+def _warmest(now: Sequence[Person], formerly: Sequence[Person]) -> Person | None:
+    return next((p for p in (*now, *formerly) if p.warm), None)
 
 
 def warmth_order(person: Person) -> tuple[Any, ...]:
@@ -247,7 +252,7 @@ def _next_step(company: str, now: Sequence[Person], formerly: Sequence[Person], 
                everyone: Sequence[Connector]) -> NextStep:
     """behaviour §12.1: write to the warmest there; else ask a warm connector (one on the way to
     someone there first) for an intro; else reconnect with the warmest there; else nothing to do."""
-    warm = next((p for p in (*now, *formerly) if p.warm), None)
+    warm = _warmest(now, formerly)
     if warm is not None:
         where = "" if warm.status == "now" else f", formerly at {company}"
         return NextStep("write", warm.ref, None, f"Write to {warm.name}{where}: {_warmth(warm)}")

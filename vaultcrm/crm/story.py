@@ -48,7 +48,7 @@ class Story:
         c = self.contact
         last = c.last_touch
         return {
-            "name": c.name, "note": c.path, "active": c.active, "tier": c.tier, "cadence": self.cadence,
+            "name": c.name, "note": c.path, "active": c.active, "tier": c.tier or c.own_tier, "cadence": self.cadence,
             "snooze_until": c.snooze_until.isoformat() if c.snooze_until else None,
             "stage": self.stage, "company": list(self.companies), "former_companies": list(self.former_companies),
             "role": self.role, "how_met": c.how_met, "channel": c.channel, "tags": list(c.tags),

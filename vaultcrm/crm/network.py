@@ -238,10 +238,9 @@ class Network:
         now.sort(key=warmth_order)
         formerly.sort(key=warmth_order)
         name = target.company if target else " ".join(company.split())
-        on_chains = self.connectors([*now, *formerly])
-        connectors = on_chains if now or formerly else self.connectors()
-        return CompanyPath(name, target, tuple(now), tuple(formerly), connectors,
-                           _next_step(name, now, formerly, on_chains, self.connectors()))
+        on_chains, everyone = self.connectors([*now, *formerly]), self.connectors()
+        return CompanyPath(name, target, tuple(now), tuple(formerly), on_chains if now or formerly else everyone,
+                           _next_step(name, now, formerly, on_chains, everyone))
 
     def targets(self) -> list[CompanyPath]:
         """One CompanyPath per `targets` entry, in the config's order."""

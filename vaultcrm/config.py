@@ -14,6 +14,7 @@ from vaultcrm.fields import FIELD_SYNONYMS
 from vaultcrm.model import Duration
 
 CONFIG_PATH = ".vaultcrm/config.toml"
+DATE_ORDERS = ("DMY", "MDY")  # how a slashed date reads: day/month/year or month/day/year
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Config:
     max_note_bytes: int = 5 * 1024 * 1024
     dashboard: str = "CRM/Due this week.md"
     daily_notes: str | None = None
+    date_order: str | None = None  # "DMY" or "MDY": how slashed dates such as 03/04/2026 read
     horizon: Duration = Duration(7, "d")  # noqa: RUF009 - a frozen value, safe to share
     followup_window: int = 7
     default_tier: str | None = None
@@ -87,7 +89,7 @@ class Config:
 
 GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives")
 KNOWN_KEYS = {
-    "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "horizon",
+    "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "date_order", "horizon",
     "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
     "rules", "goals", "ics",
 }
@@ -141,6 +143,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("max_note_bytes", _positive_int)
     take("dashboard", lambda v: _note_path(_text(v), "dashboard"))
     take("daily_notes", lambda v: _text(v).strip("/"))
+    take("date_order", _date_order)
     take("horizon", parse_duration)
     take("followup_window", _positive_int)
     take("occasions", _strings)
@@ -211,6 +214,14 @@ def _ics_path(value: Any) -> str:
     if any(part.startswith(".") for part in posix.split("/")):
         raise ValueError(f"{text!r} is inside a hidden folder")
     return posix
+
+
+def _date_order(value: Any) -> str:
+    text = _text(value).upper()
+    if text not in DATE_ORDERS:
+        raise ValueError(f"expected one of {', '.join(DATE_ORDERS)} (day/month/year or month/day/year), "
+                         f"got {value!r}")
+    return text
 
 
 def _positive_int(value: Any) -> int:

@@ -54,7 +54,9 @@ class Entry:
     """One line-like unit of a note's body that can carry a touch or a plan.
 
     kind is "item" (a list item's own text), "heading", "row" (a table row) or "para" (a paragraph).
-    Text in block quotes, code, comments and math never becomes an entry.
+    Text in block quotes, code, comments and math never becomes an entry. `lead` is the date-shaped
+    text opening the line when reading it needs the vault's settings or it is misspelt
+    (vault.dates.read_lead); `date` is then None.
     """
 
     line: int
@@ -67,6 +69,7 @@ class Entry:
     links: tuple[LinkRef, ...] = ()
     give: bool = False
     ask: bool = False
+    lead: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

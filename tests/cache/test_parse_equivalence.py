@@ -26,6 +26,7 @@ from vaultcrm.cache import fast_parse
 from vaultcrm.cache.fast_parse import FastParser, parse
 from vaultcrm.model import Entry, LinkRef, Note, Problem
 from vaultcrm.vault import frontmatter, notes
+from vaultcrm.vault.dates import read_lead
 from vaultcrm.vault.notes import (
     _DONE,
     _DUE,
@@ -34,7 +35,6 @@ from vaultcrm.vault.notes import (
     _TASK,
     _clip,
     _find_date,
-    _leading_date,
     markdown,
 )
 from vaultcrm.vault.notes import blank_comments as _blank_comments
@@ -164,26 +164,26 @@ def _ref_row(cells: list[Any], line: int) -> Entry | None:
         links += cell_links
         give, ask = give or cell_give, ask or cell_ask
     first = cells[0].content.strip() if cells else ""
-    day = _leading_date(first)
-    if day is None and not links:
+    day, lead = read_lead(first)
+    if day is None and lead is None and not links:
         return None
     text = " · ".join(c.content.strip() for c in cells)
-    return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask)
+    return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask, lead=lead)
 
 
 def _ref_entry(kind: str, token: Any, line: int, task: str | None, skip: int = 0) -> Entry | None:
     text = token.content[skip:]
     links, give, ask = _ref_facts(token.children, line)
-    day = _leading_date(text) if kind in ("item", "heading") else None
+    day, lead = read_lead(text) if kind in ("item", "heading") else (None, None)
     done = planned = None
     if task == "done":
         done = _find_date(_DONE, text)
     elif task == "open" and kind == "item":
         planned = _find_date(_DUE, text) or _find_date(_SCHEDULED, text) or day
-    if day is None and done is None and planned is None and not links:
+    if day is None and lead is None and done is None and planned is None and not links:
         return None
     return Entry(line, kind, _clip(text), date=day, task=task, done=done, planned=planned,
-                 links=tuple(links), give=give, ask=ask)
+                 links=tuple(links), give=give, ask=ask, lead=lead)
 
 
 def _ref_facts(children: Any, line: int) -> tuple[list[LinkRef], bool, bool]:
@@ -258,6 +258,8 @@ INLINE = [
     "[t](javascript:alert(1))", "[t](/Root.md)", "[t](Bob&amp;.md)", "[t](ü.md)", "[t](//host/Ann.md)",
     "[t](%zz.md)", "[t](a%2Fb.md)", "[t](Ann.md?x=1)", "[t](mailto:ann@例え.jp)",
     "2026-11-02", "2026-11-02:", "**2026-11-02**", "__2026-11-02__", "2026-13-45", "20261102", "2026-11-02x",
+    "12.11.2026", "3.12.26", "31.02.2026", "03/04/2026", "12-11-2026", "2026/11/12", "[[12.11.2026]]", "**3.12.2026**",
+    "12 ноября 2026", "12 ноябя 2026 г.", "Nov", "ноября", "12", "2026", "November 12, 2026", "12th", "1.2.345",
     "✅ 2026-11-02", "✅2026-11-03", "📅 2026-11-04", "🗓 2026-11-05", "⏳ 2026-11-06", "➕ 2026-11-01",
     "#give", "#ask", "#GIVE", "(#ask)", "#gift", "#ask-me", "&#35;give", "\\#give", "*#give*", "&amp;", "&",
     "_#ask_", "__#give__", "a#give", "#give!", "[#give](Bob.md)", "[x #ask](Ann.md)", "]#ask", "[[x]]#give", "[[#give]]", "[[x|#ask]]",
@@ -421,7 +423,7 @@ def test_the_fast_paths_are_taken() -> None:
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.text(alphabet="0123456789-[]():x \n٣", max_size=40))
+@given(st.text(alphabet="0123456789-[]():x \n٣./,я", max_size=40))
 @example("2026-11-02")
 @example("12026-11-0")
 @example("1-2026-11-02")

@@ -12,6 +12,7 @@ from vaultcrm.durations import add_duration, next_occurrence, parse_duration
 from vaultcrm.model import Duration
 from vaultcrm.vault.dates import (
     DailyFormat,
+    DateReader,
     compile_moment,
     parse_iso,
     to_date,
@@ -185,7 +186,7 @@ def test_offset_datetime_keeps_the_date_as_written() -> None:
 
 
 def test_link_to_a_daily_note_in_a_custom_format() -> None:
-    daily = DailyFormat("Journal/YYYY/MMMM D, YYYY")
+    daily = DateReader(DailyFormat("Journal/YYYY/MMMM D, YYYY"))
     assert to_date("[[Journal/2026/November 2, 2026]]", daily) == date(2026, 11, 2)
     assert to_date("[[November 2, 2026|that day]]", daily) == date(2026, 11, 2)
     with pytest.raises(ValueError):

@@ -2,7 +2,7 @@
 
 tests/cache/test_parse_equivalence.py holds every result equal to the plain parser's:
 
-* a body with nothing an entry could come from (no `[[`, `](`, `]:` or date) is not parsed;
+* a body with nothing an entry could come from (no `[[`, `](`, `]:` or date-like text) is not parsed;
 * a body made of paragraphs, ATX headings, lists, GFM tables and fenced code (no line that could
   open a quote, thematic break, setext heading, HTML block, math block, reference definition or
   indented code; no tab) is split into blocks by `fast_blocks.simple_blocks`, a transcription of
@@ -29,11 +29,12 @@ from vaultcrm.vault import frontmatter
 from vaultcrm.vault.notes import _TAG, Parser, blank_comments, markdown
 from vaultcrm.vault.text import link_target, markdown_target
 
-# What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date. A body
-# without any of them has no entry, whatever markdown-it would make of it.
-_MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|\d{4}-\d{2}-\d{2}")
-_DATE_TAIL = re.compile(r"-\d\d-\d\d")  # starts with a literal: found at memchr speed
-_FOUR_DIGITS = re.compile(r"\d{4}")
+# What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date: numeric
+# (`2026-11-02`, `12.11.2026`, `3/4/26`) or with a month's name, which ends in a year after a word
+# or a day (`12 ноября 2026`, `Nov 12, 2026`). A body without any of them has no entry, whatever
+# markdown-it would make of it.
+_MAYBE_DATE = re.compile(r"\d[./-]\d{1,2}[./-]\d|[^\W_]\.?,?\s+\d{4}")
+_MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|" + _MAYBE_DATE.pattern)
 # In a block's text: what could make a `#give`/`#ask` tag (a text child can only hold one when
 # the source does, or spells it with an entity), and what `_scan` does not follow: for links,
 # escapes, code, math and HTML; for tags, also entities and emphasis (which split text children).
@@ -50,14 +51,10 @@ class FastParser(Parser):
         return frontmatter.read_text(text, load=simple_load)
 
     def may_hold_entries(self, body: str) -> bool:
-        """`_MAYBE_USEFUL.search(body)`, faster: a date is looked for by its `-dd-dd` tail."""
+        """`_MAYBE_USEFUL.search(body)`, faster: the links are looked for as plain text."""
         if "[[" in body or "](" in body or "]:" in body:
             return True
-        for match in _DATE_TAIL.finditer(body):
-            start = match.start()
-            if start >= 4 and _FOUR_DIGITS.match(body, start - 4):
-                return True
-        return False
+        return _MAYBE_DATE.search(body) is not None
 
     def facts(self, src: str, line: int, env: dict[str, Any] | None) -> tuple[list[LinkRef], bool, bool]:
         tags = ("#" in src or "&" in src) and _TAG_HINT.search(src) is not None

@@ -5,7 +5,7 @@ Each answer the cache stores is valid for one fingerprint, in widening circles:
 * `code()`: vaultcrm's own files, Python and the libraries that read and render notes. The note cache
   is emptied when it changes.
 * `Fingerprint.reading`: the settings a note's contribution depends on (`contact_folders`,
-  `daily_notes`, `[fields]`, `occasions`, `[tiers]`, `max_note_bytes`);
+  `daily_notes`, `date_order`, `[fields]`, `occasions`, `[tiers]`, `max_note_bytes`);
   `Fingerprint.notes(paths)` adds which notes exist (a link's meaning depends on them).
 * `Fingerprint.showing`: every setting and the day: what a contact's result depends on, besides
   the notes that make it.
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from vaultcrm.config import Config
     from vaultcrm.vault.scan import ScanResult
 
-SCHEMA = 4  # bump when the stored layout changes
+SCHEMA = 5  # bump when the stored layout changes
 MAX_TEMPLATE_BYTES = 1 << 20  # the vault's own templates larger than this: no inputs digest
 
 
@@ -89,8 +89,8 @@ class Fingerprint:
     def reading(self) -> str:
         """The settings a note's contribution depends on (a note over max_note_bytes gives only a problem)."""
         c = self.config
-        return repr((c.contact_folders, c.daily_notes, tuple(sorted(c.fields.items())), c.occasions, c.tiers,
-                     c.max_note_bytes))
+        return repr((c.contact_folders, c.daily_notes, c.date_order, tuple(sorted(c.fields.items())), c.occasions,
+                     c.tiers, c.max_note_bytes))
 
     @cached_property
     def settings(self) -> str:

@@ -8,7 +8,7 @@ from vaultcrm.config import Config
 from vaultcrm.durations import parse_duration
 from vaultcrm.fields import MULTI_VALUE_FIELDS, normalise_key
 from vaultcrm.model import Contact, Note, Problem, Touch
-from vaultcrm.vault.dates import DailyFormat, link_target, to_date, to_month_day
+from vaultcrm.vault.dates import DateReader, link_target, to_date, to_month_day
 
 CONTACT_TYPES = frozenset({"person", "people", "contact", "contacts"})
 CONTACT_TAGS = ("person", "people", "contact")
@@ -111,7 +111,7 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == [None] or value == {}
 
 
-def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], daily: DailyFormat,
+def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], dates: DateReader,
                  problems: list[Problem]) -> Contact:
     """A contact's fields, coerced explicitly per field (YAML's own typing is never trusted)."""
     fields = _Fields(note, table, problems)
@@ -136,13 +136,13 @@ def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], 
             fields.problem(tier_hit[0], f"{tier_hit[0]}: {str(tier_hit[1])!r} is not a tier ({names} or their "
                                         "other names); the contact is treated as having no tier")
     contact.cadence = fields.convert("cadence", parse_duration)
-    contact.created = fields.convert("created", lambda v: to_date(v, daily))
-    contact.snooze_until = fields.convert("snooze_until", lambda v: to_date(v, daily))
+    contact.created = fields.convert("created", lambda v: to_date(v, dates))
+    contact.snooze_until = fields.convert("snooze_until", lambda v: to_date(v, dates))
     contact.company, contact.how_met, contact.channel = (fields.text(n) for n in ("company", "how_met", "channel"))
     for name in MULTI_VALUE_FIELDS:
         for key_name, value in fields.all(name):
             try:
-                day = to_date(value, daily)
+                day = to_date(value, dates)
             except ValueError as exc:
                 fields.problem(key_name, f"{key_name}: {exc}; it is ignored")
                 continue

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from vaultcrm.model import Entry, LinkRef, Note, Problem
 from vaultcrm.vault import frontmatter
+from vaultcrm.vault.dates import read_lead
 from vaultcrm.vault.text import link_target, markdown_target
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     from vaultcrm.vault.scan import FileStat
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
-_LEADING_DATE = re.compile(
-    rf"(?:\[\[{_DATE}(?:[|#][^\]]*)?\]\]|\*\*{_DATE}\*\*|__{_DATE}__|{_DATE})(?=$|[\s:,\-–—])")
 _DONE = re.compile(rf"✅\ufe0f?\s*{_DATE}")
 _DUE = re.compile(rf"(?:📅|🗓)\ufe0f?\s*{_DATE}")
 _SCHEDULED = re.compile(rf"⏳\ufe0f?\s*{_DATE}")
@@ -200,8 +199,8 @@ class Parser:
 
     def row_entry(self, cells: list[str], line: int, env: dict[str, Any] | None) -> Entry | None:
         first = cells[0].strip() if cells else ""
-        day = _leading_date(first)
-        if day is None and not any("[" in cell for cell in cells):
+        day, lead = read_lead(first)
+        if day is None and lead is None and not any("[" in cell for cell in cells):
             return None
         links: list[LinkRef] = []
         give = ask = False
@@ -209,36 +208,29 @@ class Parser:
             cell_links, cell_give, cell_ask = self.facts(cell, line, env)
             links += cell_links
             give, ask = give or cell_give, ask or cell_ask
-        if day is None and not links:
+        if day is None and lead is None and not links:
             return None
         text = " · ".join(c.strip() for c in cells)
-        return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask)
+        return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask, lead=lead)
 
 
     def entry(self, kind: str, content: str, line: int, task: str | None, env: dict[str, Any] | None,
                skip: int = 0) -> Entry | None:
         text = content[skip:] if skip else content
-        day = _leading_date(text) if kind != "para" else None
+        day, lead = read_lead(text) if kind != "para" else (None, None)
         done = planned = None
         if task == "done":
             done = _find_date(_DONE, text)
         elif task == "open" and kind == "item":
             planned = _find_date(_DUE, text) or _find_date(_SCHEDULED, text) or day
-        if day is None and done is None and planned is None and "[" not in content:
+        dated = day is not None or lead is not None or done is not None or planned is not None
+        if not dated and "[" not in content:
             return None  # no date and no link: nothing to read
         links, give, ask = self.facts(content, line, env)
-        if day is None and done is None and planned is None and not links:
+        if not dated and not links:
             return None
         return Entry(line, kind, _clip(text), date=day, task=task, done=done, planned=planned,
-                     links=tuple(links), give=give, ask=ask)
-
-
-def _leading_date(text: str) -> date | None:
-    match = _LEADING_DATE.match(text.lstrip())
-    if not match:
-        return None
-    groups = [g for g in match.groups() if g is not None]
-    return _make_date(*groups[:3])
+                     links=tuple(links), give=give, ask=ask, lead=lead)
 
 
 def _find_date(regex: re.Pattern[str], text: str) -> date | None:

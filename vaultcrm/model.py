@@ -73,8 +73,19 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class InlineField:
+    """A Dataview inline field in a note's body (`Key:: value`, `[key:: value]`): its key as written
+    (formatting dropped), its value as text, and its line."""
+
+    key: str
+    value: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
-    """What parsing one file's bytes yields: a pure function of those bytes."""
+    """What parsing one file's bytes yields: a pure function of those bytes. `fields` are the body's
+    inline fields; `contact_tag` is the line of the body's first `#person`, `#people` or `#contact` tag."""
 
     path: str
     frontmatter: dict[str, Any]
@@ -82,6 +93,8 @@ class Note:
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     frontmatter_ok: bool = True
+    fields: tuple[InlineField, ...] = ()
+    contact_tag: int | None = None
 
     @property
     def stem(self) -> str:

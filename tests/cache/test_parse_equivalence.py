@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from vaultcrm.cache import fast_blocks as blocks
 from vaultcrm.cache import fast_parse
 from vaultcrm.cache.fast_parse import FastParser, parse
-from vaultcrm.model import Entry, LinkRef, Note, Problem
+from vaultcrm.model import Entry, InlineField, LinkRef, Note, Problem
 from vaultcrm.vault import frontmatter, notes
 from vaultcrm.vault.dates import read_lead
+from vaultcrm.vault.inline import block_fields
 from vaultcrm.vault.notes import (
     _DONE,
     _DUE,
@@ -95,13 +96,15 @@ def reference_parse(path: str, data: bytes) -> Note:
     if props.error:
         problems.append(Problem(path, props.error_line, props.error))
     body = "\n".join(lines[props.body_start:])
-    entries = tuple(reference_entries(body, props.body_start))
-    return Note(path, props.data, props.key_lines, entries, tuple(problems), props.error is None)
+    entries, fields = reference_entries(body, props.body_start)
+    return Note(path, props.data, props.key_lines, tuple(entries), tuple(problems), props.error is None,
+                tuple(fields), notes.contact_tag(body, props.body_start))
 
 
-def reference_entries(body: str, line_offset: int) -> list[Entry]:
+def reference_entries(body: str, line_offset: int) -> tuple[list[Entry], list[InlineField]]:
     tokens = reference_markdown().parse(_blank_comments(body))
     entries: list[Entry] = []
+    fields: list[InlineField] = []
     quote_depth = 0
     items: list[dict[str, Any]] = []
     block: str | None = None
@@ -150,10 +153,12 @@ def reference_entries(body: str, line_offset: int) -> list[Entry]:
             else:
                 inherited = "open" if items and items[-1]["task"] == "open" else None
                 entry = _ref_entry("para", token, line, inherited)
+            if not (block != "heading" and items and items[-1]["task"]):  # a task's fields are its own
+                fields += block_fields(token.content, line)
             block = None
             if entry is not None:
                 entries.append(entry)
-    return entries
+    return entries, fields
 
 
 def _ref_row(cells: list[Any], line: int) -> Entry | None:
@@ -260,6 +265,8 @@ INLINE = [
     "2026-11-02", "2026-11-02:", "**2026-11-02**", "__2026-11-02__", "2026-13-45", "20261102", "2026-11-02x",
     "12.11.2026", "3.12.26", "31.02.2026", "03/04/2026", "12-11-2026", "2026/11/12", "[[12.11.2026]]", "**3.12.2026**",
     "12 ноября 2026", "12 ноябя 2026 г.", "Nov", "ноября", "12", "2026", "November 12, 2026", "12th", "1.2.345",
+    "Key::", "::", "Last contact::", "[k:: v]", "(tier:: B)", "**Company::**", "**Company**::", "[met:: [[Bob]]]",
+    "`a:: b`", "<!-- k:: v -->", "#person", "#people/work", "`#contact`",
     "✅ 2026-11-02", "✅2026-11-03", "📅 2026-11-04", "🗓 2026-11-05", "⏳ 2026-11-06", "➕ 2026-11-01",
     "#give", "#ask", "#GIVE", "(#ask)", "#gift", "#ask-me", "&#35;give", "\\#give", "*#give*", "&amp;", "&",
     "_#ask_", "__#give__", "a#give", "#give!", "[#give](Bob.md)", "[x #ask](Ann.md)", "]#ask", "[[x]]#give", "[[#give]]", "[[x|#ask]]",
@@ -281,6 +288,8 @@ LINES = [
     "[[2026-11-02]]: met [[Bob]]", "%%", "%% start", "end %%", "- 2026-11-02: coffee with [[Bob]] #give",
     "- [x] sent [[Ann]] ✅ 2026-11-02", "- [ ] call [[Bob]] 📅 2026-11-30", "  continued [[Ann]]",
     "    indented [[Code]]", "1. one", "3. three [[Bob]]", "a\\", "Setext", "\\[[x]]",
+    "Last contact:: 2026-10-02", "**Company::** Acme", "- [tier:: B] [[Bob]]", "> Key:: quoted", "    Key:: code",
+    "- [ ] call [last contact:: 2026-11-02]", "Компания:: [[Acme]]", "#person", "```\n#person\n```",
 ]
 
 
@@ -308,7 +317,7 @@ def notes_text(draw: Any) -> str:
     return text.replace("\n", "\r\n") if draw(st.integers(0, 9)) == 0 else text
 
 
-SIMPLE = ["coffee with", "C#", "##", "#x", "[[Bob]]", "[[Ann|A]]", "2026-11-02", "[t](Bob.md)", "#give", "[x]", "—", ":", "  ",
+SIMPLE = ["coffee with", "Key::", "[k:: v]", "**Key::**", "#person", "C#", "##", "#x", "[[Bob]]", "[[Ann|A]]", "2026-11-02", "[t](Bob.md)", "#give", "[x]", "—", ":", "  ",
           "**bold**", "*", "_", "(", ")", "!", "![[e]]", "#", "-", "1.", "[[a]", "[a]", "]:"]
 FENCES = ["```", "```", "~~~", "````", "```py", "``` `x`", "~~~ `x`", "```a|b", "  ```", "   ~~~", "    ```",
           "- ```", "  - ```", "1. ~~~", "```  ", "`` `", "~~", "|---|", "> [[q]]", "<div>", "[r]: Bob.md", "***",

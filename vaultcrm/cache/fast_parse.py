@@ -24,17 +24,18 @@ from typing import Any
 
 from vaultcrm.cache.fast_blocks import CLOSE, HEADING, OPEN, ROW, simple_blocks
 from vaultcrm.cache.fast_frontmatter import simple_load
-from vaultcrm.model import Entry, LinkRef, Note
+from vaultcrm.model import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.notes import _TAG, Parser, blank_comments, markdown
 from vaultcrm.vault.text import link_target, markdown_target
 
-# What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date: numeric
+# What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date; an inline
+# field needs `::`. A date is numeric
 # (`2026-11-02`, `12.11.2026`, `3/4/26`) or with a month's name, which ends in a year after a word
-# or a day (`12 ноября 2026`, `Nov 12, 2026`). A body without any of them has no entry, whatever
-# markdown-it would make of it.
+# or a day (`12 ноября 2026`, `Nov 12, 2026`). A body without any of them has no entry and no field,
+# whatever markdown-it would make of it.
 _MAYBE_DATE = re.compile(r"\d[./-]\d{1,2}[./-]\d|[^\W_]\.?,?\s+\d{4}")
-_MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|" + _MAYBE_DATE.pattern)
+_MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|::|" + _MAYBE_DATE.pattern)
 # In a block's text: what could make a `#give`/`#ask` tag (a text child can only hold one when
 # the source does, or spells it with an entity), and what `_scan` does not follow: for links,
 # escapes, code, math and HTML; for tags, also entities and emphasis (which split text children).
@@ -52,7 +53,7 @@ class FastParser(Parser):
 
     def may_hold_entries(self, body: str) -> bool:
         """`_MAYBE_USEFUL.search(body)`, faster: the links are looked for as plain text."""
-        if "[[" in body or "](" in body or "]:" in body:
+        if "[[" in body or "](" in body or "]:" in body or "::" in body:
             return True
         return _MAYBE_DATE.search(body) is not None
 
@@ -68,12 +69,13 @@ class FastParser(Parser):
                 return found
         return super().facts(src, line, env)
 
-    def body_entries(self, body: str, line_offset: int) -> list[Entry]:
+    def body_entries(self, body: str, line_offset: int) -> tuple[list[Entry], list[InlineField]]:
         src = blank_comments(body)
         events = simple_blocks(src)
         if events is None:
             return self.token_entries(src, line_offset)
         entries: list[Entry] = []
+        fields: list[InlineField] = []
         items: list[list[Any]] = []  # open list items: [task, first]
         for kind, line, content in events:
             if kind == OPEN:
@@ -88,17 +90,20 @@ class FastParser(Parser):
                 line += line_offset + 1
                 if kind == HEADING:
                     entry = self.entry("heading", content, line, None, None)
+                    self.fields(content, line, None, fields)
                 elif items and items[-1][1]:
                     items[-1][1] = False
                     entry = self.item_entry(content, line, items[-1], None)
-                elif "[" not in content:
-                    continue  # a paragraph's entry needs a link
+                    self.fields(content, line, items[-1], fields)
                 else:
+                    self.fields(content, line, items[-1] if items else None, fields)
+                    if "[" not in content:
+                        continue  # a paragraph's entry needs a link
                     inherited = "open" if items and items[-1][0] == "open" else None
                     entry = self.entry("para", content, line, inherited, None)
                 if entry is not None:
                     entries.append(entry)
-        return entries
+        return entries, fields
 
 
 def _normalized(destination: str) -> str:

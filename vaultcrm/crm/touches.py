@@ -13,6 +13,7 @@ from vaultcrm.crm.contacts import is_contact, is_empty, read_contact
 from vaultcrm.fields import field_keys, normalise_key
 from vaultcrm.model import Contact, Entry, Note, Plan, Problem, SuspiciousLink, Touch
 from vaultcrm.vault.dates import DailyFormat, DateReader, link_target, parse_iso, to_date
+from vaultcrm.vault.inline import properties
 from vaultcrm.vault.links import LinkIndex, Resolution, key, name_of
 
 MEETING_KEYS = tuple(normalise_key(k) for k in ("people", "attendees", "participants", "with", "person"))
@@ -219,24 +220,25 @@ class _NoteFacts:
         self.touches += [(path, touch) for path in dict.fromkeys(targets)]
 
     def meeting(self) -> None:
-        """T5: a note with a date whose people/attendees/... properties link to contacts."""
+        """T5: a note with a date whose people/attendees/... properties (or inline fields) link to contacts."""
         note = self.note
-        people = [(k, v) for k, v in note.frontmatter.items() if normalise_key(k) in MEETING_KEYS]
+        props = properties(note)
+        people = [(k, v, line) for k, v, line in props if normalise_key(k) in MEETING_KEYS]
         if not people:
             return
         day: date | None = None
-        for name, value in note.frontmatter.items():
+        for name, value, line in props:
             if normalise_key(name) == "date" and not is_empty(value):
                 try:
                     day = to_date(value, self.dates)
                 except ValueError as exc:
-                    self.problems.append(Problem(note.path, note.key_lines.get(name), f"{name}: {exc}"))
+                    self.problems.append(Problem(note.path, line, f"{name}: {exc}"))
                 break
         if day is None:
             match = _LEADING_ISO.match(note.stem)
             day = parse_iso(match[1]) if match else None
-        for name, value in people:
-            line = note.key_lines.get(name, 1)
+        for _, value, key_line in people:
+            line = key_line or 1
             values = value if isinstance(value, list) and link_target(value) is None else [value]
             for item in values:
                 target = link_target(item)

@@ -58,7 +58,7 @@ class Config:
     default_tier: str | None = None
     occasions: tuple[str, ...] = ("birthday",)
     ask_after_touches: int = 6
-    log_heading: str = "Log"
+    log_heading: tuple[str, ...] = ("Log", "Лог", "История", "Журнал")  # a new log gets the first
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
@@ -148,7 +148,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("followup_window", _positive_int)
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
-    take("log_heading", _text)
+    take("log_heading", lambda v: (_text(v),) if isinstance(v, str) else _strings(v, allow_empty=False))
     take("tiers", _tiers)
     take("fields", _fields)
     take("goals", _goals)
@@ -197,7 +197,7 @@ def _strings(value: Any, allow_empty: bool = True) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValueError(f"expected a list of texts, got {value!r}")
     if not value and not allow_empty:
-        raise ValueError("expected at least one folder name")
+        raise ValueError("expected at least one name")
     return tuple(v.strip() for v in value)
 
 

@@ -155,6 +155,25 @@ def _unordered(text: str, first: int, second: int, year: int) -> date:
                      f"or set date_order = \"{order}\" in .vaultcrm/config.toml")
 
 
+def written_like(example: str, day: date, order: str | None = None) -> str:
+    """`day` written the way `example` writes a date: a `[[link]]` stays a link; a day-first dotted or
+    an ordered slashed date keeps its separator, padding and year length; anything else is ISO."""
+    text = example.strip()
+    target = link_target(text)
+    if target is not None:
+        return f"[[{written_like(target, day, order)}]]"
+    match = _NUMERIC.fullmatch(text)
+    if match is None or match[5] is None or (match[6] != "." and order is None):
+        return day.isoformat()
+    first, sep, second, year = match[5], match[6], match[7], match[8]
+    dom, month = (first, second) if sep == "." or order == "DMY" else (second, first)
+    parts = [f"{day.day:0{len(dom)}d}", f"{day.month:0{len(month)}d}"]
+    if sep != "." and order == "MDY":
+        parts.reverse()
+    short = len(year) == 2 and 1969 <= day.year <= 2068
+    return sep.join([*parts, f"{day.year % 100:02d}" if short else str(day.year)])
+
+
 # -- the date that opens a dated line ----------------------------------------------------------------
 
 _ORDINAL = r"(?:-?(?:го|е|st|nd|rd|th))?"

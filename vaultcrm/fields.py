@@ -39,6 +39,15 @@ def normalise_key(key: object) -> str:
     return str(key).lower().replace("_", "").replace("-", "").replace(" ", "")
 
 
+def synonym_spelling(key: str) -> str:
+    """How the table spells a normalised key (`lastcontact` → `last_contact`); the key itself else."""
+    for fieldname, synonyms in FIELD_SYNONYMS.items():
+        for spelling in (fieldname, *synonyms):
+            if normalise_key(spelling) == key:
+                return spelling
+    return key
+
+
 def field_keys(extra: Mapping[str, Sequence[str]] | None = None) -> dict[str, tuple[str, ...]]:
     """field -> normalised keys in priority order, with the config's `[fields]` additions last."""
     table: dict[str, tuple[str, ...]] = {}

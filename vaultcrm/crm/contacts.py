@@ -1,12 +1,13 @@
 """Notes -> contacts: which notes are people, and their fields read as users write them (behaviour §2)."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from vaultcrm.config import Config
 from vaultcrm.durations import parse_duration
-from vaultcrm.fields import MULTI_VALUE_FIELDS, normalise_key
+from vaultcrm.fields import MULTI_VALUE_FIELDS, normalise_key, synonym_spelling
 from vaultcrm.model import Contact, Note, Problem, Touch
 from vaultcrm.vault.dates import DateReader, link_target, to_date, to_month_day
 from vaultcrm.vault.inline import properties
@@ -182,5 +183,29 @@ def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], 
         if parsed is not None:
             occasions.append((occasion, *parsed))
     contact.occasions = tuple(occasions)
+    _unread_keys(fields, table)
     return contact
+
+
+def _unread_keys(fields: _Fields, table: dict[str, tuple[str, ...]]) -> None:
+    """A property no field reads whose key looks like a last-touch key (`last_contacted2`,
+    `last_contact_date`, `последний контакт когда`) is a problem naming the key to write instead."""
+    known = {key for keys in table.values() for key in keys}
+    for key, (front, inline) in fields.by_key.items():
+        meant = None if key in known else looks_like_last_touch(key, table["last_touch"])
+        if meant is not None:
+            hit = (front or inline)[0]
+            fields.problem(hit, f"{hit.key}: this property is not read as the last touch; rename it to "
+                                f"{synonym_spelling(meant)} (or add it to [fields] last_touch in "
+                                ".vaultcrm/config.toml)")
+
+
+def looks_like_last_touch(key: str, keys: tuple[str, ...]) -> str | None:
+    """The last-touch key (normalised) that `key` (normalised, unknown) probably means, or None: it
+    starts with one, the longest (`lastcontacted2`), or is a near spelling of one (`lastcontcat`)."""
+    for wanted in sorted(keys, key=len, reverse=True):
+        if len(wanted) >= 6 and key.startswith(wanted):
+            return wanted
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.85)
+    return close[0] if close else None
 

@@ -26,6 +26,7 @@ class VaultIndex:
     contacts: list[Contact] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     suspicious: list[SuspiciousLink] = field(default_factory=list)
+    hints: list[Problem] = field(default_factory=list)  # what may be meant otherwise; not problems
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Contribution:
     unresolved: tuple[tuple[int, str, str], ...]  # (line, target, its lookup key)
     names: frozenset[str] = frozenset()  # the note names (links.name_of) its links were looked up by
     undated: tuple[tuple[int, str, tuple[str, ...]], ...] = ()  # (line, why, the paths it would touch)
+    hints: tuple[Problem, ...] = ()  # suspicious, not wrong (a body-only #person tag)
 
 
 NOTHING = Contribution(None, (), (), (), (), ())  # what most notes without links contribute
@@ -91,7 +93,15 @@ def contribute(note: Note, config: Config, table: dict[str, tuple[str, ...]], da
     # each touch and plan once (two links to one person on a line, or an alias and a name)
     return Contribution(contact, tuple(problems), tuple(dict.fromkeys(facts.touches)),
                         tuple(dict.fromkeys(facts.plans)), tuple(facts.ambiguous), tuple(facts.unresolved),
-                        frozenset(facts.names), tuple(facts.undated))
+                        frozenset(facts.names), tuple(facts.undated), _hints(note, contact))
+
+
+def _hints(note: Note, contact: Contact | None) -> tuple[Problem, ...]:
+    """A note tagged `#person` only in its text is no contact (behaviour §2): said, as a hint."""
+    if contact is not None or note.contact_tag is None:
+        return ()
+    return (Problem(note.path, note.contact_tag, "this note is tagged as a person in its text, which does not "
+                    "make it a contact: add `tags: [person]` to its properties, or move it into a contact folder"),)
 
 
 def _touch_order(touch: Touch) -> tuple[date, str, int, str]:
@@ -124,6 +134,7 @@ def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
                 found.plans.append(plan)
         if part.problems or part.ambiguous or part.undated:
             index.problems += note_problems(path, part, contacts)
+        index.hints += part.hints
         for line, target, lookup in part.unresolved:
             meant = aliases.get(lookup)
             if meant is not None:
@@ -133,6 +144,7 @@ def assemble(parts: Mapping[str, Contribution], today: date) -> VaultIndex:
         contact.plans.sort(key=lambda p: (p.day, p.note, p.line))
     index.suspicious = sorted(suspicious, key=lambda s: (s.note, s.line, s.target))
     index.problems.sort(key=Problem.sort_key)
+    index.hints.sort(key=Problem.sort_key)
     return index
 
 

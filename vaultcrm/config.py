@@ -64,6 +64,7 @@ class Config:
     rules: tuple[Rule, ...] = ()
     goals: dict[str, int] = field(default_factory=dict)
     ics: str | None = None  # a calendar file the daemon keeps fresh (vault-relative, or absolute)
+    language: str = "en"  # what vaultcrm writes in: "en" or "ru" (vaultcrm.i18n)
     warnings: list[str] = field(default_factory=list)
 
     def tier_named(self, value: Any) -> str | None:
@@ -91,7 +92,7 @@ GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives")
 KNOWN_KEYS = {
     "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "date_order", "horizon",
     "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
-    "rules", "goals", "ics",
+    "rules", "goals", "ics", "language",
 }
 
 
@@ -153,6 +154,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("fields", _fields)
     take("goals", _goals)
     take("ics", _ics_path)
+    take("language", _language)
     if "default_tier" in raw:
         name = config.tier_named(raw["default_tier"])
         if name is None:
@@ -221,6 +223,15 @@ def _date_order(value: Any) -> str:
     if text not in DATE_ORDERS:
         raise ValueError(f"expected one of {', '.join(DATE_ORDERS)} (day/month/year or month/day/year), "
                          f"got {value!r}")
+    return text
+
+
+def _language(value: Any) -> str:
+    from vaultcrm.i18n import languages
+
+    text = _text(value).lower()
+    if text not in languages():
+        raise ValueError(f"expected one of {', '.join(languages())}, got {value!r}")
     return text
 
 

@@ -109,11 +109,6 @@ class Duration:
     count: int
     unit: str  # "d", "w", "m" or "y"
 
-    def describe(self) -> str:
-        words = {"d": "day", "w": "week", "m": "month", "y": "year"}
-        word = words[self.unit]
-        return f"every {word}" if self.count == 1 else f"every {self.count} {word}s"
-
 
 class Touch(NamedTuple):
     """A day on which the user was in contact with a person, with the note that shows it.
@@ -218,9 +213,28 @@ class Contact:
 _CONTACT_FIELDS = tuple(Contact.__dataclass_fields__)
 
 
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """The parts a reminder's reason is phrased from, in any language (i18n.Language.reason).
+
+    `day`: the day met (followup), of the last touch (cadence), created (never), of the occasion;
+    `where`: the last touch's evidence, or a plan's `note:line`; `detail`: how met, the occasion's
+    field, or the plan's text; `tier` or `rule`: where the cadence comes from; `years`: the age a
+    birthday turns."""
+
+    kind: str
+    day: date | None = None
+    where: str | None = None
+    detail: str | None = None
+    cadence: Duration | None = None
+    tier: str | None = None
+    rule: str | None = None
+    years: int | None = None
+
+
 @dataclass(frozen=True)
 class Reminder:
-    """A reason to get in touch with a contact on or by a day."""
+    """A reason to get in touch with a contact on or by a day: `reason` in English, `why` its parts."""
 
     contact: Contact
     kind: str  # "followup", "cadence", "never", "planned" or "occasion"
@@ -230,6 +244,7 @@ class Reminder:
     cadence_days: int | None
     reason: str
     plan: Plan | None = None
+    why: Reason | None = None
 
 
 @dataclass

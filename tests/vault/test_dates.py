@@ -66,9 +66,11 @@ def test_error_message_says_how_to_write_it() -> None:
 
 
 def test_describe() -> None:
-    assert Duration(14, "d").describe() == "every 14 days"
-    assert Duration(1, "m").describe() == "every month"
-    assert Duration(2, "w").describe() == "every 2 weeks"
+    from vaultcrm.i18n import language
+
+    assert language().every(Duration(14, "d")) == "every 14 days"
+    assert language().every(Duration(1, "m")) == "every month"
+    assert language().every(Duration(2, "w")) == "every 2 weeks"
 
 
 def test_absurd_cadence_is_a_problem_not_a_crash(make_vault, run) -> None:

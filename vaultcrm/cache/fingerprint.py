@@ -38,7 +38,8 @@ MAX_TEMPLATE_BYTES = 1 << 20  # the vault's own templates larger than this: no i
 
 @lru_cache(maxsize=1)
 def code() -> str:
-    """vaultcrm's version and its files, Python's version and the parsing and rendering libraries.
+    """vaultcrm's version and its files (code, templates, compiled translations), Python's version and
+    the parsing and rendering libraries.
 
     Stat-based: any install, upgrade or edit of these files changes it, which empties the cache.
     """
@@ -49,7 +50,7 @@ def code() -> str:
     parts: list[str] = [f"schema {SCHEMA}", f"vaultcrm {__version__}", sys.version]
     package = Path(__file__).resolve().parents[1]
     folders = [package, *sorted(p for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"),
-               package.parent / "templates"]
+               package.parent / "templates", *sorted(package.glob("locale/*/LC_MESSAGES"))]
     for name in ("yaml", "_yaml", "markdown_it", "mdit_py_plugins", "jinja2"):
         try:
             spec = PathFinder.find_spec(name)
@@ -67,7 +68,8 @@ def code() -> str:
             names = sorted(os.listdir(folder))
         except OSError:
             continue
-        parts += (_stat_text(os.path.join(folder, n)) for n in names if n.endswith((".py", ".j2", ".so", ".pyd")))
+        parts += (_stat_text(os.path.join(folder, n)) for n in names
+                  if n.endswith((".py", ".j2", ".so", ".pyd", ".mo")))
     return blake2b("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 

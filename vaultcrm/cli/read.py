@@ -74,7 +74,12 @@ def due(as_json: bool) -> None:
         for line, overdue in due_table(analysis):
             click.echo(click.style(line, fg="red") if overdue else line)
         if analysis.problems:
-            click.echo(f"\n{len(analysis.problems)} problem(s): run `vaultcrm check` to see them.", err=True)
+            from vaultcrm.i18n import language
+
+            n = len(analysis.problems)
+            click.echo("\n" + language(analysis.config.language).ngettext(
+                "{n} problem: run `vaultcrm check` to see it.", "{n} problems: run `vaultcrm check` to see them.",
+                n).format(n=n), err=True)
 
 
 @click.command()

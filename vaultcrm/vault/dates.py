@@ -185,6 +185,7 @@ _BARE = (r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
          r"|[^\W\d_]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")
 # A date, bare or wrapped as a link (`[[12.11.2026|Thursday]]`) or in bold, then the end of the line,
 # whitespace, `:`, `,`, `-`, `–` or `—`.
+_ISO_LEAD = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=$|[\s:,\-–—])")
 LEAD = re.compile(rf"(?:\[\[([^\]|#^\n]+)(?:[|#^][^\]\n]*)?\]\]|\*\*([^*\n]+)\*\*|__([^_\n]+)__|({_BARE}))"
                   r"(?=$|[\s:,\-–—])")
 
@@ -216,7 +217,12 @@ def read_lead(text: str) -> tuple[date | None, str | None]:
     (day, None) when it does; (None, lead) when the line opens with something date-shaped that needs
     `date_order` or the daily-note format, or is misspelt (`DateReader.lead` reads or explains it);
     (None, None) when it opens with no date."""
-    match = LEAD.match(text.lstrip())
+    text = text.lstrip()
+    iso = _ISO_LEAD.match(text)  # the common case, without LEAD's alternatives
+    if iso is not None:
+        day = _day(int(iso[1]), int(iso[2]), int(iso[3]))
+        return (day, None) if day is not None else (None, iso[0])
+    match = LEAD.match(text)
     if match is None:
         return None, None
     inner = next(group for group in match.groups() if group is not None).strip()

@@ -270,7 +270,10 @@ def _clip(text: str) -> str:
 def contact_tag(body: str, line_offset: int) -> int | None:
     """The file line of the body's first `#person`, `#people` or `#contact` tag (nested ones too),
     outside fenced and inline code and comments; None when there is none."""
-    if "#" not in body or _CONTACT_TAG.search(body) is None:
+    if "#" not in body:
+        return None
+    low = body.lower()
+    if "#person" not in low and "#people" not in low and "#contact" not in low:
         return None
     fence: str | None = None
     for number, line in enumerate(blank_comments(body).split("\n"), start=line_offset + 1):

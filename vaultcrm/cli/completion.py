@@ -20,11 +20,11 @@ def contact_names(vault: Path, incomplete: str = "") -> list[str]:
     from vaultcrm.fields import field_keys
     from vaultcrm.model import Note
     from vaultcrm.pipeline import open_memory
-    from vaultcrm.vault.dates import DailyFormat
+    from vaultcrm.vault.dates import DailyFormat, DateReader
     from vaultcrm.vault.scan import scan
 
     config = load_config(vault)
-    table, daily = field_keys(config.fields), DailyFormat(config.daily_notes)
+    table, dates = field_keys(config.fields), DateReader(DailyFormat(config.daily_notes), config.date_order)
     wanted = fold(incomplete.strip().strip("\"'"))
     names: set[str] = set()
     memory = open_memory(vault)
@@ -39,7 +39,7 @@ def contact_names(vault: Path, incomplete: str = "") -> list[str]:
         note = Note(found.path, props.data, props.key_lines, (), (), props.error is None)
         if not is_contact(note, config):
             continue
-        name = read_contact(note, config, table, daily, []).name
+        name = read_contact(note, config, table, dates, []).name
         folded = fold(name)
         if not wanted or folded.startswith(wanted) or any(w.startswith(wanted) for w in folded.split()):
             names.add(name)

@@ -33,6 +33,7 @@ from urllib.parse import unquote
 from jinja2 import TemplateError
 
 from vaultcrm.config import Config
+from vaultcrm.crm.contacts import normalised
 from vaultcrm.crm.names import name_key
 from vaultcrm.dashboard.render import environment
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
@@ -40,8 +41,8 @@ from vaultcrm.fields import field_keys, normalise_key
 from vaultcrm.importers import Person
 from vaultcrm.model import Contact
 from vaultcrm.vault.dates import link_target, to_month_day
-from vaultcrm.vault.frontmatter import read as read_frontmatter
 from vaultcrm.vault.links import key as path_key
+from vaultcrm.vault.notes import parse as parse_note
 from vaultcrm.vault.scan import is_conflict_copy, is_conflict_copy_of
 from vaultcrm.writeback.atomic import atomic_write
 from vaultcrm.writeback.commands import safe_file_name
@@ -280,16 +281,9 @@ def _several(key: str, keys: tuple[str, ...], other: str, other_keys: tuple[str,
 
 
 def _frontmatter(data: bytes) -> dict[str, Any]:
-    """A note's properties with normalised keys ({} when unreadable: the edit refuses it anyway)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return {}
-    props = read_frontmatter(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    out: dict[str, Any] = {}
-    for k, v in props.data.items():
-        out.setdefault(normalise_key(k), v)
-    return out
+    """A note's properties, inline fields too, with normalised keys ({} when unreadable: the edit
+    refuses it anyway)."""
+    return normalised(parse_note("note.md", data))
 
 
 def fill(data: bytes, p: Person, config: Config, *, overwrite: bool,
@@ -307,7 +301,7 @@ def fill(data: bytes, p: Person, config: Config, *, overwrite: bool,
     return data, tuple(changed)
 
 
-def add_notes(data: bytes, notes: str, log_heading: str) -> bytes:
+def add_notes(data: bytes, notes: str, log_heading: Sequence[str]) -> bytes:
     """A new note's body with the export's notes as a paragraph above its log heading (else at the
     end). A line that would read as a heading is escaped, so the notes add no sections."""
     text = data.decode("utf-8")
@@ -316,8 +310,8 @@ def add_notes(data: bytes, notes: str, log_heading: str) -> bytes:
     block = "\n".join(line.rstrip() for line in block.split("\n")).replace("\n", nl)
     if not block:
         return data
-    heading = re.compile(rf"^ {{0,3}}#{{1,6}}[ \t]+{re.escape(log_heading.strip())}[ \t]*\r?$",
-                         re.MULTILINE | re.IGNORECASE)
+    names = "|".join(re.escape(name.strip()) for name in log_heading)
+    heading = re.compile(rf"^ {{0,3}}#{{1,6}}[ \t]+(?:{names})[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
     match = heading.search(text)
     if match is None:
         if text and not text.endswith("\n"):
@@ -418,7 +412,7 @@ class _Run:
                 title=title, tier=yaml_scalar(tier) if tier else "", met=p.met.isoformat() if p.met else "",
                 how_met=yaml_scalar(p.how_met) if p.how_met.strip() else "",
                 company=yaml_scalar(p.company) if p.company.strip() else "", channel="",
-                today=self.today.isoformat(), log_heading=self.config.log_heading)
+                today=self.today.isoformat(), log_heading=self.config.log_heading[0])
             data, _ = fill(text.encode("utf-8"), p, self.config, overwrite=False)
         except NotEditableError as exc:
             return Result(p, "refused", rel, message=f"the contact template gives a note vaultcrm cannot "

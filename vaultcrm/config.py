@@ -16,6 +16,7 @@ from vaultcrm.fields import FIELD_SYNONYMS
 from vaultcrm.model import Duration
 
 CONFIG_PATH = ".vaultcrm/config.toml"
+DATE_ORDERS = ("DMY", "MDY")  # how a slashed date reads: day/month/year or month/day/year
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,13 @@ class Config:
     max_note_bytes: int = 5 * 1024 * 1024
     dashboard: str = "CRM/Due this week.md"
     daily_notes: str | None = None
+    date_order: str | None = None  # "DMY" or "MDY": how slashed dates such as 03/04/2026 read
     horizon: Duration = Duration(7, "d")  # noqa: RUF009 - a frozen value, safe to share
     followup_window: int = 7
     default_tier: str | None = None
     occasions: tuple[str, ...] = ("birthday",)
     ask_after_touches: int = 6
-    log_heading: str = "Log"
+    log_heading: tuple[str, ...] = ("Log", "Лог", "История", "Журнал")  # a new log gets the first
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
@@ -82,6 +84,7 @@ class Config:
     targets: tuple[Target, ...] = ()
     warm_within: Duration = Duration(90, "d")  # noqa: RUF009 - a frozen value, safe to share
     ics: str | None = None  # a calendar file the daemon keeps fresh (vault-relative, or absolute)
+    language: str = "en"  # what vaultcrm writes in: "en" or "ru" (vaultcrm.i18n)
     warnings: list[str] = field(default_factory=list)
 
     def tier_named(self, value: Any) -> str | None:
@@ -108,9 +111,9 @@ class Config:
 GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives", "monthly_interviews", "monthly_referrals",
              "monthly_intros")
 KNOWN_KEYS = {
-    "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "horizon",
+    "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "date_order", "horizon",
     "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
-    "rules", "goals", "week_start", "targets", "warm_within", "ics",
+    "rules", "goals", "week_start", "targets", "warm_within", "ics", "language",
 }
 
 
@@ -162,17 +165,19 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("max_note_bytes", _positive_int)
     take("dashboard", lambda v: _note_path(_text(v), "dashboard"))
     take("daily_notes", lambda v: _text(v).strip("/"))
+    take("date_order", _date_order)
     take("horizon", parse_duration)
     take("followup_window", _positive_int)
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
-    take("log_heading", _text)
+    take("log_heading", lambda v: (_text(v),) if isinstance(v, str) else _strings(v, allow_empty=False))
     take("tiers", _tiers)
     take("fields", _fields)
     take("goals", _goals)
     take("week_start", _weekday)
     take("warm_within", parse_duration)
     take("ics", _ics_path)
+    take("language", _language)
     goals = raw.get("goals")
     if isinstance(goals, dict) and "tags" in goals:
         try:
@@ -225,7 +230,7 @@ def _strings(value: Any, allow_empty: bool = True) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValueError(f"expected a list of texts, got {value!r}")
     if not value and not allow_empty:
-        raise ValueError("expected at least one folder name")
+        raise ValueError("expected at least one name")
     return tuple(v.strip() for v in value)
 
 
@@ -242,6 +247,23 @@ def _ics_path(value: Any) -> str:
     if any(part.startswith(".") for part in posix.split("/")):
         raise ValueError(f"{text!r} is inside a hidden folder")
     return posix
+
+
+def _date_order(value: Any) -> str:
+    text = _text(value).upper()
+    if text not in DATE_ORDERS:
+        raise ValueError(f"expected one of {', '.join(DATE_ORDERS)} (day/month/year or month/day/year), "
+                         f"got {value!r}")
+    return text
+
+
+def _language(value: Any) -> str:
+    from vaultcrm.i18n import languages
+
+    text = _text(value).lower()
+    if text not in languages():
+        raise ValueError(f"expected one of {', '.join(languages())}, got {value!r}")
+    return text
 
 
 def _positive_int(value: Any) -> int:

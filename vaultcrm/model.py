@@ -54,7 +54,9 @@ class Entry:
     """One line-like unit of a note's body that can carry a touch or a plan.
 
     kind is "item" (a list item's own text), "heading", "row" (a table row) or "para" (a paragraph).
-    Text in block quotes, code, comments and math never becomes an entry.
+    Text in block quotes, code, comments and math never becomes an entry. `lead` is the date-shaped
+    text opening the line when reading it needs the vault's settings or it is misspelt
+    (vault.dates.read_lead); `date` is then None.
     """
 
     line: int
@@ -68,11 +70,23 @@ class Entry:
     give: bool = False
     ask: bool = False
     tags: tuple[str, ...] = ()  # its `#tags` (vault/tags.py)
+    lead: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineField:
+    """A Dataview inline field in a note's body (`Key:: value`, `[key:: value]`): its key as written
+    (formatting dropped), its value as text, and its line."""
+
+    key: str
+    value: str
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """What parsing one file's bytes yields: a pure function of those bytes."""
+    """What parsing one file's bytes yields: a pure function of those bytes. `fields` are the body's
+    inline fields; `contact_tag` is the line of the body's first `#person`, `#people` or `#contact` tag."""
 
     path: str
     frontmatter: dict[str, Any]
@@ -80,6 +94,8 @@ class Note:
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     frontmatter_ok: bool = True
+    fields: tuple[InlineField, ...] = ()
+    contact_tag: int | None = None
 
     @property
     def stem(self) -> str:
@@ -93,11 +109,6 @@ class Duration:
 
     count: int
     unit: str  # "d", "w", "m" or "y"
-
-    def describe(self) -> str:
-        words = {"d": "day", "w": "week", "m": "month", "y": "year"}
-        word = words[self.unit]
-        return f"every {word}" if self.count == 1 else f"every {self.count} {word}s"
 
 
 class Touch(NamedTuple):
@@ -210,9 +221,28 @@ def _dated_line(touch: Touch) -> bool:
     return bool(touch.text) and touch.source in ("line", "done")
 
 
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """The parts a reminder's reason is phrased from, in any language (i18n.Language.reason).
+
+    `day`: the day met (followup), of the last touch (cadence), created (never), of the occasion;
+    `where`: the last touch's evidence, or a plan's `note:line`; `detail`: how met, the occasion's
+    field, or the plan's text; `tier` or `rule`: where the cadence comes from; `years`: the age a
+    birthday turns."""
+
+    kind: str
+    day: date | None = None
+    where: str | None = None
+    detail: str | None = None
+    cadence: Duration | None = None
+    tier: str | None = None
+    rule: str | None = None
+    years: int | None = None
+
+
 @dataclass(frozen=True)
 class Reminder:
-    """A reason to get in touch with a contact on or by a day."""
+    """A reason to get in touch with a contact on or by a day: `reason` in English, `why` its parts."""
 
     contact: Contact
     kind: str  # "followup", "cadence", "never", "planned" or "occasion"
@@ -222,6 +252,7 @@ class Reminder:
     cadence_days: int | None
     reason: str
     plan: Plan | None = None
+    why: Reason | None = None
 
 
 @dataclass

@@ -87,6 +87,24 @@ def test_show_of_nobody_or_several_is_exit_6(make_vault, run):
     assert len(several.stderr.splitlines()) == len(nobody.stderr.splitlines()) == 1
 
 
+def test_show_of_a_contact_kept_in_inline_fields_and_russian(make_vault, run):
+    """Inline fields are properties (§2), shown with their keys as written after the property block;
+    a dated line's date, written day-first or with a month name (§3 T2), is left out of its text."""
+    vault = make_vault({"People/Ира Волкова.md": "---\ntags: [person]\n---\nУровень:: B\n**Компания::** [[Acme]]\n"
+                                                 "Должность:: SRE\nБывшие компании:: [[Яндекс]]\n\n## Лог\n"
+                                                 "- 12.10.2026 — кофе #ask\n- 3 ноября 2026 — обед #intro\n"})
+    result = run(vault, "show", "Ира Волкова", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["properties"] == {"tags": ["person"], "Уровень": "B", "Компания": "[[Acme]]", "Должность": "SRE",
+                                  "Бывшие компании": "[[Яндекс]]"}
+    assert (data["tier"], data["company"], data["role"], data["former_companies"]) == ("B", ["Acme"], "SRE", ["Яндекс"])
+    assert [(t["day"], t["tags"]) for t in data["touches"]] == [("2026-11-03", ["intro"]), ("2026-10-12", ["ask"])]
+    text = run(vault, "show", "Ира Волкова").stdout
+    assert "People/Ира Волкова.md:11  обед #intro\n" in text and "People/Ира Волкова.md:10  кофе #ask\n" in text
+    assert "  Компания: [[Acme]]\n" in text
+
+
 def check_golden(name: str, actual: str) -> None:
     path = GOLDEN / name
     if UPDATE:

@@ -469,6 +469,19 @@ def test_add_then_touch_uses_template_log_heading(make_vault, run):
     assert text.count("## Timeline") == 1 and text.endswith("## Timeline\n\n- 2026-11-22 — hello\n")
 
 
+def test_add_puts_the_note_above_any_of_the_log_headings(make_vault, run):
+    """`log_heading` is a list (the first names a new note's section); `--note` goes above whichever
+    of them the vault's own template writes."""
+    template = "---\ntags: {{ tags }}\n---\n# {{ title }}\n\n## История\n"
+    vault = make_vault({".vaultcrm/config.toml": 'log_heading = ["Лог", "История"]\n',
+                        ".vaultcrm/templates/contact.md.j2": template})
+    ok(run(vault, "add", "Олег Смирнов", "--tag", "коллега", "--note", "Бывший коллега."))
+    assert read(vault, "People/Олег Смирнов.md") == (
+        "---\ntags: [person, коллега]\n---\n# Олег Смирнов\n\nБывший коллега.\n\n## История\n")
+    ok(run(vault, "touch", "Олег", "--note", "обед"))
+    assert read(vault, "People/Олег Смирнов.md").endswith("## История\n\n- 2026-11-22 — обед\n")
+
+
 def test_add_unknown_tier_is_usage_error(make_vault, run):
     vault = make_vault({JANE: JANE_TEXT})
     ok(run(vault, "add", "Ann Lee", "--tier", "Z"), 2)

@@ -22,11 +22,11 @@ def contact_names(vault: Path, incomplete: str = "") -> list[tuple[str, str | No
     from vaultcrm.fields import field_keys
     from vaultcrm.model import Note
     from vaultcrm.pipeline import open_memory
-    from vaultcrm.vault.dates import DailyFormat
+    from vaultcrm.vault.dates import DailyFormat, DateReader
     from vaultcrm.vault.scan import scan
 
     config = load_config(vault)
-    table, daily = field_keys(config.fields), DailyFormat(config.daily_notes)
+    table, dates = field_keys(config.fields), DateReader(DailyFormat(config.daily_notes), config.date_order)
     wanted = fold(incomplete.strip().strip("\"'"))
     found: dict[str, str | None] = {}
     aliases: dict[str, str] = {}
@@ -42,7 +42,7 @@ def contact_names(vault: Path, incomplete: str = "") -> list[tuple[str, str | No
         note = Note(stat.path, props.data, props.key_lines, (), (), props.error is None)
         if not is_contact(note, config):
             continue
-        contact = read_contact(note, config, table, daily, [])
+        contact = read_contact(note, config, table, dates, [])
         if _starts(contact.name, wanted):
             found[contact.name] = None
         for alias in contact.aliases:

@@ -161,7 +161,7 @@ def _story_lines(found: Story) -> list[str]:
     width = max((len(f"{t.evidence}:{t.line}") for t in found.touches), default=0)
     for t in found.touches:
         where = f"{t.evidence}:{t.line}" if t.line else t.evidence
-        what = _LEADING_DATE.sub("", t.text) if t.text else _NO_TEXT.get(t.source, "")
+        what = _line_text(t.text, t.source) if t.text else _NO_TEXT.get(t.source, "")
         lines.append(f"  {t.day.isoformat()}  {where.ljust(width)}  {what}".rstrip())
     if not found.touches:
         lines.append("  (none)")
@@ -176,10 +176,20 @@ def _story_lines(found: Story) -> list[str]:
     return lines
 
 
-_LEADING_DATE = re.compile(r"^\W*\d{4}-\d{2}-\d{2}\W*")  # shown in its own column
+_NON_WORD = re.compile(r"^\W*")
 _NO_TEXT = {"field": "(a date property)", "meeting": "(a meeting note lists them)"}
 
 
+def _line_text(text: str, source: str) -> str:
+    """A touch's line without the date opening it (shown in its own column), however it is written
+    (`2026-11-02`, `[[12.11.2026]]`, `**3 ноября 2026**`: behaviour §3 T2), as the dashboard's "last
+    time" drops it; a daily note's line has none of its own."""
+    from vaultcrm.vault.dates import LEAD
+
+    if source not in ("line", "done"):
+        return text
+    opening = LEAD.match(text) or LEAD.match(text, len(text) - len(_NON_WORD.sub("", text, count=1)))
+    return _NON_WORD.sub("", text[opening.end():], count=1) if opening is not None else text
 def _value_text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_value_text(v) for v in value)

@@ -7,9 +7,11 @@ from typing import Any
 
 from vaultcrm.config import Config, Rule
 from vaultcrm.durations import add_duration, next_occurrence
-from vaultcrm.model import Contact, Problem, Reminder, Signals
+from vaultcrm.i18n import language
+from vaultcrm.model import Contact, Problem, Reason, Reminder, Signals
 from vaultcrm.vault.text import plain_text
 
+ENGLISH = language()  # the reasons' own text (`due --json`, the dashboard); other languages phrase `why`
 KIND_ORDER = {"followup": 0, "cadence": 1, "never": 2, "planned": 3, "occasion": 4}
 
 
@@ -106,37 +108,37 @@ def contact_reminders(contact: Contact, config: Config, today: date) -> list[Rem
         window_start = today - timedelta(days=config.followup_window - 1)
         met = contact.met
         if met is not None and window_start <= met <= today and (last is None or last.day <= met):
-            reason = f"met {met.isoformat()}" + (f" ({contact.how_met})" if contact.how_met else "")
-            out.append(_reminder(contact, "followup", met + timedelta(days=1), 1, today,
-                                 reason + "; follow up within a day"))
+            out.append(_reminder(contact, met + timedelta(days=1), 1, today,
+                                 Reason("followup", met, detail=contact.how_met)))
         elif contact.cadence is not None:
-            how = ", ".join(filter(None, (contact.cadence_from, contact.cadence.describe())))
+            tier = contact.tier if contact.cadence_from.startswith("tier ") else None
+            rule = None if tier is not None else contact.cadence_from or None
             if last is None:
                 base = contact.created or today
                 span = (add_duration(base, contact.cadence) - base).days
                 due = base + timedelta(days=span) if contact.created else today
-                since = f"created {contact.created.isoformat()}" if contact.created else "nothing to count from"
-                out.append(_reminder(contact, "never", due, span, today, f"{how}; no touch yet ({since})"))
+                out.append(_reminder(contact, due, span, today, Reason("never", contact.created,
+                                                                       cadence=contact.cadence, tier=tier, rule=rule)))
             else:
                 due = add_duration(last.day, contact.cadence)
-                out.append(_reminder(contact, "cadence", due, (due - last.day).days, today,
-                                     f"{how}; last touch {last.day.isoformat()} ({last.evidence})"))
+                out.append(_reminder(contact, due, (due - last.day).days, today,
+                                     Reason("cadence", last.day, last.evidence, cadence=contact.cadence, tier=tier,
+                                            rule=rule)))
     for name, month, dom, year in contact.occasions:
         day = next_occurrence(month, dom, today)
-        label = name.replace("_", " ")
-        turns = f" (turns {day.year - year})" if year and name == "birthday" and day.year > year else ""
-        out.append(_reminder(contact, "occasion", day, None, today, f"{label} on {day.isoformat()}{turns}"))
+        turns = day.year - year if year and name == "birthday" and day.year > year else None
+        out.append(_reminder(contact, day, None, today, Reason("occasion", day, detail=name, years=turns)))
     for plan in contact.plans:
-        text = plain_text(plan.text)
+        why = Reason("planned", plan.day, f"{plan.note}:{plan.line}", plain_text(plan.text))
         out.append(Reminder(contact, "planned", plan.day, plan.day < today, max((today - plan.day).days, 0), None,
-                            f"planned: {text} ({plan.note}:{plan.line})", plan))
+                            ENGLISH.reason(why), plan, why))
     return out
 
 
-def _reminder(contact: Contact, kind: str, due: date, cadence_days: int | None, today: date,
-              reason: str) -> Reminder:
+def _reminder(contact: Contact, due: date, cadence_days: int | None, today: date, why: Reason) -> Reminder:
     overdue = due < today
-    return Reminder(contact, kind, due, overdue, (today - due).days if overdue else 0, cadence_days, reason)
+    return Reminder(contact, why.kind, due, overdue, (today - due).days if overdue else 0, cadence_days,
+                    ENGLISH.reason(why), why=why)
 
 
 def order_key(reminder: Reminder, config: Config) -> tuple[Any, ...]:

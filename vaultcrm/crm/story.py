@@ -2,8 +2,8 @@
 touch with its note and line (newest first), plans, reminders, gives and asks, signals, and the
 introductions that led to them and that they made. Plain data, with `as_dict` for `--json`.
 
-The only reading it does is the contact's property block again, to show the keys as the user
-spelled them (a contact keeps them normalised).
+The only reading it does is the contact's note again, to show the keys of its properties and inline
+fields as the user spelled them (a contact keeps them normalised).
 """
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from vaultcrm.crm.analysis import Analysis
 from vaultcrm.crm.names import resolve_contact
 from vaultcrm.crm.network import Network, PersonRef
 from vaultcrm.crm.rules import contact_reminders, order_key
+from vaultcrm.i18n import language
 from vaultcrm.model import Contact, Touch
-from vaultcrm.vault import frontmatter
 from vaultcrm.vault.dates import link_target
+from vaultcrm.vault.inline import properties
+from vaultcrm.vault.notes import parse
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Story:
         c = self.contact
         if c.cadence is None:
             return None
-        return ", ".join(filter(None, (c.cadence_from, c.cadence.describe())))
+        return ", ".join(filter(None, (c.cadence_from, language().every(c.cadence))))
 
     def as_dict(self) -> dict[str, Any]:
         c = self.contact
@@ -95,14 +97,19 @@ def _flags(contact: Contact, analysis: Analysis) -> tuple[str, ...]:
 
 
 def _properties(analysis: Analysis, contact: Contact) -> tuple[tuple[str, Any], ...]:
-    """The note's properties with their keys as written (the contact's own, normalised, if the note
-    cannot be read again)."""
+    """The note's properties, then its inline fields (behaviour §2), with their keys as written; a key
+    written both ways shows the property's value. The contact's own, normalised, if the note cannot be
+    read again."""
     try:
-        text = (analysis.vault / contact.path).read_bytes().decode("utf-8-sig")
+        data = (analysis.vault / contact.path).read_bytes()
+        data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return tuple((k, plain(v)) for k, v in contact.fm.items())
-    props, _ = frontmatter.read_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return tuple((k, plain(v)) for k, v in props.data.items())
+    note = parse(contact.path, data)
+    found: dict[str, Any] = {}
+    for key, value, _ in properties(note):
+        found.setdefault(key, plain(value))
+    return tuple(found.items())
 
 
 def plain(value: Any) -> Any:

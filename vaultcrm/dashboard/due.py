@@ -5,6 +5,7 @@ from typing import Any
 
 from vaultcrm.crm.analysis import Analysis
 from vaultcrm.crm.rules import horizon_end
+from vaultcrm.i18n import language
 from vaultcrm.model import Reminder
 
 
@@ -36,15 +37,22 @@ def due_object(analysis: Analysis) -> dict[str, Any]:
 
 
 def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
-    """Lines of a readable table (text, is-overdue), widest columns sized to their content."""
+    """Lines of a readable table (text, is-overdue) in the vault's language, widest columns sized to
+    their content."""
+    lang = language(analysis.config.language)
     rows: list[tuple[str, str, str, str, bool]] = []
     for r in analysis.outcome.reminders:
-        when = f"{r.due.isoformat()} ({r.days_overdue}d late)" if r.overdue else r.due.isoformat()
-        rows.append((when, r.contact.name, r.kind, r.reason, r.overdue))
+        when = lang.full_date(r.due)
+        if r.overdue:
+            when = lang.ngettext("{date} ({n}d late)", "{date} ({n}d late)", r.days_overdue).format(
+                date=when, n=r.days_overdue)
+        reason = lang.reason(r.why) if r.why is not None else r.reason
+        rows.append((when, r.contact.name, lang.kind(r.kind), reason, r.overdue))
     if not rows:
-        end = horizon_end(analysis.config, analysis.today).isoformat()
-        return [(f"Nobody is due through {end}.", False)]
-    header = ("due", "contact", "kind", "why")
+        end = lang.full_date(horizon_end(analysis.config, analysis.today))
+        return [(lang.gettext("Nobody is due through {date}.").format(date=end), False)]
+    header = (lang.pgettext("table", "due"), lang.pgettext("table", "contact"), lang.pgettext("table", "kind"),
+              lang.pgettext("table", "why"))
     widths = [max(len(str(row[i])) for row in [*rows, header]) for i in range(3)]
     out = [("  ".join(h.ljust(w) for h, w in zip(header, [*widths, 0], strict=True)).rstrip(), False)]
     for when, name, kind, reason, overdue in rows:

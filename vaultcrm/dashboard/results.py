@@ -20,9 +20,11 @@ from vaultcrm.model import Contact, Problem, Reminder
 
 if TYPE_CHECKING:
     from vaultcrm.crm.analysis import Analysis
+from vaultcrm.vault.dates import LEAD
 from vaultcrm.vault.text import plain_text
 
 HEALTH = ("On track", "Due this week", "Overdue", "Going cold")
+_NON_WORD = re.compile(r"^\W*")
 
 
 class ContactResult(NamedTuple):
@@ -113,7 +115,10 @@ def _last_time(contact: Contact) -> str:
     line = contact.last_line
     if line is None or not line.text:
         return ""
-    text = re.sub(r"^\W*\d{4}-\d{2}-\d{2}\W*", "", plain_text(line.text))
+    text = plain_text(line.text)
+    opening = LEAD.match(text) or LEAD.match(text, len(text) - len(_NON_WORD.sub("", text, count=1)))
+    if opening is not None:
+        text = _NON_WORD.sub("", text[opening.end():], count=1)
     text = text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
     return md_inline(text)
 

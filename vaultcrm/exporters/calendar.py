@@ -1,6 +1,7 @@
 """The reminders as an iCalendar feed: pure functions, reminders and contacts in, bytes out.
 
-    items = calendar_items(reminders, contacts, today=..., horizon_end=..., vault_name="Vault")
+    items = calendar_items(reminders, contacts, today=..., horizon_end=..., vault_name="Vault",
+                           lang=language("ru"))   # the vault's language; English by default
     data = ics_bytes(items, vault_name="Vault", today=...)
 
 Calendar decisions (documented in the README):
@@ -25,16 +26,18 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from vaultcrm import __version__
+from vaultcrm.i18n import Language, language
 from vaultcrm.model import Contact, Reminder
 
 UID_DOMAIN = "vaultcrm"
-FEB29_NOTE = " (on 28 February in common years)"
-SUMMARY_WORDS = {
-    "followup": "Follow up",
-    "cadence": "Touch base",
-    "never": "Touch base",
-    "planned": "Planned",
-}
+
+
+def _summary_word(kind: str, lang: Language) -> str:
+    if kind == "followup":
+        return lang.pgettext("calendar", "Follow up")
+    if kind == "planned":
+        return lang.pgettext("calendar", "Planned")
+    return lang.pgettext("calendar", "Touch base")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,27 +75,30 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *, today: date,
-                   horizon_end: date, vault_name: str) -> list[CalendarItem]:
+                   horizon_end: date, vault_name: str, lang: Language | None = None) -> list[CalendarItem]:
     """Reminders due on or before `horizon_end` (except occasions) and every occasion of the
-    active, non-skipped contacts as yearly events; in a deterministic order."""
+    active, non-skipped contacts as yearly events, in `lang` (English by default); in a
+    deterministic order."""
+    lang = lang or language()
     dated: list[CalendarItem] = []
     for r in reminders:
         if r.kind == "occasion" or r.due > horizon_end:
             continue
         c = r.contact
         name = one_line(c.name)
-        summary = f"{SUMMARY_WORDS.get(r.kind, 'Touch base')}: {name}"
+        summary = f"{_summary_word(r.kind, lang)}: {name}"
         if r.plan is not None and r.plan.text.strip():
             summary += f" — {_shorten(r.plan.text)}"
         day = r.due
         if r.overdue or r.due < today:
             days = r.days_overdue or (today - r.due).days
-            summary += f" (overdue {days} day{'s' if days != 1 else ''})"
+            summary += " " + lang.ngettext("(overdue {n} day)", "(overdue {n} days)", days).format(n=days)
             day = today
-        lines = [r.reason]
+        lines = [lang.reason(r.why) if r.why is not None else r.reason]
         last = c.last_line
         if last is not None and last.text and r.kind != "planned":
-            lines.append(f"Last time ({last.day.isoformat()}): {_shorten(last.text, 200)}")
+            lines.append(lang.gettext("Last time ({date}): {text}").format(date=lang.full_date(last.day),
+                                                                          text=_shorten(last.text, 200)))
         url = obsidian_url(vault_name, c.path)
         lines.append(url)
         plan_key = ""
@@ -108,15 +114,17 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
             continue
         url = obsidian_url(vault_name, c.path)
         for fieldname, month, dom, year in c.occasions:
-            label = fieldname.replace("_", " ").strip()
-            shown = f"{year:04d}-{month:02d}-{dom:02d}" if year else f"{month:02d}-{dom:02d}"
+            label = lang.occasion(fieldname).strip()
+            shown = lang.full_date(date(year, month, dom)) if year else f"{month:02d}-{dom:02d}"
+            if (month, dom) == (2, 29):
+                shown += " " + lang.gettext("(on 28 February in common years)")
             # The first instance: the real date when the year is known, else in 2000 (a leap year,
             # so that 29 February exists).
             start = date(year or 2000, month, dom)
             yearly.append(CalendarItem(
                 (vault_name, c.path, "occasion", fieldname), start,
                 f"{label[:1].upper()}{label[1:]}: {one_line(c.name)}",
-                f"{label}: {shown}{FEB29_NOTE if (month, dom) == (2, 29) else ''}\n{url}", url,
+                f"{label}: {shown}\n{url}", url,
                 yearly=True))
     yearly.sort(key=lambda i: (i.day.month, i.day.day, i.summary.casefold(), i.uid))
     return _unique_uids(dated + yearly)

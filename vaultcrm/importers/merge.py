@@ -36,6 +36,7 @@ from urllib.parse import unquote
 from jinja2 import TemplateError
 
 from vaultcrm.config import Config
+from vaultcrm.crm.contacts import normalised
 from vaultcrm.crm.names import fold, name_key
 from vaultcrm.dashboard.render import environment
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
@@ -52,8 +53,9 @@ from vaultcrm.importers import Person
 from vaultcrm.importers.record import ImportRecord
 from vaultcrm.model import Contact
 from vaultcrm.vault.dates import link_target, to_month_day
-from vaultcrm.vault.frontmatter import read as read_frontmatter
+from vaultcrm.vault.inline import properties, source_fields
 from vaultcrm.vault.links import key as path_key
+from vaultcrm.vault.notes import parse as parse_note
 from vaultcrm.vault.scan import is_conflict_copy, is_conflict_copy_of
 from vaultcrm.writeback.atomic import atomic_write
 from vaultcrm.writeback.commands import note_tags, safe_file_name
@@ -349,21 +351,18 @@ def company_key(text: str) -> str:
 
 
 def _frontmatter(data: bytes) -> tuple[dict[str, Any], dict[str, str]]:
-    """A note's properties with normalised keys, and the line of each normalised key ({} when
-    unreadable: the edit refuses it anyway)."""
+    """A note's properties, inline fields too, with normalised keys (the property block's first), and
+    the line of the note holding each normalised key ({} when unreadable: the edit refuses it anyway)."""
+    note = parse_note("note.md", data)
     try:
-        text = data.decode("utf-8-sig")
+        lines = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     except UnicodeDecodeError:
-        return {}, {}
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    props = read_frontmatter(lines)
-    out: dict[str, Any] = {}
+        lines = []
     where: dict[str, str] = {}
-    for k, v in props.data.items():
-        out.setdefault(normalise_key(k), v)
-        if k in props.key_lines:
-            where.setdefault(normalise_key(k), lines[props.key_lines[k] - 1])
-    return out, where
+    for k, _, line in properties(note):
+        if line is not None and 0 < line <= len(lines):
+            where.setdefault(normalise_key(k), lines[line - 1])
+    return normalised(note), where
 
 
 def _current(fm: dict[str, Any], keys: Sequence[str]) -> tuple[str, Any] | None:
@@ -416,7 +415,7 @@ def fill(data: bytes, p: Person, config: Config, *, overwrite: bool, owned: Mapp
             new = set_text_field(data, f.keys, f.key, f.value, overwrite=True, same=f.same) if mine else data
             line = lines.get(hit[0], f"{hit[0]}: {hit[1]}")
             changes.append(Change(f.key, _text(hit[1]) or "", _value_text(f.value), line,
-                                  f"{line.split(':', 1)[0]}: {yaml_scalar(f.value)}", new != data))
+                                  _wanted_line(line, hit[0], f.value), new != data))
         if new != data:
             changed.append(f.key)
             written[f.key] = _value_text(f.value)
@@ -426,6 +425,17 @@ def fill(data: bytes, p: Person, config: Config, *, overwrite: bool, owned: Mapp
 
 def _value_text(value: str | date) -> str:
     return value.isoformat() if isinstance(value, date) else " ".join(value.split())
+
+
+def _wanted_line(line: str, key: str, value: str | date) -> str:
+    """The note's `line` holding the normalised `key` as the export would write it: an inline field
+    (`Company:: Acme`) with the value in place of its own, a property as `key: value` in YAML."""
+    spans = [span for span in source_fields(line) if normalise_key(span.key) == key]
+    if spans:
+        start, end = spans[0].start, spans[0].end
+        gap = " " if start == end and not line[:start].endswith((" ", "\t")) else ""
+        return line[:start] + gap + _value_text(value) + line[end:]
+    return f"{line.split(':', 1)[0]}: {yaml_scalar(value)}"
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -519,7 +529,7 @@ class _Run:
                 title=title, tier=yaml_scalar(tier) if tier else "", met=p.met.isoformat() if p.met else "",
                 how_met=yaml_scalar(p.how_met) if p.how_met.strip() else "",
                 company=yaml_scalar(p.company) if p.company.strip() else "", channel="", tags=note_tags(()),
-                today=self.today.isoformat(), log_heading=self.config.log_heading)
+                today=self.today.isoformat(), log_heading=self.config.log_heading[0])
             data = fill(text.encode("utf-8"), p, self.config, overwrite=False).data
         except NotEditableError as exc:
             return Result(p, "refused", rel, message=f"the contact template gives a note vaultcrm cannot "

@@ -17,6 +17,7 @@ from vaultcrm.durations import add_duration, parse_duration
 from vaultcrm.errors import ConfigError, NotEditableError, NotOursError, UsageError
 from vaultcrm.fields import EMAIL_KEYS, LINKEDIN_KEYS, field_keys
 from vaultcrm.model import Contact
+from vaultcrm.vault.dates import DailyFormat, DateReader
 from vaultcrm.vault.frontmatter import read_text
 from vaultcrm.vault.links import key
 from vaultcrm.vault.scan import is_conflict_copy_of
@@ -53,8 +54,15 @@ def touch_contact(vault: Path, contact: Contact, config: Config, day: date, *, t
     check_not_conflicted(vault, contact)
     keys = field_keys(config.fields)["last_touch"]
     line = log_line(day, text, give=give, ask=ask, channel=channel)
-    return apply_edit(vault / contact.path, lambda data: touch_note(data, keys, day, config.log_heading, line),
+    dates = reader(config)
+    return apply_edit(vault / contact.path,
+                      lambda data: touch_note(data, keys, day, config.log_heading, line, dates=dates),
                       dry_run=dry_run)
+
+
+def reader(config: Config) -> DateReader:
+    """How the vault's dates read: its daily-note format and `date_order`."""
+    return DateReader(DailyFormat(config.daily_notes), config.date_order)
 
 
 def touch(vault: Path, contacts: Sequence[Contact], config: Config, query: str, day: date, today: date,
@@ -84,9 +92,10 @@ def snooze(vault: Path, contacts: Sequence[Contact], config: Config, query: str,
     if clear:
         return contact, apply_edit(vault / contact.path, lambda data: remove_field(data, keys), dry_run=dry_run)
     assert until is not None
-    day = until
+    day, dates = until, reader(config)
     return contact, apply_edit(vault / contact.path,
-                               lambda data: set_date_field(data, keys, "snooze_until", day, never_earlier=False),
+                               lambda data: set_date_field(data, keys, "snooze_until", day, never_earlier=False,
+                                                           dates=dates),
                                dry_run=dry_run)
 
 
@@ -146,7 +155,7 @@ def add(vault: Path, contacts: Sequence[Contact], config: Config, name: str, tod
     text = template.render(title=" ".join(name.split()), tier=_yaml(config.tier_named(tier)) if tier else "",
                            met=met.isoformat() if met else "", how_met=_yaml(how_met), company=_yaml(company),
                            channel=_yaml(channel), tags=note_tags(tags), today=today.isoformat(),
-                           log_heading=config.log_heading)
+                           log_heading=config.log_heading[0])
     data = _filled(text.encode("utf-8"), tags, email, linkedin, note, config.log_heading)
     if not dry_run:
         target = vault / rel
@@ -156,7 +165,7 @@ def add(vault: Path, contacts: Sequence[Contact], config: Config, name: str, tod
 
 
 def _filled(data: bytes, tags: Sequence[str], email: str | None, linkedin: str | None, note: str | None,
-            log_heading: str) -> bytes:
+            log_heading: Sequence[str]) -> bytes:
     """The rendered note with the email, LinkedIn URL and note added; ConfigError (exit 3) when the
     vault's own template leaves out the tags asked for."""
     written = set(tags_of(read_text(data.decode("utf-8"))[0].data))

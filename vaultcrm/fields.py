@@ -21,15 +21,29 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
                 "источник"),
     "introduced_by": ("intro_by", "referred_by", "кто_познакомил", "познакомил", "через_кого"),
     "company": ("org", "organization", "employer", "компания", "организация", "место_работы"),
+    "former_companies": ("former_company", "previous_company", "previous_companies", "past_company",
+                         "past_companies", "former_employer", "previous_employer", "former_orgs",
+                         "бывшие_компании", "бывшая_компания", "прошлые_места_работы", "прежние_места_работы"),
+    "role": ("job_title", "title", "position", "должность", "роль"),
     "birthday": ("birthdate", "bday", "born", "prm-birthday", "день_рождения", "дата_рождения", "др"),
     "snooze_until": ("snooze", "snoozed_until", "prm-snooze-until", "отложить_до", "не_напоминать_до"),
     "status": ("state", "статус"),
     "channel": ("preferred_channel", "канал", "способ_связи"),
-    "stage": ("relationship", "prm-relationship", "стадия", "отношения"),
+    "stage": ("relationship", "relationship_stage", "prm-relationship", "стадия", "отношения"),
 }
+
+# Keys that are not behaviour §2 fields but that person notes commonly use (normalised), for `add`
+# and the importers.
+EMAIL_KEYS = ("email", "emails", "mail", "emailaddress", "email1")
+OTHER_EMAIL_KEYS = ("otheremails",)
+PHONE_KEYS = ("phone", "phones", "mobile", "cell", "tel", "telephone", "phonenumber")
+OTHER_PHONE_KEYS = ("otherphones",)
+LINKEDIN_KEYS = ("linkedin", "linkedinurl", "linkedinprofile")
 
 # Fields for which every key present contributes (all are touches), rather than the first one winning.
 MULTI_VALUE_FIELDS = frozenset({"last_touch", "met"})
+# The same for lists of names: every key's values count (`former_companies` and `previous_company`).
+ALL_KEYS_LISTS = frozenset({"former_companies"})
 
 
 @lru_cache(maxsize=4096)

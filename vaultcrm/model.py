@@ -69,6 +69,7 @@ class Entry:
     links: tuple[LinkRef, ...] = ()
     give: bool = False
     ask: bool = False
+    tags: tuple[str, ...] = ()  # its `#tags` (vault/tags.py)
     lead: str | None = None
 
 
@@ -121,9 +122,10 @@ class Touch(NamedTuple):
     evidence: str
     line: int | None
     source: str  # "field", "line", "daily", "meeting" or "done"
-    text: str | None = None
+    text: str | None = None  # the line's text (none for a property or a meeting's attendees)
     give: bool = False
     ask: bool = False
+    tags: tuple[str, ...] = ()  # the line's `#tags`, or a meeting note's own tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +197,11 @@ class Contact:
     @cached_property
     def last_line(self) -> Touch | None:
         """The latest touch that came from a dated line: what was talked about last time."""
-        latest = next((t.day for t in reversed(self.touches) if t.text), None)
+        latest = next((t.day for t in reversed(self.touches) if _dated_line(t)), None)
         if latest is None:
             return None
-        tied = (t for t in takewhile(lambda t: t.day >= latest, reversed(self.touches)) if t.text and t.day == latest)
+        tied = (t for t in takewhile(lambda t: t.day >= latest, reversed(self.touches))
+                if _dated_line(t) and t.day == latest)
         return min(tied, key=lambda t: (t.evidence, t.line or 0))
 
     @cached_property
@@ -211,6 +214,11 @@ class Contact:
 
 
 _CONTACT_FIELDS = tuple(Contact.__dataclass_fields__)
+
+
+def _dated_line(touch: Touch) -> bool:
+    """A touch from a line that carries its own date (or a done date), with its text."""
+    return bool(touch.text) and touch.source in ("line", "done")
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,16 @@ def _ref_link_target(inner: str) -> str:
     return target[:-3].rstrip() if target.lower().endswith(".md") else target
 
 
+def _ref_tags(text: str) -> tuple[str, ...]:
+    """Tags as behaviour §3 defines them, written out again: code spans, wikilinks and link
+    destinations blanked, then `#` after a space or bracket, with at least one letter."""
+    hidden = re.sub(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|!?\[\[[^\]]*\]\]|\]\([^)]*\)",
+                    lambda m: " " * len(m[0]), text)
+    found = [t.lower() for t in re.findall(r"(?:^|(?<=[\s(\[]))#([\w/-]+)", hidden)
+             if any(c.isalpha() for c in t)]
+    return tuple(dict.fromkeys(found))
+
+
 @lru_cache(maxsize=1)
 def reference_markdown() -> Any:
     from markdown_it import MarkdownIt
@@ -173,7 +183,8 @@ def _ref_row(cells: list[Any], line: int) -> Entry | None:
     if day is None and lead is None and not links:
         return None
     text = " · ".join(c.content.strip() for c in cells)
-    return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask, lead=lead)
+    return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask, tags=_ref_tags(text),
+                 lead=lead)
 
 
 def _ref_entry(kind: str, token: Any, line: int, task: str | None, skip: int = 0) -> Entry | None:
@@ -188,7 +199,7 @@ def _ref_entry(kind: str, token: Any, line: int, task: str | None, skip: int = 0
     if day is None and lead is None and done is None and planned is None and not links:
         return None
     return Entry(line, kind, _clip(text), date=day, task=task, done=done, planned=planned,
-                 links=tuple(links), give=give, ask=ask, lead=lead)
+                 links=tuple(links), give=give, ask=ask, tags=_ref_tags(text), lead=lead)
 
 
 def _ref_facts(children: Any, line: int) -> tuple[list[LinkRef], bool, bool]:
@@ -270,6 +281,8 @@ INLINE = [
     "✅ 2026-11-02", "✅2026-11-03", "📅 2026-11-04", "🗓 2026-11-05", "⏳ 2026-11-06", "➕ 2026-11-01",
     "#give", "#ask", "#GIVE", "(#ask)", "#gift", "#ask-me", "&#35;give", "\\#give", "*#give*", "&amp;", "&",
     "_#ask_", "__#give__", "a#give", "#give!", "[#give](Bob.md)", "[x #ask](Ann.md)", "]#ask", "[[x]]#give", "[[#give]]", "[[x|#ask]]",
+    "#interview", "#info-interview", "#Referral", "#intro/warm", "#1", "#2026", "(#intro)", "`#intro`", "``#intro``",
+    "[[#intro]]", "[t](#intro)", "#интервью", "x#intro", "#_", "#-/", "\\#intro",
     "\\[[Bob]]", "\\", "`[[Bob]]`", "`code`", "``a ` b``", "`", "$x$", "$[[Bob]]$", "$$", "$",
     "<span>[[Bob]]</span>", "<!-- [[Ann]] -->", "<http://x.md>", "<Bob.md>", "<", ">", "a > b",
     "%%", "%% [[Hidden]] %%", "%%[[Hidden]]", "|", "\\|", " | ", "\t", "\xa0", "\u2028", "\x00", "ü", "翔太",
@@ -290,6 +303,8 @@ LINES = [
     "    indented [[Code]]", "1. one", "3. three [[Bob]]", "a\\", "Setext", "\\[[x]]",
     "Last contact:: 2026-10-02", "**Company::** Acme", "- [tier:: B] [[Bob]]", "> Key:: quoted", "    Key:: code",
     "- [ ] call [last contact:: 2026-11-02]", "Компания:: [[Acme]]", "#person", "```\n#person\n```",
+    "- 12.11.2026 обед с [[Bob]] #intro", "- 12 ноября 2026 #referral [[Ann]]", "| 3.12.26 | [[Bob]] #info-interview |",
+    "Introduced by:: [[Ann]] #intro",
 ]
 
 
@@ -359,6 +374,8 @@ SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[Hea
 @example("1. a [[x]]\n2. b\n10) c [[y]]\n- d [[z]]\n")
 @example("para [[x]]\n1. not a list\n2. [[y]]\n")
 @example("- # 2026-11-02 [[x]]\n  para [[y]]\n")
+@example("- \xa012.11.2026")  # a no-break space before a date that is no ISO one
+@example("| \u200312 ноября 2026 | [[Bob]] #intro |\n|---|---|\n")
 def test_parse_equals_the_full_pipeline(text: str) -> None:
     data = text.encode("utf-8")
     assert parse("N.md", data) == plain_parse("N.md", data) == reference_parse("N.md", data)

@@ -10,7 +10,9 @@ Daily notes are `Daily/YYYY-MM-DD dddd` (.obsidian/daily-notes.json): the laptop
 them `2026-10-27 Tuesday`; the phone, in Russian, `2026-11-10 вторник` (§3 T4: weekday names match in
 either language). The Russian-speaking corner is Ирина Волкова (Dataview inline fields, day-first
 dotted dates, a `## Лог`), Олег Смирнов (Russian property names, `## История`, a log line with a
-Russian month name) and that phone's daily note.
+Russian month name) and that phone's daily note. The networking additions are targets and monthly
+goals in the config, `stage`, `introduced_by` and former employers on some people, and `#intro`,
+`#referral` and `#info-interview` lines (§12).
 
 Why each reminder is expected (today 2026-11-22, horizon 2026-11-22..2026-11-28, §4.2), in the order
 of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier order, name, kind):
@@ -21,14 +23,16 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
      §3 "never a touch": his link in Daily/2026-11-16 sits inside `%% … %%`. tier B = 1 month (§4.1),
      2026-09-15 + 1m = 2026-10-15; cadence_days = due − last touch = 30 (§8). 38 > 30 -> going cold (§4.4).
   2. Tomás Oliveira, followup, due 2026-11-21, 1 day (1/1). §4.2 followup: met 2026-11-20 is within
-     today−6..today and no touch is later than met (Daily/2026-11-20 is the same day, T4). `followup`
-     counts as 1 day. tier `professional` = C (§4.1 aliases); at most one of followup/never/cadence.
+     today−6..today and no touch is later than met (`Daily/2026-11-20 Friday` is the same day, T4,
+     and, a daily note beating a property on one day (§11), the evidence). `followup` counts as 1
+     day. tier `professional` = C (§4.1 aliases); at most one of followup/never/cadence. His new
+     `stage: acquaintance` changes no reminder.
   3. Priya Raman, cadence, due 2026-11-10, 12 days (12/14 = 0.86). tier `close` = A (14 d).
      Touches: met 2024-02-12 (T1), heading `### 2026-09-08 — …` (T2), Daily/2026-10-02 (T4),
      2026-10-27 from last_contact (T1), her heading (T2) and Daily/2026-10-27 (T4) -> 4 days. On
      2026-10-27 a daily note's body beats her own property (§11), so the evidence is the daily note.
      Her open task in Daily/2026-11-21 (`- [ ] Book a call with [[Priya Raman]]`) is no touch (§3)
-     and carries no date, so no `planned`.
+     and carries no date, so no `planned`. Evidence `Daily/2026-10-27 Tuesday.md`.
   4. Мария Петрова, cadence, due 2026-11-02, 20 days (20/31 = 0.65). `circle: 2` = B (§2 synonym,
      §4.1 alias). Table rows whose first cell is `[[2026-08-14]]`, `[[2026-09-11]]`, `[[2026-10-02]]`
      (T2), and `[[Мария Петрова|Маша]]` in Daily/2026-10-02 (T4) -> 3 days; last 2026-10-02 + 1m.
@@ -52,7 +56,8 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
  10. Sarah Chen, cadence, due 2026-11-23. tier A; last touch the Log line `- 2026-11-09 — …` (T2).
      8 touch days (met, six Log lines, Daily/2026-10-09; the done task `✅ 2026-11-02` shares a day)
      -> ready to ask (≥ 6, §4.4).
- 11. Sarah Chen, planned, due 2026-11-24: her open task `📅 2026-11-24` (§4.2 planned). Same day as
+ 11. Sarah Chen, planned, due 2026-11-24: her open task `📅 2026-11-24` (§4.2 planned), on line 20 of
+     her note (the three networking properties above `## Open` moved it from 17). Same day as
  12. Олег Смирнов, cadence, due 2026-11-24, and
  13. Daniel Ortiz, never, due 2026-11-24: created 2026-08-24 + 3 months (tier C), no touch at all.
      Sarah and Олег are tier A, before Daniel (C); between them, names by code point: `sarah chen`
@@ -62,10 +67,14 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
      note `Daily/2026-11-10 вторник` linking `[[Олег Смирнов|Олегом]]` (T4: `YYYY-MM-DD dddd` with a
      Russian weekday) -> 3 days; last 2026-11-10 (that daily note) + 14 days.
  14. Дмитрий Соколов, occasion, due 2026-11-25: birthday 1990-11-25 recurs in the horizon (turns 36).
+     His touches: met 2026-06-05 (T1), `Daily/2026-10-16 Friday` (T4) and his Log line `- 2026-11-03 —
+     Informational interview …` (T2), the latest: 3 days, last 2026-11-03 from his own note, whose
+     text is "last time" (an `#info-interview` tag is no reminder of its own).
  15. Олег Смирнов, occasion, due 2026-11-26: `день рождения: 1988-11-26` (turns 38). Same day as
  16. Marcus Webb, planned, due 2026-11-26: `- [ ] … [[Marcus Webb]] 📅 2026-11-26` in Daily/2026-11-21
      (an open task linking the contact). A contact by `type: person` outside any contact folder (§2).
-     No followup although met 2026-11-16 is in the window: Daily/2026-11-19 touches him later.
+     No followup although met 2026-11-16 is in the window: Daily/2026-11-19 touches him later
+     (`Daily/2026-11-19 Thursday.md`, his evidence).
      Олег (A) before Marcus (B) by tier order.
  17. Chris Dalton, occasion, due 2026-11-27: birthday `11-27` (MM-DD). His `last_coffee` is a touch
      through the config's `[fields] last_touch = ["last_coffee"]`.
@@ -77,7 +86,11 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
     a folder index (§2 rule 1 exception); Templates/ is never read (§1).
   SIGNALS (§4.4): ready_to_ask [Sarah Chen]; going_cold [James O'Connor]; give_first [Noah Kim]
     (3 `#ask` lines, 1 `#give`), [Ирина Волкова] (1 `#ask`, no `#give`); Latin before Cyrillic by
-    code point. contacts = 21 active of 22 (§8).
+    code point. Noah's referral line in Companies/Globex.md (T3) falls on 2026-11-12, a day he was
+    touched already: still 5 touch days, not ready to ask. contacts = 21 active of 22 (§8).
+  The networking properties (targets, stage, introduced_by, former_companies) and the `#intro`,
+  `#referral` and `#info-interview` tags change no reminder; nor do the Russian corner's company and
+  role (Ирина's inline `Компания::`, Олег's `компания` and `должность`, read by `who` and `show`).
 """
 from __future__ import annotations
 
@@ -194,6 +207,15 @@ def test_golden_json_agrees_with_the_traced_expectations() -> None:
     assert (by["Олег Смирнов", "cadence"]["last_touch"], by["Олег Смирнов", "cadence"]["evidence"]) == (
         "2026-11-10", "Daily/2026-11-10 вторник.md")
     assert by["Daniel Ortiz", "never"]["last_touch"] is None
+    assert (by["Tomás Oliveira", "followup"]["evidence"], by["Hannah Brooks", "followup"]["evidence"],
+            by["Priya Raman", "cadence"]["evidence"], by["Marcus Webb", "planned"]["evidence"]) == (
+        "Daily/2026-11-20 Friday.md", "Daily/2026-11-21 Saturday.md", "Daily/2026-10-27 Tuesday.md",
+        "Daily/2026-11-19 Thursday.md")
+    assert by["Marcus Webb", "planned"]["reason"].endswith("(Daily/2026-11-21 Saturday.md:8)")
+    dima = by["Дмитрий Соколов", "occasion"]
+    assert (dima["last_touch"], dima["evidence"], dima["touch_count"]) == ("2026-11-03", "People/Дмитрий Соколов.md",
+                                                                           3)
+    assert by["Sarah Chen", "planned"]["reason"].endswith("(People/Sarah Chen.md:20)")
     assert data["signals"] == {"ready_to_ask": ["Sarah Chen"], "going_cold": ["James O'Connor"],
                                "give_first": ["Noah Kim", "Ирина Волкова"]}
     assert (data["today"], data["horizon_end"], data["contacts"], data["problems"]) == (

@@ -110,8 +110,27 @@ def test_import_fills_and_keeps_inline_fields(make_vault, run, tmp_path) -> None
     assert read(vault) == "---\ntier: B\n---\n**Company::** Acme\nEmail:: dana@acme.example\n"
     ok(run(vault, "import", "vcard", str(card)))  # again: nothing to do
     assert read(vault) == "---\ntier: B\n---\n**Company::** Acme\nEmail:: dana@acme.example\n"
-    ok(run(vault, "import", "vcard", str(card), "--overwrite"))
-    assert read(vault) == "---\ntier: B\n---\n**Company::** Globex\nEmail:: dana@acme.example\n"
+    # the user wrote Acme, so --overwrite keeps it (behaviour §12.4) and shows the inline line it would write
+    kept = ok(run(vault, "import", "vcard", str(card), "--overwrite"))
+    assert read(vault) == "---\ntier: B\n---\n**Company::** Acme\nEmail:: dana@acme.example\n"
+    assert 'People/Dana Ray.md: company "Acme" → "Globex"\n' in kept.stdout
+    assert "-**Company::** Acme\n+**Company::** Globex\n" in kept.stdout
+
+
+def test_overwrite_replaces_an_inline_value_an_import_wrote(make_vault, run, tmp_path) -> None:
+    vault = make_vault({DANA: "---\ntier: B\n---\nКомпания::\n"})
+    card = tmp_path / "c.vcf"
+    card.write_text(VCARD.replace("ORG:Globex", "ORG:Acme"), "utf-8")
+    ok(run(vault, "import", "vcard", str(card)))
+    filled = read(vault)
+    assert filled == "---\ntier: B\nemail: dana@acme.example\n---\nКомпания:: Acme\n"
+    moved = tmp_path / "moved.vcf"
+    moved.write_text(VCARD, "utf-8")
+    plain = ok(run(vault, "import", "vcard", str(moved)))  # without --overwrite: for review only
+    assert "Компания:: Acme\n" in read(vault) and 'company "Acme" → "Globex"' in plain.stdout
+    over = ok(run(vault, "import", "vcard", str(moved), "--overwrite"))  # the import's own value: replaced
+    assert read(vault) == filled.replace("Компания:: Acme", "Компания:: Globex") and "kept in" not in over.stdout
+    assert "(replaced)" in over.stdout
 
 
 def test_touch_note_takes_the_first_log_heading_the_note_has() -> None:

@@ -31,13 +31,15 @@ from vaultcrm.vault.text import link_target, markdown_target
 
 # What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date; an inline
 # field needs `::`. A date is ISO anywhere (a Tasks date), or opens a line's text after its list
-# marker, task box, heading marks, table pipe and `[[`/`**`/`__` (a dated line, vault.dates.LEAD):
+# marker, task box, heading marks, table pipe, any other blank a line's text is stripped of (a no-break
+# space) and `[[`/`**`/`__` (a dated line, vault.dates.LEAD):
 # numeric (`12.11.2026`, `3/4/26`) or a day, a word and a year either way round (`12 ноября 2026`,
 # `Nov 12, 2026`, and misspellings). A body without any of them has no entry and no field, whatever
 # markdown-it would make of it.
 _MAYBE_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}"
-    r"|^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:\[[^\]\n]\][ \t]+)?(?:#{1,6}[ \t]+)?(?:\|[ \t]*)?(?:\[\[|\*\*|__)?"
+    r"|^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:\[[^\]\n]\][ \t]+)?(?:#{1,6}[ \t]+)?(?:\|[ \t]*)?"
+    r"[^\S\n]*(?:\[\[|\*\*|__)?"
     r"(?:\d{1,4}[./-]\d|\d{1,2}[^\s\d]{0,3}\s+[^\W\d_]|[^\W\d_]+\.?\s+\d)", re.MULTILINE)
 _MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|::|" + _MAYBE_DATE.pattern, re.MULTILINE)
 # In a block's text: what could make a `#give`/`#ask` tag (a text child can only hold one when

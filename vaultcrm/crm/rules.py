@@ -58,12 +58,13 @@ def evaluate(contacts: list[Contact], config: Config, today: date) -> Outcome:
 
 
 def rule_context(contact: Contact, today: date) -> dict[str, Any]:
-    """The plain data a rule's `when` expression sees."""
+    """The plain data a rule's `when` expression sees: a missing text field is empty text and a
+    missing list an empty list, so `'Acme' in company` holds or not on every contact."""
     last = contact.last_touch
     return {
         "name": contact.name, "tier": contact.own_tier, "tags": list(contact.tags),
-        "company": contact.company, "how_met": contact.how_met, "touch_count": contact.touch_count,
-        "days_since_touch": (today - last.day).days if last else None,
+        "company": contact.company or "", "how_met": contact.how_met or "", "channel": contact.channel or "",
+        "touch_count": contact.touch_count, "days_since_touch": (today - last.day).days if last else None,
         "gives": contact.gives, "asks": contact.asks, "fm": dict(contact.fm),
     }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from vaultcrm.config import Config
-from vaultcrm.crm.contacts import is_contact, is_empty, read_contact
+from vaultcrm.crm.contacts import is_contact, is_empty, read_contact, tags_of
 from vaultcrm.fields import field_keys, normalise_key
 from vaultcrm.model import Contact, Entry, Note, Plan, Problem, SuspiciousLink, Touch
 from vaultcrm.vault.dates import DailyFormat, DateReader, link_target, parse_iso, to_date
@@ -222,13 +222,13 @@ class _NoteFacts:
             return
         day = entry.done if entry.task == "done" and entry.done else self.leading_date(entry, linked)
         if day is not None:
-            text, targets = entry.text, [note.path, *linked]
+            targets = [note.path, *linked]
             source = "done" if entry.done else "line"
         elif daily_day is not None and linked:
-            day, text, targets, source = daily_day, None, linked, "daily"
+            day, targets, source = daily_day, linked, "daily"
         else:
             return
-        touch = Touch(day, note.path, entry.line, source, text, entry.give, entry.ask)
+        touch = Touch(day, note.path, entry.line, source, entry.text, entry.give, entry.ask, entry.tags)
         self.touches += [(path, touch) for path in dict.fromkeys(targets)]
 
     def meeting(self) -> None:
@@ -249,6 +249,7 @@ class _NoteFacts:
         if day is None:
             match = _LEADING_ISO.match(note.stem)
             day = parse_iso(match[1]) if match else None
+        tags = tags_of(note.frontmatter)
         for _, value, key_line in people:
             line = key_line or 1
             values = value if isinstance(value, list) and link_target(value) is None else [value]
@@ -258,4 +259,4 @@ class _NoteFacts:
                     continue
                 path = self.resolve(re.split(r"[#^|]", target, maxsplit=1)[0].strip(), line)
                 if path is not None and day is not None:
-                    self.touches.append((path, Touch(day, note.path, line, "meeting")))
+                    self.touches.append((path, Touch(day, note.path, line, "meeting", tags=tags)))

@@ -21,6 +21,7 @@ from vaultcrm.model import Entry, InlineField, LinkRef, Note, Problem
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.dates import read_lead
 from vaultcrm.vault.inline import block_fields
+from vaultcrm.vault.tags import line_tags
 from vaultcrm.vault.text import link_target, markdown_target
 
 if TYPE_CHECKING:
@@ -228,7 +229,8 @@ class Parser:
         if day is None and lead is None and not links:
             return None
         text = " · ".join(c.strip() for c in cells)
-        return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask, lead=lead)
+        return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask,
+                     tags=line_tags(text), lead=lead)
 
 
     def entry(self, kind: str, content: str, line: int, task: str | None, env: dict[str, Any] | None,
@@ -247,7 +249,7 @@ class Parser:
         if not dated and not links:
             return None
         return Entry(line, kind, _clip(text), date=day, task=task, done=done, planned=planned,
-                     links=tuple(links), give=give, ask=ask, lead=lead)
+                     links=tuple(links), give=give, ask=ask, tags=line_tags(text), lead=lead)
 
 
 def _find_date(regex: re.Pattern[str], text: str) -> date | None:

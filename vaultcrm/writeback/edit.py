@@ -532,7 +532,7 @@ def _reads_as(value: str | date) -> Callable[[Any], bool]:
     return lambda found: isinstance(found, str) and found == text
 
 
-def _same_text(value: str | date) -> Callable[[Any], bool]:
+def same_text(value: str | date) -> Callable[[Any], bool]:
     """Whether an existing value already says `value`: the same day, or the same text (a link whose
     target is the text counts), ignoring case and spacing."""
     if isinstance(value, date):
@@ -568,7 +568,7 @@ def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: st
     """
     if normalise_key(default_key) not in keys:
         raise ValueError(f"{default_key!r} is not one of the field's keys")
-    same = same or _same_text(value)
+    same = same or same_text(value)
     doc = _parse(data)
     written = yaml_scalar(value)
     nl = doc.newline
@@ -645,3 +645,30 @@ def _verify_fill(old: _Doc, old_fm: _Frontmatter, new_text: str, key: str, value
     if {k: v for k, v in old_fm.data.items() if k != key} != {k: v for k, v in new_data.items() if k != key}:
         raise _refuse(_UNPROVEN)
     return new_text.encode("utf-8")
+
+
+_HEADING_START = re.compile(r"^( {0,3})#", re.MULTILINE)
+
+
+def add_notes(data: bytes, notes: str, log_heading: str | Sequence[str]) -> bytes:
+    """A new note's body with `notes` as a paragraph above its log heading (any of `log_heading`'s
+    names; else at the end). A line that would read as a heading is escaped, so the notes add no
+    sections."""
+    text = data.decode("utf-8")
+    nl = "\r\n" if "\r\n" in text else "\n"
+    block = _HEADING_START.sub(r"\1\\#", notes.strip().replace("\r\n", "\n").replace("\r", "\n"))
+    block = "\n".join(line.rstrip() for line in block.split("\n")).replace("\n", nl)
+    if not block:
+        return data
+    names = "|".join(re.escape(name.strip()) for name in ([log_heading] if isinstance(log_heading, str)
+                                                           else log_heading))
+    heading = re.compile(rf"^ {{0,3}}#{{1,6}}[ \t]+(?:{names})[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+    match = heading.search(text)
+    if match is None:
+        if text and not text.endswith("\n"):
+            text += nl
+        gap = "" if not text or text.endswith(("\n\n", "\n\r\n")) else nl
+        return (text + gap + block + nl).encode("utf-8")
+    before = text[:match.start()]
+    gap = "" if not before or before.endswith(("\n\n", "\n\r\n")) else nl
+    return (before + gap + block + nl + nl + text[match.start():]).encode("utf-8")

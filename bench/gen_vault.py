@@ -35,9 +35,10 @@ mode's notes are simple and mostly take them; its output is unchanged by this mo
   long line, 15% hard-wrapped at 80 columns, some ending in a block id (`^a123`);
 * links in every syntax: `[[X]]`, `[[X|alias]]`, `[[X#Heading]]`, `[[X#Heading|alias]]`, `[[X^id]]`,
   `[[X#^id]]`, `![[X]]`, `![[X#Heading]]`, `[text](X%20Y.md)`, `[text](<X Y.md>)`,
-  `[text](2026-11-20.md)`, reference links `[text][ref]` (with `[ref]: <X Y.md>` definitions),
-  lower-cased targets, `[[X\|alias]]` in tables; web links inline, bare, `<autolinked>` and by
-  reference; embeds of notes, images (`![[img.png|300]]`, `![alt](Attachments/x.png)`);
+  `[text](2026-11-20.md)`, reference links `[text][ref]` (with `[ref]: <X Y.md>` definitions; rare,
+  as in Obsidian: about 7% of the notes define one, none of the index notes), lower-cased targets,
+  `[[X\|alias]]` in tables; web links inline, bare, `<autolinked>` and by reference; embeds of
+  notes and images (`![[img.png|300]]`, `![alt](Attachments/x.png)`);
 * blocks: headings at every level (ATX, some closed, a few setext), nested lists 2-4 levels deep
   (`-`, `*`, `+` and `1.` mixed, 2- or 4-space or tab indents, continuation lines, tasks `[ ]`, `[x]`,
   `[/]`, `[-]`, `[>]` with 📅/✅ dates), callouts (`> [!note] Title`, foldable `-`/`+`, holding
@@ -325,6 +326,7 @@ class RealGen(Gen):
                             "lists": 0, "index_notes": 0, "tab_files": 0, "html_blocks": 0, "math_blocks": 0,
                             "footnotes": 0, "setext": 0})
         self.tabs = False  # the note being written indents its lists with tabs
+        self.ref_links = True  # it may have reference links (not an index note)
         self.refs: list[str] = []  # the reference definitions the note being written needs
         self.notes_fn: list[str] = []  # its footnote definitions
 
@@ -371,12 +373,12 @@ class RealGen(Gen):
         if k < 0.88:
             day = self.day(200)
             return f"[{day:%a %d %b}]({day}.md)"  # a daily note: a path with no space
-        if k < 0.93:
+        if k < 0.885 and self.ref_links:  # reference links are rare in Obsidian (it does not complete them)
             label = f"{first.lower()}-{len(self.refs)}"
             self.refs.append(f"[{label}]: <{target}.md>" if r.random() < 0.5 else
                              f"[{label}]: {target.replace(' ', '%20')}.md \"{self.rwords(1, 3)}\"")
             return f"[{self.rwords(1, 3)}][{label}]"
-        if k < 0.97:
+        if k < 0.95:
             return f"[[{target}|{self.rwords(1, 3)}]]"
         return f"[[{target.lower()}]]"
 
@@ -389,7 +391,7 @@ class RealGen(Gen):
             return f"[{self.rwords(1, 4)}]({url})"
         if k < 0.7:
             return url  # bare (GFM's linkify is off in vaultcrm's parser, as in CommonMark)
-        if k < 0.85:
+        if k < 0.97 or not self.ref_links:
             return f"<{url}>"
         label = f"web-{len(self.refs)}"
         self.refs.append(f"[{label}]: {url}")
@@ -423,7 +425,7 @@ class RealGen(Gen):
         k = (k - links) * 100
         if k < 22:
             return self.web_link()
-        if k < 32:
+        if k < 26:
             self.counts["footnotes"] += 1
             number = len(self.notes_fn) + 1
             if r.random() < 0.25:
@@ -687,6 +689,7 @@ class RealGen(Gen):
 
     def start_note(self) -> None:
         self.refs, self.notes_fn = [], []
+        self.ref_links = True
         self.tabs = self.rng.random() < 0.12
         self.counts["tab_files"] += self.tabs
 
@@ -864,6 +867,7 @@ class RealGen(Gen):
         """A map of content: hundreds of links in lists and tables, 50-300 KB."""
         r = self.rng
         self.counts["index_notes"] += 1
+        self.ref_links = False
         target = r.randint(50_000, 280_000)  # the last section overshoots by up to about 20 KB
         parts = [f"# {title}", "> [!abstract] Map of content\n> Everything about " + self.rwords(2, 5)]
         total = 0

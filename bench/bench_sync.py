@@ -23,7 +23,9 @@ a noisy moment hits them all alike -- each a whole new process, page cache warm,
                note had aged past the 2 s racy window, see vaultcrm/cache.py)
 
 and peak memory (max RSS of the sync process, from wait4; pool workers are separate processes,
-forked from it, and smaller). It prints each against its floor and the issue's goals.
+forked from it, and smaller). It prints each against its floor and the issue's goals, and the cold
+sync's CPU time (its own and its pool workers', from wait4), which other jobs on the machine
+disturb less than the wall time.
 """
 from __future__ import annotations
 
@@ -81,7 +83,9 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 
 
 def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Like run(), but reaps the child with wait4 to read its own peak RSS."""
+    """Like run(), but reaps the child with wait4 to read its own peak RSS (and its CPU time, with
+    that of the pool workers it waited for, in `last_cpu`)."""
+    global last_cpu
     started = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -92,7 +96,11 @@ def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, st
         proc.stderr.close()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.decode(errors='replace')}")
+    last_cpu = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss / 1024, err.decode(errors="replace")
+
+
+last_cpu = 0.0
 
 
 def vaultcrm_argv() -> list[str]:
@@ -169,7 +177,7 @@ def measure(vault: Path, rounds: int, workdir: Path) -> dict[str, list[float]]:
     print(f"  the one-changed edit appends to {note.relative_to(vault)}", file=sys.stderr, flush=True)
     results: dict[str, list[float]] = {k: [] for k in
                                        ("stat", "read", "cold", "one changed", "no change",
-                                        "cold MiB", "one changed MiB", "no change MiB")}
+                                        "cold MiB", "one changed MiB", "no change MiB", "cold CPU")}
     run([sys.executable, "-c", WALK, str(vault), "read"], env)  # warm the page cache
     run(sync, env)
     try:
@@ -180,6 +188,7 @@ def measure(vault: Path, rounds: int, workdir: Path) -> dict[str, list[float]]:
             seconds, mib, _ = run_measured(sync, env)
             results["cold"].append(seconds)
             results["cold MiB"].append(mib)
+            results["cold CPU"].append(last_cpu)
             note.write_bytes(original + newline + f"- {TODAY}: bench round {number} [[{note.stem}]]\n".encode())
             edited = time.monotonic()
             seconds, mib, _ = run_measured(sync, env)
@@ -228,6 +237,11 @@ def report(size: int, res: dict[str, list[float]], manifest: dict[str, object], 
         if mem_goal is not None:
             mem += f" (≤{mem_goal} {'ok' if mib <= mem_goal else 'MISS'})"
         lines.append(f"  {name:<14}{med[name]:>9.3f}{ratio:>10.1f}× {floor:<4}{verdict:>9}  {mem}")
+    if "cold CPU" in med:  # CPU time is less disturbed than wall time by other jobs on the machine
+        mb = float(manifest.get("md_bytes", 0)) / 1e6  # type: ignore[arg-type]
+        lines.append(f"  {'cold CPU':<14}{med['cold CPU']:>9.3f} s of CPU (the sync and its pool workers): "
+                     f"{mb / med['cold CPU']:.1f} MB of Markdown per CPU second; fastest cold round "
+                     f"{min(res['cold']):.3f} s")
     return lines
 
 
@@ -279,8 +293,9 @@ def main() -> None:
         print(f"measuring {label} ({size} notes), {rounds} rounds ...", file=sys.stderr, flush=True)
         res = measure(vault, rounds, workdir)
         raw[str(size) if label.startswith("generated") else label] = res  # (keyed by size as before)
-        out += report(size, res, manifest, label, goals)
-        print("\n".join(out[-6:]), file=sys.stderr, flush=True)
+        block = report(size, res, manifest, label, goals)
+        out += block
+        print("\n".join(block[1:]), file=sys.stderr, flush=True)
     print("\n".join(out))
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": machine(), "results": raw}, indent=1))

@@ -39,7 +39,7 @@ def test_each_contact_has_its_share_of_the_dashboard() -> None:
 def test_the_template_data_is_sorted_escaped_and_counted() -> None:
     data = template_data(results(), [], Config(), TODAY)  # type: ignore[arg-type]
     assert [item["kind"] for item in data["followups"] + data["overdue"]] == ["followup", "cadence"]
-    assert data["followups"][0]["link"] == "[A/B (x)](People/A%7CB%20%5Bx%5D.md)"
+    assert data["followups"][0]["link"] == "[A\\|B \\[x\\]](People/A%7CB%20%5Bx%5D.md)"
     assert data["health"] == [{"label": "Overdue", "count": 1}, {"label": "Going cold", "count": 1}]
     assert summary_counts(results()) == "1 overdue · 0 due · 1 follow-up · 0 occasions · 2 contacts"  # type: ignore[arg-type]
 
@@ -56,4 +56,5 @@ def test_the_note_is_rendered_with_its_marker_count_and_hash(tmp_path: Path) -> 
 
 def test_text_from_notes_cannot_make_structure() -> None:
     assert md_inline("a | b ]] #tag\nnext `code` $x$") == "a \\| b \\]\\] \\#tag next \\`code\\` \\$x\\$"
-    assert note_link("People/Jane Doe.md", "Jane [x] | Doe") == "[[People/Jane Doe|Jane (x) / Doe]]"
+    assert note_link("People/Jane Doe.md", "Jane [x] | Doe") == "[Jane \\[x\\] \\| Doe](People/Jane%20Doe.md)"
+    assert note_link("People/Jane Doe.md", "Jane O'Doe") == "[[People/Jane Doe|Jane O'Doe]]"

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultcrm.config import Config
 from vaultcrm.crm.rules import Outcome, order_key
-from vaultcrm.dashboard.text import md_inline, note_link
+from vaultcrm.dashboard.text import md_inline, note_link, shorten
 from vaultcrm.model import Contact, Problem, Reminder
 
 if TYPE_CHECKING:
     from vaultcrm.crm.analysis import Analysis
 from vaultcrm.vault.text import plain_text
 
+_LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[\s:,\-–—·]+)")  # a dated line's date (a row's: its first cell)
 HEALTH = ("On track", "Due this week", "Overdue", "Going cold")
 
 
@@ -113,9 +114,7 @@ def _last_time(contact: Contact) -> str:
     line = contact.last_line
     if line is None or not line.text:
         return ""
-    text = re.sub(r"^\W*\d{4}-\d{2}-\d{2}\W*", "", plain_text(line.text))
-    text = text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
-    return md_inline(text)
+    return md_inline(shorten(_LEADING_DATE.sub("", plain_text(line.text)), 80))
 
 
 @dataclass

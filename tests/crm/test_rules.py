@@ -565,7 +565,7 @@ def touches(n: int) -> str:
 
 @pytest.mark.parametrize("n, ready", [(5, False), (6, True), (8, True)])
 def test_ready_to_ask(make_vault, due_json, n, ready):
-    data = due_json(make_vault({"People/Jane Doe.md": person("tier: A", touches(n))}))
+    data = due_json(make_vault({"People/Jane Doe.md": person("tier: D", touches(n))}))
     assert (data["signals"]["ready_to_ask"] == ["Jane Doe"]) is ready
 
 
@@ -632,7 +632,21 @@ def test_no_signals_for_skipped(make_vault, due_json):
 
 def test_signals_present_when_active(make_vault, due_json):
     data = due_json(make_vault({"People/Jane Doe.md": person("tier: A\nlast_contact: 2026-01-01", SIGNAL_BODY)}))
-    assert data["signals"] == {"ready_to_ask": ["Jane Doe"], "going_cold": ["Jane Doe"], "give_first": ["Jane Doe"]}
+    assert data["signals"] == {"ready_to_ask": [], "going_cold": ["Jane Doe"], "give_first": []}
+
+
+@pytest.mark.parametrize("fm, body, signal", [
+    ("tier: A\nlast_contact: 2026-01-01", SIGNAL_BODY, "going_cold"),  # cold outranks owing them
+    ("tier: D", SIGNAL_BODY, "give_first"),  # 8 touches but one ask and no give: give before you ask
+    ("tier: D", SIGNAL_BODY + "- 2026-10-21 sent her a lead #give\n", "ready_to_ask"),
+    ("tier: B", touches(8), None),  # last touch 2026-10-08 + 1 month: 14 days overdue, so not warm
+    ("tier: A\nlast_contact: 2026-11-20", touches(8), "ready_to_ask"),
+    ("met: 2026-11-20", touches(8), None),  # a follow-up overdue since 2026-11-21: not warm
+    ("", touches(8), "ready_to_ask"),  # untracked: nothing overdue
+])
+def test_each_contact_is_under_one_signal_at_most(make_vault, due_json, fm, body, signal):
+    data = due_json(make_vault({"People/Jane Doe.md": person(fm, body)}))
+    assert [name for name, names in data["signals"].items() if "Jane Doe" in names] == ([signal] if signal else [])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,16 +43,31 @@ def evaluate(contacts: list[Contact], config: Config, today: date) -> Outcome:
         snoozed = contact.snooze_until is not None and contact.snooze_until > today
         if snoozed:
             continue
-        if contact.touch_count >= config.ask_after_touches:
-            outcome.signals.ready_to_ask.append(contact)
-        if any(r.kind in ("cadence", "never") and r.days_overdue > (r.cadence_days or 0) for r in reminders):
-            outcome.signals.going_cold.append(contact)
-        if contact.asks > contact.gives:
-            outcome.signals.give_first.append(contact)
+        signal = contact_signal(contact, reminders, config)
+        if signal is not None:
+            getattr(outcome.signals, signal).append(contact)
     outcome.reminders.sort(key=lambda r: order_key(r, config))
     for group in (outcome.signals.ready_to_ask, outcome.signals.going_cold, outcome.signals.give_first):
         group.sort(key=lambda c: (c.name.casefold(), c.path))
     return outcome
+
+
+def going_cold(reminder: Reminder) -> bool:
+    """A cadence or never-touched reminder overdue by more days than its cadence (behaviour §4.4)."""
+    return reminder.kind in ("cadence", "never") and reminder.days_overdue > (reminder.cadence_days or 0)
+
+
+def contact_signal(contact: Contact, reminders: list[Reminder], config: Config) -> str | None:
+    """The one signal an unsnoozed, unskipped contact is under (behaviour §4.4): going cold, else give
+    first (owing them), else ready to ask (enough touches, warm and not owing), else none."""
+    if any(going_cold(r) for r in reminders):
+        return "going_cold"
+    if contact.asks > contact.gives:
+        return "give_first"
+    late = any(r.overdue and r.kind in ("followup", "cadence", "never") for r in reminders)
+    if contact.touch_count >= config.ask_after_touches and not late:
+        return "ready_to_ask"
+    return None
 
 
 def rule_context(contact: Contact, today: date) -> dict[str, Any]:

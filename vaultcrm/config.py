@@ -53,6 +53,7 @@ class Config:
     daily_notes: str | None = None
     horizon: Duration = Duration(7, "d")  # noqa: RUF009 - a frozen value, safe to share
     followup_window: int = 7
+    followup_grace: int = 14  # days a follow-up not done in its window stays listed, as missed
     default_tier: str | None = None
     occasions: tuple[str, ...] = ("birthday",)
     ask_after_touches: int = 6
@@ -88,8 +89,8 @@ class Config:
 GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives")
 KNOWN_KEYS = {
     "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "horizon",
-    "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
-    "rules", "goals", "ics",
+    "followup_window", "followup_grace", "default_tier", "occasions", "ask_after_touches", "log_heading",
+    "tiers", "fields", "rules", "goals", "ics",
 }
 
 
@@ -143,6 +144,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("daily_notes", lambda v: _text(v).strip("/"))
     take("horizon", parse_duration)
     take("followup_window", _positive_int)
+    take("followup_grace", _whole_number)
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
     take("log_heading", _text)
@@ -211,6 +213,12 @@ def _ics_path(value: Any) -> str:
     if any(part.startswith(".") for part in posix.split("/")):
         raise ValueError(f"{text!r} is inside a hidden folder")
     return posix
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number of 0 or more, got {value!r}")
+    return value
 
 
 def _positive_int(value: Any) -> int:

@@ -214,6 +214,7 @@ class Reminder:
     cadence_days: int | None
     reason: str
     plan: Plan | None = None
+    missed: bool = False  # a follow-up not done within `followup_window` (behaviour §4.2)
 
 
 @dataclass

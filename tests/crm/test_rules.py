@@ -54,15 +54,37 @@ def test_followup_met_today_not_overdue(make_vault, due_json):
     assert row["days_overdue"] == 0
 
 
-@pytest.mark.parametrize("met, expected", [
-    ("2026-11-16", True),   # today - 6: inside the window
-    ("2026-11-15", False),  # today - 7: outside
-    ("2026-11-01", False),
-    ("2026-11-25", False),  # in the future
+@pytest.mark.parametrize("met, missed", [
+    ("2026-11-22", False),
+    ("2026-11-16", False),  # today - 6: inside the window
+    ("2026-11-15", True),   # today - 7: outside it, so missed, and still listed
+    ("2026-11-02", True),   # today - 20: the last day of the 14 days' grace
+    ("2026-11-01", None),   # today - 21: dropped
+    ("2026-11-25", None),   # in the future
 ])
-def test_followup_window(make_vault, due_json, met, expected):
+def test_a_missed_followup_stays_through_the_grace(make_vault, due_json, met, missed):
     data = due_json(make_vault({"People/Jane Doe.md": person(f"met: {met}")}))
-    assert bool(rows(data, "Jane Doe", "followup")) is expected
+    assert [r["missed"] for r in rows(data, "Jane Doe", "followup")] == ([] if missed is None else [missed])
+
+
+def test_a_missed_followup_is_the_contacts_reminder_until_the_grace_ends(make_vault, due_json):
+    data = due_json(make_vault({"People/Jane Doe.md": person("tier: A\nmet: 2026-11-05")}))
+    row = one(data, "Jane Doe", "followup")
+    assert (row["due"], row["days_overdue"], row["missed"]) == ("2026-11-06", 16, True)
+    assert row["reason"] == "met 2026-11-05; follow-up missed"
+    assert [r["kind"] for r in rows(data, "Jane Doe")] == ["followup"]
+
+
+@pytest.mark.parametrize("grace, listed", [(0, False), (7, True), (6, False)])
+def test_followup_grace_config(make_vault, due_json, grace, listed):
+    # met 2026-11-09: the 7-day window ended 2026-11-15, 7 days before today
+    vault = make_vault({**config(f"followup_grace = {grace}\n"), "People/Jane Doe.md": person("met: 2026-11-09")})
+    assert bool(rows(due_json(vault), "Jane Doe", "followup")) is listed
+
+
+def test_a_snooze_drops_a_missed_followup(make_vault, due_json):
+    vault = make_vault({"People/Jane Doe.md": person("met: 2026-11-05\nsnooze_until: 2026-12-01")})
+    assert rows(due_json(vault), "Jane Doe", "followup") == []
 
 
 def test_followup_window_config(make_vault, due_json):

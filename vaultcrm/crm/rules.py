@@ -1,7 +1,7 @@
 """Contacts -> reminders and signals: pure, no I/O, no clock (behaviour §4)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -119,10 +119,13 @@ def contact_reminders(contact: Contact, config: Config, today: date) -> list[Rem
     if not snoozed:
         window_start = today - timedelta(days=config.followup_window - 1)
         met = contact.met
-        if met is not None and window_start <= met <= today and (last is None or last.day <= met):
+        if (met is not None and window_start - timedelta(days=config.followup_grace) <= met <= today
+                and (last is None or last.day <= met)):
+            missed = met < window_start
             reason = f"met {met.isoformat()}" + (f" ({contact.how_met})" if contact.how_met else "")
-            out.append(_reminder(contact, "followup", met + timedelta(days=1), 1, today,
-                                 reason + "; follow up within a day"))
+            reason += "; follow-up missed" if missed else "; follow up within a day"
+            out.append(replace(_reminder(contact, "followup", met + timedelta(days=1), 1, today, reason),
+                               missed=missed))
         elif contact.cadence is not None:
             how = ", ".join(filter(None, (contact.cadence_from, contact.cadence.describe())))
             if last is None:

@@ -16,7 +16,7 @@ def reminder_row(reminder: Reminder) -> dict[str, Any]:
         "due": reminder.due.isoformat(), "overdue": reminder.overdue, "days_overdue": reminder.days_overdue,
         "tier": contact.tier, "cadence_days": reminder.cadence_days,
         "last_touch": last.day.isoformat() if last else None, "evidence": last.evidence if last else None,
-        "touch_count": contact.touch_count, "reason": reminder.reason,
+        "touch_count": contact.touch_count, "reason": reminder.reason, "missed": reminder.missed,
     }
 
 

@@ -50,7 +50,9 @@ def test_the_note_is_rendered_with_its_marker_count_and_hash(tmp_path: Path) -> 
     (tmp_path / "Due.md").write_text(text)
     existing = read_existing(tmp_path / "Due.md")
     assert existing is not None and existing.ours and existing.contacts == 2 and not existing.edited
-    assert f"body_hash: {body_hash(body)}" in text
+    assert text.startswith("---\nvaultcrm: generated\n---\n")
+    assert text.endswith(f"\n%% vaultcrm · contacts: 2 · body: {body_hash(body)} · vaultcrm rewrites this note: "
+                         "tick its boxes, and write anything else in another note %%\n")
     assert body_hash(body.replace("- [ ]", "- [x]", 1)) == body_hash(body)  # a tick is not an edit
 
 
@@ -58,3 +60,12 @@ def test_text_from_notes_cannot_make_structure() -> None:
     assert md_inline("a | b ]] #tag\nnext `code` $x$") == "a \\| b \\]\\] \\#tag next \\`code\\` \\$x\\$"
     assert note_link("People/Jane Doe.md", "Jane [x] | Doe") == "[Jane \\[x\\] \\| Doe](People/Jane%20Doe.md)"
     assert note_link("People/Jane Doe.md", "Jane O'Doe") == "[[People/Jane Doe|Jane O'Doe]]"
+
+
+def test_boxes_ticked_in_a_folded_callout_are_read_and_do_not_edit(tmp_path: Path) -> None:
+    body = "## Today\n- [ ] [[People/A|A]] — late\n\n> [!note]- 2 more\n> - [ ] [[People/B|B]] — x\n>- [ ] [[People/C|C]]\n"
+    ticked = body.replace("> - [ ]", "> - [x]").replace(">- [ ]", ">- [X]")
+    (tmp_path / "Due.md").write_text(document(body, 3).replace(body, ticked), "utf-8")
+    existing = read_existing(tmp_path / "Due.md")
+    assert existing is not None and not existing.edited
+    assert existing.ticked == ("[[People/B|B]] — x", "[[People/C|C]]")

@@ -98,10 +98,17 @@ def synced(vault: Path) -> Path:
     return vault
 
 
-def split_note(text: str) -> tuple[dict[str, Any], str]:
+STAMP_RE = re.compile(r"\n%% vaultcrm · contacts: (\d+) · body: (sha256:[0-9a-f]{64}) · [^\n]*%%\n$")
+
+
+def split_note(text: str) -> tuple[dict[str, Any], str, int, str]:
+    """(properties, body, contact count, body hash) of a dashboard: the count and the hash are in the
+    comment line that closes it."""
     assert text.startswith("---\n")
     end = text.index("\n---\n", 4)
-    return yaml.safe_load(text[4:end]), text[end + 5:]
+    stamp = STAMP_RE.search(text)
+    assert stamp is not None, text[-300:]
+    return yaml.safe_load(text[4:end]), text[end + 5:stamp.start()], int(stamp[1]), stamp[2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,10 +120,10 @@ def test_first_sync_writes_the_note_and_prints_the_summary(vault: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == BASE_SUMMARY + "\n"
     text = (vault / DASH).read_text("utf-8")
-    props, body = split_note(text)
-    assert props["vaultcrm"] == "generated"
-    assert props["contacts"] == 4
-    assert props["body_hash"] == "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+    props, body, contacts, digest = split_note(text)
+    assert props == {"vaultcrm": "generated"}  # one quiet row in Obsidian's Properties
+    assert contacts == 4
+    assert digest == "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
     assert "\r" not in text and text.endswith("\n")
 
 
@@ -425,9 +432,35 @@ def test_edited_line_in_the_middle_counts_as_an_edit(synced: Path) -> None:
 def test_edit_in_the_properties_only_is_not_a_body_edit(synced: Path) -> None:
     # The hash covers the body; a sync client re-ordering nothing but property spacing is harmless.
     note = synced / DASH
-    note.write_bytes(note.read_bytes().replace(b"contacts: 4", b"contacts:   4"))
+    note.write_bytes(note.read_bytes().replace(b"vaultcrm: generated", b"vaultcrm:   generated"))
     result = sync(synced)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("change", [
+    lambda text: text + "my own line\n",  # below the stamp
+    lambda text: text[:text.rindex("%% vaultcrm")],  # the stamp taken away
+    lambda text: text.replace("%% vaultcrm · contacts: 4 · body: sha256:", "%% vaultcrm · contacts: 4 · body: sha256:0"),
+])
+def test_text_around_the_stamp_counts_as_an_edit(synced: Path, change: Callable[[str], str]) -> None:
+    note = synced / DASH
+    note.write_text(change(note.read_text("utf-8")), "utf-8")
+    before = snapshot(note)
+    assert sync(synced).exit_code == 5
+    assert snapshot(note) == before
+
+
+def test_a_dashboard_with_its_count_and_hash_among_the_properties_is_still_ours(synced: Path) -> None:
+    """As vaultcrm wrote it before the stamp: rewritten, not refused; its count still guards."""
+    note = synced / DASH
+    _, body, _, digest = split_note(note.read_text("utf-8"))
+    note.write_text(f"---\nvaultcrm: generated\ncontacts: 4\nbody_hash: {digest}\nnote: old\n---\n{body}", "utf-8")
+    result = sync(synced)
+    assert result.exit_code == 0, result.output
+    assert split_note(note.read_text("utf-8"))[0] == {"vaultcrm": "generated"}
+    note.write_text(f"---\nvaultcrm: generated\ncontacts: 4\nbody_hash: {digest}\n---\n{body}", "utf-8")
+    shutil.rmtree(synced / "People")
+    assert sync(synced).exit_code == 4
 
 
 @pytest.mark.parametrize("mark", ["x", "X"])
@@ -480,8 +513,7 @@ def test_contacts_gone_refuses_and_allow_empty_writes(synced: Path) -> None:
 
     allowed = sync(synced, "--allow-empty")
     assert allowed.exit_code == 0, allowed.output
-    props, _ = split_note(note.read_text("utf-8"))
-    assert props["contacts"] == 0
+    assert split_note(note.read_text("utf-8"))[2] == 0
 
 
 def test_unmounted_drive_looks_like_an_empty_folder(synced: Path) -> None:
@@ -624,8 +656,8 @@ def test_a_working_override_is_used(make_vault: Callable[..., Path]) -> None:
     vault = make_vault({**BASE, OVERRIDE: template})
     result = sync(vault)
     assert result.exit_code == 0, result.output
-    props, body = split_note((vault / DASH).read_text("utf-8"))
-    assert props["vaultcrm"] == "generated" and props["contacts"] == 4
+    props, body, contacts, _ = split_note((vault / DASH).read_text("utf-8"))
+    assert props["vaultcrm"] == "generated" and contacts == 4
     assert body == "# My week\n- [ ] [[People/Jane Doe|Jane Doe]] — 7 days overdue\n4 people\n"
     assert sync(vault).stdout.strip().endswith("· unchanged")
 
@@ -707,7 +739,7 @@ def test_hostile_names_cannot_break_the_note(make_vault: Callable[..., Path],
     # One frontmatter block, and it is ours.
     fronts = [t for t in tokens if t.type == "front_matter"]
     assert len(fronts) == 1 and yaml.safe_load(fronts[0].content)["vaultcrm"] == "generated"
-    assert [i for i, line in enumerate(text.splitlines()) if line.strip() == "---"] == [0, 5]
+    assert [i for i, line in enumerate(text.splitlines()) if line.strip() == "---"] == [0, 2]
     assert not any(t.type == "hr" for t in tokens)
 
     # No raw HTML, no new headings, no comment or template syntax left live.
@@ -716,7 +748,8 @@ def test_hostile_names_cannot_break_the_note(make_vault: Callable[..., Path],
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert not any(word in h for h in headings for word in ("Evil", "Heading", "heading", "Jane"))
     assert "<%" not in text.replace("\\<%", "").replace("\\<\\%", "")
-    assert "%%" not in text.replace("\\%\\%", "")
+    prose = text.split("```mermaid")[0] + text.split("```\n")[-1].rsplit("\n%% vaultcrm · ", 1)[0]
+    assert "%%" not in prose.replace("%\\%", "")
     assert not re.search(r"(?<!\\)\$[^$\n]*(?<!\\)\$", text.split("```mermaid")[0])
 
     # Exactly one task item per reminder, each with exactly one link, to the right note.

@@ -17,7 +17,7 @@ from jinja2 import (
 from jinja2.bccache import BytecodeCache
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from vaultcrm.dashboard.guards import body_hash
+from vaultcrm.dashboard.guards import stamp
 from vaultcrm.errors import ConfigError
 
 TEMPLATE = "dashboard.md.j2"
@@ -98,7 +98,5 @@ def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | Non
 
 
 def document(body: str, contacts: int) -> str:
-    """The whole note: the ownership marker, the contact count and the body's hash, then the body."""
-    return (f"---\nvaultcrm: generated\ncontacts: {contacts}\nbody_hash: {body_hash(body)}\n"
-            f"note: This note is rewritten by vaultcrm. Tick boxes here; write anything else elsewhere.\n---\n"
-            + body)
+    """The whole note: the ownership marker as its only property, the body, and the stamp."""
+    return f"---\nvaultcrm: generated\n---\n{body}\n{stamp(body, contacts)}\n"

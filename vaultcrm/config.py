@@ -57,6 +57,7 @@ class Config:
     default_tier: str | None = None
     occasions: tuple[str, ...] = ("birthday",)
     ask_after_touches: int = 6
+    daily_picks: int = 5  # people the agenda proposes for today, and for later this week
     log_heading: str = "Log"
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -89,8 +90,8 @@ class Config:
 GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives")
 KNOWN_KEYS = {
     "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "horizon",
-    "followup_window", "followup_grace", "default_tier", "occasions", "ask_after_touches", "log_heading",
-    "tiers", "fields", "rules", "goals", "ics",
+    "followup_window", "followup_grace", "default_tier", "occasions", "ask_after_touches", "daily_picks",
+    "log_heading", "tiers", "fields", "rules", "goals", "ics",
 }
 
 
@@ -147,6 +148,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("followup_grace", _whole_number)
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
+    take("daily_picks", _positive_int)
     take("log_heading", _text)
     take("tiers", _tiers)
     take("fields", _fields)

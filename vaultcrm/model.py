@@ -215,6 +215,7 @@ class Reminder:
     reason: str
     plan: Plan | None = None
     missed: bool = False  # a follow-up not done within `followup_window` (behaviour §4.2)
+    occasion: str | None = None  # an occasion's field (`birthday`)
 
 
 @dataclass

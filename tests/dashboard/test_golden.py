@@ -55,11 +55,23 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
     a folder index (§2 rule 1 exception); Templates/ is never read (§1).
   SIGNALS (§4.4): ready_to_ask [Sarah Chen]; going_cold [James O'Connor]; give_first [Noah Kim]
     (3 `#ask` lines, 1 `#give`). contacts = 19 active of 20 (§8).
+
+The dashboard is the same reminders as an agenda (§5), one line per person:
+  TODAY: follow-ups first, then going cold, then most days late, then due today; ties by due day,
+  tier order, name. Tomás (follow-up, 1 day late), Hannah (follow-up due today), James (going
+  cold, 38), Мария (20), Priya (12, due 10 Nov, tier A), Olivia (12, due 10 Nov, tier C), Lena (3),
+  Алексей (2). The first five (`daily_picks`) are shown, the other three folded in "3 more late".
+  LATER THIS WEEK, by due day: Sarah (Mon; her cadence and her planned task of Tue on one line),
+  Daniel (Tue), Дмитрий (Wed), Marcus (Thu), Chris and Kenji (Fri, both tier B: by name); Kenji
+  is the sixth, folded.
+  The chart counts the lines: going cold 1, late 6 (the follow-up a day late among them), today 1,
+  later this week 6, on track 4 (Aisha, Ben, Noah, Tom); Rafael is snoozed and Grace archived.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -165,6 +177,34 @@ def test_golden_json_agrees_with_the_traced_expectations() -> None:
                                "give_first": ["Noah Kim"]}
     assert (data["today"], data["horizon_end"], data["contacts"], data["problems"]) == (
         "2026-11-22", "2026-11-28", 19, [])
+
+
+def test_golden_agenda_agrees_with_the_traced_expectations() -> None:
+    text = (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")
+    today, later = text.split("## Later this week")
+    later = later.split("## Signals")[0]
+
+    def people(part: str) -> list[str]:
+        return re.findall(r"^(?:> )?- \[ \] \[\[[^|]+\|([^\]]+)\]\]", part, re.MULTILINE)
+
+    assert people(today) == ["Tomás Oliveira", "Hannah Brooks", "James O'Connor", "Мария Петрова", "Priya Raman",
+                             "Olivia Grant", "Lena Fischer", "Алексей Иванов"]
+    assert today.index("> [!note]- 3 more late") < today.index("Olivia Grant")
+    assert people(later) == ["Sarah Chen", "Daniel Ortiz", "Дмитрий Соколов", "Marcus Webb", "Chris Dalton",
+                             "Kenji Watanabe"]
+    assert later.index("> [!note]- 1 more later this week") < later.index("Kenji Watanabe")
+    chart = dict(re.findall(r'^    "([^"]+)" : (\d+)$', text, re.MULTILINE))
+    assert chart == {"Going cold": "1", "Late": "6", "Today": "1", "Later this week": "6", "On track": "4"}
+
+
+def test_the_readme_shows_the_dashboard_as_generated() -> None:
+    """Its picture is the example vault's dashboard, with lines left out but none changed."""
+    picture = (ROOT / "README.md").read_text("utf-8").split("```\n", 2)[1]
+    lines = (GOLDEN / "example-vault-dashboard.md").read_text("utf-8").splitlines()
+    at = 0
+    for line in filter(None, picture.splitlines()):
+        assert line in lines[at:], line
+        at = lines.index(line, at) + 1
 
 
 def test_dashboard_matches_golden(example: Path, run: Callable[..., Result]) -> None:

@@ -31,16 +31,20 @@ def results() -> dict[str, object]:
 def test_each_contact_has_its_share_of_the_dashboard() -> None:
     shares = results()
     jane = shares["People/Jane Doe.md"]
-    assert (jane.tier, jane.health, [item["kind"] for _, item in jane.reminders]) == (  # type: ignore[attr-defined]
-        "A", "Going cold", ["cadence"])
-    assert jane.reminders[0][1]["last_time"] == "coffee about the deal"  # type: ignore[attr-defined]
+    assert jane.line is not None
+    item = jane.line[1]  # type: ignore[attr-defined]
+    assert (jane.tier, jane.state, item["group"], [r["kind"] for r in item["reasons"]]) == (  # type: ignore[attr-defined]
+        "A", "cold", "cold", ["cadence"])
+    assert (item["days_late"], item["quote"], item["last"]) == (
+        38, "coffee about the deal", {"link": "[[People/Jane Doe|1 Oct]]", "day": "2026-10-01"})
 
 
 def test_the_template_data_is_sorted_escaped_and_counted() -> None:
     data = template_data(results(), [], Config(), TODAY)  # type: ignore[arg-type]
-    assert [item["kind"] for item in data["followups"] + data["overdue"]] == ["followup", "cadence"]
-    assert data["followups"][0]["link"] == "[A\\|B \\[x\\]](People/A%7CB%20%5Bx%5D.md)"
-    assert data["health"] == [{"label": "Overdue", "count": 1}, {"label": "Going cold", "count": 1}]
+    assert [item["group"] for item in data["now"]["shown"]] == ["followup", "cold"]
+    assert data["now"]["shown"][0]["link"] == "[A\\|B \\[x\\]](People/A%7CB%20%5Bx%5D.md)"
+    assert data["health"] == [{"key": "cold", "count": 1}, {"key": "late", "count": 1}, {"key": "today", "count": 0},
+                              {"key": "later", "count": 0}, {"key": "on_track", "count": 0}]
     assert summary_counts(results()) == "1 overdue · 0 due · 1 follow-up · 0 occasions · 2 contacts"  # type: ignore[arg-type]
 
 

@@ -142,7 +142,8 @@ def contact_reminders(contact: Contact, config: Config, today: date) -> list[Rem
         day = next_occurrence(month, dom, today)
         label = name.replace("_", " ")
         turns = f" (turns {day.year - year})" if year and name == "birthday" and day.year > year else ""
-        out.append(_reminder(contact, "occasion", day, None, today, f"{label} on {day.isoformat()}{turns}"))
+        out.append(replace(_reminder(contact, "occasion", day, None, today, f"{label} on {day.isoformat()}{turns}"),
+                           occasion=name))
     for plan in contact.plans:
         text = plain_text(plan.text)
         out.append(Reminder(contact, "planned", plan.day, plan.day < today, max((today - plan.day).days, 0), None,

@@ -1,31 +1,30 @@
 """The template's data and the sync's summary line, made from every contact's result (behaviour §5)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from vaultcrm.config import Config
 from vaultcrm.crm.rules import horizon_end
-from vaultcrm.dashboard.results import HEALTH, ContactResult
+from vaultcrm.dashboard.agenda import STATES
+from vaultcrm.dashboard.phrases import day_label
+from vaultcrm.dashboard.results import ContactResult
 from vaultcrm.dashboard.text import md_inline, note_link
 from vaultcrm.model import Problem
 
-
-def _sorted_items(results: Iterable[ContactResult]) -> list[dict[str, Any]]:
-    """Every reminder's item in behaviour §4.2 order (rules.order_key)."""
-    keyed = [pair for result in results for pair in result.reminders]
-    keyed.sort(key=lambda pair: pair[0])
-    return [item for _, item in keyed]
+SIGNALS = ("ready_to_ask", "give_first", "going_cold")
+NAMES_SHOWN = 5  # names per signal before "…and N more"
+PROBLEMS_SHOWN = 10
 
 
 def summary_counts(results: Mapping[str, ContactResult]) -> str:
     """The sync's one-line summary."""
-    items = [item for result in results.values() for _, item in result.reminders]
-    followups = sum(1 for i in items if i["kind"] == "followup")
-    occasions = sum(1 for i in items if i["kind"] == "occasion")
-    overdue = sum(1 for i in items if i["overdue"] and i["kind"] not in ("followup", "occasion"))
-    due = sum(1 for i in items if not i["overdue"] and i["kind"] not in ("followup", "occasion"))
+    kinds = [pair for result in results.values() for pair in result.kinds]
+    followups = sum(1 for kind, _ in kinds if kind == "followup")
+    occasions = sum(1 for kind, _ in kinds if kind == "occasion")
+    overdue = sum(1 for kind, late in kinds if late and kind not in ("followup", "occasion"))
+    due = sum(1 for kind, late in kinds if not late and kind not in ("followup", "occasion"))
     active = sum(1 for r in results.values() if r.active)
     return " · ".join([f"{overdue} overdue", f"{due} due", _plural(followups, "follow-up"),
                        _plural(occasions, "occasion"), _plural(active, "contact")])
@@ -37,17 +36,16 @@ def _plural(count: int, word: str) -> str:
 
 def template_data(results: Mapping[str, ContactResult], problems: list[Problem], config: Config,
                   today: date) -> dict[str, Any]:
-    """The plain data the template sees: strings, numbers and lists, every text already escaped."""
+    """The plain data the template sees: strings, numbers and lists, every text already escaped.
+
+    The agenda proposes `daily_picks` people for today and as many for later this week; the rest of
+    each is folded, never dropped. Lists of names are capped with a count of the rest.
+    """
     active = [r for r in results.values() if r.active]
-    sections: dict[str, list[dict[str, Any]]] = {"followups": [], "overdue": [], "due": [], "occasions": []}
-    for item in _sorted_items(active):
-        kind = item["kind"]
-        if kind == "followup":
-            sections["followups"].append(item)
-        elif kind == "occasion":
-            sections["occasions"].append(item)
-        else:
-            sections["overdue" if item["overdue"] else "due"].append(item)
+    lines = sorted((r.line for r in active if r.line is not None), key=lambda pair: pair[0])
+    now = [item for _, item in lines if item["group"] != "later"]
+    later = [item for _, item in lines if item["group"] == "later"]
+    picks = config.daily_picks
     gives: set[tuple[str, int | None]] = set()
     for result in active:
         gives |= result.gives_this_week
@@ -59,24 +57,26 @@ def template_data(results: Mapping[str, ContactResult], problems: list[Problem],
     tiers = [{"name": md_inline(t.name), "count": sum(1 for r in active if r.tier == t.name)} for t in config.tiers]
     untiered = sum(1 for r in active if r.tier is None)
     if untiered:
-        tiers.append({"name": "no tier", "count": untiered})
-    health = dict.fromkeys(HEALTH, 0)
-    for result in active:
-        if result.health is not None:
-            health[result.health] += 1
-
-    def names(flag: str) -> list[str]:
-        group = sorted((r for r in active if getattr(r, flag)), key=lambda r: (r.sort_name, r.path))
-        return [r.link for r in group]
-
+        tiers.append({"name": "", "count": untiered})
     return {
-        "today": today.isoformat(), "horizon_end": horizon_end(config, today).isoformat(),
-        "contacts": len(active), **sections, "tiers": tiers, "week": week,
-        "ready_to_ask": names("ready_to_ask"), "give_first": names("give_first"), "going_cold": names("going_cold"),
-        "problems": [{"link": note_link(p.note, p.note), "line": p.line, "message": md_inline(p.message)}
-                     for p in problems],
-        "health": [{"label": label, "count": count} for label, count in health.items() if count],
+        "today": today.isoformat(), "today_label": day_label(today),
+        "horizon_end": horizon_end(config, today).isoformat(), "contacts": len(active),
+        "now": {"shown": now[:picks], "folded": now[picks:],
+                "folded_late": sum(1 for item in now[picks:] if item["days_late"])},
+        "later": {"shown": later[:picks], "folded": later[picks:]},
+        "signals": [_names(key, sorted((r for r in active if r.signal == key), key=lambda r: (r.sort_name, r.path)))
+                    for key in SIGNALS if any(r.signal == key for r in active)],
+        "problems": {"count": len(problems), "more": max(len(problems) - PROBLEMS_SHOWN, 0),
+                     "shown": [{"link": note_link(p.note, p.note), "line": p.line, "message": md_inline(p.message)}
+                               for p in problems[:PROBLEMS_SHOWN]]},
+        "tiers": tiers, "week": week,
+        "health": [{"key": state, "count": sum(1 for r in active if r.state == state)} for state in STATES],
     }
+
+
+def _names(key: str, group: Sequence[ContactResult]) -> dict[str, Any]:
+    """A signal: its first names, as links, and how many more there are."""
+    return {"key": key, "names": [r.link for r in group[:NAMES_SHOWN]], "more": max(len(group) - NAMES_SHOWN, 0)}
 
 
 def _goal(count: int, goal: int | None) -> str:

@@ -1,5 +1,5 @@
-"""Each contact's share of the dashboard (`ContactResult`): its items, signals, health and this
-week's figures (behaviour §5).
+"""Each contact's share of the dashboard (`ContactResult`): its agenda line, signal, place in the chart
+and this week's figures (behaviour §5).
 
 A contact's result depends only on its own note, the notes that touch it, the config and the day, so
 the dashboard can be made from results however they were worked out (see dashboard/data.py).
@@ -14,16 +14,19 @@ from itertools import takewhile
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultcrm.config import Config
-from vaultcrm.crm.rules import Outcome, order_key
+from vaultcrm.crm.rules import Outcome
+from vaultcrm.dashboard.agenda import Line, line_of
+from vaultcrm.dashboard.phrases import UNITS, day_label, short_day
 from vaultcrm.dashboard.text import md_inline, note_link, shorten
 from vaultcrm.model import Contact, Problem, Reminder
+from vaultcrm.vault.text import plain_text
 
 if TYPE_CHECKING:
     from vaultcrm.crm.analysis import Analysis
-from vaultcrm.vault.text import plain_text
 
 _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[\s:,\-–—·]+)")  # a dated line's date (a row's: its first cell)
-HEALTH = ("On track", "Due this week", "Overdue", "Going cold")
+QUOTE_CHARS = 32  # a quote of the last conversation
+TEXT_CHARS = 36  # a planned task's text, where two people met, a channel
 
 
 class ContactResult(NamedTuple):
@@ -33,18 +36,16 @@ class ContactResult(NamedTuple):
     path: str
     active: bool
     tier: str | None = None
-    health: str | None = None  # its slice of the health chart; None when it is not tracked
-    reminders: tuple[tuple[tuple[Any, ...], dict[str, Any]], ...] = ()  # (order key, template item)
+    state: str | None = None  # its chart category (agenda.STATES); None: neither listed nor tracked
+    line: tuple[tuple[Any, ...], dict[str, Any]] | None = None  # (agenda key, template item) when listed
+    kinds: tuple[tuple[str, bool], ...] = ()  # (kind, overdue) of each reminder listed: the summary line
     link: str = ""
     sort_name: str = ""  # signals list contacts by this, then by path
-    ready_to_ask: bool = False
-    going_cold: bool = False
-    give_first: bool = False
+    signal: str | None = None  # "ready_to_ask", "going_cold" or "give_first" (behaviour §4.4)
     met_this_week: bool = False
     days_touched_this_week: int = 0
     gives_this_week: frozenset[tuple[str, int | None]] = frozenset()  # (note, line) of each give
-    problems: tuple[Problem, ...] = ()  # what its rules reported
-
+    problems: tuple[Problem, ...] = ()  # what its rules reported (the cache stores this field last)
 
 
 def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Config,
@@ -57,9 +58,8 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
     for problem in outcome.problems:
         problems.setdefault(problem.note, []).append(problem)
     signals = outcome.signals
-    ready = {c.path for c in signals.ready_to_ask}
-    cold = {c.path for c in signals.going_cold}
-    give = {c.path for c in signals.give_first}
+    signal = {c.path: name for name in ("ready_to_ask", "going_cold", "give_first")
+              for c in getattr(signals, name)}
     week_start = today - timedelta(days=6)
     out: dict[str, ContactResult] = {}
     for contact in contacts:
@@ -68,53 +68,71 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
             out[path] = ContactResult(path, False)
             continue
         own = reminders.get(path, [])
+        line = line_of(own, today) if own else None
         # this week's touches: the last ones, as `touches` is in day order and ends today at the latest
         recent = list(takewhile(lambda t: t.day >= week_start, reversed(contact.touches)))
         out[path] = ContactResult(
-            path, True, contact.tier, _health(contact, own, path in cold, today),
-            tuple((order_key(r, config), _item(r, today)) for r in own),
-            note_link(path, contact.name), contact.name.casefold(),
-            path in ready, path in cold, path in give,
+            path, True, contact.tier, line.state if line else _unlisted(contact, today),
+            (line.key(config), line_item(line, today)) if line else None,
+            tuple((r.kind, r.overdue) for r in own),
+            note_link(path, contact.name), contact.name.casefold(), signal.get(path),
             bool(contact.met and week_start <= contact.met <= today),
             len({t.day for t in recent}), frozenset((t.evidence, t.line) for t in recent if t.give),
             tuple(problems.get(path, ())))
     return out
 
 
-def _health(contact: Contact, reminders: list[Reminder], cold: bool, today: date) -> str | None:
-    """Tracked, unsnoozed contacts by state: on track, due this week, overdue, going cold."""
+def _unlisted(contact: Contact, today: date) -> str | None:
+    """A tracked, unsnoozed contact with nothing due is on track; others are not in the chart."""
     if contact.cadence is None or contact.skipped or (contact.snooze_until and contact.snooze_until > today):
         return None
-    state = "On track"
-    for reminder in reminders:
-        if reminder.kind in ("cadence", "never", "followup"):
-            state = "Going cold" if cold else "Overdue" if reminder.overdue else "Due this week"
-    return state
+    return "on_track"
 
 
-def _item(reminder: Reminder, today: date) -> dict[str, Any]:
-    contact = reminder.contact
-    return {"link": note_link(contact.path, contact.name), "reason": md_inline(reminder.reason),
-            "when": _when(reminder, today), "overdue": reminder.overdue, "kind": reminder.kind,
-            "due": reminder.due.isoformat(), "last_time": _last_time(contact)}
+def line_item(line: Line, today: date) -> dict[str, Any]:
+    """A line's template item: its parts, every text escaped (see templates/dashboard.md.j2)."""
+    contact = line.contact
+    reasons = [_reason(r, line, today) for r in line.reminders]
+    last = contact.last_touch
+    context = line.group not in ("missed", "followup") and last is not None
+    quote = context and not any(r.kind == "planned" for r in line.reminders)
+    return {
+        "link": note_link(contact.path, contact.name), "group": line.group, "day": line.day.isoformat(),
+        "day_label": day_label(line.day, today), "days_late": line.days_late, "reasons": reasons,
+        "last": {"link": note_link(last.evidence, short_day(last.day)), "day": last.day.isoformat()}
+        if context and last is not None else None,
+        "quote": _last_time(contact) if quote else "",
+        "channel": md_inline(shorten(contact.channel, TEXT_CHARS)) if contact.channel else "",
+    }
 
 
-def _when(reminder: Reminder, today: date) -> str:
-    if reminder.overdue:
-        days = reminder.days_overdue
-        return f"{days} day{'s' if days != 1 else ''} overdue"
-    if reminder.due == today:
-        return "today"
-    if reminder.due == today + timedelta(days=1):
-        return "tomorrow"
-    return "by " + reminder.due.strftime("%a %d %b")
+def _reason(reminder: Reminder, line: Line, today: date) -> dict[str, Any]:
+    """One reminder's part of its line."""
+    contact, kind = reminder.contact, reminder.kind
+    part: dict[str, Any] = {"kind": kind, "day": reminder.due.isoformat(), "day_label": day_label(reminder.due, today),
+                            "same_day": reminder.due == line.day}
+    if kind == "followup":
+        met = contact.met or reminder.due - timedelta(days=1)
+        how = md_inline(shorten(plain_text(contact.how_met), TEXT_CHARS)) if contact.how_met else ""
+        part.update(missed=reminder.missed, met=met.isoformat(), met_label=short_day(met), how=how)
+    elif kind in ("cadence", "never") and contact.cadence is not None:
+        part.update(count=contact.cadence.count, unit=UNITS[contact.cadence.unit])
+    elif kind == "planned" and reminder.plan is not None:
+        part.update(text=md_inline(shorten(_LEADING_DATE.sub("", plain_text(reminder.plan.text)), TEXT_CHARS)))
+    elif kind == "occasion":
+        year = next((y for name, _, _, y in contact.occasions if name == reminder.occasion), None)
+        turns = reminder.due.year - year if reminder.occasion == "birthday" and year and reminder.due.year > year \
+            else None
+        part.update(label=md_inline((reminder.occasion or "").replace("_", " ")), turns=turns)
+    return part
 
 
 def _last_time(contact: Contact) -> str:
+    """What was talked about last time: the latest dated line's text, shortened and escaped."""
     line = contact.last_line
     if line is None or not line.text:
         return ""
-    return md_inline(shorten(_LEADING_DATE.sub("", plain_text(line.text)), 80))
+    return md_inline(shorten(_LEADING_DATE.sub("", plain_text(line.text)), QUOTE_CHARS))
 
 
 @dataclass

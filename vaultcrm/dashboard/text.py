@@ -28,7 +28,7 @@ def shorten(text: str, limit: int) -> str:
     cut = flat[:limit - 1]
     if " " in cut[limit // 2:]:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:·—–-") + "…"
+    return cut.rstrip(" ,;:.·—–-") + "…"
 
 
 def note_link(path: str, label: str) -> str:

@@ -147,6 +147,7 @@ class Contact:
     created: date | None = None
     snooze_until: date | None = None
     occasions: tuple[tuple[str, int, int, int | None], ...] = ()  # (field, month, day, year)
+    occasions_done: dict[str, date] = field(default_factory=dict)  # field -> the last occurrence done
     company: str | None = None
     how_met: str | None = None
     channel: str | None = None

@@ -140,6 +140,9 @@ def contact_reminders(contact: Contact, config: Config, today: date) -> list[Rem
                                      f"{how}; last touch {last.day.isoformat()} ({last.evidence})"))
     for name, month, dom, year in contact.occasions:
         day = next_occurrence(month, dom, today)
+        done = contact.occasions_done.get(name)
+        if done is not None and done >= day:  # ticked in the dashboard: done for this year
+            continue
         label = name.replace("_", " ")
         turns = f" (turns {day.year - year})" if year and name == "birthday" and day.year > year else ""
         out.append(replace(_reminder(contact, "occasion", day, None, today, f"{label} on {day.isoformat()}{turns}"),

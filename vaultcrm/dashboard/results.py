@@ -18,7 +18,7 @@ from vaultcrm.crm.rules import Outcome
 from vaultcrm.dashboard.agenda import Line, line_of
 from vaultcrm.dashboard.phrases import UNITS, day_label, short_day
 from vaultcrm.dashboard.text import md_inline, note_link, shorten
-from vaultcrm.model import Contact, Problem, Reminder
+from vaultcrm.model import Contact, Plan, Problem, Reminder
 from vaultcrm.vault.text import plain_text
 
 if TYPE_CHECKING:
@@ -118,13 +118,28 @@ def _reason(reminder: Reminder, line: Line, today: date) -> dict[str, Any]:
     elif kind in ("cadence", "never") and contact.cadence is not None:
         part.update(count=contact.cadence.count, unit=UNITS[contact.cadence.unit])
     elif kind == "planned" and reminder.plan is not None:
-        part.update(text=md_inline(shorten(_LEADING_DATE.sub("", plain_text(reminder.plan.text)), TEXT_CHARS)))
+        part.update(text=md_inline(plan_text(reminder.plan)))
     elif kind == "occasion":
-        year = next((y for name, _, _, y in contact.occasions if name == reminder.occasion), None)
-        turns = reminder.due.year - year if reminder.occasion == "birthday" and year and reminder.due.year > year \
-            else None
-        part.update(label=md_inline((reminder.occasion or "").replace("_", " ")), turns=turns)
+        part.update(label=md_inline(occasion_label(reminder)), turns=occasion_turns(reminder))
     return part
+
+
+def occasion_label(reminder: Reminder) -> str:
+    """`birthday`, `work anniversary`: an occasion's field as words."""
+    return (reminder.occasion or "").replace("_", " ")
+
+
+def occasion_turns(reminder: Reminder) -> int | None:
+    """The age a birthday turns, when its year is known."""
+    year = next((y for name, _, _, y in reminder.contact.occasions if name == reminder.occasion), None)
+    if reminder.occasion != "birthday" or not year or reminder.due.year <= year:
+        return None
+    return reminder.due.year - year
+
+
+def plan_text(plan: Plan) -> str:
+    """A planned task as its line shows it (unescaped): its text as it reads, without its date, cut."""
+    return shorten(_LEADING_DATE.sub("", plain_text(plan.text)), TEXT_CHARS)
 
 
 def _last_time(contact: Contact) -> str:

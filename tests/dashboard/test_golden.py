@@ -177,6 +177,14 @@ def test_golden_json_agrees_with_the_traced_expectations() -> None:
                                "give_first": ["Noah Kim"]}
     assert (data["today"], data["horizon_end"], data["contacts"], data["problems"]) == (
         "2026-11-22", "2026-11-28", 19, [])
+    assert [(a["contact"], a["group"], a["days_late"], a["kinds"]) for a in data["agenda"]] == [
+        ("Tomás Oliveira", "followup", 1, ["followup"]), ("Hannah Brooks", "followup", 0, ["followup"]),
+        ("James O'Connor", "cold", 38, ["cadence"]), ("Мария Петрова", "late", 20, ["cadence"]),
+        ("Priya Raman", "late", 12, ["cadence"]), ("Olivia Grant", "late", 12, ["cadence"]),
+        ("Lena Fischer", "late", 3, ["cadence"]), ("Алексей Иванов", "late", 2, ["cadence"]),
+        ("Sarah Chen", "later", 0, ["cadence", "planned"]), ("Daniel Ortiz", "later", 0, ["never"]),
+        ("Дмитрий Соколов", "later", 0, ["occasion"]), ("Marcus Webb", "later", 0, ["planned"]),
+        ("Chris Dalton", "later", 0, ["occasion"]), ("Kenji Watanabe", "later", 0, ["cadence"])]
 
 
 def test_golden_agenda_agrees_with_the_traced_expectations() -> None:

@@ -1,10 +1,14 @@
-"""Analysis -> the `due --json` object (behaviour §8) and the terminal table."""
+"""Analysis -> the `due --json` object (behaviour §8) and the terminal's agenda (behaviour §6.2)."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from vaultcrm.crm.analysis import Analysis
 from vaultcrm.crm.rules import horizon_end
+from vaultcrm.dashboard import phrases
+from vaultcrm.dashboard.agenda import Line, agenda_lines
+from vaultcrm.dashboard.results import line_item
 from vaultcrm.model import Reminder
 
 
@@ -20,6 +24,13 @@ def reminder_row(reminder: Reminder) -> dict[str, Any]:
     }
 
 
+def agenda(analysis: Analysis) -> list[Line]:
+    """The reminders as the dashboard's agenda: one line per person, in its order (behaviour §5)."""
+    lines = agenda_lines(analysis.outcome.reminders, analysis.today)
+    lines.sort(key=lambda line: line.key(analysis.config))
+    return lines
+
+
 def due_object(analysis: Analysis) -> dict[str, Any]:
     outcome = analysis.outcome
     signals = outcome.signals
@@ -32,21 +43,49 @@ def due_object(analysis: Analysis) -> dict[str, Any]:
                     "going_cold": [c.name for c in signals.going_cold],
                     "give_first": [c.name for c in signals.give_first]},
         "problems": [p.as_dict() for p in analysis.problems],
+        "agenda": [{"contact": line.contact.name, "note": line.contact.path, "group": line.group,
+                    "day": line.day.isoformat(), "days_late": line.days_late,
+                    "kinds": [r.kind for r in line.reminders]} for line in agenda(analysis)],
     }
 
 
 def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
-    """Lines of a readable table (text, is-overdue), widest columns sized to their content."""
-    rows: list[tuple[str, str, str, str, bool]] = []
-    for r in analysis.outcome.reminders:
-        when = f"{r.due.isoformat()} ({r.days_overdue}d late)" if r.overdue else r.due.isoformat()
-        rows.append((when, r.contact.name, r.kind, r.reason, r.overdue))
-    if not rows:
-        end = horizon_end(analysis.config, analysis.today).isoformat()
-        return [(f"Nobody is due through {end}.", False)]
-    header = ("due", "contact", "kind", "why")
-    widths = [max(len(str(row[i])) for row in [*rows, header]) for i in range(3)]
-    out = [("  ".join(h.ljust(w) for h, w in zip(header, [*widths, 0], strict=True)).rstrip(), False)]
-    for when, name, kind, reason, overdue in rows:
-        out.append((f"{when.ljust(widths[0])}  {name.ljust(widths[1])}  {kind.ljust(widths[2])}  {reason}", overdue))
+    """The agenda as lines of text (text, is-late): Today, then Later this week, each line its
+    urgency, the person and what is due, the first two columns sized to their content."""
+    today = analysis.today
+    lines = agenda(analysis)
+    if not lines:
+        return [(phrases.nobody_due(horizon_end(analysis.config, today)), False)]
+    whens = [phrases.when(line.days_late, line.day, today) for line in lines]
+    widths = max(map(len, whens)), max(len(line.contact.name) for line in lines)
+    out: list[tuple[str, bool]] = []
+    part = None
+    for when, line in zip(whens, lines, strict=True):  # (Today's lines come first)
+        name, what = line.contact.name, _what(line, today)
+        if part != line.today:
+            part = line.today
+            out.append((f"{phrases.TODAY} · {phrases.day_label(today)}" if part else phrases.LATER, False))
+        out.append((f"  {when.ljust(widths[0])}  {name.ljust(widths[1])}  {what}", line.days_late > 0))
     return out
+
+
+def _what(line: Line, today: date) -> str:
+    """What is due, in words: its group, its reasons, the last touch and the channel."""
+    item = line_item(line, today, text=str, link=lambda _path, label: label)
+    parts = [phrases.GROUPS[line.group]] if line.group in phrases.GROUPS else []
+    for r in item["reasons"]:
+        day = "" if r["same_day"] else r["day_label"]
+        if r["kind"] == "followup":
+            parts.append(phrases.met(date.fromisoformat(r["met"]), r["how"]))
+        elif r["kind"] in ("cadence", "never") and "count" in r:
+            every = phrases.every(r["count"], r["unit"])
+            parts.append(every if r["kind"] == "cadence" else phrases.never(every))
+        elif r["kind"] == "planned" and "text" in r:
+            parts.append(phrases.planned(r["text"], day))
+        elif r["kind"] == "occasion":
+            parts.append(phrases.occasion(r["label"], r["turns"], day))
+    if item["last"]:
+        parts.append(phrases.last_touch(date.fromisoformat(item["last"]["day"]), item["quote"]))
+    if item["channel"]:
+        parts.append(phrases.via(item["channel"]))
+    return " · ".join(parts)

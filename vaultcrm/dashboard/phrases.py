@@ -22,9 +22,8 @@ def day_label(day: date, today: date | None = None) -> str:
 
 
 def every(count: int, unit: str) -> str:
-    """`every month`, `every 2 weeks`: a cadence (`unit` as in `UNITS`)."""
-    word = UNITS[unit]
-    return f"every {word}" if count == 1 else f"every {count} {word}s"
+    """`every month`, `every 2 weeks`: a cadence (`unit`: a word of `UNITS`)."""
+    return f"every {unit}" if count == 1 else f"every {count} {unit}s"
 
 
 def followed_up(how_met: str | None, met: date) -> str:
@@ -43,3 +42,47 @@ def occasion_done(label: str, day: date, turns: int | None) -> str:
     if label == "birthday":
         return f"birthday wishes (turns {turns})" if turns else "birthday wishes"
     return f"{label} ({short_day(day)})"
+
+
+# -- `vaultcrm due` in the terminal (the dashboard's own words are in its template) -----------------
+
+TODAY = "Today"
+LATER = "Later this week"
+GROUPS = {"missed": "follow-up missed", "followup": "follow up", "cold": "going cold"}
+
+
+def nobody_due(end: date) -> str:
+    return f"Nobody is due through {end.isoformat()}."
+
+
+def days_late(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'} late"
+
+
+def when(days: int, day: date, today: date) -> str:
+    """How urgent a line of the agenda is: `3 days late`, `today`, or its day."""
+    return days_late(days) if days else "today" if day == today else day_label(day, today)
+
+
+def met(day: date, how_met: str) -> str:
+    return f"met {short_day(day)}" + (f" at {how_met}" if how_met else "")
+
+
+def never(cadence: str) -> str:
+    return f"{cadence}, no touch yet"
+
+
+def planned(text: str, day: str) -> str:
+    return f"📅 {text}" + (f" ({day})" if day else "")
+
+
+def occasion(label: str, turns: int | None, day: str) -> str:
+    return f"🎂 {label}" + (f", turns {turns}" if turns else "") + (f" ({day})" if day else "")
+
+
+def last_touch(day: date, quote: str) -> str:
+    return f"last {short_day(day)}" + (f" “{quote}”" if quote else "")
+
+
+def via(channel: str) -> str:
+    return f"via {channel}"

@@ -7,7 +7,7 @@ the dashboard can be made from results however they were worked out (see dashboa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import takewhile
@@ -89,38 +89,40 @@ def _unlisted(contact: Contact, today: date) -> str | None:
     return "on_track"
 
 
-def line_item(line: Line, today: date) -> dict[str, Any]:
-    """A line's template item: its parts, every text escaped (see templates/dashboard.md.j2)."""
+def line_item(line: Line, today: date, text: Callable[[str], str] = md_inline,
+              link: Callable[[str, str], str] = note_link) -> dict[str, Any]:
+    """A line's template item: its parts, every text through `text` and every link made by `link`
+    (made safe for Markdown by default; see templates/dashboard.md.j2)."""
     contact = line.contact
-    reasons = [_reason(r, line, today) for r in line.reminders]
+    reasons = [_reason(r, line, today, text) for r in line.reminders]
     last = contact.last_touch
     context = line.group not in ("missed", "followup") and last is not None
     quote = context and not any(r.kind == "planned" for r in line.reminders)
     return {
-        "link": note_link(contact.path, contact.name), "group": line.group, "day": line.day.isoformat(),
+        "link": link(contact.path, contact.name), "group": line.group, "day": line.day.isoformat(),
         "day_label": day_label(line.day, today), "days_late": line.days_late, "reasons": reasons,
-        "last": {"link": note_link(last.evidence, short_day(last.day)), "day": last.day.isoformat()}
+        "last": {"link": link(last.evidence, short_day(last.day)), "day": last.day.isoformat()}
         if context and last is not None else None,
-        "quote": _last_time(contact) if quote else "",
-        "channel": md_inline(shorten(contact.channel, TEXT_CHARS)) if contact.channel else "",
+        "quote": text(last_time(contact)) if quote else "",
+        "channel": text(shorten(contact.channel, TEXT_CHARS)) if contact.channel else "",
     }
 
 
-def _reason(reminder: Reminder, line: Line, today: date) -> dict[str, Any]:
+def _reason(reminder: Reminder, line: Line, today: date, text: Callable[[str], str]) -> dict[str, Any]:
     """One reminder's part of its line."""
     contact, kind = reminder.contact, reminder.kind
     part: dict[str, Any] = {"kind": kind, "day": reminder.due.isoformat(), "day_label": day_label(reminder.due, today),
                             "same_day": reminder.due == line.day}
     if kind == "followup":
         met = contact.met or reminder.due - timedelta(days=1)
-        how = md_inline(shorten(plain_text(contact.how_met), TEXT_CHARS)) if contact.how_met else ""
+        how = text(shorten(plain_text(contact.how_met), TEXT_CHARS)) if contact.how_met else ""
         part.update(missed=reminder.missed, met=met.isoformat(), met_label=short_day(met), how=how)
     elif kind in ("cadence", "never") and contact.cadence is not None:
         part.update(count=contact.cadence.count, unit=UNITS[contact.cadence.unit])
     elif kind == "planned" and reminder.plan is not None:
-        part.update(text=md_inline(plan_text(reminder.plan)))
+        part.update(text=text(plan_text(reminder.plan)))
     elif kind == "occasion":
-        part.update(label=md_inline(occasion_label(reminder)), turns=occasion_turns(reminder))
+        part.update(label=text(occasion_label(reminder)), turns=occasion_turns(reminder))
     return part
 
 
@@ -142,12 +144,12 @@ def plan_text(plan: Plan) -> str:
     return shorten(_LEADING_DATE.sub("", plain_text(plan.text)), TEXT_CHARS)
 
 
-def _last_time(contact: Contact) -> str:
-    """What was talked about last time: the latest dated line's text, shortened and escaped."""
+def last_time(contact: Contact) -> str:
+    """What was talked about last time: the latest dated line's text as it reads, without its date, cut."""
     line = contact.last_line
     if line is None or not line.text:
         return ""
-    return md_inline(shorten(_LEADING_DATE.sub("", plain_text(line.text)), QUOTE_CHARS))
+    return shorten(_LEADING_DATE.sub("", plain_text(line.text)), QUOTE_CHARS)
 
 
 @dataclass

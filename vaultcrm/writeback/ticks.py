@@ -84,7 +84,7 @@ def what_it_records(tick: Tick, reminders: Iterable[Reminder], today: date) -> R
             how = plain_text(contact.how_met).replace("#", "") if contact.how_met else None
             said.append(phrases.followed_up(how, contact.met or reminder.due))
         elif kind == "cadence" and contact.cadence is not None:
-            said.append(phrases.caught_up(phrases.every(contact.cadence.count, contact.cadence.unit)))
+            said.append(phrases.caught_up(phrases.every(contact.cadence.count, phrases.UNITS[contact.cadence.unit])))
         elif kind == "never":
             said.append(phrases.FIRST_TOUCH)
         elif kind == "planned" and reminder.plan is not None and plan_text(reminder.plan).rstrip("…") in tick.shown:

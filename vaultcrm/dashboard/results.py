@@ -6,7 +6,6 @@ the dashboard can be made from results however they were worked out (see dashboa
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,12 +18,11 @@ from vaultcrm.dashboard.agenda import Line, line_of
 from vaultcrm.dashboard.phrases import UNITS, day_label, short_day
 from vaultcrm.dashboard.text import md_inline, note_link, shorten
 from vaultcrm.model import Contact, Plan, Problem, Reminder
-from vaultcrm.vault.text import plain_text
+from vaultcrm.vault.text import plain_text, without_date
 
 if TYPE_CHECKING:
     from vaultcrm.crm.analysis import Analysis
 
-_LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[\s:,\-–—·]+)")  # a dated line's date (a row's: its first cell)
 QUOTE_CHARS = 32  # a quote of the last conversation
 TEXT_CHARS = 36  # a planned task's text, where two people met, a channel
 
@@ -141,7 +139,7 @@ def occasion_turns(reminder: Reminder) -> int | None:
 
 def plan_text(plan: Plan) -> str:
     """A planned task as its line shows it (unescaped): its text as it reads, without its date, cut."""
-    return shorten(_LEADING_DATE.sub("", plain_text(plan.text)), TEXT_CHARS)
+    return shorten(without_date(plan.text), TEXT_CHARS)
 
 
 def last_time(contact: Contact) -> str:
@@ -149,7 +147,7 @@ def last_time(contact: Contact) -> str:
     line = contact.last_line
     if line is None or not line.text:
         return ""
-    return shorten(_LEADING_DATE.sub("", plain_text(line.text)), QUOTE_CHARS)
+    return shorten(without_date(line.text), QUOTE_CHARS)
 
 
 @dataclass

@@ -26,6 +26,7 @@ def markdown_target(href: str) -> str | None:
     return target[:-3] if target.lower().endswith(".md") else target
 
 
+_LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[\s:,\-–—·]+)")  # a dated line's date (a row's: its first cell)
 _WIKILINK_TEXT = re.compile(r"!?\[\[([^\]|]*?)(?:\\?\|([^\]]*))?\]\]")
 _TASK_FIELDS = re.compile(r"\s*(?:📅|🗓|⏳|✅|➕|🛫|❌)\ufe0f?\s*\d{4}-\d{2}-\d{2}")
 _BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
@@ -66,3 +67,8 @@ def _read(text: str) -> str:
             inner, bar, alias = token.content.partition("|")
             out.append(_label(inner.rstrip("\\"), alias if bar else None))
     return "".join(out)
+
+
+def without_date(text: str) -> str:
+    """A dated line's text as it reads (see `plain_text`) without its leading date."""
+    return _LEADING_DATE.sub("", plain_text(text))

@@ -72,7 +72,7 @@ def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
 def _what(line: Line, today: date) -> str:
     """What is due, in words: its group, its reasons, the last touch and the channel."""
     item = line_item(line, today, text=str, link=lambda _path, label: label)
-    parts = [phrases.GROUPS[line.group]] if line.group in phrases.GROUPS else []
+    parts = [phrases.GROUP_WORDS[line.group]] if line.group in phrases.GROUP_WORDS else []
     for r in item["reasons"]:
         day = "" if r["same_day"] else r["day_label"]
         if r["kind"] == "followup":

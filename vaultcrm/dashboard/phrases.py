@@ -1,6 +1,6 @@
-"""The few words vaultcrm makes in Python rather than in the dashboard's template: day labels, and
-what the log line of a ticked box says (behaviour §6.3). They are kept together so that they can be translated
-in one place (the template holds every other phrase of the dashboard)."""
+"""The words vaultcrm makes in Python rather than in the dashboard's template: day labels, what the
+log line of a ticked box says (behaviour §6.3), and `vaultcrm due` in the terminal. They are kept
+together so that they can be translated in one place (the template holds the dashboard's own)."""
 from __future__ import annotations
 
 from datetime import date
@@ -48,7 +48,7 @@ def occasion_done(label: str, day: date, turns: int | None) -> str:
 
 TODAY = "Today"
 LATER = "Later this week"
-GROUPS = {"missed": "follow-up missed", "followup": "follow up", "cold": "going cold"}
+GROUP_WORDS = {"missed": "follow-up missed", "followup": "follow up", "cold": "going cold"}
 
 
 def nobody_due(end: date) -> str:

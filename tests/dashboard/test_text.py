@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote
 
+from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -105,3 +108,12 @@ def test_shortening_cuts_at_a_word_and_says_so() -> None:
     assert shorten("Lunch at Tartine; she offered to put in a word", 20) == "Lunch at Tartine…"
     assert shorten("short", 20) == "short"
     assert len(shorten("x" * 50, 20)) == 20
+
+
+def test_a_quote_in_the_dashboard_reads_as_the_note_does(make_vault: Callable[..., Path],
+                                                         run: Callable[..., Result]) -> None:
+    vault = make_vault({"People/Ann.md": "---\ntier: A\n---\n- 2026-11-01 — *great* chat, paid \\$5 #give\n"})
+    assert run(vault, "sync").exit_code == 0
+    line = next(line for line in (vault / "CRM/Due this week.md").read_text("utf-8").splitlines() if "Ann" in line)
+    assert "“great chat, paid \\$5 \\#give”" in line
+    assert plain_text(line).endswith("“great chat, paid $5 #give”")

@@ -528,6 +528,23 @@ def test_rule_context_variables(make_vault, due_json, when, matches):
     assert bool(rows(data, "Jane Doe", "cadence")) is matches
 
 
+@pytest.mark.parametrize("when", ["'Acme' in company", "'conf' in how_met", "channel.startswith('tele')",
+                                  "'vip' in tags"])
+def test_a_rules_natural_form_works_on_contacts_without_the_field(make_vault, due_json, when):
+    """Missing text fields are empty text and missing lists empty lists (behaviour §4.3)."""
+    vault = make_vault({
+        **config(f'[[rules]]\nwhen = "{when}"\ncadence = "7d"\n'),
+        "People/Jane Doe.md": person("company: Acme Corp\nhow_met: a conference\nchannel: telegram\ntags: [vip]"),
+        "People/Bob Roe.md": person("tier: C"),
+        "People/Ann Lee.md": person("company:\nhow_met: \"\"\ntags: []"),
+    })
+    data = due_json(vault)
+    assert data["problems"] == []
+    assert one(data, "Jane Doe", "never")["cadence_days"] == 7
+    assert one(data, "Bob Roe", "never")["cadence_days"] == 92
+    assert rows(data, "Ann Lee") == []
+
+
 def test_days_since_touch_null_when_no_touch(make_vault, due_json):
     vault = make_vault({
         **config('[[rules]]\nwhen = "days_since_touch is none"\ntier = "A"\n'),

@@ -38,7 +38,7 @@ def reminder(c: Contact, kind: str, due: date, reason: str = "tier A, every 14 d
 def world() -> tuple[list[Reminder], list[Contact]]:
     jane = contact("Jane Doe", tier="A", company="[[Acme, Inc.|Acme]]", how_met="LinkedIn",
                    occasions=(("birthday", 12, 4, 1990),),
-                   touches=[Touch(date(2026, 10, 27), "Daily/2026-10-27.md", 4, "daily",
+                   touches=[Touch(date(2026, 10, 27), "Daily/2026-10-27.md", 4, "line",
                                   "Coffee; talked about KMP, CI caches")])
     zoe = contact("Zoë Šimková", tier="B", occasions=(("birthday", 2, 29, None),),
                   touches=[Touch(date(2026, 11, 20), "People/Zoë Šimková.md", None, "field")])

@@ -424,12 +424,62 @@ def test_add_creates_contact_with_fields(make_vault, run, due_json):
     assert ann.created == date(2026, 11, 22)
 
 
+def test_add_with_tags_email_linkedin_and_a_note(make_vault, run, due_json):
+    vault = make_vault({})
+    ok(run(vault, "add", "Ann Lee", "--tag", "recruiter", "--tag", "#person", "--tag", "agency/berlin",
+           "--email", " ann@example.org ", "--linkedin", "https://www.linkedin.com/in/annlee", "--channel", "email",
+           "--note", "Met at the SRE meetup.\n# she runs it"))
+    assert read(vault, "People/Ann Lee.md") == (
+        "---\nchannel: \"email\"\ncreated: 2026-11-22\ntags: [person, recruiter, agency/berlin]\n"
+        "email: ann@example.org\nlinkedin: https://www.linkedin.com/in/annlee\n---\n# Ann Lee\n\n"
+        "Met at the SRE meetup.\n\\# she runs it\n\n## Log\n")
+    ann = contact_named(vault, "Ann Lee")
+    assert ann.tags == ("person", "recruiter", "agency/berlin") and ann.channel == "email"
+    assert due_json(vault)["problems"] == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--tag", "two words"), "--tag 'two words' is not a tag"),
+    (("--tag", "#2026"), "--tag '#2026' is not a tag"),
+    (("--email", "ann at example.org"), "--email 'ann at example.org' is not an email address"),
+])
+def test_add_refuses_a_bad_tag_or_email(make_vault, run, args, message):
+    vault = make_vault({})
+    result = ok(run(vault, "add", "Ann Lee", *args), 2)
+    assert result.stderr.startswith(f"Error: {message}")
+    assert not (vault / "People").exists()
+
+
+def test_add_with_the_vaults_own_template(make_vault, run):
+    template = "---\nemail:\ntags: [person, imported]\n---\n# {{ title }}\n"
+    vault = make_vault({".vaultcrm/templates/contact.md.j2": template})
+    ok(run(vault, "add", "Ann Lee", "--email", "ann@example.org", "--linkedin", "in/annlee"))
+    assert read(vault, "People/Ann Lee.md") == (
+        "---\nemail: ann@example.org\ntags: [person, imported]\nlinkedin: in/annlee\n---\n# Ann Lee\n")
+    result = ok(run(vault, "add", "Bob Roe", "--tag", "recruiter"), 3)
+    assert result.stderr.startswith("Error: the contact template does not write the tags given with --tag (recruiter)")
+    assert not (vault / "People/Bob Roe.md").exists()
+
+
 def test_add_then_touch_uses_template_log_heading(make_vault, run):
     vault = make_vault({".vaultcrm/config.toml": 'log_heading = "Timeline"\n'})
     ok(run(vault, "add", "Ann Lee"))
     ok(run(vault, "touch", "Ann Lee", "--note", "hello"))
     text = read(vault, "People/Ann Lee.md")
     assert text.count("## Timeline") == 1 and text.endswith("## Timeline\n\n- 2026-11-22 — hello\n")
+
+
+def test_add_puts_the_note_above_any_of_the_log_headings(make_vault, run):
+    """`log_heading` is a list (the first names a new note's section); `--note` goes above whichever
+    of them the vault's own template writes."""
+    template = "---\ntags: {{ tags }}\n---\n# {{ title }}\n\n## История\n"
+    vault = make_vault({".vaultcrm/config.toml": 'log_heading = ["Лог", "История"]\n',
+                        ".vaultcrm/templates/contact.md.j2": template})
+    ok(run(vault, "add", "Олег Смирнов", "--tag", "коллега", "--note", "Бывший коллега."))
+    assert read(vault, "People/Олег Смирнов.md") == (
+        "---\ntags: [person, коллега]\n---\n# Олег Смирнов\n\nБывший коллега.\n\n## История\n")
+    ok(run(vault, "touch", "Олег", "--note", "обед"))
+    assert read(vault, "People/Олег Смирнов.md").endswith("## История\n\n- 2026-11-22 — обед\n")
 
 
 def test_add_unknown_tier_is_usage_error(make_vault, run):

@@ -160,3 +160,17 @@ def test_complete_task_finds_a_task_whose_text_wraps() -> None:
     data = "- [ ] call bob\n  about the flat 📅 2026-11-24\n".encode()
     assert complete_task(data, 1, "call bob about the flat 📅 2026-11-24", DAY) == (
         "- [x] call bob ✅ 2026-11-22\n  about the flat 📅 2026-11-24\n".encode())
+
+
+def test_a_tick_logs_in_the_vaults_language(make_vault: Callable[..., Path], run: Callable[..., Result]) -> None:
+    """In a Russian vault the line was shown in Russian, and the log line says what was done in Russian,
+    under the note's own log heading."""
+    note = "---\nуровень: B\nпоследний контакт: 2026-10-02\nдень рождения: 1986-11-24\n---\n## Лог\n"
+    vault = make_vault({".vaultcrm/config.toml": 'language = "ru"\n', "People/Дана.md": note})
+    sync(run, vault)
+    tick(vault, "Дана")
+    sync(run, vault)
+    assert (vault / "People/Дана.md").read_text("utf-8") == (
+        "---\nуровень: B\nпоследний контакт: 2026-11-22\nдень рождения: 1986-11-24\nbirthday_done: 2026-11-24\n---\n"
+        "## Лог\n\n- 2026-11-22 — были на связи (каждый месяц); поздравили с 40-летием\n")
+    assert not listed(vault, "Дана")

@@ -7,9 +7,11 @@ from typing import Any
 
 from vaultcrm.config import Config, Rule
 from vaultcrm.durations import add_duration, next_occurrence
-from vaultcrm.model import Contact, Problem, Reminder, Signals
+from vaultcrm.i18n import language
+from vaultcrm.model import Contact, Problem, Reason, Reminder, Signals
 from vaultcrm.vault.text import plain_text
 
+ENGLISH = language()  # the reasons' own text (`due --json`, the dashboard); other languages phrase `why`
 KIND_ORDER = {"followup": 0, "cadence": 1, "never": 2, "planned": 3, "occasion": 4}
 
 
@@ -71,12 +73,13 @@ def contact_signal(contact: Contact, reminders: list[Reminder], config: Config) 
 
 
 def rule_context(contact: Contact, today: date) -> dict[str, Any]:
-    """The plain data a rule's `when` expression sees."""
+    """The plain data a rule's `when` expression sees: a missing text field is empty text and a
+    missing list an empty list, so `'Acme' in company` holds or not on every contact."""
     last = contact.last_touch
     return {
         "name": contact.name, "tier": contact.own_tier, "tags": list(contact.tags),
-        "company": contact.company, "how_met": contact.how_met, "touch_count": contact.touch_count,
-        "days_since_touch": (today - last.day).days if last else None,
+        "company": contact.company or "", "how_met": contact.how_met or "", "channel": contact.channel or "",
+        "touch_count": contact.touch_count, "days_since_touch": (today - last.day).days if last else None,
         "gives": contact.gives, "asks": contact.asks, "fm": dict(contact.fm),
     }
 
@@ -122,42 +125,42 @@ def contact_reminders(contact: Contact, config: Config, today: date) -> list[Rem
         if (met is not None and window_start - timedelta(days=config.followup_grace) <= met <= today
                 and (last is None or last.day <= met)):
             missed = met < window_start
-            reason = f"met {met.isoformat()}" + (f" ({contact.how_met})" if contact.how_met else "")
-            reason += "; follow-up missed" if missed else "; follow up within a day"
-            out.append(replace(_reminder(contact, "followup", met + timedelta(days=1), 1, today, reason),
+            out.append(replace(_reminder(contact, met + timedelta(days=1), 1, today,
+                                         Reason("followup", met, detail=contact.how_met, missed=missed)),
                                missed=missed))
         elif contact.cadence is not None:
-            how = ", ".join(filter(None, (contact.cadence_from, contact.cadence.describe())))
+            tier = contact.tier if contact.cadence_from.startswith("tier ") else None
+            rule = None if tier is not None else contact.cadence_from or None
             if last is None:
                 base = contact.created or today
                 span = (add_duration(base, contact.cadence) - base).days
                 due = base + timedelta(days=span) if contact.created else today
-                since = f"created {contact.created.isoformat()}" if contact.created else "nothing to count from"
-                out.append(_reminder(contact, "never", due, span, today, f"{how}; no touch yet ({since})"))
+                out.append(_reminder(contact, due, span, today, Reason("never", contact.created,
+                                                                       cadence=contact.cadence, tier=tier, rule=rule)))
             else:
                 due = add_duration(last.day, contact.cadence)
-                out.append(_reminder(contact, "cadence", due, (due - last.day).days, today,
-                                     f"{how}; last touch {last.day.isoformat()} ({last.evidence})"))
+                out.append(_reminder(contact, due, (due - last.day).days, today,
+                                     Reason("cadence", last.day, last.evidence, cadence=contact.cadence, tier=tier,
+                                            rule=rule)))
     for name, month, dom, year in contact.occasions:
         day = next_occurrence(month, dom, today)
         done = contact.occasions_done.get(name)
         if done is not None and done >= day:  # ticked in the dashboard: done for this year
             continue
-        label = name.replace("_", " ")
-        turns = f" (turns {day.year - year})" if year and name == "birthday" and day.year > year else ""
-        out.append(replace(_reminder(contact, "occasion", day, None, today, f"{label} on {day.isoformat()}{turns}"),
+        turns = day.year - year if year and name == "birthday" and day.year > year else None
+        out.append(replace(_reminder(contact, day, None, today, Reason("occasion", day, detail=name, years=turns)),
                            occasion=name))
     for plan in contact.plans:
-        text = plain_text(plan.text)
+        why = Reason("planned", plan.day, f"{plan.note}:{plan.line}", plain_text(plan.text))
         out.append(Reminder(contact, "planned", plan.day, plan.day < today, max((today - plan.day).days, 0), None,
-                            f"planned: {text} ({plan.note}:{plan.line})", plan))
+                            ENGLISH.reason(why), plan, why=why))
     return out
 
 
-def _reminder(contact: Contact, kind: str, due: date, cadence_days: int | None, today: date,
-              reason: str) -> Reminder:
+def _reminder(contact: Contact, due: date, cadence_days: int | None, today: date, why: Reason) -> Reminder:
     overdue = due < today
-    return Reminder(contact, kind, due, overdue, (today - due).days if overdue else 0, cadence_days, reason)
+    return Reminder(contact, why.kind, due, overdue, (today - due).days if overdue else 0, cadence_days,
+                    ENGLISH.reason(why), why=why)
 
 
 def order_key(reminder: Reminder, config: Config) -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ from typing import Any
 from vaultcrm.config import Config
 from vaultcrm.crm.rules import horizon_end
 from vaultcrm.dashboard.agenda import STATES
-from vaultcrm.dashboard.phrases import day_label
+from vaultcrm.dashboard.phrases import phrases
 from vaultcrm.dashboard.results import ContactResult
 from vaultcrm.dashboard.text import md_inline, note_link
 from vaultcrm.model import Problem
@@ -59,7 +59,7 @@ def template_data(results: Mapping[str, ContactResult], problems: list[Problem],
     if untiered:
         tiers.append({"name": "", "count": untiered})
     return {
-        "today": today.isoformat(), "today_label": day_label(today),
+        "today": today.isoformat(), "today_label": phrases(config.language).day_label(today),
         "horizon_end": horizon_end(config, today).isoformat(), "contacts": len(active),
         "now": {"shown": now[:picks], "folded": now[picks:],
                 "folded_late": sum(1 for item in now[picks:] if item["days_late"])},

@@ -6,8 +6,8 @@ from typing import Any
 
 from vaultcrm.crm.analysis import Analysis
 from vaultcrm.crm.rules import horizon_end
-from vaultcrm.dashboard import phrases
 from vaultcrm.dashboard.agenda import Line, agenda_lines
+from vaultcrm.dashboard.phrases import Phrases, phrases
 from vaultcrm.dashboard.results import line_item
 from vaultcrm.model import Reminder
 
@@ -50,42 +50,42 @@ def due_object(analysis: Analysis) -> dict[str, Any]:
 
 
 def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
-    """The agenda as lines of text (text, is-late): Today, then Later this week, each line its
-    urgency, the person and what is due, the first two columns sized to their content."""
+    """The agenda as lines of text (text, is-late) in the vault's language: Today, then Later this
+    week, each line its urgency, the person and what is due, the first two columns sized to their content."""
     today = analysis.today
+    words = phrases(analysis.config.language)
     lines = agenda(analysis)
     if not lines:
-        return [(phrases.nobody_due(horizon_end(analysis.config, today)), False)]
-    whens = [phrases.when(line.days_late, line.day, today) for line in lines]
+        return [(words.nobody_due(horizon_end(analysis.config, today)), False)]
+    whens = [words.when(line.days_late, line.day, today) for line in lines]
     widths = max(map(len, whens)), max(len(line.contact.name) for line in lines)
     out: list[tuple[str, bool]] = []
     part = None
     for when, line in zip(whens, lines, strict=True):  # (Today's lines come first)
-        name, what = line.contact.name, _what(line, today)
+        name, what = line.contact.name, _what(line, today, words)
         if part != line.today:
             part = line.today
-            out.append((f"{phrases.TODAY} · {phrases.day_label(today)}" if part else phrases.LATER, False))
+            out.append((f"{words.today} · {words.day_label(today)}" if part else words.later, False))
         out.append((f"  {when.ljust(widths[0])}  {name.ljust(widths[1])}  {what}", line.days_late > 0))
     return out
 
 
-def _what(line: Line, today: date) -> str:
+def _what(line: Line, today: date, words: Phrases) -> str:
     """What is due, in words: its group, its reasons, the last touch and the channel."""
-    item = line_item(line, today, text=str, link=lambda _path, label: label)
-    parts = [phrases.GROUP_WORDS[line.group]] if line.group in phrases.GROUP_WORDS else []
+    item = line_item(line, today, words, text=str, link=lambda _path, label: label)
+    parts = [words.group_word(line.group)] if words.group_word(line.group) else []
     for r in item["reasons"]:
         day = "" if r["same_day"] else r["day_label"]
         if r["kind"] == "followup":
-            parts.append(phrases.met(date.fromisoformat(r["met"]), r["how"]))
-        elif r["kind"] in ("cadence", "never") and "count" in r:
-            every = phrases.every(r["count"], r["unit"])
-            parts.append(every if r["kind"] == "cadence" else phrases.never(every))
+            parts.append(words.met(date.fromisoformat(r["met"]), r["how"]))
+        elif r["kind"] in ("cadence", "never") and "every" in r:
+            parts.append(r["every"] if r["kind"] == "cadence" else words.never(r["every"]))
         elif r["kind"] == "planned" and "text" in r:
-            parts.append(phrases.planned(r["text"], day))
+            parts.append(words.planned(r["text"], day))
         elif r["kind"] == "occasion":
-            parts.append(phrases.occasion(r["label"], r["turns"], day))
+            parts.append(words.occasion(r["label"], r["turns"], day))
     if item["last"]:
-        parts.append(phrases.last_touch(date.fromisoformat(item["last"]["day"]), item["quote"]))
+        parts.append(words.last_touch(date.fromisoformat(item["last"]["day"]), item["quote"]))
     if item["channel"]:
-        parts.append(phrases.via(item["channel"]))
+        parts.append(words.via(item["channel"]))
     return " · ".join(parts)

@@ -1,88 +1,124 @@
-"""The words vaultcrm makes in Python rather than in the dashboard's template: day labels, what the
-log line of a ticked box says (behaviour §6.3), and `vaultcrm due` in the terminal. They are kept
-together so that they can be translated in one place (the template holds the dashboard's own)."""
+"""The words vaultcrm makes in Python rather than in the dashboard's template, in the vault's
+language: day labels, what the log line of a ticked box says (behaviour §6.3), and `vaultcrm due` in
+the terminal. They are kept together, each a message of the catalogs (README: "Translating
+vaultcrm"); the template phrases the dashboard itself with the same messages.
+
+    words = phrases(config.language)
+    words.day_label(day, today)        # "Mon", "Mon 23 Nov"; "пн", "пн 23 нояб."
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-UNITS = {"d": "day", "w": "week", "m": "month", "y": "year"}
+from vaultcrm.i18n import Language, language
+from vaultcrm.model import Duration
 
-
-def short_day(day: date) -> str:
-    """`27 Oct`: a day within the year around today."""
-    return f"{day.day} {MONTHS[day.month - 1]}"
+UNITS = {"d": "day", "w": "week", "m": "month", "y": "year"}  # a cadence's unit as a template sees it
 
 
-def day_label(day: date, today: date | None = None) -> str:
-    """`Mon 23 Nov`, or just `Mon` for one of the six days after `today`."""
-    weekday = WEEKDAYS[day.weekday()]
-    return weekday if today is not None and 0 < (day - today).days < 7 else f"{weekday} {short_day(day)}"
+@lru_cache(maxsize=8)
+def phrases(code: str | None = None) -> Phrases:
+    """The phrases of the language `code` (the config's `language`; None is English)."""
+    return Phrases(language(code))
 
 
-def every(count: int, unit: str) -> str:
-    """`every month`, `every 2 weeks`: a cadence (`unit`: a word of `UNITS`)."""
-    return f"every {unit}" if count == 1 else f"every {count} {unit}s"
+@dataclass(frozen=True)
+class Phrases:
+    lang: Language
 
+    # -- days ---------------------------------------------------------------------------------
 
-def followed_up(how_met: str | None, met: date) -> str:
-    return f"followed up after {how_met}" if how_met else f"followed up after meeting on {short_day(met)}"
+    def short_day(self, day: date) -> str:
+        """`27 Oct`, `27 окт.`: a day within the year around today."""
+        return self.lang.day_month(day)
 
+    def day_label(self, day: date, today: date | None = None) -> str:
+        """`Mon 23 Nov`, or just `Mon` for one of the six days after `today` (`пн 23 нояб.`, `пн`)."""
+        if today is not None and 0 < (day - today).days < 7:
+            return self.lang.weekday(day)
+        return self.lang.short_date(day)
 
-def caught_up(cadence: str) -> str:
-    return f"caught up ({cadence})"
+    def every(self, count: int, unit: str) -> str:
+        """`every month`, `every 2 weeks`: a cadence (`unit`: `d`, `w`, `m` or `y`)."""
+        return self.lang.every(Duration(count, unit))
 
+    # -- what a ticked box logs -------------------------------------------------------------------
 
-FIRST_TOUCH = "got in touch for the first time"
-IN_TOUCH = "in touch"
+    def followed_up(self, how_met: str | None, met: date) -> str:
+        if how_met:
+            return self.lang.gettext("followed up after {how}").format(how=how_met)
+        return self.lang.gettext("followed up after meeting on {date}").format(date=self.short_day(met))
 
+    def caught_up(self, cadence: str) -> str:
+        return self.lang.gettext("caught up ({cadence})").format(cadence=cadence)
 
-def occasion_done(label: str, day: date, turns: int | None) -> str:
-    if label == "birthday":
-        return f"birthday wishes (turns {turns})" if turns else "birthday wishes"
-    return f"{label} ({short_day(day)})"
+    @property
+    def first_touch(self) -> str:
+        return self.lang.gettext("got in touch for the first time")
 
+    @property
+    def in_touch(self) -> str:
+        return self.lang.gettext("in touch")
 
-# -- `vaultcrm due` in the terminal (the dashboard's own words are in its template) -----------------
+    def occasion_done(self, field: str, day: date, turns: int | None) -> str:
+        if field == "birthday":
+            if turns:
+                return self.lang.gettext("birthday wishes (turns {n})").format(n=turns)
+            return self.lang.gettext("birthday wishes")
+        return f"{self.lang.occasion(field)} ({self.short_day(day)})"
 
-TODAY = "Today"
-LATER = "Later this week"
-GROUP_WORDS = {"missed": "follow-up missed", "followup": "follow up", "cold": "going cold"}
+    # -- the agenda, as `vaultcrm due` shows it -----------------------------------------------------
 
+    @property
+    def today(self) -> str:
+        return self.lang.pgettext("section", "Today")
 
-def nobody_due(end: date) -> str:
-    return f"Nobody is due through {end.isoformat()}."
+    @property
+    def later(self) -> str:
+        return self.lang.pgettext("section", "Later this week")
 
+    def group_word(self, group: str) -> str:
+        """What a line's group says before its reasons: `follow up`, `going cold`; "" for the others."""
+        if group == "missed":
+            return self.lang.pgettext("agenda", "follow-up missed")
+        if group == "followup":
+            return self.lang.pgettext("agenda", "follow up")
+        if group == "cold":
+            return self.lang.pgettext("agenda", "going cold")
+        return ""
 
-def days_late(count: int) -> str:
-    return f"{count} day{'' if count == 1 else 's'} late"
+    def nobody_due(self, end: date) -> str:
+        return self.lang.gettext("Nobody is due through {date}.").format(date=self.lang.full_date(end))
 
+    def days_late(self, count: int) -> str:
+        return self.lang.days_late(count)
 
-def when(days: int, day: date, today: date) -> str:
-    """How urgent a line of the agenda is: `3 days late`, `today`, or its day."""
-    return days_late(days) if days else "today" if day == today else day_label(day, today)
+    def when(self, days: int, day: date, today: date) -> str:
+        """How urgent a line of the agenda is: `3 days late`, `today`, or its day."""
+        if days:
+            return self.days_late(days)
+        return self.lang.gettext("today") if day == today else self.day_label(day, today)
 
+    def met(self, day: date, how_met: str) -> str:
+        if how_met:
+            return self.lang.gettext("met {date} at {how}").format(date=self.short_day(day), how=how_met)
+        return self.lang.gettext("met {date}").format(date=self.short_day(day))
 
-def met(day: date, how_met: str) -> str:
-    return f"met {short_day(day)}" + (f" at {how_met}" if how_met else "")
+    def never(self, cadence: str) -> str:
+        return self.lang.gettext("{every}, no touch yet").format(every=cadence)
 
+    def planned(self, text: str, day: str) -> str:
+        return f"📅 {text}" + (f" ({day})" if day else "")
 
-def never(cadence: str) -> str:
-    return f"{cadence}, no touch yet"
+    def occasion(self, label: str, turns: int | None, day: str) -> str:
+        turning = self.lang.gettext(", turns {n}").format(n=turns) if turns else ""
+        return f"🎂 {label}{turning}" + (f" ({day})" if day else "")
 
+    def last_touch(self, day: date, quote: str) -> str:
+        last = self.lang.gettext("last {date}").format(date=self.short_day(day))
+        return last + (" " + self.lang.gettext("“{text}”").format(text=quote) if quote else "")
 
-def planned(text: str, day: str) -> str:
-    return f"📅 {text}" + (f" ({day})" if day else "")
-
-
-def occasion(label: str, turns: int | None, day: str) -> str:
-    return f"🎂 {label}" + (f", turns {turns}" if turns else "") + (f" ({day})" if day else "")
-
-
-def last_touch(day: date, quote: str) -> str:
-    return f"last {short_day(day)}" + (f" “{quote}”" if quote else "")
-
-
-def via(channel: str) -> str:
-    return f"via {channel}"
+    def via(self, channel: str) -> str:
+        return self.lang.gettext("via {channel}").format(channel=channel)

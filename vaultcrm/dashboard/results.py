@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from vaultcrm.config import Config
 from vaultcrm.crm.rules import Outcome
 from vaultcrm.dashboard.agenda import Line, line_of
-from vaultcrm.dashboard.phrases import UNITS, day_label, short_day
+from vaultcrm.dashboard.phrases import UNITS, Phrases, phrases
 from vaultcrm.dashboard.text import md_inline, note_link, shorten
 from vaultcrm.model import Contact, Plan, Problem, Reminder
 from vaultcrm.vault.text import plain_text, without_date
@@ -59,6 +59,7 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
     signal = {c.path: name for name in ("ready_to_ask", "going_cold", "give_first")
               for c in getattr(signals, name)}
     week_start = today - timedelta(days=6)
+    words = phrases(config.language)
     out: dict[str, ContactResult] = {}
     for contact in contacts:
         path = contact.path
@@ -71,7 +72,7 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
         recent = list(takewhile(lambda t: t.day >= week_start, reversed(contact.touches)))
         out[path] = ContactResult(
             path, True, contact.tier, line.state if line else _unlisted(contact, today),
-            (line.key(config), line_item(line, today)) if line else None,
+            (line.key(config), line_item(line, today, words)) if line else None,
             tuple((r.kind, r.overdue) for r in own),
             note_link(path, contact.name), contact.name.casefold(), signal.get(path),
             bool(contact.met and week_start <= contact.met <= today),
@@ -87,46 +88,49 @@ def _unlisted(contact: Contact, today: date) -> str | None:
     return "on_track"
 
 
-def line_item(line: Line, today: date, text: Callable[[str], str] = md_inline,
+def line_item(line: Line, today: date, words: Phrases, text: Callable[[str], str] = md_inline,
               link: Callable[[str, str], str] = note_link) -> dict[str, Any]:
-    """A line's template item: its parts, every text through `text` and every link made by `link`
-    (made safe for Markdown by default; see templates/dashboard.md.j2)."""
+    """A line's template item: its parts (days as ISO dates, counts) and their labels in `words`'
+    language, every text through `text` and every link made by `link` (made safe for Markdown by
+    default; see templates/dashboard.md.j2)."""
     contact = line.contact
-    reasons = [_reason(r, line, today, text) for r in line.reminders]
+    reasons = [_reason(r, line, today, words, text) for r in line.reminders]
     last = contact.last_touch
     context = line.group not in ("missed", "followup") and last is not None
     quote = context and not any(r.kind == "planned" for r in line.reminders)
     return {
         "link": link(contact.path, contact.name), "group": line.group, "day": line.day.isoformat(),
-        "day_label": day_label(line.day, today), "days_late": line.days_late, "reasons": reasons,
-        "last": {"link": link(last.evidence, short_day(last.day)), "day": last.day.isoformat()}
+        "day_label": words.day_label(line.day, today), "days_late": line.days_late, "reasons": reasons,
+        "last": {"link": link(last.evidence, words.short_day(last.day)), "day": last.day.isoformat()}
         if context and last is not None else None,
         "quote": text(last_time(contact)) if quote else "",
         "channel": text(shorten(contact.channel, TEXT_CHARS)) if contact.channel else "",
     }
 
 
-def _reason(reminder: Reminder, line: Line, today: date, text: Callable[[str], str]) -> dict[str, Any]:
+def _reason(reminder: Reminder, line: Line, today: date, words: Phrases, text: Callable[[str], str]) -> dict[str, Any]:
     """One reminder's part of its line."""
     contact, kind = reminder.contact, reminder.kind
-    part: dict[str, Any] = {"kind": kind, "day": reminder.due.isoformat(), "day_label": day_label(reminder.due, today),
-                            "same_day": reminder.due == line.day}
+    part: dict[str, Any] = {"kind": kind, "day": reminder.due.isoformat(),
+                            "day_label": words.day_label(reminder.due, today), "same_day": reminder.due == line.day}
     if kind == "followup":
         met = contact.met or reminder.due - timedelta(days=1)
         how = text(shorten(plain_text(contact.how_met), TEXT_CHARS)) if contact.how_met else ""
-        part.update(missed=reminder.missed, met=met.isoformat(), met_label=short_day(met), how=how)
+        part.update(missed=reminder.missed, met=met.isoformat(), met_label=words.short_day(met), how=how)
     elif kind in ("cadence", "never") and contact.cadence is not None:
-        part.update(count=contact.cadence.count, unit=UNITS[contact.cadence.unit])
+        cadence = contact.cadence
+        part.update(count=cadence.count, unit=UNITS[cadence.unit], every=words.every(cadence.count, cadence.unit))
     elif kind == "planned" and reminder.plan is not None:
         part.update(text=text(plan_text(reminder.plan)))
     elif kind == "occasion":
-        part.update(label=text(occasion_label(reminder)), turns=occasion_turns(reminder))
+        part.update(field=reminder.occasion or "", label=text(occasion_label(reminder, words)),
+                    turns=occasion_turns(reminder))
     return part
 
 
-def occasion_label(reminder: Reminder) -> str:
-    """`birthday`, `work anniversary`: an occasion's field as words."""
-    return (reminder.occasion or "").replace("_", " ")
+def occasion_label(reminder: Reminder, words: Phrases) -> str:
+    """`birthday`, `work anniversary`: an occasion's field as words, in `words`' language."""
+    return words.lang.occasion(reminder.occasion or "")
 
 
 def occasion_turns(reminder: Reminder) -> int | None:

@@ -1,6 +1,7 @@
 """The reminders as an iCalendar feed: pure functions, reminders and contacts in, bytes out.
 
-    items = calendar_items(reminders, contacts, today=..., horizon_end=..., vault_name="Vault")
+    items = calendar_items(reminders, contacts, today=..., horizon_end=..., vault_name="Vault",
+                           lang=language("ru"))   # the vault's language; English by default
     data = ics_bytes(items, vault_name="Vault", today=...)
 
 Calendar decisions (documented in the README):
@@ -28,17 +29,19 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from vaultcrm import __version__
+from vaultcrm.i18n import Language, language
 from vaultcrm.model import Contact, Reminder
 from vaultcrm.vault.text import plain_text, without_date
 
 UID_DOMAIN = "vaultcrm"
-FEB29_NOTE = " (on 28 February in common years)"
-SUMMARY_WORDS = {
-    "followup": "Follow up",
-    "cadence": "Touch base",
-    "never": "Touch base",
-    "planned": "Planned",
-}
+
+
+def _summary_word(kind: str, lang: Language) -> str:
+    if kind == "followup":
+        return lang.pgettext("calendar", "Follow up")
+    if kind == "planned":
+        return lang.pgettext("calendar", "Planned")
+    return lang.pgettext("calendar", "Touch base")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +91,12 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *, today: date,
-                   horizon_end: date, vault_name: str, dashboard: str = "") -> list[CalendarItem]:
+                   horizon_end: date, vault_name: str, dashboard: str = "",
+                   lang: Language | None = None) -> list[CalendarItem]:
     """Reminders due from today to `horizon_end` (except occasions), the overdue ones as one digest
     on today (linking `dashboard`), and every occasion of the active, non-skipped contacts as yearly
-    events; in a deterministic order."""
+    events, in `lang` (English by default); in a deterministic order."""
+    lang = lang or language()
     dated: list[CalendarItem] = []
     overdue: list[Reminder] = []
     for r in reminders:
@@ -101,13 +106,14 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
             overdue.append(r)
             continue
         c = r.contact
-        summary = f"{SUMMARY_WORDS.get(r.kind, 'Touch base')}: {one_line(c.name)}"
+        summary = f"{_summary_word(r.kind, lang)}: {one_line(c.name)}"
         if r.plan is not None and calendar_text(r.plan.text):
             summary += f" — {_shorten(calendar_text(r.plan.text))}"
-        lines = [calendar_text(r.reason)]
+        lines = [_why(r, lang)]
         last = c.last_line
         if last is not None and last.text and r.kind != "planned":
-            lines.append(f"Last time ({last.day.isoformat()}): {_shorten(calendar_text(last.text, dated=True), 200)}")
+            lines.append(lang.gettext("Last time ({date}): {text}").format(
+                date=lang.full_date(last.day), text=_shorten(calendar_text(last.text, dated=True), 200)))
         url = obsidian_url(vault_name, c.path)
         lines.append(url)
         plan_key = ""
@@ -116,7 +122,7 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
         dated.append(CalendarItem((vault_name, c.path, r.kind, plan_key), r.due, summary,
                                   "\n".join(lines), url))
     if overdue:
-        dated.append(_digest(overdue, today, vault_name, dashboard))
+        dated.append(_digest(overdue, today, vault_name, dashboard, lang))
     dated.sort(key=lambda i: (i.day, i.summary.casefold(), i.uid))
 
     yearly: list[CalendarItem] = []
@@ -125,15 +131,17 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
             continue
         url = obsidian_url(vault_name, c.path)
         for fieldname, month, dom, year in c.occasions:
-            label = fieldname.replace("_", " ").strip()
-            shown = f"{year:04d}-{month:02d}-{dom:02d}" if year else f"{month:02d}-{dom:02d}"
+            label = lang.occasion(fieldname).strip()
+            shown = lang.full_date(date(year, month, dom)) if year else f"{month:02d}-{dom:02d}"
+            if (month, dom) == (2, 29):
+                shown += " " + lang.gettext("(on 28 February in common years)")
             # The first instance: the real date when the year is known, else in 2000 (a leap year,
             # so that 29 February exists).
             start = date(year or 2000, month, dom)
             yearly.append(CalendarItem(
                 (vault_name, c.path, "occasion", fieldname), start,
                 f"{label[:1].upper()}{label[1:]}: {one_line(c.name)}",
-                f"{label}: {shown}{FEB29_NOTE if (month, dom) == (2, 29) else ''}\n{url}", url,
+                f"{label}: {shown}\n{url}", url,
                 yearly=True))
     yearly.sort(key=lambda i: (i.day.month, i.day.day, i.summary.casefold(), i.uid))
     return _unique_uids(dated + yearly)
@@ -142,7 +150,12 @@ def calendar_items(reminders: Iterable[Reminder], contacts: Iterable[Contact], *
 DIGEST_NAMES = 3  # people named in the digest's title
 
 
-def _digest(overdue: list[Reminder], today: date, vault_name: str, dashboard: str) -> CalendarItem:
+def _why(reminder: Reminder, lang: Language) -> str:
+    """A reminder's reason in `lang`, as plain text."""
+    return calendar_text(lang.reason(reminder.why) if reminder.why is not None else reminder.reason)
+
+
+def _digest(overdue: list[Reminder], today: date, vault_name: str, dashboard: str, lang: Language) -> CalendarItem:
     """What is overdue, as one event on today: a line per person, most days late first."""
     people: dict[str, list[Reminder]] = {}
     for r in overdue:
@@ -151,12 +164,16 @@ def _digest(overdue: list[Reminder], today: date, vault_name: str, dashboard: st
                                                      own[0].contact.name.casefold(), own[0].contact.path))
     names = [one_line(own[0].contact.name) for own in order]
     more = len(names) - DIGEST_NAMES
-    summary = f"Overdue: {', '.join(names[:DIGEST_NAMES])}" + (f" and {more} more" if more > 0 else "")
+    shown = ", ".join(names[:DIGEST_NAMES])
+    if more > 0:
+        shown = lang.ngettext("{names} and {n} more", "{names} and {n} more", more).format(names=shown, n=more)
+    summary = lang.pgettext("calendar", "Overdue: {names}").format(names=shown)
     lines = []
     for own in order:
         days = max(r.days_overdue for r in own)
-        why = "; ".join(calendar_text(r.reason) for r in own)
-        lines.append(f"{one_line(own[0].contact.name)} — {days} day{'s' if days != 1 else ''} late: {why}")
+        lines.append(lang.pgettext("calendar", "{name} — {late}: {why}").format(
+            name=one_line(own[0].contact.name), late=lang.days_late(days),
+            why="; ".join(_why(r, lang) for r in own)))
     url = obsidian_url(vault_name, dashboard) if dashboard else ""
     return CalendarItem((vault_name, "overdue"), today, summary, "\n".join([*lines, url] if url else lines), url)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from vaultcrm.vault.dates import LEAD
+
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
@@ -26,7 +28,7 @@ def markdown_target(href: str) -> str | None:
     return target[:-3] if target.lower().endswith(".md") else target
 
 
-_LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[\s:,\-–—·]+)")  # a dated line's date (a row's: its first cell)
+_AFTER_DATE = re.compile(r"^[\s:,\-–—·]+")  # what separates a dated line's date from its text
 _WIKILINK_TEXT = re.compile(r"!?\[\[([^\]|]*?)(?:\\?\|([^\]]*))?\]\]")
 _TASK_FIELDS = re.compile(r"\s*(?:📅|🗓|⏳|✅|➕|🛫|❌)\ufe0f?\s*\d{4}-\d{2}-\d{2}")
 _BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
@@ -70,5 +72,8 @@ def _read(text: str) -> str:
 
 
 def without_date(text: str) -> str:
-    """A dated line's text as it reads (see `plain_text`) without its leading date."""
-    return _LEADING_DATE.sub("", plain_text(text))
+    """A dated line's text as it reads (see `plain_text`) without its leading date, in any form a
+    dated line may open with (`2026-11-02`, `12.11.2026`, `12 ноября 2026`: vault.dates.LEAD)."""
+    read = plain_text(text)
+    opening = LEAD.match(read)
+    return _AFTER_DATE.sub("", read[opening.end():]) if opening is not None else read

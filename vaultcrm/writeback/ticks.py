@@ -15,14 +15,14 @@ from urllib.parse import unquote
 
 from vaultcrm.config import Config
 from vaultcrm.crm.contacts import done_field
-from vaultcrm.dashboard import phrases
+from vaultcrm.dashboard.phrases import Phrases, phrases
 from vaultcrm.dashboard.results import occasion_label, occasion_turns, plan_text
 from vaultcrm.errors import VaultcrmError
 from vaultcrm.fields import field_keys, normalise_key
 from vaultcrm.model import Contact, Plan, Reminder
 from vaultcrm.vault.links import key
 from vaultcrm.vault.text import plain_text
-from vaultcrm.writeback.commands import check_not_conflicted
+from vaultcrm.writeback.commands import check_not_conflicted, reader
 from vaultcrm.writeback.edit import apply_edit, complete_task, log_line, set_date_field, touch_note
 
 _FIRST_LINK = re.compile(r"\[\[([^\]|#^]+)|\[(?:[^\]\\]|\\.)*\]\(([^)\s]+)\)")
@@ -70,11 +70,13 @@ def read_ticks(ticked: Sequence[str], contacts: Sequence[Contact]) -> list[Tick]
     return list(found.values())
 
 
-def what_it_records(tick: Tick, reminders: Iterable[Reminder], today: date) -> Record:
+def what_it_records(tick: Tick, reminders: Iterable[Reminder], today: date, words: Phrases | None = None) -> Record:
     """What the tick of a line records, from the contact's reminders listed today: each open task
     and occasion the line shows is done; follow-ups, cadences and occasions are said in the log line.
     A tick with none of them logs a touch, unless the contact was touched today already (as a tick
-    recorded once, retried after another note failed, finds it)."""
+    recorded once, retried after another note failed, finds it). The line was shown, and the log
+    line is said, in `words`' language (the vault's; English by default)."""
+    words = words or phrases()
     said: list[str] = []
     plans: list[Plan] = []
     occasions: list[tuple[str, date]] = []
@@ -82,22 +84,22 @@ def what_it_records(tick: Tick, reminders: Iterable[Reminder], today: date) -> R
         contact, kind = reminder.contact, reminder.kind
         if kind == "followup":
             how = plain_text(contact.how_met).replace("#", "") if contact.how_met else None
-            said.append(phrases.followed_up(how, contact.met or reminder.due))
+            said.append(words.followed_up(how, contact.met or reminder.due))
         elif kind == "cadence" and contact.cadence is not None:
-            said.append(phrases.caught_up(phrases.every(contact.cadence.count, phrases.UNITS[contact.cadence.unit])))
+            said.append(words.caught_up(words.every(contact.cadence.count, contact.cadence.unit)))
         elif kind == "never":
-            said.append(phrases.FIRST_TOUCH)
+            said.append(words.first_touch)
         elif kind == "planned" and reminder.plan is not None and plan_text(reminder.plan).rstrip("…") in tick.shown:
             if "🔁" in reminder.plan.text:  # a recurring task: completing it here would end the series
                 said.append(plan_text(reminder.plan))
             else:
                 plans.append(reminder.plan)
-        elif kind == "occasion" and reminder.occasion and occasion_label(reminder) in tick.shown:
+        elif kind == "occasion" and reminder.occasion and occasion_label(reminder, words) in tick.shown:
             occasions.append((reminder.occasion, reminder.due))
-            said.append(phrases.occasion_done(occasion_label(reminder), reminder.due, occasion_turns(reminder)))
+            said.append(words.occasion_done(reminder.occasion, reminder.due, occasion_turns(reminder)))
     last = tick.contact.last_touch
     if not (said or plans) and (last is None or last.day < today):
-        said.append(phrases.IN_TOUCH)
+        said.append(words.in_touch)
     return Record(tick.contact, "; ".join(dict.fromkeys(said)), tuple(plans), tuple(occasions))
 
 
@@ -112,14 +114,16 @@ def record(vault: Path, done: Record, config: Config, today: date) -> None:
         return
     check_not_conflicted(vault, contact.path)
     keys = field_keys(config.fields)["last_touch"]
+    dates = reader(config)
 
     def transform(data: bytes) -> bytes:
         for plan in own:  # first, while the lines are where the note's reading found them
             data = complete_task(data, plan.line, plan.text, today)
         if done.log:
-            data = touch_note(data, keys, today, config.log_heading, log_line(today, done.log))
+            data = touch_note(data, keys, today, config.log_heading, log_line(today, done.log), dates=dates)
         for name, day in done.occasions:
-            data = set_date_field(data, (normalise_key(done_field(name)),), done_field(name), day, never_earlier=True)
+            data = set_date_field(data, (normalise_key(done_field(name)),), done_field(name), day, never_earlier=True,
+                                  dates=dates)
         return data
 
     apply_edit(vault / contact.path, transform)
@@ -143,4 +147,5 @@ def record_ticks(vault: Path, ticks: Sequence[Tick], reminders: Iterable[Reminde
     for reminder in reminders:
         listed.setdefault(reminder.contact.path, []).append(reminder)
     for tick in ticks:
-        record(vault, what_it_records(tick, listed.get(tick.contact.path, ()), today), config, today)
+        record(vault, what_it_records(tick, listed.get(tick.contact.path, ()), today, phrases(config.language)),
+               config, today)

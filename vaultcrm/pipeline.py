@@ -225,8 +225,9 @@ def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Sho
     """The dashboard's text and the sync's summary line."""
     from vaultcrm.dashboard.data import summary_counts, template_data
     from vaultcrm.dashboard.render import document, render_body
+    from vaultcrm.i18n import language
 
     data: dict[str, Any] = template_data(shown.results, shown.problems, config, today)
     body = render_body(vault, data, memory.templates())
-    text = document(body, sum(1 for r in shown.results.values() if r.active))
+    text = document(body, sum(1 for r in shown.results.values() if r.active), language(config.language))
     return text, summary_counts(shown.results)

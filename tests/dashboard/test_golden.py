@@ -105,6 +105,11 @@ The dashboard is the same reminders as an agenda (§5), one line per person:
   The lines' last touches link their evidence under the daily notes' new names (Priya's
   `[[Daily/2026-10-27 Tuesday|27 Oct]]`, Олег's `[[Daily/2026-11-10 вторник|10 Nov]]`), and “last
   time” drops a line's date however it is written (Ирина's `12.10.2026 — …`).
+  Each line is kept to about 80 characters as it reads (§11): the quote takes the room left —
+  Priya's “Mentoring session” fits whole, Ирина's and Дмитрий's are cut, Мария's and Олег's are left
+  out (under 10 characters of room); then how a follow-up's people met is cut (Tomás's `Platform
+  Day Berlin…`, Hannah's `Women in Platform Engineering…`). Sarah's planned task is never cut further (a
+  tick matches it), so hers stays the longest line.
   The chart counts the lines: going cold 1, late 7 (the follow-up a day late among them), today 1
   (Hannah), later this week 7, on track 4 (Aisha, Ben, Noah, Tom); Rafael is snoozed and Grace
   archived: 20 of the 21 active.
@@ -265,7 +270,9 @@ def test_golden_agenda_agrees_with_the_traced_expectations() -> None:
                              "Chris Dalton", "Kenji Watanabe"]
     assert later.index("> [!note]- 2 more later this week") < later.index("Chris Dalton")
     assert "[[Daily/2026-10-27 Tuesday|27 Oct]] “Mentoring session”" in today
-    assert "[[People/Ирина Волкова|12 Oct]] “кофе после митапа" in today
+    assert "[[People/Ирина Волкова|12 Oct]] “кофе после…”" in today  # cut at a word to fit the line
+    assert "[[Daily/2026-10-02 Friday|2 Oct]] · via telegram" in today  # no room left for Мария's quote
+    assert "— **follow up**, 1 day late · met 20 Nov at Platform Day Berlin… · via linkedin" in today
     assert "**Tue** · every 14 days · 🎂 birthday, turns 38 (Thu) · last [[Daily/2026-11-10 вторник|10 Nov]]" in later
     chart = dict(re.findall(r'^    "([^"]+)" : (\d+)$', text, re.MULTILINE))
     assert chart == {"Going cold": "1", "Late": "7", "Today": "1", "Later this week": "7", "On track": "4"}
@@ -279,6 +286,28 @@ def test_the_readme_shows_the_dashboard_as_generated() -> None:
     for line in filter(None, picture.splitlines()):
         assert line in lines[at:], line
         at = lines.index(line, at) + 1
+
+
+def test_the_readme_shows_the_russian_dashboard_as_generated() -> None:
+    picture = (ROOT / "README.md").read_text("utf-8").split("```\n## Сегодня", 1)[1].split("```", 1)[0]
+    lines = (GOLDEN / "example-vault-dashboard.ru.md").read_text("utf-8").splitlines()
+    assert "## Сегодня" + picture.splitlines()[0] in lines
+    for line in filter(None, picture.splitlines()[1:]):
+        assert line in lines, line
+
+
+def test_agenda_lines_fit_two_phone_lines() -> None:
+    """A line without a plan or a follow-up reads in about 80 characters (§11), in either language."""
+    from vaultcrm.dashboard.results import LINE_CHARS, reading_width
+
+    for name in ("example-vault-dashboard.md", "example-vault-dashboard.ru.md"):
+        for line in (GOLDEN / name).read_text("utf-8").splitlines():
+            if "- [ ] " not in line or "📅" in line or "Oliveira" in line or "Brooks" in line:
+                continue
+            shown = re.sub(r"\[\[[^|\]]*\|([^\]]*)\]\]", r"\1", line.split("- [ ] ", 1)[1]).replace("**", "")
+            if "«" not in shown and "“" not in shown:
+                continue  # (a line without a quote is as short as its words make it)
+            assert reading_width(shown) <= LINE_CHARS, shown
 
 
 def test_dashboard_matches_golden(example: Path, run: Callable[..., Result]) -> None:
@@ -306,3 +335,51 @@ def test_a_source_checkout_renders_the_same_dashboard(example: Path, tmp_path: P
                            "--today", "2026-11-22"], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout == (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")
+
+
+# -- the same vault in Russian -----------------------------------------------------------------------
+
+ENGLISH_WORDS = re.compile(r"\b(?:Today|Later|Signals|This week|late|days?|every|months?|weeks?|last|via|follow|met|"
+                           r"turns|birthday|more|Ready|Give|Going|cold|track|New people|touches|gives|Active|"
+                           r"tier|Tick|contacts|rewrites|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Oct|Nov|Sep|Aug)\b")
+
+
+def russian(example: Path) -> Path:
+    """The example vault with `language = "ru"` (set before its tables, as TOML needs)."""
+    config = example / ".vaultcrm/config.toml"
+    config.write_text('language = "ru"\n\n' + config.read_text("utf-8"), "utf-8")
+    return example
+
+
+def test_russian_dashboard_matches_golden(example: Path, run: Callable[..., Result]) -> None:
+    result = run(russian(example), "sync", "--dry-run", today="2026-11-22")
+    assert result.exit_code == 0, result.output
+    check_golden("example-vault-dashboard.ru.md", result.stdout)
+
+
+def test_russian_golden_is_the_english_one_in_russian() -> None:
+    """The same people in the same places (the language changes words, never the agenda), and no
+    word of vaultcrm's own left in English: what is English is what the notes say (names, links to
+    daily notes, quotes, plans, how people met, channels)."""
+    english = (GOLDEN / "example-vault-dashboard.md").read_text("utf-8").splitlines()
+    text = (GOLDEN / "example-vault-dashboard.ru.md").read_text("utf-8")
+    lines = text.splitlines()
+    assert len(lines) == len(english)
+
+    def people(part: list[str]) -> list[str]:
+        return [m[1] for m in map(re.compile(r"^(?:> )?- \[ \] \[\[[^|]+\|([^\]]+)\]\]").match, part) if m]
+
+    assert people(lines) == people(english)
+    assert lines[3] == "## Сегодня · вс 22 нояб."
+    assert "> [!note]- ещё 4 с просрочкой" in lines and "> [!note]- ещё 2 позже на неделе" in lines
+    assert ("- [ ] [[People/Events/Tomás Oliveira|Tomás Oliveira]] — **написать**, просрочка 1 день · познакомились "
+            "20 нояб. (Platform Day Berlin…) · через linkedin") in lines
+    assert ("- [ ] [[People/Priya Raman|Priya Raman]] — **просрочка 12 дней** · каждые 14 дней · общались "
+            "[[Daily/2026-10-27 Tuesday|27 окт.]]") in lines  # longer, wider words: no room for the quote
+    assert ("- [ ] [[People/Олег Смирнов|Олег Смирнов]] — **вт** · каждые 14 дней · 🎂 день рождения, 38 лет "
+            "(чт) · общались [[Daily/2026-11-10 вторник|10 нояб.]]") in lines
+    assert "- [ ] [[People/Daniel Ortiz|Daniel Ortiz]] — **вт** · каждые 3 месяца, контакта ещё не было" in lines
+    chart = dict(re.findall(r'^    "([^"]+)" : (\d+)$', text, re.MULTILINE))
+    assert chart == {"Остывают": "1", "Просрочены": "7", "Сегодня": "1", "Позже на неделе": "7", "В графике": "4"}
+    ours = re.sub(r"\[\[[^\]]*\]\]|«[^»]*»|📅 [^·]*|\([^)]*\)|через \S+|```mermaid.*?```", "", text, flags=re.S)
+    assert ENGLISH_WORDS.findall(ours) == []

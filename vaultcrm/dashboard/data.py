@@ -61,6 +61,7 @@ def template_data(results: Mapping[str, ContactResult], problems: list[Problem],
     return {
         "today": today.isoformat(), "today_label": phrases(config.language).day_label(today),
         "horizon_end": horizon_end(config, today).isoformat(), "contacts": len(active),
+        "language": config.language or "en",
         "now": {"shown": now[:picks], "folded": now[picks:],
                 "folded_late": sum(1 for item in now[picks:] if item["days_late"])},
         "later": {"shown": later[:picks], "folded": later[picks:]},

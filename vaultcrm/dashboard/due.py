@@ -72,20 +72,6 @@ def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
 
 def _what(line: Line, today: date, words: Phrases) -> str:
     """What is due, in words: its group, its reasons, the last touch and the channel."""
-    item = line_item(line, today, words, text=str, link=lambda _path, label: label)
-    parts = [words.group_word(line.group)] if words.group_word(line.group) else []
-    for r in item["reasons"]:
-        day = "" if r["same_day"] else r["day_label"]
-        if r["kind"] == "followup":
-            parts.append(words.met(date.fromisoformat(r["met"]), r["how"]))
-        elif r["kind"] in ("cadence", "never") and "every" in r:
-            parts.append(r["every"] if r["kind"] == "cadence" else words.never(r["every"]))
-        elif r["kind"] == "planned" and "text" in r:
-            parts.append(words.planned(r["text"], day))
-        elif r["kind"] == "occasion":
-            parts.append(words.occasion(r["label"], r["turns"], day))
-    if item["last"]:
-        parts.append(words.last_touch(date.fromisoformat(item["last"]["day"]), item["quote"]))
-    if item["channel"]:
-        parts.append(words.via(item["channel"]))
-    return " · ".join(parts)
+    item = line_item(line, today, words, text=str, link=lambda _path, label: label, budget=None)
+    group = words.group_word(line.group)
+    return " · ".join([group, *words.parts(item)] if group else words.parts(item))

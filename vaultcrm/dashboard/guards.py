@@ -8,14 +8,16 @@ from pathlib import Path
 
 from vaultcrm.digests import sha256
 from vaultcrm.errors import NotOursError
+from vaultcrm.i18n import Language, language
 from vaultcrm.vault import frontmatter
 
 # A task box, in a folded callout (`> - [x] …`) too.
 _TICK = re.compile(r"^(?:[ \t]*>)*[ \t]*[-*+] \[[^ \]]\][ \t]*(.*)$")
 _TICKED = re.compile(r"^((?:[ \t]*>)*[ \t]*[-*+] )\[[^ \]]\]", re.MULTILINE)
 _ANY_TICK = re.compile(rb"^(?:[ \t]*>)*[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
-# The note's last line: a comment (hidden in reading view) with what the guards check.
-_STAMP = re.compile(r"^%% vaultcrm · contacts: (\d+) · body: (sha256:[0-9a-f]{64}) · .*%%$")
+# The note's last line: a comment (hidden in reading view) with what the guards check. The count's
+# label and the closing sentence are in the vault's language; `body:` and the hash are not words.
+_STAMP = re.compile(r"^%% vaultcrm · [^·:%]+: (\d+) · body: (sha256:[0-9a-f]{64}) · .*%%$")
 
 
 def unticked(body: str) -> str:
@@ -28,11 +30,13 @@ def body_hash(body: str) -> str:
     return "sha256:" + digest
 
 
-def stamp(body: str, contacts: int) -> str:
+def stamp(body: str, contacts: int, lang: Language | None = None) -> str:
     """The comment line closing the note: the contact count (the empty-vault refusal) and the body's
-    hash (the edited-note refusal), out of the reader's way."""
-    return (f"%% vaultcrm · contacts: {contacts} · body: {body_hash(body)} · vaultcrm rewrites this note: "
-            "tick its boxes, and write anything else in another note %%")
+    hash (the edited-note refusal), out of the reader's way, its words in `lang` (English by default)."""
+    lang = lang or language()
+    label = lang.pgettext("stamp", "contacts")
+    note = lang.gettext("vaultcrm rewrites this note: tick its boxes, and write anything else in another note")
+    return f"%% vaultcrm · {label}: {contacts} · body: {body_hash(body)} · {note} %%"
 
 
 def has_ticks(target: Path) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from vaultcrm.i18n import Language, language
 from vaultcrm.model import Duration
@@ -113,12 +114,56 @@ class Phrases:
         return f"📅 {text}" + (f" ({day})" if day else "")
 
     def occasion(self, label: str, turns: int | None, day: str) -> str:
-        turning = self.lang.gettext(", turns {n}").format(n=turns) if turns else ""
+        turning = self.lang.ngettext(", turns {n}", ", turns {n}", turns).format(n=turns) if turns else ""
         return f"🎂 {label}{turning}" + (f" ({day})" if day else "")
 
     def last_touch(self, day: date, quote: str) -> str:
         last = self.lang.gettext("last {date}").format(date=self.short_day(day))
-        return last + (" " + self.lang.gettext("“{text}”").format(text=quote) if quote else "")
+        return last + (self.quoted(quote) if quote else "")
+
+    def quoted(self, text: str) -> str:
+        """A quote as it follows the last touch's date: ` “Mentoring session”`, ` «…»`."""
+        return " " + self.lang.gettext("“{text}”").format(text=text)
 
     def via(self, channel: str) -> str:
         return self.lang.gettext("via {channel}").format(channel=channel)
+
+    # -- a line of the agenda as plain text (`due`, and what the dashboard's budget measures) --------
+
+    def urgency(self, item: dict[str, Any], today: date) -> str:
+        """How urgent a line is, as the dashboard puts it: `follow up, 1 day late`, `12 days late`, `Mon`."""
+        group, late, day = item["group"], item["days_late"], date.fromisoformat(item["day"])
+        if group in ("missed", "cold"):
+            return f"{self.group_word(group)}, {self.days_late(late)}"
+        if group == "followup":
+            if day == today:
+                return f"{self.group_word(group)} {self.lang.gettext('today')}"
+            if day > today:
+                return f"{self.group_word(group)} {self.lang.gettext('by {day}').format(day=item['day_label'])}"
+            return f"{self.group_word(group)}, {self.days_late(late)}"
+        if group == "late":
+            return self.days_late(late)
+        return self.lang.gettext("today") if group == "today" else str(item["day_label"])
+
+    def parts(self, item: dict[str, Any]) -> list[str]:
+        """What a line says after its urgency: its reasons, the last touch, the channel."""
+        out = []
+        for r in item["reasons"]:
+            day = "" if r["same_day"] else r["day_label"]
+            if r["kind"] == "followup":
+                out.append(self.met(date.fromisoformat(r["met"]), r["how"]))
+            elif r["kind"] in ("cadence", "never") and "every" in r:
+                out.append(r["every"] if r["kind"] == "cadence" else self.never(r["every"]))
+            elif r["kind"] == "planned" and "text" in r:
+                out.append(self.planned(r["text"], day))
+            elif r["kind"] == "occasion":
+                out.append(self.occasion(r["label"], r["turns"], day))
+        if item["last"]:
+            out.append(self.last_touch(date.fromisoformat(item["last"]["day"]), item["quote"]))
+        if item["channel"]:
+            out.append(self.via(item["channel"]))
+        return out
+
+    def line(self, name: str, item: dict[str, Any], today: date) -> str:
+        """The line as the dashboard's template shows it, as plain text (links by their text)."""
+        return f"{name} — {self.urgency(item, today)} · " + " · ".join(self.parts(item))

@@ -23,8 +23,11 @@ from vaultcrm.vault.text import plain_text, without_date
 if TYPE_CHECKING:
     from vaultcrm.crm.analysis import Analysis
 
-QUOTE_CHARS = 32  # a quote of the last conversation
-TEXT_CHARS = 36  # a planned task's text, where two people met, a channel
+QUOTE_CHARS = 32  # a quote of the last conversation, at most
+TEXT_CHARS = 36  # a planned task's text, where two people met, a channel, at most
+LINE_CHARS = 80  # a line of the agenda as it reads: two lines of a phone screen, as measured (see `line_item`)
+QUOTE_MIN = 10  # a quote cut shorter says nothing: left out
+HOW_MIN = 20  # where two people met, cut to fit a line, at least
 
 
 class ContactResult(NamedTuple):
@@ -89,33 +92,69 @@ def _unlisted(contact: Contact, today: date) -> str | None:
 
 
 def line_item(line: Line, today: date, words: Phrases, text: Callable[[str], str] = md_inline,
-              link: Callable[[str, str], str] = note_link) -> dict[str, Any]:
+              link: Callable[[str, str], str] = note_link, budget: int | None = LINE_CHARS) -> dict[str, Any]:
     """A line's template item: its parts (days as ISO dates, counts) and their labels in `words`'
     language, every text through `text` and every link made by `link` (made safe for Markdown by
-    default; see templates/dashboard.md.j2)."""
+    default; see templates/dashboard.md.j2).
+
+    A line is kept to about `budget` characters as it reads (two lines of a phone screen, measured by
+    `reading_width`): the quote of the last conversation takes the room left, cut at a word, and is
+    left out under QUOTE_MIN characters; then how two people met is cut, to HOW_MIN characters at
+    least. A plan's text is never cut further, as a ticked line is matched by it."""
+    quote_chars: int | None = None  # (None: not cut to fit)
+    how_chars = TEXT_CHARS
+    if budget is not None:
+        contact, name = line.contact, line.contact.name
+        plain = _item(line, today, words, str, lambda _path, label: label, None, how_chars)
+        over = reading_width(words.line(name, plain, today)) - budget
+        if over > 0 and plain["quote"]:
+            def width(quote: str) -> int:
+                return reading_width(words.line(name, {**plain, "quote": quote}, today))
+
+            bare = width("")
+            room = budget - bare - len(words.quoted(""))
+            quote_chars = next((n for n in range(min(room, QUOTE_CHARS), QUOTE_MIN - 1, -1)
+                                if width(last_time(contact, n)) <= budget), 0)
+            over = bare - budget if quote_chars == 0 else 0
+        hows = [r["how"] for r in plain["reasons"] if r.get("how")]
+        if over > 0 and hows:
+            how_chars = max(HOW_MIN, len(hows[0]) - over)
+    return _item(line, today, words, text, link, quote_chars, how_chars)
+
+
+def reading_width(text: str) -> int:
+    """How wide a text reads, in Latin letters: a Cyrillic letter is about 15% wider in Obsidian's font."""
+    return len(text) + sum(1 for ch in text if "\u0400" <= ch <= "\u04ff") * 3 // 20
+
+
+def _item(line: Line, today: date, words: Phrases, text: Callable[[str], str], link: Callable[[str, str], str],
+          quote_chars: int | None, how_chars: int) -> dict[str, Any]:
     contact = line.contact
-    reasons = [_reason(r, line, today, words, text) for r in line.reminders]
+    reasons = [_reason(r, line, today, words, text, how_chars) for r in line.reminders]
     last = contact.last_touch
     context = line.group not in ("missed", "followup") and last is not None
-    quote = context and not any(r.kind == "planned" for r in line.reminders)
+    quote = ""
+    if context and not any(r.kind == "planned" for r in line.reminders):
+        quote = last_time(contact, quote_chars)
     return {
         "link": link(contact.path, contact.name), "group": line.group, "day": line.day.isoformat(),
         "day_label": words.day_label(line.day, today), "days_late": line.days_late, "reasons": reasons,
         "last": {"link": link(last.evidence, words.short_day(last.day)), "day": last.day.isoformat()}
         if context and last is not None else None,
-        "quote": text(last_time(contact)) if quote else "",
+        "quote": text(quote) if quote else "",
         "channel": text(shorten(contact.channel, TEXT_CHARS)) if contact.channel else "",
     }
 
 
-def _reason(reminder: Reminder, line: Line, today: date, words: Phrases, text: Callable[[str], str]) -> dict[str, Any]:
+def _reason(reminder: Reminder, line: Line, today: date, words: Phrases, text: Callable[[str], str],
+            how_chars: int = TEXT_CHARS) -> dict[str, Any]:
     """One reminder's part of its line."""
     contact, kind = reminder.contact, reminder.kind
     part: dict[str, Any] = {"kind": kind, "day": reminder.due.isoformat(),
                             "day_label": words.day_label(reminder.due, today), "same_day": reminder.due == line.day}
     if kind == "followup":
         met = contact.met or reminder.due - timedelta(days=1)
-        how = text(shorten(plain_text(contact.how_met), TEXT_CHARS)) if contact.how_met else ""
+        how = text(shorten(plain_text(contact.how_met), how_chars)) if contact.how_met else ""
         part.update(missed=reminder.missed, met=met.isoformat(), met_label=words.short_day(met), how=how)
     elif kind in ("cadence", "never") and contact.cadence is not None:
         cadence = contact.cadence
@@ -146,12 +185,16 @@ def plan_text(plan: Plan) -> str:
     return shorten(without_date(plan.text), TEXT_CHARS)
 
 
-def last_time(contact: Contact) -> str:
-    """What was talked about last time: the latest dated line's text as it reads, without its date, cut."""
+def last_time(contact: Contact, chars: int | None = None) -> str:
+    """What was talked about last time: the latest dated line's text as it reads, without its date, cut
+    to QUOTE_CHARS; or, to fit a line, to `chars` at a word ("" when that leaves under QUOTE_MIN)."""
     line = contact.last_line
     if line is None or not line.text:
         return ""
-    return shorten(without_date(line.text), QUOTE_CHARS)
+    if chars is None:
+        return shorten(without_date(line.text), QUOTE_CHARS)
+    cut = shorten(without_date(line.text), chars, whole_words=True) if chars >= QUOTE_MIN else ""
+    return cut if len(cut) >= QUOTE_MIN else ""
 
 
 @dataclass

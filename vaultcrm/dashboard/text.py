@@ -20,15 +20,18 @@ def md_inline(text: str) -> str:
     return _SPECIAL.sub(lambda m: "\\" + m[0], flat)
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary to at most `limit` characters, with `…` when cut."""
+def shorten(text: str, limit: int, *, whole_words: bool = False) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with `…` when cut (within a long
+    last word when no boundary lies in its second half, unless `whole_words`: then "" when even the
+    first word is too long)."""
     flat = " ".join(text.split())
     if len(flat) <= limit:
         return flat
     cut = flat[:limit - 1]
-    if " " in cut[limit // 2:]:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.·—–-") + "…"
+    if flat[limit - 1] != " " and (whole_words or " " in cut[limit // 2:]):
+        cut = cut.rsplit(" ", 1)[0] if " " in cut else ""
+    cut = cut.rstrip(" ,;:.·—–-")
+    return cut + "…" if cut else ""
 
 
 def note_link(path: str, label: str) -> str:

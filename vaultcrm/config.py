@@ -75,6 +75,7 @@ class Config:
     default_tier: str | None = None
     occasions: tuple[str, ...] = ("birthday",)
     ask_after_touches: int = 6
+    stuck_after_touches: int = 4  # touch days after which a relationship still at its first stage is stuck
     daily_picks: int = 5  # people the agenda proposes for today, and for later this week
     log_heading: tuple[str, ...] = ("Log", "Лог", "История", "Журнал")  # a new log gets the first
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
@@ -114,8 +115,9 @@ GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives", "monthly_i
              "monthly_intros")
 KNOWN_KEYS = {
     "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "date_order", "horizon",
-    "followup_window", "followup_grace", "default_tier", "occasions", "ask_after_touches", "daily_picks",
-    "log_heading", "tiers", "fields", "rules", "goals", "week_start", "targets", "warm_within", "ics", "language",
+    "followup_window", "followup_grace", "default_tier", "occasions", "ask_after_touches", "stuck_after_touches",
+    "daily_picks", "log_heading", "tiers", "fields", "rules", "goals", "week_start", "targets", "warm_within", "ics",
+    "language",
 }
 
 
@@ -173,6 +175,7 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("followup_grace", _whole_number)
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
+    take("stuck_after_touches", _positive_int)
     take("daily_picks", _positive_int)
     take("log_heading", lambda v: (_text(v),) if isinstance(v, str) else _strings(v, allow_empty=False))
     take("tiers", _tiers)

@@ -99,6 +99,10 @@ class Language:
         """A day and month: `24 Nov`, `24 нояб.`."""
         return self._format(day, self.pgettext("date", "d MMM"))
 
+    def month(self, day: date) -> str:
+        """A month by its name, standing alone: `November`, `ноябрь`."""
+        return self._format(day, self.pgettext("date", "LLLL"))
+
     def weekday(self, day: date) -> str:
         """A day of the week, short: `Tue`, `вт`."""
         return self._format(day, self.pgettext("date", "EEE"))

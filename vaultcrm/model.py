@@ -261,9 +261,13 @@ class Reminder:
 
 @dataclass
 class Signals:
+    """The contacts under each signal (behaviour §4.4), each contact under one at most."""
+
     ready_to_ask: list[Contact] = field(default_factory=list)
     going_cold: list[Contact] = field(default_factory=list)
     give_first: list[Contact] = field(default_factory=list)
+    trust_fading: list[Contact] = field(default_factory=list)  # at trust or beyond, not touched within a cadence
+    stuck: list[Contact] = field(default_factory=list)  # still at the first stage after several touches
 
 
 @dataclass(frozen=True, slots=True)

@@ -656,7 +656,7 @@ SIGNAL_BODY = touches(8) + "- 2026-10-20 asked for a favour #ask\n"
 ])
 def test_no_signals_for_snoozed_or_inactive(make_vault, due_json, fm):
     data = due_json(make_vault({"People/Jane Doe.md": person(fm, SIGNAL_BODY)}))
-    assert data["signals"] == {"ready_to_ask": [], "going_cold": [], "give_first": []}
+    assert data["signals"] == {"ready_to_ask": [], "going_cold": [], "give_first": [], "trust_fading": [], "stuck": []}
 
 
 def test_no_signals_for_skipped(make_vault, due_json):
@@ -665,13 +665,14 @@ def test_no_signals_for_skipped(make_vault, due_json):
         "People/Jane Doe.md": person("tier: A\nlast_contact: 2026-01-01", SIGNAL_BODY),
     })
     data = due_json(vault)
-    assert data["signals"] == {"ready_to_ask": [], "going_cold": [], "give_first": []}
+    assert data["signals"] == {"ready_to_ask": [], "going_cold": [], "give_first": [], "trust_fading": [], "stuck": []}
     assert data["contacts"] == 1
 
 
 def test_signals_present_when_active(make_vault, due_json):
     data = due_json(make_vault({"People/Jane Doe.md": person("tier: A\nlast_contact: 2026-01-01", SIGNAL_BODY)}))
-    assert data["signals"] == {"ready_to_ask": [], "going_cold": ["Jane Doe"], "give_first": []}
+    assert data["signals"] == {"ready_to_ask": [], "going_cold": ["Jane Doe"], "give_first": [], "trust_fading": [],
+                               "stuck": []}
 
 
 @pytest.mark.parametrize("fm, body, signal", [
@@ -686,6 +687,52 @@ def test_signals_present_when_active(make_vault, due_json):
 def test_each_contact_is_under_one_signal_at_most(make_vault, due_json, fm, body, signal):
     data = due_json(make_vault({"People/Jane Doe.md": person(fm, body)}))
     assert [name for name, names in data["signals"].items() if "Jane Doe" in names] == ([signal] if signal else [])
+
+
+# The stage signals: trust going quiet, stuck at the first stage (§4.4). Today is 2026-11-22; touches(n)
+# are 2026-10-01 … 2026-10-n.
+
+@pytest.mark.parametrize("fm, body, signal", [
+    # at trust, not touched within a cadence (last 2026-10-08 + 1 month is before today), not yet cold
+    ("tier: B\nstage: trust", touches(8), "trust_fading"),
+    ("tier: B\nstage: Trust\nlast_contact: 2026-11-15", touches(8), "ready_to_ask"),  # touched within: ready
+    ("tier: B\nrelationship: доверие", touches(3), "trust_fading"),  # a synonym key, a Russian value
+    ("tier: B\nstage: partnership", touches(3), "trust_fading"),  # beyond trust counts too
+    ("tier: B\nstage: conversation", touches(3), None),  # not a stage worth the signal
+    ("stage: trust", touches(3), None),  # untracked: within warm_within (90 days) of 2026-10-03
+    ("stage: trust\nlast_contact: 2026-08-01", "", "trust_fading"),  # untracked, past warm_within
+    ("stage: trust", "", "trust_fading"),  # never touched at all
+    ("tier: A\nstage: trust\nlast_contact: 2026-09-01", touches(3), "going_cold"),  # cold comes first
+    ("tier: A\nstage: trust\nlast_contact: 2026-11-20", SIGNAL_BODY, "give_first"),  # touched: owing them
+    ("tier: B\nstage: trust", SIGNAL_BODY, "trust_fading"),  # fading outranks owing them
+    # still an acquaintance after `stuck_after_touches` (4) touch days
+    ("stage: acquaintance", touches(4), "stuck"),
+    ("stage: acquaintance", touches(3), None),
+    ("stage: знакомство", touches(4), "stuck"),
+    ("stage: acquaintance", touches(8), "stuck"),  # deepen it before asking: stuck outranks ready to ask
+    ("stage: acquaintance", SIGNAL_BODY, "give_first"),  # owing them outranks stuck
+    ("tier: A\nstage: acquaintance", touches(4), "going_cold"),
+    ("stage: interviewing", touches(8), "ready_to_ask"),  # no stage of the ladder: no stage signal
+])
+def test_stage_signals(make_vault, due_json, fm, body, signal):
+    data = due_json(make_vault({"People/Jane Doe.md": person(fm, body)}))
+    assert [name for name, names in data["signals"].items() if "Jane Doe" in names] == ([signal] if signal else [])
+
+
+def test_stuck_after_touches_setting(make_vault, due_json, run):
+    vault = make_vault({**config("stuck_after_touches = 2\n"),
+                        "People/Jane Doe.md": person("stage: acquaintance", touches(2))})
+    assert due_json(vault)["signals"]["stuck"] == ["Jane Doe"]
+    bad = make_vault({**config("stuck_after_touches = 0\n"), "People/Jane Doe.md": person()}, name="bad")
+    result = run(bad, "due")
+    assert result.exit_code == 3 and "stuck_after_touches" in result.stderr
+
+
+def test_stage_signals_skip_snoozed(make_vault, due_json):
+    vault = make_vault({"People/Jane Doe.md": person("stage: trust\nsnooze_until: 2026-12-31"),
+                        "People/Joe.md": person("stage: acquaintance\nsnooze_until: 2026-12-31", touches(5))})
+    signals = due_json(vault)["signals"]
+    assert signals["trust_fading"] == [] and signals["stuck"] == []
 
 
 # ---------------------------------------------------------------------------------------------

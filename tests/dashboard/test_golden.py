@@ -84,10 +84,17 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
   - Rafael Mendes: snooze_until 2026-12-15 silences cadence (§4.2). Grace Liu: status archived,
     inactive, not counted (§2). Aisha, Ben, Noah, Tom: next due after the horizon. People/People.md is
     a folder index (§2 rule 1 exception); Templates/ is never read (§1).
-  SIGNALS (§4.4): ready_to_ask [Sarah Chen]; going_cold [James O'Connor]; give_first [Noah Kim]
-    (3 `#ask` lines, 1 `#give`), [Ирина Волкова] (1 `#ask`, no `#give`); Latin before Cyrillic by
-    code point. Noah's referral line in Companies/Globex.md (T3) falls on 2026-11-12, a day he was
-    touched already: still 5 touch days, not ready to ask. contacts = 21 active of 22 (§8).
+  SIGNALS (§4.4), each person under the first that holds, in the order going cold, trust going
+    quiet, give first, stuck, ready to ask: going_cold [James O'Connor]; trust_fading [Priya Raman]
+    (`stage: trust`, last touch 2026-10-27 + her 14 days = 2026-11-10, before today) and [Мария
+    Петрова] (`stage: доверие` is trust; 2026-10-02 + 1 month = 2026-11-02); give_first [Noah Kim]
+    (3 `#ask` lines, 1 `#give`; at trust too, but 2026-11-12 + 1 month is still ahead), [Ирина
+    Волкова] (1 `#ask`, no `#give`); Latin before Cyrillic by code point; stuck [Aisha Bello]
+    (`prm-relationship: acquainted`, a synonym of the stage and of its first value, after 4 touch
+    days: `stuck_after_touches` 4); Tomás is an acquaintance after 1 touch day, not stuck;
+    ready_to_ask [Sarah Chen] (at trust, 2026-11-09 + 14 days = 2026-11-23: not fading). Noah's
+    referral line in Companies/Globex.md (T3) falls on 2026-11-12, a day he was touched already:
+    still 5 touch days, not ready to ask. contacts = 21 active of 22 (§8).
   The networking properties (targets, stage, introduced_by, former_companies) and the `#intro`,
   `#referral` and `#info-interview` tags change no reminder; nor do the Russian corner's company and
   role (Ирина's inline `Компания::`, Олег's `компания` and `должность`, read by `who` and `show`).
@@ -105,11 +112,23 @@ The dashboard is the same reminders as an agenda (§5), one line per person:
   The lines' last touches link their evidence under the daily notes' new names (Priya's
   `[[Daily/2026-10-27 Tuesday|27 Oct]]`, Олег's `[[Daily/2026-11-10 вторник|10 Nov]]`), and “last
   time” drops a line's date however it is written (Ирина's `12.10.2026 — …`).
-  Each line is kept to about 80 characters as it reads (§11): the quote takes the room left —
-  Priya's “Mentoring session” fits whole, Ирина's and Дмитрий's are cut, Мария's and Олег's are left
-  out (under 10 characters of room); then how a follow-up's people met is cut (Tomás's `Platform
-  Day Berlin…`, Hannah's `Women in Platform Engineering…`). Sarah's planned task is never cut further (a
-  tick matches it), so hers stays the longest line.
+  Lines of people at trust say so (Мария, Priya, Sarah: §5). Each line is kept to about 80
+  characters as it reads (§11): the quote takes the room left — Priya's is cut to “Mentoring…” (her
+  stage took the rest), Ирина's and Дмитрий's are cut, Мария's and Олег's are left out (under 10
+  characters of room); then how a follow-up's people met is cut (Tomás's `Platform Day Berlin…`,
+  Hannah's `Women in Platform Engineering…`). Sarah's planned task is never cut further (a tick
+  matches it), so hers stays the longest line.
+  TARGETS (§12.1), in the config's order: Globex — Noah (trust, warm: 2026-11-12 is within
+  `warm_within` 90 days) is the warmest there, before Marcus (`interviewing` is no stage) and Ben,
+  so: write to Noah, at trust, last 12 Nov, give first (3 asks to 1 give). Datadog — Daniel is
+  there but never touched (not warm); Priya introduced him and is warm (2026-10-27): ask Priya for
+  an intro to Daniel. Tessera Labs — nobody known there; the vault's connectors by introductions
+  made, James first (2: Noah, Sarah), warm (2026-09-15, 68 days): ask James for an intro.
+  THIS WEEK (§12.3) is the calendar week from Monday 16 Nov to Sunday 22 Nov: touches 7 / 10, new
+  people 3 / 5 (Tomás, Hannah, Marcus met in it), gives 2 / 5. The 12 weeks from 31 Aug, as bars
+  scaled to the most of each row: touches 1 3 2 0 4 2 3 2 2 6 6 7, new people 0 … 0 3, gives
+  0 1 1 0 0 0 0 0 1 1 0 2. November so far: informational interviews 1 / 3 (Дмитрий's line), referrals
+  1 (Noah's, in Companies/Globex.md), intros 1 / 2.
   The chart counts the lines: going cold 1, late 7 (the follow-up a day late among them), today 1
   (Hannah), later this week 7, on track 4 (Aisha, Ben, Noah, Tom); Rafael is snoozed and Grace
   archived: 20 of the 21 active.
@@ -240,7 +259,8 @@ def test_golden_json_agrees_with_the_traced_expectations() -> None:
                                                                            3)
     assert by["Sarah Chen", "planned"]["reason"].endswith("(People/Sarah Chen.md:20)")
     assert data["signals"] == {"ready_to_ask": ["Sarah Chen"], "going_cold": ["James O'Connor"],
-                               "give_first": ["Noah Kim", "Ирина Волкова"]}
+                               "give_first": ["Noah Kim", "Ирина Волкова"],
+                               "trust_fading": ["Priya Raman", "Мария Петрова"], "stuck": ["Aisha Bello"]}
     assert (data["today"], data["horizon_end"], data["contacts"], data["problems"]) == (
         "2026-11-22", "2026-11-28", 21, [])
     assert [(a["contact"], a["group"], a["days_late"], a["kinds"]) for a in data["agenda"]] == [
@@ -269,13 +289,35 @@ def test_golden_agenda_agrees_with_the_traced_expectations() -> None:
     assert people(later) == ["Sarah Chen", "Олег Смирнов", "Daniel Ortiz", "Дмитрий Соколов", "Marcus Webb",
                              "Chris Dalton", "Kenji Watanabe"]
     assert later.index("> [!note]- 2 more later this week") < later.index("Chris Dalton")
-    assert "[[Daily/2026-10-27 Tuesday|27 Oct]] “Mentoring session”" in today
+    assert "· every 14 days · trust · last [[Daily/2026-10-27 Tuesday|27 Oct]] “Mentoring…”" in today
     assert "[[People/Ирина Волкова|12 Oct]] “кофе после…”" in today  # cut at a word to fit the line
     assert "[[Daily/2026-10-02 Friday|2 Oct]] · via telegram" in today  # no room left for Мария's quote
     assert "— **follow up**, 1 day late · met 20 Nov at Platform Day Berlin… · via linkedin" in today
     assert "**Tue** · every 14 days · 🎂 birthday, turns 38 (Thu) · last [[Daily/2026-11-10 вторник|10 Nov]]" in later
     chart = dict(re.findall(r'^    "([^"]+)" : (\d+)$', text, re.MULTILINE))
     assert chart == {"Going cold": "1", "Late": "7", "Today": "1", "Later this week": "7", "On track": "4"}
+
+
+def test_golden_targets_and_weeks_agree_with_the_traced_expectations() -> None:
+    text = (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")
+    targets = text.split("## Targets\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert targets == [
+        "- **Globex** — write to [[People/Noah Kim|Noah Kim]] · trust · last 12 Nov · give first",
+        "- **Datadog** — ask [[People/Priya Raman|Priya Raman]] for an intro to [[People/Daniel Ortiz|Daniel Ortiz]]"
+        " · last 27 Oct",
+        "- **Tessera Labs** — nobody known there: ask [[People/James O'Connor|James O'Connor]] for an intro"
+        " · last 15 Sep"]
+    assert text.index("## Later this week") < text.index("## Targets") < text.index("## Signals")
+    signals = text.split("## Signals\n", 1)[1].split("\n\n", 1)[0]
+    assert re.findall(r"^- \*\*([^*]+)\*\*", signals, re.MULTILINE) == [
+        "Going cold", "Trust going quiet", "Give first", "Stuck at acquaintance", "Ready to ask"]
+    assert "(still acquaintances after 4 touches): [[People/Aisha Bello|Aisha Bello]]" in signals
+    week = text.split("## This week · 16–22 Nov\n", 1)[1]
+    assert week.strip().split("\n\n", 1)[0].splitlines()[2:] == [
+        "| touches | `▂▄▃▁▅▃▄▃▃▇▇█` | **7 / 10** |",
+        "| new people | `▁▁▁▁▁▁▁▁▁▁▁█` | **3 / 5** |",
+        "| gives | `▁▅▅▁▁▁▁▁▅▅▁█` | **2 / 5** |"]
+    assert "November: informational interviews **1 / 3** · referrals **1** · intros **1 / 2**" in week
 
 
 def test_the_readme_shows_the_dashboard_as_generated() -> None:
@@ -374,8 +416,11 @@ def test_russian_golden_is_the_english_one_in_russian() -> None:
     assert "> [!note]- ещё 4 с просрочкой" in lines and "> [!note]- ещё 2 позже на неделе" in lines
     assert ("- [ ] [[People/Events/Tomás Oliveira|Tomás Oliveira]] — **написать**, просрочка 1 день · познакомились "
             "20 нояб. (Platform Day Berlin…) · через linkedin") in lines
-    assert ("- [ ] [[People/Priya Raman|Priya Raman]] — **просрочка 12 дней** · каждые 14 дней · общались "
-            "[[Daily/2026-10-27 Tuesday|27 окт.]]") in lines  # longer, wider words: no room for the quote
+    assert ("- [ ] [[People/Priya Raman|Priya Raman]] — **просрочка 12 дней** · каждые 14 дней · доверие · "
+            "общались [[Daily/2026-10-27 Tuesday|27 окт.]]") in lines  # longer, wider words: no room for the quote
+    assert ("- **Datadog** — попросить познакомить: [[People/Priya Raman|Priya Raman]] → "
+            "[[People/Daniel Ortiz|Daniel Ortiz]] · общались 27 окт.") in lines
+    assert "| касания | `▂▄▃▁▅▃▄▃▃▇▇█` | **7 / 10** |" in lines and "## Эта неделя · 16–22 нояб." in lines
     assert ("- [ ] [[People/Олег Смирнов|Олег Смирнов]] — **вт** · каждые 14 дней · 🎂 день рождения, 38 лет "
             "(чт) · общались [[Daily/2026-11-10 вторник|10 нояб.]]") in lines
     assert "- [ ] [[People/Daniel Ortiz|Daniel Ortiz]] — **вт** · каждые 3 месяца, контакта ещё не было" in lines

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from vaultcrm.config import Config, Rule
+from vaultcrm.crm.profile import contact_stage
 from vaultcrm.durations import add_duration, next_occurrence
+from vaultcrm.fields import field_keys
 from vaultcrm.i18n import language
 from vaultcrm.model import Contact, Problem, Reason, Reminder, Signals
 from vaultcrm.vault.text import plain_text
@@ -33,6 +35,7 @@ def evaluate(contacts: list[Contact], config: Config, today: date) -> Outcome:
     and signals."""
     outcome = Outcome()
     end = horizon_end(config, today)
+    table = field_keys(config.fields)
     for contact in contacts:
         if not contact.active:
             continue
@@ -45,12 +48,12 @@ def evaluate(contacts: list[Contact], config: Config, today: date) -> Outcome:
         snoozed = contact.snooze_until is not None and contact.snooze_until > today
         if snoozed:
             continue
-        signal = contact_signal(contact, reminders, config)
+        signal = contact_signal(contact, reminders, config, today, contact_stage(contact, table))
         if signal is not None:
             getattr(outcome.signals, signal).append(contact)
     outcome.reminders.sort(key=lambda r: order_key(r, config))
-    for group in (outcome.signals.ready_to_ask, outcome.signals.going_cold, outcome.signals.give_first):
-        group.sort(key=lambda c: (c.name.casefold(), c.path))
+    for name in SIGNALS:
+        getattr(outcome.signals, name).sort(key=lambda c: (c.name.casefold(), c.path))
     return outcome
 
 
@@ -59,13 +62,26 @@ def going_cold(reminder: Reminder) -> bool:
     return reminder.kind in ("cadence", "never") and reminder.days_overdue > (reminder.cadence_days or 0)
 
 
-def contact_signal(contact: Contact, reminders: list[Reminder], config: Config) -> str | None:
-    """The one signal an unsnoozed, unskipped contact is under (behaviour §4.4): going cold, else give
-    first (owing them), else ready to ask (enough touches, warm and not owing), else none."""
+SIGNALS = ("going_cold", "trust_fading", "give_first", "stuck", "ready_to_ask")  # tried in this order
+
+
+def contact_signal(contact: Contact, reminders: list[Reminder], config: Config, today: date,
+                   stage: str | None = None) -> str | None:
+    """The one signal an unsnoozed, unskipped contact is under (behaviour §4.4), tried in the order of
+    SIGNALS: going cold; trust going quiet (a relationship at trust or partnership, `stage`, not
+    touched within its cadence, or `warm_within` when it has none); give first (owing them); stuck
+    (still at the first stage after `stuck_after_touches` touch days); ready to ask (enough touches,
+    warm and not owing); else none."""
     if any(going_cold(r) for r in reminders):
         return "going_cold"
+    if stage in ("trust", "partnership"):
+        last = contact.last_touch
+        if last is None or add_duration(last.day, contact.cadence or config.warm_within) < today:
+            return "trust_fading"
     if contact.asks > contact.gives:
         return "give_first"
+    if stage == "acquaintance" and contact.touch_count >= config.stuck_after_touches:
+        return "stuck"
     late = any(r.overdue and r.kind in ("followup", "cadence", "never") for r in reminders)
     if contact.touch_count >= config.ask_after_touches and not late:
         return "ready_to_ask"

@@ -1,14 +1,17 @@
 """Analysis -> the `due --json` object (behaviour §8) and the terminal's agenda (behaviour §6.2)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from vaultcrm.crm.analysis import Analysis
+from vaultcrm.crm.profile import contact_stage
 from vaultcrm.crm.rules import horizon_end
 from vaultcrm.dashboard.agenda import Line, agenda_lines
 from vaultcrm.dashboard.phrases import Phrases, phrases
 from vaultcrm.dashboard.results import line_item
+from vaultcrm.fields import field_keys
 from vaultcrm.model import Reminder
 
 
@@ -41,7 +44,9 @@ def due_object(analysis: Analysis) -> dict[str, Any]:
         "reminders": [reminder_row(r) for r in outcome.reminders],
         "signals": {"ready_to_ask": [c.name for c in signals.ready_to_ask],
                     "going_cold": [c.name for c in signals.going_cold],
-                    "give_first": [c.name for c in signals.give_first]},
+                    "give_first": [c.name for c in signals.give_first],
+                    "trust_fading": [c.name for c in signals.trust_fading],
+                    "stuck": [c.name for c in signals.stuck]},
         "problems": [p.as_dict() for p in analysis.problems],
         "agenda": [{"contact": line.contact.name, "note": line.contact.path, "group": line.group,
                     "day": line.day.isoformat(), "days_late": line.days_late,
@@ -54,6 +59,7 @@ def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
     week, each line its urgency, the person and what is due, the first two columns sized to their content."""
     today = analysis.today
     words = phrases(analysis.config.language)
+    table = field_keys(analysis.config.fields)
     lines = agenda(analysis)
     if not lines:
         return [(words.nobody_due(horizon_end(analysis.config, today)), False)]
@@ -62,7 +68,7 @@ def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     part = None
     for when, line in zip(whens, lines, strict=True):  # (Today's lines come first)
-        name, what = line.contact.name, _what(line, today, words)
+        name, what = line.contact.name, _what(line, today, words, table)
         if part != line.today:
             part = line.today
             out.append((f"{words.today} · {words.day_label(today)}" if part else words.later, False))
@@ -70,8 +76,9 @@ def due_table(analysis: Analysis) -> list[tuple[str, bool]]:
     return out
 
 
-def _what(line: Line, today: date, words: Phrases) -> str:
+def _what(line: Line, today: date, words: Phrases, table: Mapping[str, tuple[str, ...]]) -> str:
     """What is due, in words: its group, its reasons, the last touch and the channel."""
-    item = line_item(line, today, words, text=str, link=lambda _path, label: label, budget=None)
+    item = line_item(line, today, words, text=str, link=lambda _path, label: label, budget=None,
+                     stage=contact_stage(line.contact, table))
     group = words.group_word(line.group)
     return " · ".join([group, *words.parts(item)] if group else words.parts(item))

@@ -41,6 +41,17 @@ class Phrases:
             return self.lang.weekday(day)
         return self.lang.short_date(day)
 
+    def week_label(self, start: date, end: date) -> str:
+        """A calendar week: `16–22 Nov`, or `30 Nov – 6 Dec` across two months."""
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{self.short_day(end)}"
+        return f"{self.short_day(start)} – {self.short_day(end)}"
+
+    def month_label(self, day: date) -> str:
+        """The month holding `day`, by name, to open a line: `November`, `Ноябрь`."""
+        name = self.lang.month(day)
+        return name[:1].upper() + name[1:]
+
     def every(self, count: int, unit: str) -> str:
         """`every month`, `every 2 weeks`: a cadence (`unit`: `d`, `w`, `m` or `y`)."""
         return self.lang.every(Duration(count, unit))
@@ -125,6 +136,14 @@ class Phrases:
         """A quote as it follows the last touch's date: ` “Mentoring session”`, ` «…»`."""
         return " " + self.lang.gettext("“{text}”").format(text=text)
 
+    def stage(self, stage: str | None) -> str:
+        """A relationship's stage as a reader calls it (`trust`, `доверие`); "" for none."""
+        labels = {"acquaintance": self.lang.pgettext("stage", "acquaintance"),
+                  "conversation": self.lang.pgettext("stage", "conversation"),
+                  "trust": self.lang.pgettext("stage", "trust"),
+                  "partnership": self.lang.pgettext("stage", "partnership")}
+        return labels.get(stage or "", "")
+
     def via(self, channel: str) -> str:
         return self.lang.gettext("via {channel}").format(channel=channel)
 
@@ -158,6 +177,8 @@ class Phrases:
                 out.append(self.planned(r["text"], day))
             elif r["kind"] == "occasion":
                 out.append(self.occasion(r["label"], r["turns"], day))
+        if item.get("stage_label"):
+            out.append(item["stage_label"])
         if item["last"]:
             out.append(self.last_touch(date.fromisoformat(item["last"]["day"]), item["quote"]))
         if item["channel"]:

@@ -1,5 +1,5 @@
-"""Each contact's share of the dashboard (`ContactResult`): its agenda line, signal, place in the chart
-and this week's figures (behaviour §5).
+"""Each contact's share of the dashboard (`ContactResult`): its agenda line, signal, place in the chart,
+its share of the weeks' figures and what the network knows of it (behaviour §5).
 
 A contact's result depends only on its own note, the notes that touch it, the config and the day, so
 the dashboard can be made from results however they were worked out (see dashboard/data.py).
@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import takewhile
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultcrm.config import Config
-from vaultcrm.crm.rules import Outcome
+from vaultcrm.crm.history import contact_history, last_weeks, month_of
+from vaultcrm.crm.network import member
+from vaultcrm.crm.profile import stage_of
+from vaultcrm.crm.rules import SIGNALS, Outcome
 from vaultcrm.dashboard.agenda import Line, line_of
 from vaultcrm.dashboard.phrases import UNITS, Phrases, phrases
 from vaultcrm.dashboard.text import md_inline, note_link, shorten
+from vaultcrm.fields import field_keys
 from vaultcrm.model import Contact, Plan, Problem, Reminder
 from vaultcrm.vault.text import plain_text, without_date
 
@@ -28,6 +31,8 @@ TEXT_CHARS = 36  # a planned task's text, where two people met, a channel, at mo
 LINE_CHARS = 80  # a line of the agenda as it reads: two lines of a phone screen, as measured (see `line_item`)
 QUOTE_MIN = 10  # a quote cut shorter says nothing: left out
 HOW_MIN = 20  # where two people met, cut to fit a line, at least
+HISTORY_WEEKS = 12  # calendar weeks in the weekly section's history
+SHOWN_STAGES = ("trust", "partnership")  # the stages an agenda line shows: the relationships worth most
 
 
 class ContactResult(NamedTuple):
@@ -42,10 +47,9 @@ class ContactResult(NamedTuple):
     kinds: tuple[tuple[str, bool], ...] = ()  # (kind, overdue) of each reminder listed: the summary line
     link: str = ""
     sort_name: str = ""  # signals list contacts by this, then by path
-    signal: str | None = None  # "ready_to_ask", "going_cold" or "give_first" (behaviour §4.4)
-    met_this_week: bool = False
-    days_touched_this_week: int = 0
-    gives_this_week: frozenset[tuple[str, int | None]] = frozenset()  # (note, line) of each give
+    signal: str | None = None  # one of crm.rules.SIGNALS (behaviour §4.4)
+    history: tuple[Any, ...] = ()  # its share of the last HISTORY_WEEKS weeks and of the month (crm.history)
+    member: tuple[Any, ...] = ()  # what the network knows of it (crm.network.Member.plain()), inactive too
     problems: tuple[Problem, ...] = ()  # what its rules reported (the cache stores this field last)
 
 
@@ -59,28 +63,26 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
     for problem in outcome.problems:
         problems.setdefault(problem.note, []).append(problem)
     signals = outcome.signals
-    signal = {c.path: name for name in ("ready_to_ask", "going_cold", "give_first")
-              for c in getattr(signals, name)}
-    week_start = today - timedelta(days=6)
+    signal = {c.path: name for name in SIGNALS for c in getattr(signals, name)}
     words = phrases(config.language)
+    table = field_keys(config.fields)
+    weeks, month = last_weeks(today, config, HISTORY_WEEKS), month_of(today)
     out: dict[str, ContactResult] = {}
     for contact in contacts:
         path = contact.path
+        known = member(contact, table)
         if not contact.active:
-            out[path] = ContactResult(path, False)
+            out[path] = ContactResult(path, False, member=known.plain())
             continue
         own = reminders.get(path, [])
         line = line_of(own, today) if own else None
-        # this week's touches: the last ones, as `touches` is in day order and ends today at the latest
-        recent = list(takewhile(lambda t: t.day >= week_start, reversed(contact.touches)))
+        stage = stage_of(known.profile.stage)
         out[path] = ContactResult(
             path, True, contact.tier, line.state if line else _unlisted(contact, today),
-            (line.key(config), line_item(line, today, words)) if line else None,
+            (line.key(config), line_item(line, today, words, stage=stage)) if line else None,
             tuple((r.kind, r.overdue) for r in own),
             note_link(path, contact.name), contact.name.casefold(), signal.get(path),
-            bool(contact.met and week_start <= contact.met <= today),
-            len({t.day for t in recent}), frozenset((t.evidence, t.line) for t in recent if t.give),
-            tuple(problems.get(path, ())))
+            tuple(contact_history(contact, config, weeks, month)), known.plain(), tuple(problems.get(path, ())))
     return out
 
 
@@ -92,10 +94,12 @@ def _unlisted(contact: Contact, today: date) -> str | None:
 
 
 def line_item(line: Line, today: date, words: Phrases, text: Callable[[str], str] = md_inline,
-              link: Callable[[str, str], str] = note_link, budget: int | None = LINE_CHARS) -> dict[str, Any]:
+              link: Callable[[str, str], str] = note_link, budget: int | None = LINE_CHARS,
+              stage: str | None = None) -> dict[str, Any]:
     """A line's template item: its parts (days as ISO dates, counts) and their labels in `words`'
     language, every text through `text` and every link made by `link` (made safe for Markdown by
-    default; see templates/dashboard.md.j2).
+    default; see templates/dashboard.md.j2). `stage` is the relationship's (canonical); a line shows
+    it when it is one of SHOWN_STAGES.
 
     A line is kept to about `budget` characters as it reads (two lines of a phone screen, measured by
     `reading_width`): the quote of the last conversation takes the room left, cut at a word, and is
@@ -105,7 +109,7 @@ def line_item(line: Line, today: date, words: Phrases, text: Callable[[str], str
     how_chars = TEXT_CHARS
     if budget is not None:
         contact, name = line.contact, line.contact.name
-        plain = _item(line, today, words, str, lambda _path, label: label, None, how_chars)
+        plain = _item(line, today, words, str, lambda _path, label: label, None, how_chars, stage)
         over = reading_width(words.line(name, plain, today)) - budget
         if over > 0 and plain["quote"]:
             def width(quote: str) -> int:
@@ -119,7 +123,7 @@ def line_item(line: Line, today: date, words: Phrases, text: Callable[[str], str
         hows = [r["how"] for r in plain["reasons"] if r.get("how")]
         if over > 0 and hows:
             how_chars = max(HOW_MIN, len(hows[0]) - over)
-    return _item(line, today, words, text, link, quote_chars, how_chars)
+    return _item(line, today, words, text, link, quote_chars, how_chars, stage)
 
 
 def reading_width(text: str) -> int:
@@ -128,7 +132,7 @@ def reading_width(text: str) -> int:
 
 
 def _item(line: Line, today: date, words: Phrases, text: Callable[[str], str], link: Callable[[str, str], str],
-          quote_chars: int | None, how_chars: int) -> dict[str, Any]:
+          quote_chars: int | None, how_chars: int, stage: str | None) -> dict[str, Any]:
     contact = line.contact
     reasons = [_reason(r, line, today, words, text, how_chars) for r in line.reminders]
     last = contact.last_touch
@@ -143,6 +147,7 @@ def _item(line: Line, today: date, words: Phrases, text: Callable[[str], str], l
         if context and last is not None else None,
         "quote": text(quote) if quote else "",
         "channel": text(shorten(contact.channel, TEXT_CHARS)) if contact.channel else "",
+        "stage": stage or "", "stage_label": words.stage(stage) if stage in SHOWN_STAGES else "",
     }
 
 

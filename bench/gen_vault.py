@@ -8,7 +8,9 @@ The mix (by share of N notes), dated around a fixed "today" (2026-11-22) so runs
 * 20% contacts (up to 10k notes; 6.5k at 100k), `People/<Initial>/<First Last>.md`: frontmatter
   in the shapes people really use (tier or circle, cadence, last_contact or last_touch, met,
   birthday, company as a quoted link, tags as a list or a flow list, aliases, sometimes
-  `status: archived` or a snooze), then a `## Log` of dated list items
+  `status: archived` or a snooze; and, drawn from a second random stream so that nothing else
+  changes, sometimes a relationship `stage`, an `introduced_by` link or `former_companies`), then a
+  `## Log` of dated list items
   (`- 2026-03-04: coffee with [[Other Person]]`), sometimes a done task with a `✅` date, an open
   task with a `📅` date, a `#give` or `#ask` tag.
 * 15% daily notes, `Daily/<YYYY>/<YYYY-MM-DD>.md`: a few bullets linking people, sometimes a
@@ -19,7 +21,8 @@ The mix (by share of N notes), dated around a fixed "today" (2026-11-22) so runs
   `[text](X.md)`), fenced code with fake links, tables, and about a third with neither a link nor
   a date (the parser's fast skip). Sizes are lognormal (median about 1.3 KB) with a rare 60-200 KB tail.
 
-Also `.obsidian/` settings, a `Templates/` folder (never read) and non-note attachments. The same
+Also `.obsidian/` settings, `.vaultcrm/config.toml` (three target companies), a `Templates/` folder
+(never read) and non-note attachments. The same
 seed and N give a byte-identical vault. A manifest of counts is written to `<out>.manifest.json`.
 
     python bench/gen_vault.py -n 10000 -o /tmp/real_10k --realistic
@@ -77,6 +80,19 @@ FAMILY = ("Achebe Bauer Costa Dumont Eklund Fujita Gallo Horvat Iqbal Jansen Kow
           "Abebe Brandt Castillo Dimitriou Esposito Fontaine Grieg Huang Ivanova Joshi Kaur Lindqvist "
           "Mbeki Novak O'Neill Park Rossi Schulz Takahashi Ueda Vidal Walsh Young Zhou").split()
 ORGS = "Northwind Contoso Fabrikam Tailspin Litware Adatum Proseware Woodgrove Lucerne Fourth-Coffee".split()
+STAGES = "acquaintance acquaintance conversation conversation trust partnership знакомство доверие".split()
+CONFIG = """# Companies I want a way into: the dashboard's Targets section, `vaultcrm who`.
+[[targets]]
+company = "Northwind"
+
+[[targets]]
+company = "Contoso"
+role = "Staff engineer"
+
+[[targets]]
+company = "Tessera Labs"
+note = "nobody there yet"
+"""
 TOPICS = ("Projects Areas Resources Archive Reading Ideas Writing Research Travel Health Finance "
           "Learning Home Garden Music Code Talks Courses").split()
 LEAVES = ("amber birch cedar dune ember fjord grove heath inlet juniper kestrel lagoon meadow nettle "
@@ -97,6 +113,7 @@ HEADS = ["Summary", "Notes", "Next steps", "Open questions", "Context", "Links",
 class Gen:
     def __init__(self, n: int, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.net = random.Random(seed * 7919 + 1)  # the networking properties, apart from the rest
         self.n = n
         # 20% contacts up to 10k notes, then more slowly: 100k notes with 20k contacts would make a
         # dashboard larger than vaultcrm renders (1 MiB), and few people keep that many
@@ -207,6 +224,13 @@ class Gen:
             fm.append("status: archived")
         if r.random() < 0.03:
             fm.append(f"snooze_until: {TODAY + dt.timedelta(days=r.randint(1, 60))}")
+        net = self.net
+        if net.random() < 0.3:
+            fm.append(f"stage: {net.choice(STAGES)}")
+        if k and net.random() < 0.12:
+            fm.append(f'introduced_by: "[[{self.people[net.randrange(k)]}]]"')
+        if net.random() < 0.08:
+            fm.append(f"former_companies: [{net.choice(ORGS)}]")
         fm.append("---")
         body = [f"# {name}", "", self.prose(r.randint(60, 500), r.randint(0, 2)), "", "## Log"]
         when = last
@@ -921,6 +945,9 @@ def generate(out: str, n: int, seed: int, realistic: bool = False) -> dict[str, 
         json.dump({"alwaysUpdateLinks": True}, handle)
     with open(os.path.join(out, ".obsidian", "daily-notes.json"), "w") as handle:
         json.dump({"folder": "Daily", "format": "YYYY/YYYY-MM-DD"}, handle)
+    os.makedirs(os.path.join(out, ".vaultcrm"), exist_ok=True)
+    with open(os.path.join(out, ".vaultcrm", "config.toml"), "w", encoding="utf-8") as handle:
+        handle.write(CONFIG)
     os.makedirs(os.path.join(out, "Templates"), exist_ok=True)
     with open(os.path.join(out, "Templates", "Person.md"), "w") as handle:
         handle.write("---\ntier:\nlast_contact: {{date}}\ntags: [person]\n---\n## Log\n- {{date}}: met [[x]]\n")

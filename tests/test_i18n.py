@@ -89,11 +89,14 @@ def test_each_catalog_translates_every_message(po: Path) -> None:
 
 
 def test_the_template_holds_every_message_of_the_code() -> None:
-    """`pybabel extract` (README) would give the shipped `.pot` its messages."""
-    keywords = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
+    """`pybabel extract` (README) would give the shipped `.pot` its messages: the code's and the
+    dashboard template's (babel.cfg)."""
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
     found = {(context, message if isinstance(message, str) else message[0])
              for _file, _line, message, _comments, context in extract_from_dir(
-                 ROOT, method_map=[("vaultcrm/**.py", "python")], keywords=keywords)}
+                 ROOT, method_map=[("vaultcrm/**.py", "python"), ("templates/**.j2", "jinja2")],
+                 keywords=keywords, options_map={"templates/**.j2": {"silent": "false"}})}
+    assert ("section", "Signals") in found  # (from the template)
     with (LOCALES / "vaultcrm.pot").open("rb") as handle:
         shipped = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(handle) if m.id}
     assert found == shipped, "run pybabel extract and update (README: Translating vaultcrm)"
@@ -116,12 +119,12 @@ VAULT = {
 
 
 def test_due_in_russian(make_vault, run) -> None:
+    """The terminal's agenda in the vault's language: the part, how late, the reasons, the days."""
     vault = make_vault(VAULT)
     out = run(vault, "due").stdout.splitlines()
-    assert out[0].split() == ["когда", "контакт", "что", "почему"]
-    assert " ".join(out[1].split()) == ("2 нояб. 2026 г. (просрочено на 20 дней) Дана по графику уровень B, каждый "
-                                        "месяц; последний контакт 2 окт. 2026 г. (People/Дана.md)")
-    assert " ".join(out[2].split()) == "24 нояб. 2026 г. Дана событие день рождения 24 нояб. 2026 г. (исполняется 40)"
+    assert out[0] == "Сегодня · вс 22 нояб."
+    assert " ".join(out[1].split()) == ("просрочка 20 дней Дана каждый месяц · 🎂 день рождения, 40 лет (вт) · "
+                                        "общались 2 окт. «кофе, обсудили переезд»")
     empty = make_vault({".vaultcrm/config.toml": 'language = "ru"\n'}, name="empty")
     assert run(empty, "due").stdout == "До 28 нояб. 2026 г. включительно напоминаний нет.\n"
 
@@ -135,11 +138,22 @@ def test_calendar_in_russian(make_vault, run) -> None:
     vault = make_vault(VAULT)
     result = run(vault, "export", "ics")
     events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")}
-    assert set(events) == {"Выйти на связь: Дана (просрочено на 20 дней)", "День рождения: Дана"}
-    description = str(events["Выйти на связь: Дана (просрочено на 20 дней)"]["DESCRIPTION"])
-    assert description.startswith("уровень B, каждый месяц; последний контакт 2 окт. 2026 г. (People/Дана.md)\n"
-                                  "В прошлый раз (2 окт. 2026 г.): 02.10.2026 — кофе, обсудили переезд\n")
+    assert set(events) == {"Просрочено: Дана", "День рождения: Дана"}
+    assert str(events["Просрочено: Дана"]["DESCRIPTION"]).startswith(
+        "Дана — просрочка 20 дней: уровень B, каждый месяц; последний контакт 2 окт. 2026 г. (People/Дана.md)\n")
     assert str(events["День рождения: Дана"]["DESCRIPTION"]).startswith("день рождения: 24 нояб. 1986 г.\n")
+
+
+def test_calendar_in_russian_due_later(make_vault, run) -> None:
+    """An event due from today on: its summary, its reason and the last conversation in Russian."""
+    vault = make_vault({**VAULT, "People/Дана.md": VAULT["People/Дана.md"].replace("2026-10-02", "2026-11-02")
+                        .replace("02.10.2026", "02.11.2026")}, name="later")
+    result = run(vault, "export", "ics", today="2026-11-22")
+    events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(result.stdout_bytes).walk("VEVENT")}
+    assert set(events) == {"Выйти на связь: Дана", "День рождения: Дана"}
+    assert str(events["Выйти на связь: Дана"]["DESCRIPTION"]).startswith(
+        "уровень B, каждый месяц; последний контакт 2 нояб. 2026 г. (People/Дана.md)\n"
+        "В прошлый раз (2 нояб. 2026 г.): кофе, обсудили переезд\n")
 
 
 def test_language_is_validated(make_vault, run) -> None:

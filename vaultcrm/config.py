@@ -71,9 +71,12 @@ class Config:
     date_order: str | None = None  # "DMY" or "MDY": how slashed dates such as 03/04/2026 read
     horizon: Duration = Duration(7, "d")  # noqa: RUF009 - a frozen value, safe to share
     followup_window: int = 7
+    followup_grace: int = 14  # days a follow-up not done in its window stays listed, as missed
     default_tier: str | None = None
     occasions: tuple[str, ...] = ("birthday",)
     ask_after_touches: int = 6
+    stuck_after_touches: int = 4  # touch days after which a relationship still at its first stage is stuck
+    daily_picks: int = 5  # people the agenda proposes for today, and for later this week
     log_heading: tuple[str, ...] = ("Log", "Лог", "История", "Журнал")  # a new log gets the first
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -112,8 +115,9 @@ GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives", "monthly_i
              "monthly_intros")
 KNOWN_KEYS = {
     "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "date_order", "horizon",
-    "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
-    "rules", "goals", "week_start", "targets", "warm_within", "ics", "language",
+    "followup_window", "followup_grace", "default_tier", "occasions", "ask_after_touches", "stuck_after_touches",
+    "daily_picks", "log_heading", "tiers", "fields", "rules", "goals", "week_start", "targets", "warm_within", "ics",
+    "language",
 }
 
 
@@ -168,8 +172,11 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("date_order", _date_order)
     take("horizon", parse_duration)
     take("followup_window", _positive_int)
+    take("followup_grace", _whole_number)
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
+    take("stuck_after_touches", _positive_int)
+    take("daily_picks", _positive_int)
     take("log_heading", lambda v: (_text(v),) if isinstance(v, str) else _strings(v, allow_empty=False))
     take("tiers", _tiers)
     take("fields", _fields)
@@ -247,6 +254,12 @@ def _ics_path(value: Any) -> str:
     if any(part.startswith(".") for part in posix.split("/")):
         raise ValueError(f"{text!r} is inside a hidden folder")
     return posix
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number of 0 or more, got {value!r}")
+    return value
 
 
 def _date_order(value: Any) -> str:

@@ -7,6 +7,8 @@ words, Babel (Unicode CLDR) for plural forms and dates.
     lang.days_overdue(21)                       # "просрочено на 21 день"
     lang.days_ago(3)                            # "3 дня назад"
     lang.short_date(date(2026, 11, 24))         # "вт 24 нояб."
+    lang.day_month(day), lang.weekday(day)      # "24 нояб.", "вт"
+    lang.days_late(12)                          # "просрочено на 12 дней" (the agenda's "12 days late")
     lang.reason(reminder.why)                   # a reminder's reason, phrased from its parts
 
 English is the source language: its text is the message ids, with no catalog. Catalogs live in
@@ -56,6 +58,13 @@ def language(code: str | None = None) -> Language:
     return Language(code, translations)
 
 
+@lru_cache(maxsize=4096)
+def _formatted(day: date, pattern: str, code: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, pattern, locale=code)
+
+
 OCCASIONS = (N_("birthday"),)  # the default `occasions` field, translated where a reason names it
 
 
@@ -86,15 +95,29 @@ class Language:
         """A day this year or next, short: `Tue 24 Nov`, `вт 24 нояб.`."""
         return self._format(day, self.pgettext("date", "EEE d MMM"))
 
+    def day_month(self, day: date) -> str:
+        """A day and month: `24 Nov`, `24 нояб.`."""
+        return self._format(day, self.pgettext("date", "d MMM"))
+
+    def month(self, day: date) -> str:
+        """A month by its name, standing alone: `November`, `ноябрь`."""
+        return self._format(day, self.pgettext("date", "LLLL"))
+
+    def weekday(self, day: date) -> str:
+        """A day of the week, short: `Tue`, `вт`."""
+        return self._format(day, self.pgettext("date", "EEE"))
+
     def _format(self, day: date, pattern: str) -> str:
         if pattern == "yyyy-MM-dd":  # what English writes for every reason, in C
             return day.isoformat()
-        from babel.dates import format_date
-
-        return format_date(day, pattern, locale=self.code)
+        return _formatted(day, pattern, self.code)
 
     def days_overdue(self, n: int) -> str:
         return self.ngettext("{n} day overdue", "{n} days overdue", n).format(n=n)
+
+    def days_late(self, n: int) -> str:
+        """How late a line of the agenda is: `12 days late`, `просрочено на 12 дней`."""
+        return self.ngettext("{n} day late", "{n} days late", n).format(n=n)
 
     def days_ago(self, n: int) -> str:
         if n == 0:
@@ -132,6 +155,8 @@ class Language:
         if why.kind == "followup":
             met = self.gettext("met {date}").format(date=self.full_date(why.day)) if why.day else ""
             how = f" ({why.detail})" if why.detail else ""
+            if why.missed:
+                return self.gettext("{met}; follow-up missed").format(met=met + how)
             return self.gettext("{met}; follow up within a day").format(met=met + how)
         if why.kind in ("cadence", "never"):
             how = ", ".join(filter(None, (self._source(why), self.every(why.cadence) if why.cadence else "")))

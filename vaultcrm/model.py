@@ -160,6 +160,7 @@ class Contact:
     created: date | None = None
     snooze_until: date | None = None
     occasions: tuple[tuple[str, int, int, int | None], ...] = ()  # (field, month, day, year)
+    occasions_done: dict[str, date] = field(default_factory=dict)  # field -> the last occurrence done
     company: str | None = None
     how_met: str | None = None
     channel: str | None = None
@@ -228,7 +229,7 @@ class Reason:
     `day`: the day met (followup), of the last touch (cadence), created (never), of the occasion;
     `where`: the last touch's evidence, or a plan's `note:line`; `detail`: how met, the occasion's
     field, or the plan's text; `tier` or `rule`: where the cadence comes from; `years`: the age a
-    birthday turns."""
+    birthday turns; `missed`: a follow-up not done within its window."""
 
     kind: str
     day: date | None = None
@@ -238,6 +239,7 @@ class Reason:
     tier: str | None = None
     rule: str | None = None
     years: int | None = None
+    missed: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,14 +254,20 @@ class Reminder:
     cadence_days: int | None
     reason: str
     plan: Plan | None = None
+    missed: bool = False  # a follow-up not done within `followup_window` (behaviour §4.2)
+    occasion: str | None = None  # an occasion's field (`birthday`)
     why: Reason | None = None
 
 
 @dataclass
 class Signals:
+    """The contacts under each signal (behaviour §4.4), each contact under one at most."""
+
     ready_to_ask: list[Contact] = field(default_factory=list)
     going_cold: list[Contact] = field(default_factory=list)
     give_first: list[Contact] = field(default_factory=list)
+    trust_fading: list[Contact] = field(default_factory=list)  # at trust or beyond, not touched within a cadence
+    stuck: list[Contact] = field(default_factory=list)  # still at the first stage after several touches
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,13 +205,13 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
 
 def _record_ticks(vault: Path, today: date, config: Config, memory: Memory, found: ScanResult,
                   changed: frozenset[str] | None, ticked: tuple[str, ...]) -> list[str]:
-    """Each ticked box recorded in its contact's note; the names of the contacts."""
-    from vaultcrm.writeback.ticks import record_ticks, ticked_contacts
+    """Each ticked box recorded in the notes it concerns; the names of the contacts."""
+    from vaultcrm.writeback.ticks import read_ticks, record_ticks
 
     analysis = analyse(vault, today, config, memory=memory, found=found, changed=changed)
-    contacts = ticked_contacts(ticked, analysis.index.contacts)
-    record_ticks(vault, contacts, config, today)
-    return [c.name for c in contacts]
+    ticks = read_ticks(ticked, analysis.index.contacts)
+    record_ticks(vault, ticks, analysis.outcome.reminders, config, today)
+    return [tick.contact.name for tick in ticks]
 
 
 def _shown(analysis: Analysis) -> Shown:
@@ -225,8 +225,9 @@ def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Sho
     """The dashboard's text and the sync's summary line."""
     from vaultcrm.dashboard.data import summary_counts, template_data
     from vaultcrm.dashboard.render import document, render_body
+    from vaultcrm.i18n import language
 
     data: dict[str, Any] = template_data(shown.results, shown.problems, config, today)
     body = render_body(vault, data, memory.templates())
-    text = document(body, sum(1 for r in shown.results.values() if r.active))
+    text = document(body, sum(1 for r in shown.results.values() if r.active), language(config.language))
     return text, summary_counts(shown.results)

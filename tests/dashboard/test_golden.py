@@ -84,18 +84,60 @@ of §4.2 (overdue first by days overdue ÷ cadence days; then due day, tier orde
   - Rafael Mendes: snooze_until 2026-12-15 silences cadence (§4.2). Grace Liu: status archived,
     inactive, not counted (§2). Aisha, Ben, Noah, Tom: next due after the horizon. People/People.md is
     a folder index (§2 rule 1 exception); Templates/ is never read (§1).
-  SIGNALS (§4.4): ready_to_ask [Sarah Chen]; going_cold [James O'Connor]; give_first [Noah Kim]
-    (3 `#ask` lines, 1 `#give`), [Ирина Волкова] (1 `#ask`, no `#give`); Latin before Cyrillic by
-    code point. Noah's referral line in Companies/Globex.md (T3) falls on 2026-11-12, a day he was
-    touched already: still 5 touch days, not ready to ask. contacts = 21 active of 22 (§8).
+  SIGNALS (§4.4), each person under the first that holds, in the order going cold, trust going
+    quiet, give first, stuck, ready to ask: going_cold [James O'Connor]; trust_fading [Priya Raman]
+    (`stage: trust`, last touch 2026-10-27 + her 14 days = 2026-11-10, before today) and [Мария
+    Петрова] (`stage: доверие` is trust; 2026-10-02 + 1 month = 2026-11-02); give_first [Noah Kim]
+    (3 `#ask` lines, 1 `#give`; at trust too, but 2026-11-12 + 1 month is still ahead), [Ирина
+    Волкова] (1 `#ask`, no `#give`); Latin before Cyrillic by code point; stuck [Aisha Bello]
+    (`prm-relationship: acquainted`, a synonym of the stage and of its first value, after 4 touch
+    days: `stuck_after_touches` 4); Tomás is an acquaintance after 1 touch day, not stuck;
+    ready_to_ask [Sarah Chen] (at trust, 2026-11-09 + 14 days = 2026-11-23: not fading). Noah's
+    referral line in Companies/Globex.md (T3) falls on 2026-11-12, a day he was touched already:
+    still 5 touch days, not ready to ask. contacts = 21 active of 22 (§8).
   The networking properties (targets, stage, introduced_by, former_companies) and the `#intro`,
   `#referral` and `#info-interview` tags change no reminder; nor do the Russian corner's company and
   role (Ирина's inline `Компания::`, Олег's `компания` and `должность`, read by `who` and `show`).
+
+The dashboard is the same reminders as an agenda (§5), one line per person:
+  TODAY: follow-ups first, then going cold, then most days late, then due today; ties by due day,
+  tier order, name. Tomás (follow-up, 1 day late), Hannah (follow-up due today), James (going
+  cold, 38), Мария (20), Priya (12, due 10 Nov, tier A), Olivia (12, due 10 Nov, tier C), Ирина
+  (10), Lena (3), Алексей (2). The first five (`daily_picks`) are shown, the other four folded in
+  "4 more late".
+  LATER THIS WEEK, by due day: Sarah (Mon; her cadence and her planned task of Tue on one line),
+  Олег and Daniel (Tue: Олег tier A before Daniel tier C; Олег's line also holds his birthday of
+  Thu), Дмитрий (Wed), Marcus (Thu), Chris and Kenji (Fri, both tier B: by name); Chris and Kenji
+  are the sixth and seventh, folded in "2 more later this week".
+  The lines' last touches link their evidence under the daily notes' new names (Priya's
+  `[[Daily/2026-10-27 Tuesday|27 Oct]]`, Олег's `[[Daily/2026-11-10 вторник|10 Nov]]`), and “last
+  time” drops a line's date however it is written (Ирина's `12.10.2026 — …`).
+  Lines of people at trust say so (Мария, Priya, Sarah: §5). Each line is kept to about 80
+  characters as it reads (§11): the quote takes the room left — Priya's is cut to “Mentoring…” (her
+  stage took the rest), Ирина's and Дмитрий's are cut, Мария's and Олег's are left out (under 10
+  characters of room); then how a follow-up's people met is cut (Tomás's `Platform Day Berlin…`,
+  Hannah's `Women in Platform Engineering…`). Sarah's planned task is never cut further (a tick
+  matches it), so hers stays the longest line.
+  TARGETS (§12.1), in the config's order: Globex — Noah (trust, warm: 2026-11-12 is within
+  `warm_within` 90 days) is the warmest there, before Marcus (`interviewing` is no stage) and Ben,
+  so: write to Noah, at trust, last 12 Nov, give first (3 asks to 1 give). Datadog — Daniel is
+  there but never touched (not warm); Priya introduced him and is warm (2026-10-27): ask Priya for
+  an intro to Daniel. Tessera Labs — nobody known there; the vault's connectors by introductions
+  made, James first (2: Noah, Sarah), warm (2026-09-15, 68 days): ask James for an intro.
+  THIS WEEK (§12.3) is the calendar week from Monday 16 Nov to Sunday 22 Nov: touches 7 / 10, new
+  people 3 / 5 (Tomás, Hannah, Marcus met in it), gives 2 / 5. The 12 weeks from 31 Aug, as bars
+  scaled to the most of each row: touches 1 3 2 0 4 2 3 2 2 6 6 7, new people 0 … 0 3, gives
+  0 1 1 0 0 0 0 0 1 1 0 2. November so far: informational interviews 1 / 3 (Дмитрий's line), referrals
+  1 (Noah's, in Companies/Globex.md), intros 1 / 2.
+  The chart counts the lines: going cold 1, late 7 (the follow-up a day late among them), today 1
+  (Hannah), later this week 7, on track 4 (Aisha, Ben, Noah, Tom); Rafael is snoozed and Grace
+  archived: 20 of the 21 active.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -217,9 +259,97 @@ def test_golden_json_agrees_with_the_traced_expectations() -> None:
                                                                            3)
     assert by["Sarah Chen", "planned"]["reason"].endswith("(People/Sarah Chen.md:20)")
     assert data["signals"] == {"ready_to_ask": ["Sarah Chen"], "going_cold": ["James O'Connor"],
-                               "give_first": ["Noah Kim", "Ирина Волкова"]}
+                               "give_first": ["Noah Kim", "Ирина Волкова"],
+                               "trust_fading": ["Priya Raman", "Мария Петрова"], "stuck": ["Aisha Bello"]}
     assert (data["today"], data["horizon_end"], data["contacts"], data["problems"]) == (
         "2026-11-22", "2026-11-28", 21, [])
+    assert [(a["contact"], a["group"], a["days_late"], a["kinds"]) for a in data["agenda"]] == [
+        ("Tomás Oliveira", "followup", 1, ["followup"]), ("Hannah Brooks", "followup", 0, ["followup"]),
+        ("James O'Connor", "cold", 38, ["cadence"]), ("Мария Петрова", "late", 20, ["cadence"]),
+        ("Priya Raman", "late", 12, ["cadence"]), ("Olivia Grant", "late", 12, ["cadence"]),
+        ("Ирина Волкова", "late", 10, ["cadence"]), ("Lena Fischer", "late", 3, ["cadence"]),
+        ("Алексей Иванов", "late", 2, ["cadence"]),
+        ("Sarah Chen", "later", 0, ["cadence", "planned"]), ("Олег Смирнов", "later", 0, ["cadence", "occasion"]),
+        ("Daniel Ortiz", "later", 0, ["never"]), ("Дмитрий Соколов", "later", 0, ["occasion"]),
+        ("Marcus Webb", "later", 0, ["planned"]), ("Chris Dalton", "later", 0, ["occasion"]),
+        ("Kenji Watanabe", "later", 0, ["cadence"])]
+
+
+def test_golden_agenda_agrees_with_the_traced_expectations() -> None:
+    text = (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")
+    today, later = text.split("## Later this week")
+    later = later.split("## Signals")[0]
+
+    def people(part: str) -> list[str]:
+        return re.findall(r"^(?:> )?- \[ \] \[\[[^|]+\|([^\]]+)\]\]", part, re.MULTILINE)
+
+    assert people(today) == ["Tomás Oliveira", "Hannah Brooks", "James O'Connor", "Мария Петрова", "Priya Raman",
+                             "Olivia Grant", "Ирина Волкова", "Lena Fischer", "Алексей Иванов"]
+    assert today.index("> [!note]- 4 more late") < today.index("Olivia Grant")
+    assert people(later) == ["Sarah Chen", "Олег Смирнов", "Daniel Ortiz", "Дмитрий Соколов", "Marcus Webb",
+                             "Chris Dalton", "Kenji Watanabe"]
+    assert later.index("> [!note]- 2 more later this week") < later.index("Chris Dalton")
+    assert "· every 14 days · trust · last [[Daily/2026-10-27 Tuesday|27 Oct]] “Mentoring…”" in today
+    assert "[[People/Ирина Волкова|12 Oct]] “кофе после…”" in today  # cut at a word to fit the line
+    assert "[[Daily/2026-10-02 Friday|2 Oct]] · via telegram" in today  # no room left for Мария's quote
+    assert "— **follow up**, 1 day late · met 20 Nov at Platform Day Berlin… · via linkedin" in today
+    assert "**Tue** · every 14 days · 🎂 birthday, turns 38 (Thu) · last [[Daily/2026-11-10 вторник|10 Nov]]" in later
+    chart = dict(re.findall(r'^    "([^"]+)" : (\d+)$', text, re.MULTILINE))
+    assert chart == {"Going cold": "1", "Late": "7", "Today": "1", "Later this week": "7", "On track": "4"}
+
+
+def test_golden_targets_and_weeks_agree_with_the_traced_expectations() -> None:
+    text = (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")
+    targets = text.split("## Targets\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert targets == [
+        "- **Globex** — write to [[People/Noah Kim|Noah Kim]] · trust · last 12 Nov · give first",
+        "- **Datadog** — ask [[People/Priya Raman|Priya Raman]] for an intro to [[People/Daniel Ortiz|Daniel Ortiz]]"
+        " · last 27 Oct",
+        "- **Tessera Labs** — nobody known there: ask [[People/James O'Connor|James O'Connor]] for an intro"
+        " · last 15 Sep"]
+    assert text.index("## Later this week") < text.index("## Targets") < text.index("## Signals")
+    signals = text.split("## Signals\n", 1)[1].split("\n\n", 1)[0]
+    assert re.findall(r"^- \*\*([^*]+)\*\*", signals, re.MULTILINE) == [
+        "Going cold", "Trust going quiet", "Give first", "Stuck at acquaintance", "Ready to ask"]
+    assert "(still acquaintances after 4 touches): [[People/Aisha Bello|Aisha Bello]]" in signals
+    week = text.split("## This week · 16–22 Nov\n", 1)[1]
+    assert week.strip().split("\n\n", 1)[0].splitlines()[2:] == [
+        "| touches | `▂▄▃▁▅▃▄▃▃▇▇█` | **7 / 10** |",
+        "| new people | `▁▁▁▁▁▁▁▁▁▁▁█` | **3 / 5** |",
+        "| gives | `▁▅▅▁▁▁▁▁▅▅▁█` | **2 / 5** |"]
+    assert "November: informational interviews **1 / 3** · referrals **1** · intros **1 / 2**" in week
+
+
+def test_the_readme_shows_the_dashboard_as_generated() -> None:
+    """Its picture is the example vault's dashboard, with lines left out but none changed."""
+    picture = (ROOT / "README.md").read_text("utf-8").split("```\n", 2)[1]
+    lines = (GOLDEN / "example-vault-dashboard.md").read_text("utf-8").splitlines()
+    at = 0
+    for line in filter(None, picture.splitlines()):
+        assert line in lines[at:], line
+        at = lines.index(line, at) + 1
+
+
+def test_the_readme_shows_the_russian_dashboard_as_generated() -> None:
+    picture = (ROOT / "README.md").read_text("utf-8").split("```\n## Сегодня", 1)[1].split("```", 1)[0]
+    lines = (GOLDEN / "example-vault-dashboard.ru.md").read_text("utf-8").splitlines()
+    assert "## Сегодня" + picture.splitlines()[0] in lines
+    for line in filter(None, picture.splitlines()[1:]):
+        assert line in lines, line
+
+
+def test_agenda_lines_fit_two_phone_lines() -> None:
+    """A line without a plan or a follow-up reads in about 80 characters (§11), in either language."""
+    from vaultcrm.dashboard.results import LINE_CHARS, reading_width
+
+    for name in ("example-vault-dashboard.md", "example-vault-dashboard.ru.md"):
+        for line in (GOLDEN / name).read_text("utf-8").splitlines():
+            if "- [ ] " not in line or "📅" in line or "Oliveira" in line or "Brooks" in line:
+                continue
+            shown = re.sub(r"\[\[[^|\]]*\|([^\]]*)\]\]", r"\1", line.split("- [ ] ", 1)[1]).replace("**", "")
+            if "«" not in shown and "“" not in shown:
+                continue  # (a line without a quote is as short as its words make it)
+            assert reading_width(shown) <= LINE_CHARS, shown
 
 
 def test_dashboard_matches_golden(example: Path, run: Callable[..., Result]) -> None:
@@ -247,3 +377,54 @@ def test_a_source_checkout_renders_the_same_dashboard(example: Path, tmp_path: P
                            "--today", "2026-11-22"], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout == (GOLDEN / "example-vault-dashboard.md").read_text("utf-8")
+
+
+# -- the same vault in Russian -----------------------------------------------------------------------
+
+ENGLISH_WORDS = re.compile(r"\b(?:Today|Later|Signals|This week|late|days?|every|months?|weeks?|last|via|follow|met|"
+                           r"turns|birthday|more|Ready|Give|Going|cold|track|New people|touches|gives|Active|"
+                           r"tier|Tick|contacts|rewrites|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Oct|Nov|Sep|Aug)\b")
+
+
+def russian(example: Path) -> Path:
+    """The example vault with `language = "ru"` (set before its tables, as TOML needs)."""
+    config = example / ".vaultcrm/config.toml"
+    config.write_text('language = "ru"\n\n' + config.read_text("utf-8"), "utf-8")
+    return example
+
+
+def test_russian_dashboard_matches_golden(example: Path, run: Callable[..., Result]) -> None:
+    result = run(russian(example), "sync", "--dry-run", today="2026-11-22")
+    assert result.exit_code == 0, result.output
+    check_golden("example-vault-dashboard.ru.md", result.stdout)
+
+
+def test_russian_golden_is_the_english_one_in_russian() -> None:
+    """The same people in the same places (the language changes words, never the agenda), and no
+    word of vaultcrm's own left in English: what is English is what the notes say (names, links to
+    daily notes, quotes, plans, how people met, channels)."""
+    english = (GOLDEN / "example-vault-dashboard.md").read_text("utf-8").splitlines()
+    text = (GOLDEN / "example-vault-dashboard.ru.md").read_text("utf-8")
+    lines = text.splitlines()
+    assert len(lines) == len(english)
+
+    def people(part: list[str]) -> list[str]:
+        return [m[1] for m in map(re.compile(r"^(?:> )?- \[ \] \[\[[^|]+\|([^\]]+)\]\]").match, part) if m]
+
+    assert people(lines) == people(english)
+    assert lines[3] == "## Сегодня · вс 22 нояб."
+    assert "> [!note]- ещё 4 с просрочкой" in lines and "> [!note]- ещё 2 позже на неделе" in lines
+    assert ("- [ ] [[People/Events/Tomás Oliveira|Tomás Oliveira]] — **написать**, просрочка 1 день · познакомились "
+            "20 нояб. (Platform Day Berlin…) · через linkedin") in lines
+    assert ("- [ ] [[People/Priya Raman|Priya Raman]] — **просрочка 12 дней** · каждые 14 дней · доверие · "
+            "общались [[Daily/2026-10-27 Tuesday|27 окт.]]") in lines  # longer, wider words: no room for the quote
+    assert ("- **Datadog** — попросить познакомить: [[People/Priya Raman|Priya Raman]] → "
+            "[[People/Daniel Ortiz|Daniel Ortiz]] · общались 27 окт.") in lines
+    assert "| касания | `▂▄▃▁▅▃▄▃▃▇▇█` | **7 / 10** |" in lines and "## Эта неделя · 16–22 нояб." in lines
+    assert ("- [ ] [[People/Олег Смирнов|Олег Смирнов]] — **вт** · каждые 14 дней · 🎂 день рождения, 38 лет "
+            "(чт) · общались [[Daily/2026-11-10 вторник|10 нояб.]]") in lines
+    assert "- [ ] [[People/Daniel Ortiz|Daniel Ortiz]] — **вт** · каждые 3 месяца, контакта ещё не было" in lines
+    chart = dict(re.findall(r'^    "([^"]+)" : (\d+)$', text, re.MULTILINE))
+    assert chart == {"Остывают": "1", "Просрочены": "7", "Сегодня": "1", "Позже на неделе": "7", "В графике": "4"}
+    ours = re.sub(r"\[\[[^\]]*\]\]|«[^»]*»|📅 [^·]*|\([^)]*\)|через \S+|```mermaid.*?```", "", text, flags=re.S)
+    assert ENGLISH_WORDS.findall(ours) == []

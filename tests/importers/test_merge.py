@@ -471,10 +471,10 @@ def test_export_ics_to_stdout_with_horizon(make_vault, run):
     result = run(vault, "export", "ics")
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
-    assert sorted(events(result.stdout_bytes)) == ["Birthday: Jane Doe", "Touch base: Jane Doe (overdue 7 days)"]
+    assert sorted(events(result.stdout_bytes)) == ["Birthday: Jane Doe", "Overdue: Jane Doe"]
     longer = run(vault, "export", "ics", "--horizon", "6m")
-    assert sorted(events(longer.stdout_bytes)) == ["Birthday: Jane Doe", "Touch base: Bob Roe",
-                                                   "Touch base: Jane Doe (overdue 7 days)"]
+    assert sorted(events(longer.stdout_bytes)) == ["Birthday: Jane Doe", "Overdue: Jane Doe",
+                                                   "Touch base: Bob Roe"]
     bad = run(vault, "export", "ics", "--horizon", "soon")
     assert bad.exit_code == 2
 
@@ -555,7 +555,7 @@ def test_refresh_ics_writes_only_when_changed(make_vault):
     analysis = analyse(vault, date(2026, 11, 22))
     assert refresh_ics(analysis) is True
     feed = vault / "CRM/feed.ics"
-    assert "Touch base: Jane Doe (overdue 7 days)" in events(feed.read_bytes())
+    assert "Overdue: Jane Doe" in events(feed.read_bytes())
     stamp = feed.stat().st_mtime_ns
     assert refresh_ics(analyse(vault, date(2026, 11, 22))) is False
     assert feed.stat().st_mtime_ns == stamp

@@ -612,7 +612,8 @@ def test_tick_is_recorded_as_touch_today(make_vault, run, due_json):
     result = ok(run(vault, "sync"))
     assert_recorded(result, "Jane Doe")
     assert "Bob Roe" not in result.stderr
-    assert read(vault, JANE) == JANE_TEXT.replace("2026-10-01\n---", "2026-11-22\n---") + "- 2026-11-22\n"
+    assert read(vault, JANE) == (JANE_TEXT.replace("2026-10-01\n---", "2026-11-22\n---")
+                                 + "- 2026-11-22 — caught up (every 14 days)\n")
     assert read(vault, BOB) == BOB_TEXT
     assert listed(vault, "Jane Doe") == []
     assert len(listed(vault, "Bob Roe")) == 1 and "- [x]" not in read(vault, DASH)
@@ -623,19 +624,21 @@ def test_tick_twice_and_sync_twice_logs_once(make_vault, run):
     bday = "---\ntier: A\nlast_touch: 2026-10-01\nbirthday: 1990-11-24\n---\n"
     vault = make_vault({JANE: bday})
     ok(run(vault, "sync"))
-    assert len(listed(vault, "Jane Doe")) == 2  # overdue + birthday
+    assert len(listed(vault, "Jane Doe")) == 1  # overdue and birthday, on one line
+    line = listed(vault, "Jane Doe")[0]
+    (vault / DASH).write_text(read(vault, DASH).replace(line, f"{line}\n{line}"), "utf-8")  # pasted twice
     tick(vault, "Jane Doe")
-    tick(vault, "Jane Doe")  # the first unticked one is now the birthday line
+    tick(vault, "Jane Doe")
     assert "- [ ]" not in "\n".join(listed(vault, "Jane Doe"))
-    result = ok(run(vault, "sync"))
+    result = ok(run(vault, "sync", "--force"))
     assert_recorded(result, "Jane Doe")
-    assert read(vault, JANE).count("- 2026-11-22") == 1
-    # the birthday line is listed again, unticked; ticking it again the same day adds nothing
-    assert len(listed(vault, "Jane Doe")) == 1
-    tick(vault, "Jane Doe")
+    recorded = ("---\ntier: A\nlast_touch: 2026-11-22\nbirthday: 1990-11-24\nbirthday_done: 2026-11-24\n---\n"
+                "\n## Log\n\n- 2026-11-22 — caught up (every 14 days); birthday wishes (turns 36)\n")
+    assert read(vault, JANE) == recorded
+    assert listed(vault, "Jane Doe") == []  # the birthday is done for this year
     ok(run(vault, "sync"))
     ok(run(vault, "sync"))
-    assert read(vault, JANE) == bday.replace("2026-10-01", "2026-11-22") + "\n## Log\n\n- 2026-11-22\n"
+    assert read(vault, JANE) == recorded
 
 
 def test_tick_on_uneditable_note_is_never_lost(make_vault, run):
@@ -655,7 +658,8 @@ def test_tick_on_uneditable_note_is_never_lost(make_vault, run):
     result = ok(run(vault, "sync"))
     assert_recorded(result, "Jane Doe", "Bob Roe")
     assert read(vault, JANE).count("- 2026-11-22") == 1
-    assert "last_touch: 2026-11-22" in read(vault, BOB) and read(vault, BOB).endswith("- 2026-11-22\n")
+    assert "last_touch: 2026-11-22" in read(vault, BOB)
+    assert read(vault, BOB).endswith("- 2026-11-22 — caught up (every 14 days)\n")
     assert listed(vault, "Jane Doe") == [] and listed(vault, "Bob Roe") == []
 
 
@@ -727,7 +731,8 @@ def test_tick_for_contact_with_awkward_name(make_vault, run):
     ok(run(vault, "sync"))
     tick(vault, "Zoë O'Brien-Łukasiewicz")
     ok(run(vault, "sync"))
-    assert read(vault, note) == "---\ntier: A\nlast_touch: 2026-11-22\n---\n\n## Log\n\n- 2026-11-22\n"
+    assert read(vault, note) == ("---\ntier: A\nlast_touch: 2026-11-22\n---\n\n## Log\n\n"
+                                 "- 2026-11-22 — caught up (every 14 days)\n")
 
 
 def test_tick_keeps_contact_note_mode_bits(make_vault, run):

@@ -76,7 +76,7 @@ def test_a_tick_edits_the_inline_field(make_vault, run) -> None:
     dash = vault / "CRM/Due this week.md"
     dash.write_text(dash.read_text("utf-8").replace("- [ ] [[People/Dana Ray|", "- [x] [[People/Dana Ray|"), "utf-8")
     ok(run(vault, "sync"))
-    assert read(vault) == "# Dana\n\nTier:: A\nLast contact:: 2026-11-22\n\n## История\n\n- 2026-11-22\n"
+    assert read(vault) == "# Dana\n\nTier:: A\nLast contact:: 2026-11-22\n\n## История\n\n- 2026-11-22 — caught up (every 14 days)\n"
 
 
 def test_frontmatter_value_first_then_inline(make_vault, run) -> None:

@@ -62,7 +62,7 @@ def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the reminders as JSON (see the README).")
 @handle_errors
 def due(as_json: bool) -> None:
-    """List who is due, most overdue first."""
+    """List who is due: today's agenda, then later this week."""
     from vaultcrm.dashboard.due import due_object, due_table
 
     with analysed() as analysis:

@@ -128,6 +128,11 @@ class _Fields:
             return None
 
 
+def done_field(occasion: str) -> str:
+    """The property recording the last occurrence of an occasion marked done (`birthday_done`)."""
+    return f"{occasion}_done"
+
+
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == [None] or value == {}
 
@@ -180,8 +185,13 @@ def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], 
         except ValueError as exc:
             fields.problem(found, f"{found.key}: {exc}; it is ignored")
             continue
-        if parsed is not None:
-            occasions.append((occasion, *parsed))
+        if parsed is None:
+            continue
+        occasions.append((occasion, *parsed))
+        done_key = done_field(occasion)
+        done = fields.convert(done_key, lambda v: to_date(v, dates))
+        if done is not None:
+            contact.occasions_done[occasion] = done
     contact.occasions = tuple(occasions)
     _unread_keys(fields, table)
     return contact

@@ -5,14 +5,17 @@ is, the introductions that lead to each person, the connectors, and the next ste
     network.at("Globex")    # CompanyPath: now, formerly, connectors, next_step
     network.targets()       # one CompanyPath per `targets` entry, in the config's order
 
+    Network.of(members, config, today)   # the same from each contact's `Member` (plain data a
+                                         # dashboard result keeps: `member(contact, table).plain()`)
+
 Everything returned is plain data (frozen dataclasses of text, numbers and dates, with `as_dict`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultcrm.config import Config, Target
 from vaultcrm.crm.names import fold
@@ -22,6 +25,57 @@ from vaultcrm.durations import add_duration
 from vaultcrm.fields import field_keys
 from vaultcrm.model import Contact
 from vaultcrm.vault.tags import has_tag
+
+PlainNamed = tuple[str, str, bool]
+
+
+class Member(NamedTuple):
+    """What the network needs to know of one contact (any contact: an inactive one may introduce)."""
+
+    path: str
+    name: str
+    aliases: tuple[str, ...]
+    active: bool
+    tags: tuple[str, ...]
+    how_met: str | None
+    last_day: date | None
+    evidence: str | None
+    touch_count: int
+    gives: int
+    asks: int
+    profile: Profile
+
+    def plain(self) -> tuple[Any, ...]:
+        """As Python's own types only (dates as day numbers), for marshal."""
+        prof = self.profile
+
+        def names(found: tuple[Named, ...]) -> tuple[PlainNamed, ...]:
+            return tuple((n.text, n.name, n.link) for n in found)
+
+        return (self.path, self.name, self.aliases, self.active, self.tags, self.how_met,
+                self.last_day.toordinal() if self.last_day else None, self.evidence, self.touch_count, self.gives,
+                self.asks, (names(prof.companies), names(prof.former_companies), prof.role, prof.stage,
+                            names(prof.introduced_by)))
+
+    @classmethod
+    def from_plain(cls, data: Sequence[Any]) -> Member:
+        (path, name, aliases, active, tags, how_met, last_day, evidence, touch_count, gives, asks,
+         (companies, former, role, stage, introduced_by)) = data
+
+        def names(found: Sequence[PlainNamed]) -> tuple[Named, ...]:
+            return tuple(Named(*n) for n in found)
+
+        return cls(path, name, tuple(aliases), active, tuple(tags), how_met,
+                   date.fromordinal(last_day) if last_day is not None else None, evidence, touch_count, gives, asks,
+                   Profile(names(companies), names(former), role, stage, names(introduced_by)))
+
+
+def member(contact: Contact, table: Mapping[str, tuple[str, ...]]) -> Member:
+    """`contact` as the network sees it; `table` is `fields.field_keys(config.fields)`."""
+    last = contact.last_touch
+    return Member(contact.path, contact.name, tuple(contact.aliases), contact.active, tuple(contact.tags),
+                  contact.how_met, last.day if last else None, last.evidence if last else None,
+                  contact.touch_count, contact.gives, contact.asks, profile(contact, table))
 
 
 @dataclass(frozen=True)
@@ -132,11 +186,13 @@ def warmth_order(person: Person) -> tuple[Any, ...]:
 class Network:
     """The vault's contacts as a network: employers, introductions and warmth, worked out once."""
 
-    def __init__(self, contacts: Iterable[Contact], config: Config, today: date) -> None:
+    def __init__(self, contacts: Iterable[Contact], config: Config, today: date,
+                 members: Iterable[Member] | None = None) -> None:
         table = field_keys(config.fields)
         self.config, self.today = config, today
-        self.contacts = {c.path: c for c in contacts}
-        self.profiles: dict[str, Profile] = {path: profile(c, table) for path, c in self.contacts.items()}
+        given = members if members is not None else (member(c, table) for c in contacts)
+        self.contacts: dict[str, Member] = {m.path: m for m in given}
+        self.profiles: dict[str, Profile] = {path: m.profile for path, m in self.contacts.items()}
         self._names: dict[tuple[str, ...], set[str]] = {}
         for path, contact in self.contacts.items():
             stem = path.rsplit("/", 1)[-1]
@@ -150,6 +206,11 @@ class Network:
                     if found is not None and found != path:
                         self.introduced.setdefault(found, []).append(path)
         self._people: dict[str, Person] = {}
+
+    @classmethod
+    def of(cls, members: Iterable[Member], config: Config, today: date) -> Network:
+        """The network of these members (each contact's `member`)."""
+        return cls((), config, today, members)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -190,20 +251,19 @@ class Network:
         key = f"{status}\0{path}"
         if key not in self._people:
             contact, prof = self.contacts[path], self.profiles[path]
-            last = contact.last_touch
-            warm = bool(contact.active and last and add_duration(last.day, self.config.warm_within) >= self.today)
+            last = contact.last_day
+            warm = bool(contact.active and last and add_duration(last, self.config.warm_within) >= self.today)
             companies = ", ".join(n.name for n in prof.companies) or None
             self._people[key] = Person(
                 contact.name, path, status, companies, prof.role, prof.stage_name or prof.stage,
-                last.day if last else None, last.evidence if last else None, contact.touch_count, contact.gives,
-                contact.asks, warm, self.chain(path))
+                last, contact.evidence, contact.touch_count, contact.gives, contact.asks, warm, self.chain(path))
         return self._people[key]
 
     def people(self, *, tag: str | None = None, how_met: str | None = None) -> tuple[Person, ...]:
         """The active contacts with the tag (or a child of it) and whose `how_met` holds the text, warmest first."""
         return tuple(sorted((self.person(c.path) for c in self._matching(tag, how_met)), key=warmth_order))
 
-    def _matching(self, tag: str | None, how_met: str | None) -> list[Contact]:
+    def _matching(self, tag: str | None, how_met: str | None) -> list[Member]:
         wanted_tag = tag.strip().lstrip("#").lower() if tag else None
         wanted_text = fold(" ".join(how_met.split())) if how_met else None
         return [c for c in self.contacts.values() if c.active

@@ -89,6 +89,16 @@ def named(value: Any) -> list[Named]:
     return [Named(text, text, False)] if text else []
 
 
+def contact_stage(contact: Contact, table: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The canonical stage of `contact`'s relationship (`acquaintance` … `partnership`), or None."""
+    for key in table["stage"]:
+        value = contact.fm.get(key)
+        if not is_empty(value):
+            found = [n.text for n in named(value)]
+            return stage_of(", ".join(found)) if found else None
+    return None
+
+
 def profile(contact: Contact, table: Mapping[str, tuple[str, ...]]) -> Profile:
     """`contact`'s profile; `table` is `fields.field_keys(config.fields)`."""
 

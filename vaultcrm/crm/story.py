@@ -92,7 +92,8 @@ def _flags(contact: Contact, analysis: Analysis) -> tuple[str, ...]:
     """The signals that name the contact (behaviour §4.4)."""
     signals = analysis.outcome.signals
     groups = (("ready to ask", signals.ready_to_ask), ("going cold", signals.going_cold),
-              ("give first", signals.give_first))
+              ("give first", signals.give_first), ("trust going quiet", signals.trust_fading),
+              ("stuck at acquaintance", signals.stuck))
     return tuple(label for label, group in groups if any(c.path == contact.path for c in group))
 
 

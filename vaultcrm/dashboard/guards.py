@@ -8,11 +8,16 @@ from pathlib import Path
 
 from vaultcrm.digests import sha256
 from vaultcrm.errors import NotOursError
+from vaultcrm.i18n import Language, language
 from vaultcrm.vault import frontmatter
 
-_TICK = re.compile(r"^\s*[-*+] \[[^ \]]\]\s*(.*)$")
-_TICKED = re.compile(r"^(\s*[-*+] )\[[^ \]]\]", re.MULTILINE)
-_ANY_TICK = re.compile(rb"^[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
+# A task box, in a folded callout (`> - [x] …`) too.
+_TICK = re.compile(r"^(?:[ \t]*>)*[ \t]*[-*+] \[[^ \]]\][ \t]*(.*)$")
+_TICKED = re.compile(r"^((?:[ \t]*>)*[ \t]*[-*+] )\[[^ \]]\]", re.MULTILINE)
+_ANY_TICK = re.compile(rb"^(?:[ \t]*>)*[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
+# The note's last line: a comment (hidden in reading view) with what the guards check. The count's
+# label and the closing sentence are in the vault's language; `body:` and the hash are not words.
+_STAMP = re.compile(r"^%% vaultcrm · [^·:%]+: (\d+) · body: (sha256:[0-9a-f]{64}) · .*%%$")
 
 
 def unticked(body: str) -> str:
@@ -23,6 +28,15 @@ def unticked(body: str) -> str:
 def body_hash(body: str) -> str:
     digest: str = sha256(unticked(body).encode("utf-8")).hexdigest()
     return "sha256:" + digest
+
+
+def stamp(body: str, contacts: int, lang: Language | None = None) -> str:
+    """The comment line closing the note: the contact count (the empty-vault refusal) and the body's
+    hash (the edited-note refusal), out of the reader's way, its words in `lang` (English by default)."""
+    lang = lang or language()
+    label = lang.pgettext("stamp", "contacts")
+    note = lang.gettext("vaultcrm rewrites this note: tick its boxes, and write anything else in another note")
+    return f"%% vaultcrm · {label}: {contacts} · body: {body_hash(body)} · {note} %%"
 
 
 def has_ticks(target: Path) -> bool:
@@ -62,11 +76,18 @@ def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatt
     lines = text.split("\n")
     props = read_properties(lines)
     ours = props.error is None and props.data.get("vaultcrm") == "generated"
-    body = "\n".join(lines[props.body_start:])
-    contacts = props.data.get("contacts")
-    count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
-    edited = ours and props.data.get("body_hash") != body_hash(body)
-    ticked = tuple(m[1] for m in map(_TICK.match, lines[props.body_start:]) if m)
+    below = lines[props.body_start:]
+    at = next((i for i in range(len(below) - 1, -1, -1) if _STAMP.match(below[i])), None)
+    if at is not None:
+        found = _STAMP.match(below[at])
+        assert found is not None
+        body, count, expected = "\n".join(below[:at]), int(found[1]), found[2]
+        edited = ours and (expected != body_hash(body) or any(line.strip() for line in below[at + 1:]))
+    else:  # as vaultcrm wrote it before the stamp: the count and the hash among the properties
+        body, contacts = "\n".join(below), props.data.get("contacts")
+        count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
+        edited = ours and props.data.get("body_hash") != body_hash(body)
+    ticked = tuple(m[1] for m in map(_TICK.match, below) if m)
     return Existing(raw, ours, count, body, edited, ticked)
 
 

@@ -17,8 +17,9 @@ from jinja2 import (
 from jinja2.bccache import BytecodeCache
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from vaultcrm.dashboard.guards import body_hash
+from vaultcrm.dashboard.guards import stamp
 from vaultcrm.errors import ConfigError
+from vaultcrm.i18n import Language, language
 
 TEMPLATE = "dashboard.md.j2"
 OVERRIDE_DIR = ".vaultcrm/templates"
@@ -77,11 +78,18 @@ def environment(vault: Path, compiled: BytecodeCache | None = None) -> Immutable
                                          bytecode_cache=compiled)
 
 
+def words(lang: Language) -> dict[str, Any]:
+    """What a template calls to say something in the vault's language: gettext's functions (their
+    messages extracted from the templates by `pybabel extract`, README: "Translating vaultcrm")."""
+    return {"gettext": lang.gettext, "_": lang.gettext, "ngettext": lang.ngettext, "pgettext": lang.pgettext}
+
+
 def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | None = None) -> str:
-    """The dashboard's body; a template that fails or runs away is a config error (exit 3)."""
+    """The dashboard's body, in the language `data["language"]`; a template that fails or runs away is
+    a config error (exit 3)."""
     try:
         template = environment(vault, compiled).get_template(TEMPLATE)
-        text = template.render(**data)
+        text = template.render(**data, **words(language(data.get("language"))))
     except TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         where = f" line {lineno}" if lineno else ""
@@ -97,8 +105,7 @@ def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | Non
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
-def document(body: str, contacts: int) -> str:
-    """The whole note: the ownership marker, the contact count and the body's hash, then the body."""
-    return (f"---\nvaultcrm: generated\ncontacts: {contacts}\nbody_hash: {body_hash(body)}\n"
-            f"note: This note is rewritten by vaultcrm. Tick boxes here; write anything else elsewhere.\n---\n"
-            + body)
+def document(body: str, contacts: int, lang: Language | None = None) -> str:
+    """The whole note: the ownership marker as its only property, the body, and the stamp (its
+    readable words in `lang`)."""
+    return f"---\nvaultcrm: generated\n---\n{body}\n{stamp(body, contacts, lang or language())}\n"

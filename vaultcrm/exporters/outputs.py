@@ -40,7 +40,8 @@ def ics_data(analysis: Analysis, horizon: Duration = DEFAULT_ICS_HORIZON) -> byt
     end = add_duration(analysis.today, horizon) - timedelta(days=1)
     name = vault_name(analysis)
     items = calendar_items(all_reminders(analysis), analysis.index.contacts, today=analysis.today,
-                           horizon_end=end, vault_name=name, lang=language(analysis.config.language))
+                           horizon_end=end, vault_name=name, dashboard=analysis.config.dashboard,
+                           lang=language(analysis.config.language))
     return ics_bytes(items, vault_name=name, today=analysis.today)
 
 

@@ -38,12 +38,12 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
 
 
-def check_not_conflicted(vault: Path, contact: Contact) -> None:
-    """Refuse to edit a note while a sync-conflict copy of it sits beside it."""
-    note = vault / contact.path
+def check_not_conflicted(vault: Path, rel: str) -> None:
+    """Refuse to edit the note at `rel` while a sync-conflict copy of it sits beside it."""
+    note = vault / rel
     for sibling in note.parent.iterdir():
         if is_conflict_copy_of(sibling.name, note.name):
-            raise NotEditableError(f"{contact.path} has a sync-conflict copy ({sibling.name}); nothing was written",
+            raise NotEditableError(f"{rel} has a sync-conflict copy ({sibling.name}); nothing was written",
                                    hint="merge the copy into the note and delete it, then run the command again")
 
 
@@ -51,7 +51,7 @@ def touch_contact(vault: Path, contact: Contact, config: Config, day: date, *, t
                   give: bool = False, ask: bool = False, channel: str | None = None,
                   dry_run: bool = False) -> EditResult:
     """Raise the contact's last-touch date to `day` (never back) and append a dated log line."""
-    check_not_conflicted(vault, contact)
+    check_not_conflicted(vault, contact.path)
     keys = field_keys(config.fields)["last_touch"]
     line = log_line(day, text, give=give, ask=ask, channel=channel)
     dates = reader(config)
@@ -87,7 +87,7 @@ def snooze(vault: Path, contacts: Sequence[Contact], config: Config, query: str,
         except ValueError as exc:
             raise UsageError(f"--for {span!r}: {exc}") from None
     contact = resolve_contact(query, contacts)
-    check_not_conflicted(vault, contact)
+    check_not_conflicted(vault, contact.path)
     keys = field_keys(config.fields)["snooze_until"]
     if clear:
         return contact, apply_edit(vault / contact.path, lambda data: remove_field(data, keys), dry_run=dry_run)

@@ -1,6 +1,7 @@
 """The surgical write-back edit: one frontmatter value and one log line change, every other byte stays.
 
-Pure functions on a note's bytes (`set_date_field`, `remove_field`, `append_log_line`, `touch_note`)
+Pure functions on a note's bytes (`set_date_field`, `remove_field`, `append_log_line`, `touch_note`,
+`complete_task`)
 compute the new bytes and prove the change before anything is written; `apply_edit` is the one
 function that reads and writes, with a compare-and-swap against edits made meanwhile (Obsidian
 autosave, sync). A note that cannot be edited this way is refused with `NotEditableError`, never
@@ -28,6 +29,7 @@ from vaultcrm.fields import normalise_key
 from vaultcrm.vault.dates import DateReader, link_target, to_date, written_like
 from vaultcrm.vault.frontmatter import DuplicateKey, Loader
 from vaultcrm.vault.inline import typed
+from vaultcrm.vault.notes import parse
 from vaultcrm.writeback import atomic as write
 from vaultcrm.writeback import inline_edit
 
@@ -410,6 +412,31 @@ def touch_note(data: bytes, keys: Sequence[str], day: date, heading: str | Seque
     (never roll it back) and append the dated log line."""
     return append_log_line(set_date_field(data, keys, default_key, day, never_earlier=True, dates=dates),
                            heading, line)
+
+
+_OPEN_TASK = re.compile(r"(?P<lead>[ \t]*(?:>[ \t]?)*(?:[-*+]|\d{1,9}[.)])[ \t]+\[) \](?P<text>.*?)"
+                        r"(?P<block>[ \t]+\^[A-Za-z0-9-]+)?(?P<tail>[ \t]*)")
+
+
+def complete_task(data: bytes, line: int, text: str, day: date) -> bytes:
+    """Tick the open task on `line` (1-based, in the file) that reads `text` (its first paragraph,
+    whitespace collapsed, as a note's Entry holds it), the Tasks plugin's way: `- [ ] text` becomes
+    `- [x] text ✅ 2026-12-05` (before a trailing `^block-id`). Every other byte stays. A line that is
+    no longer that open task is refused, never guessed at."""
+    doc = _parse(data)
+    index = line - 1
+    raw = doc.lines[index] if doc.body_start <= index < len(doc.lines) else ""
+    content = raw.rstrip("\r\n")
+    match = _OPEN_TASK.fullmatch(content)
+    task = any(e.line == line and e.task == "open" and e.text == text for e in parse("", data).entries)
+    if match is None or not task:
+        raise _refuse(f"line {line} is no longer the open task “{text[:60]}”",
+                      hint="sync again: the dashboard will show the task as the note has it now")
+    done = (f"{match['lead']}x]{match['text']} ✅ {day.isoformat()}{match['block'] or ''}{match['tail']}"
+            + raw[len(content):])
+    lines = [*doc.lines]
+    lines[index] = done
+    return doc.text(lines).encode("utf-8")
 
 
 @dataclass(frozen=True)

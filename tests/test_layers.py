@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "vaultcrm"
 LAYERS = [
     {"vaultcrm", "vaultcrm.errors", "vaultcrm.model", "vaultcrm.digests", "vaultcrm.fields",
-     "vaultcrm.durations", "vaultcrm.state"},
+     "vaultcrm.durations", "vaultcrm.state", "vaultcrm.i18n"},
     {"vaultcrm.config"},
     {"vaultcrm.vault"},
     {"vaultcrm.crm"},

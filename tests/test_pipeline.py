@@ -46,3 +46,22 @@ def test_the_cache_changes_no_byte(vault: Path) -> None:
     assert edited != plain
     assert outputs(vault, Cache(vault)) == edited  # by difference
     assert outputs(vault, daemon) == edited  # from the daemon's memory
+
+
+def test_the_networking_parts_by_difference(tmp_path: Path) -> None:
+    """The Targets section and the stage signals are made from every contact's stored share: after an
+    edit of one note, the cache's dashboard (by difference) is the plain one."""
+    vault = Path(shutil.copytree(ROOT / "example-vault", tmp_path / "example", ignore=shutil.ignore_patterns("CRM")))
+    daemon = Cache(vault, keep=True)
+    plain = outputs(vault, Plain(vault))
+    assert outputs(vault, Cache(vault)) == plain and outputs(vault, daemon) == plain
+    daniel = vault / "People/Daniel Ortiz.md"  # at Datadog, never touched: the step asks Priya for an intro
+    daniel.write_text(daniel.read_text("utf-8") + "\n- 2026-11-21 — coffee at the book club\n", "utf-8")
+    aisha = vault / "People/Aisha Bello.md"  # stuck at acquaintance: no longer, at conversation
+    aisha.write_text(aisha.read_text("utf-8").replace("prm-relationship: acquainted", "prm-relationship: talking"),
+                     "utf-8")
+    edited = outputs(vault, Plain(vault))
+    assert "- **Datadog** — write to [[People/Daniel Ortiz|Daniel Ortiz]] · last 21 Nov" in edited[0]
+    assert "Stuck at acquaintance" not in edited[0] and plain[0] != edited[0]
+    assert outputs(vault, Cache(vault)) == edited  # by difference
+    assert outputs(vault, daemon) == edited  # from the daemon's memory

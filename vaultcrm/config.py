@@ -17,7 +17,8 @@ from vaultcrm.model import Duration
 
 CONFIG_PATH = ".vaultcrm/config.toml"
 MAX_NOTE_BYTES = 1 << 30
-MAX_COUNT = 1_000_000  # touches to ask after, a week's goals
+MAX_COUNT = 1_000_000  # touches to ask after, a week's goals, people proposed a day
+DATE_ORDERS = ("DMY", "MDY")  # how a slashed date reads: day/month/year or month/day/year
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,20 @@ class Rule:
     skip: bool = False
 
 
+@dataclass(frozen=True)
+class Target:
+    """A `targets` entry: a company the user wants a way into, with the role sought and a note."""
+
+    company: str
+    role: str | None = None
+    note: str | None = None
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The tags that mark each monthly goal's events (the `[goals.tags]` table replaces them one by one).
+GOAL_TAGS = {"interviews": ("interview", "info-interview"), "referrals": ("referral",), "intros": ("intro",)}
+
+
 @dataclass
 class Config:
     contact_folders: tuple[str, ...] = ("People", "Contacts")
@@ -55,17 +70,26 @@ class Config:
     max_note_bytes: int = 5 * 1024 * 1024
     dashboard: str = "CRM/Due this week.md"
     daily_notes: str | None = None
+    date_order: str | None = None  # "DMY" or "MDY": how slashed dates such as 03/04/2026 read
     horizon: Duration = Duration(7, "d")  # noqa: RUF009 - a frozen value, safe to share
     followup_window: int = 7
+    followup_grace: int = 14  # days a follow-up not done in its window stays listed, as missed
     default_tier: str | None = None
     occasions: tuple[str, ...] = ("birthday",)
     ask_after_touches: int = 6
-    log_heading: str = "Log"
+    stuck_after_touches: int = 4  # touch days after which a relationship still at its first stage is stuck
+    daily_picks: int = 5  # people the agenda proposes for today, and for later this week
+    log_heading: tuple[str, ...] = ("Log", "Лог", "История", "Журнал")  # a new log gets the first
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     goals: dict[str, int] = field(default_factory=dict)
+    goal_tags: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(GOAL_TAGS))
+    week_start: int = 0  # the first day of a calendar week, Monday = 0 (WEEKDAYS)
+    targets: tuple[Target, ...] = ()
+    warm_within: Duration = Duration(90, "d")  # noqa: RUF009 - a frozen value, safe to share
     ics: str | None = None  # a calendar file the daemon keeps fresh (vault-relative, or absolute)
+    language: str = "en"  # what vaultcrm writes in: "en" or "ru" (vaultcrm.i18n)
     warnings: list[str] = field(default_factory=list)
 
     def tier_named(self, value: Any) -> str | None:
@@ -89,11 +113,13 @@ class Config:
         return next(t.cadence for t in self.tiers if t.name == name)
 
 
-GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives")
+GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives", "monthly_interviews", "monthly_referrals",
+             "monthly_intros")
 KNOWN_KEYS = {
-    "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "horizon",
-    "followup_window", "default_tier", "occasions", "ask_after_touches", "log_heading", "tiers", "fields",
-    "rules", "goals", "ics",
+    "contact_folders", "templates", "exclude", "max_note_bytes", "dashboard", "daily_notes", "date_order", "horizon",
+    "followup_window", "followup_grace", "default_tier", "occasions", "ask_after_touches", "stuck_after_touches",
+    "daily_picks", "log_heading", "tiers", "fields", "rules", "goals", "week_start", "targets", "warm_within", "ics",
+    "language",
 }
 
 
@@ -152,15 +178,28 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("max_note_bytes", lambda v: _positive_int(v, MAX_NOTE_BYTES, "1 GiB"))
     take("dashboard", lambda v: _note_path(_text(v), "dashboard"))
     take("daily_notes", lambda v: _text(v).strip("/"))
+    take("date_order", _date_order)
     take("horizon", parse_duration)
     take("followup_window", lambda v: _positive_int(v, MAX_DAYS["d"], "a hundred years of days"))
+    take("followup_grace", lambda v: _whole_number(v, MAX_DAYS["d"], "a hundred years of days"))
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
-    take("log_heading", _heading)
+    take("stuck_after_touches", _positive_int)
+    take("daily_picks", _positive_int)
+    take("log_heading", _headings)
     take("tiers", _tiers)
     take("fields", _fields)
     take("goals", _goals)
+    take("week_start", _weekday)
+    take("warm_within", parse_duration)
     take("ics", _ics_path)
+    take("language", _language)
+    goals = raw.get("goals")
+    if isinstance(goals, dict) and "tags" in goals:
+        try:
+            config.goal_tags = {**GOAL_TAGS, **_goal_tags(goals["tags"])}
+        except ValueError as exc:
+            errors.append(f"goals.tags: {exc}")
     if "default_tier" in raw:
         name = config.tier_named(raw["default_tier"])
         if name is None:
@@ -169,6 +208,8 @@ def build_config(raw: dict[str, Any]) -> Config:
         config.default_tier = name
     if "rules" in raw:
         config.rules = tuple(_rules(raw["rules"], config, errors))
+    if "targets" in raw:
+        config.targets = _targets(raw["targets"], errors)
     config.warnings = [f"unknown setting {key!r} in {CONFIG_PATH} is ignored"
                        for key in raw if key not in KNOWN_KEYS]
     if errors:
@@ -205,7 +246,7 @@ def _strings(value: Any, allow_empty: bool = True) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValueError(f"expected a list of texts, got {value!r}")
     if not value and not allow_empty:
-        raise ValueError("expected at least one folder name")
+        raise ValueError("expected at least one name")
     return tuple(v.strip() for v in value)
 
 
@@ -224,12 +265,44 @@ def _ics_path(value: Any) -> str:
     return posix
 
 
+def _whole_number(value: Any, most: int = MAX_COUNT, said: str = "a million") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number of 0 or more, got {value!r}")
+    if value > most:
+        raise ValueError(f"{value} is more than {said} ({most})")
+    return value
+
+
+def _date_order(value: Any) -> str:
+    text = _text(value).upper()
+    if text not in DATE_ORDERS:
+        raise ValueError(f"expected one of {', '.join(DATE_ORDERS)} (day/month/year or month/day/year), "
+                         f"got {value!r}")
+    return text
+
+
+def _language(value: Any) -> str:
+    from vaultcrm.i18n import languages
+
+    text = _text(value).lower()
+    if text not in languages():
+        raise ValueError(f"expected one of {', '.join(languages())}, got {value!r}")
+    return text
+
+
 def _positive_int(value: Any, most: int = MAX_COUNT, said: str = "a million") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"expected a whole number above 0, got {value!r}")
     if value > most:
         raise ValueError(f"{value} is more than {said} ({most})")
     return value
+
+
+def _headings(value: Any) -> tuple[str, ...]:
+    """`log_heading`: one heading's text, or a list of them (the first is the one a new log gets)."""
+    if isinstance(value, str):
+        return (_heading(value),)
+    return tuple(_heading(v) for v in _strings(value, allow_empty=False))
 
 
 def _heading(value: Any) -> str:
@@ -271,10 +344,68 @@ def _fields(value: Any) -> dict[str, tuple[str, ...]]:
 def _goals(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         raise ValueError("expected a table with " + ", ".join(GOAL_KEYS))
-    unknown = set(value) - set(GOAL_KEYS)
+    numbers = {key: number for key, number in value.items() if key != "tags"}
+    unknown = set(numbers) - set(GOAL_KEYS)
     if unknown:
-        raise ValueError(f"unknown goal {sorted(unknown)[0]!r} (known: {', '.join(GOAL_KEYS)})")
-    return {key: _positive_int(number) for key, number in value.items()}
+        raise ValueError(f"unknown goal {sorted(unknown)[0]!r} (known: {', '.join(GOAL_KEYS)}, tags)")
+    return {key: _positive_int(number) for key, number in numbers.items()}
+
+
+def _goal_tags(value: Any) -> dict[str, tuple[str, ...]]:
+    """`[goals.tags]`: `interviews = ["interview", "info-interview"]`, tags with or without `#`."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a table like interviews = [\"interview\"]")
+    unknown = set(value) - set(GOAL_TAGS)
+    if unknown:
+        raise ValueError(f"unknown goal {sorted(unknown)[0]!r} (known: {', '.join(GOAL_TAGS)})")
+    out = {}
+    for name, tags in value.items():
+        cleaned = tuple(t.lstrip("#").lower() for t in _strings([tags] if isinstance(tags, str) else tags))
+        bad = [t for t in cleaned if not re.fullmatch(r"[\w/-]*[^\W\d_][\w/-]*", t)]
+        if bad or not cleaned:
+            raise ValueError(f"{name}: {(bad or [''])[0]!r} is not a tag (letters, digits, _, - and /)")
+        out[name] = cleaned
+    return out
+
+
+def _weekday(value: Any) -> int:
+    text = _text(value).lower()
+    if text not in WEEKDAYS:
+        raise ValueError(f"expected a day of the week ({', '.join(WEEKDAYS)}), got {value!r}")
+    return WEEKDAYS.index(text)
+
+
+def _targets(value: Any, errors: list[str]) -> tuple[Target, ...]:
+    """`targets = ["Globex"]`, or `[[targets]]` tables with `company` and optional `role`, `note`;
+    each wrong entry is one error."""
+    if not isinstance(value, list):
+        errors.append("targets: expected a list of companies, or [[targets]] tables with company, role and note")
+        return ()
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for number, spec in enumerate(value, start=1):
+        if isinstance(spec, str):
+            spec = {"company": spec}
+        try:
+            if not isinstance(spec, dict):
+                raise ValueError(f"expected a company name or a table, got {spec!r}")
+            unknown = set(spec) - {"company", "role", "note"}
+            if unknown:
+                raise ValueError(f"unknown key {sorted(unknown)[0]!r} (known: company, role, note)")
+            if "company" not in spec:
+                raise ValueError("needs a company")
+            company = " ".join(_text(spec["company"]).split())
+            role, note = (" ".join(_text(spec[k]).split()) if k in spec else None for k in ("role", "note"))
+        except ValueError as exc:
+            errors.append(f"targets: target {number}: {exc}")
+            continue
+        folded = "".join(c for c in unicodedata.normalize("NFKD", company) if not unicodedata.combining(c)).casefold()
+        if folded in seen:
+            errors.append(f"targets: target {number}: {company!r} is listed twice")
+            continue
+        seen.add(folded)
+        targets.append(Target(company, role, note))
+    return tuple(targets)
 
 
 def _rules(value: Any, config: Config, errors: list[str]) -> list[Rule]:

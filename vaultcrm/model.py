@@ -54,7 +54,9 @@ class Entry:
     """One line-like unit of a note's body that can carry a touch or a plan.
 
     kind is "item" (a list item's own text), "heading", "row" (a table row) or "para" (a paragraph).
-    Text in block quotes, code, comments and math never becomes an entry.
+    Text in block quotes, code, comments and math never becomes an entry. `lead` is the date-shaped
+    text opening the line when reading it needs the vault's settings or it is misspelt
+    (vault.dates.read_lead); `date` is then None.
     """
 
     line: int
@@ -67,11 +69,24 @@ class Entry:
     links: tuple[LinkRef, ...] = ()
     give: bool = False
     ask: bool = False
+    tags: tuple[str, ...] = ()  # its `#tags` (vault/tags.py)
+    lead: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineField:
+    """A Dataview inline field in a note's body (`Key:: value`, `[key:: value]`): its key as written
+    (formatting dropped), its value as text, and its line."""
+
+    key: str
+    value: str
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """What parsing one file's bytes yields: a pure function of those bytes."""
+    """What parsing one file's bytes yields: a pure function of those bytes. `fields` are the body's
+    inline fields; `contact_tag` is the line of the body's first `#person`, `#people` or `#contact` tag."""
 
     path: str
     frontmatter: dict[str, Any]
@@ -79,6 +94,8 @@ class Note:
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     frontmatter_ok: bool = True
+    fields: tuple[InlineField, ...] = ()
+    contact_tag: int | None = None
 
     @property
     def stem(self) -> str:
@@ -93,11 +110,6 @@ class Duration:
     count: int
     unit: str  # "d", "w", "m" or "y"
 
-    def describe(self) -> str:
-        words = {"d": "day", "w": "week", "m": "month", "y": "year"}
-        word = words[self.unit]
-        return f"every {word}" if self.count == 1 else f"every {self.count} {word}s"
-
 
 class Touch(NamedTuple):
     """A day on which the user was in contact with a person, with the note that shows it.
@@ -110,9 +122,10 @@ class Touch(NamedTuple):
     evidence: str
     line: int | None
     source: str  # "field", "line", "daily", "meeting" or "done"
-    text: str | None = None
+    text: str | None = None  # the line's text (none for a property or a meeting's attendees)
     give: bool = False
     ask: bool = False
+    tags: tuple[str, ...] = ()  # the line's `#tags`, or a meeting note's own tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +160,7 @@ class Contact:
     created: date | None = None
     snooze_until: date | None = None
     occasions: tuple[tuple[str, int, int, int | None], ...] = ()  # (field, month, day, year)
+    occasions_done: dict[str, date] = field(default_factory=dict)  # field -> the last occurrence done
     company: str | None = None
     how_met: str | None = None
     channel: str | None = None
@@ -184,10 +198,11 @@ class Contact:
     @cached_property
     def last_line(self) -> Touch | None:
         """The latest touch that came from a dated line: what was talked about last time."""
-        latest = next((t.day for t in reversed(self.touches) if t.text), None)
+        latest = next((t.day for t in reversed(self.touches) if _dated_line(t)), None)
         if latest is None:
             return None
-        tied = (t for t in takewhile(lambda t: t.day >= latest, reversed(self.touches)) if t.text and t.day == latest)
+        tied = (t for t in takewhile(lambda t: t.day >= latest, reversed(self.touches))
+                if _dated_line(t) and t.day == latest)
         return min(tied, key=lambda t: (t.evidence, t.line or 0))
 
     @cached_property
@@ -202,9 +217,34 @@ class Contact:
 _CONTACT_FIELDS = tuple(Contact.__dataclass_fields__)
 
 
+def _dated_line(touch: Touch) -> bool:
+    """A touch from a line that carries its own date (or a done date), with its text."""
+    return bool(touch.text) and touch.source in ("line", "done")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """The parts a reminder's reason is phrased from, in any language (i18n.Language.reason).
+
+    `day`: the day met (followup), of the last touch (cadence), created (never), of the occasion;
+    `where`: the last touch's evidence, or a plan's `note:line`; `detail`: how met, the occasion's
+    field, or the plan's text; `tier` or `rule`: where the cadence comes from; `years`: the age a
+    birthday turns; `missed`: a follow-up not done within its window."""
+
+    kind: str
+    day: date | None = None
+    where: str | None = None
+    detail: str | None = None
+    cadence: Duration | None = None
+    tier: str | None = None
+    rule: str | None = None
+    years: int | None = None
+    missed: bool = False
+
+
 @dataclass(frozen=True)
 class Reminder:
-    """A reason to get in touch with a contact on or by a day."""
+    """A reason to get in touch with a contact on or by a day: `reason` in English, `why` its parts."""
 
     contact: Contact
     kind: str  # "followup", "cadence", "never", "planned" or "occasion"
@@ -214,13 +254,20 @@ class Reminder:
     cadence_days: int | None
     reason: str
     plan: Plan | None = None
+    missed: bool = False  # a follow-up not done within `followup_window` (behaviour §4.2)
+    occasion: str | None = None  # an occasion's field (`birthday`)
+    why: Reason | None = None
 
 
 @dataclass
 class Signals:
+    """The contacts under each signal (behaviour §4.4), each contact under one at most."""
+
     ready_to_ask: list[Contact] = field(default_factory=list)
     going_cold: list[Contact] = field(default_factory=list)
     give_first: list[Contact] = field(default_factory=list)
+    trust_fading: list[Contact] = field(default_factory=list)  # at trust or beyond, not touched within a cadence
+    stuck: list[Contact] = field(default_factory=list)  # still at the first stage after several touches
 
 
 @dataclass(frozen=True, slots=True)

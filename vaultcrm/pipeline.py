@@ -242,11 +242,18 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
 
 def _record_ticks(vault: Path, today: date, config: Config, memory: Memory, found: ScanResult,
                   changed: frozenset[str] | None, dashboard: Dashboard) -> list[str]:
-    """Each ticked box recorded in its contact's note, on its day; the names of the contacts."""
+    """Each ticked box recorded in the notes it concerns, on its day and as that day's reminders have
+    it (the day its recording began: tick_ledger.py); the names of the contacts."""
     from vaultcrm.writeback.tick_ledger import record
 
-    analysis = analyse(vault, today, config, memory=memory, found=found, changed=changed)
-    return record(vault, config, analysis.index.contacts, dashboard)
+    analyses: dict[date, Analysis] = {}
+
+    def on(day: date) -> Analysis:
+        if day not in analyses:
+            analyses[day] = analyse(vault, day, config, memory=memory, found=found, changed=changed)
+        return analyses[day]
+
+    return record(vault, config, on, dashboard)
 
 
 def _shown(analysis: Analysis) -> Shown:
@@ -261,8 +268,10 @@ def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Sho
     """The dashboard's text (keeping `ticks` in its record of ticks) and the sync's summary line."""
     from vaultcrm.dashboard.data import summary_counts, template_data
     from vaultcrm.dashboard.render import document, render_body, written_ticks
+    from vaultcrm.i18n import language
 
     data: dict[str, Any] = template_data(shown.results, shown.problems, config, today)
     body = render_body(vault, data, memory.templates())
-    text = document(body, sum(1 for r in shown.results.values() if r.active), {**ticks, **written_ticks(body)})
+    text = document(body, sum(1 for r in shown.results.values() if r.active), language(config.language),
+                    {**ticks, **written_ticks(body)})
     return text, summary_counts(shown.results)

@@ -295,18 +295,20 @@ def test_check_lists_sync_conflict_copies(make_vault: Callable[..., Path]) -> No
 # due
 # ---------------------------------------------------------------------------------------------
 
-def test_due_table_is_readable(make_vault: Callable[..., Path]) -> None:
+def test_due_follows_the_dashboards_agenda(make_vault: Callable[..., Path]) -> None:
     vault = make_vault(FILES)
     result = cli("due", "--vault", str(vault))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["due", "contact", "kind", "why"]
-    assert len(lines) == 3
-    assert lines[1].startswith("2026-11-15 (7d late)") and "Jane Doe" in lines[1] and "cadence" in lines[1]
-    assert lines[2].startswith("2026-11-26") and "Bob Smith" in lines[2]
+    assert lines == [
+        "Today · Sun 22 Nov",
+        "  7 days late  Jane Doe   every 14 days · last 1 Nov",
+        "Later this week",
+        lines[3],
+    ]
+    assert lines[3].startswith("  Thu          Bob Smith  ")
     # Columns line up.
-    assert lines[1].index("Jane Doe") == lines[2].index("Bob Smith") == lines[0].index("contact")
-    assert lines[1].index("cadence") == lines[2].index("cadence") == lines[0].index("kind")
+    assert lines[1].index("Jane Doe") == lines[3].index("Bob Smith")
 
 
 def test_due_table_when_nobody_is_due(make_vault: Callable[..., Path]) -> None:

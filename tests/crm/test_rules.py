@@ -54,15 +54,37 @@ def test_followup_met_today_not_overdue(make_vault, due_json):
     assert row["days_overdue"] == 0
 
 
-@pytest.mark.parametrize("met, expected", [
-    ("2026-11-16", True),   # today - 6: inside the window
-    ("2026-11-15", False),  # today - 7: outside
-    ("2026-11-01", False),
-    ("2026-11-25", False),  # in the future
+@pytest.mark.parametrize("met, missed", [
+    ("2026-11-22", False),
+    ("2026-11-16", False),  # today - 6: inside the window
+    ("2026-11-15", True),   # today - 7: outside it, so missed, and still listed
+    ("2026-11-02", True),   # today - 20: the last day of the 14 days' grace
+    ("2026-11-01", None),   # today - 21: dropped
+    ("2026-11-25", None),   # in the future
 ])
-def test_followup_window(make_vault, due_json, met, expected):
+def test_a_missed_followup_stays_through_the_grace(make_vault, due_json, met, missed):
     data = due_json(make_vault({"People/Jane Doe.md": person(f"met: {met}")}))
-    assert bool(rows(data, "Jane Doe", "followup")) is expected
+    assert [r["missed"] for r in rows(data, "Jane Doe", "followup")] == ([] if missed is None else [missed])
+
+
+def test_a_missed_followup_is_the_contacts_reminder_until_the_grace_ends(make_vault, due_json):
+    data = due_json(make_vault({"People/Jane Doe.md": person("tier: A\nmet: 2026-11-05")}))
+    row = one(data, "Jane Doe", "followup")
+    assert (row["due"], row["days_overdue"], row["missed"]) == ("2026-11-06", 16, True)
+    assert row["reason"] == "met 2026-11-05; follow-up missed"
+    assert [r["kind"] for r in rows(data, "Jane Doe")] == ["followup"]
+
+
+@pytest.mark.parametrize("grace, listed", [(0, False), (7, True), (6, False)])
+def test_followup_grace_config(make_vault, due_json, grace, listed):
+    # met 2026-11-09: the 7-day window ended 2026-11-15, 7 days before today
+    vault = make_vault({**config(f"followup_grace = {grace}\n"), "People/Jane Doe.md": person("met: 2026-11-09")})
+    assert bool(rows(due_json(vault), "Jane Doe", "followup")) is listed
+
+
+def test_a_snooze_drops_a_missed_followup(make_vault, due_json):
+    vault = make_vault({"People/Jane Doe.md": person("met: 2026-11-05\nsnooze_until: 2026-12-01")})
+    assert rows(due_json(vault), "Jane Doe", "followup") == []
 
 
 def test_followup_window_config(make_vault, due_json):
@@ -506,6 +528,23 @@ def test_rule_context_variables(make_vault, due_json, when, matches):
     assert bool(rows(data, "Jane Doe", "cadence")) is matches
 
 
+@pytest.mark.parametrize("when", ["'Acme' in company", "'conf' in how_met", "channel.startswith('tele')",
+                                  "'vip' in tags"])
+def test_a_rules_natural_form_works_on_contacts_without_the_field(make_vault, due_json, when):
+    """Missing text fields are empty text and missing lists empty lists (behaviour §4.3)."""
+    vault = make_vault({
+        **config(f'[[rules]]\nwhen = "{when}"\ncadence = "7d"\n'),
+        "People/Jane Doe.md": person("company: Acme Corp\nhow_met: a conference\nchannel: telegram\ntags: [vip]"),
+        "People/Bob Roe.md": person("tier: C"),
+        "People/Ann Lee.md": person("company:\nhow_met: \"\"\ntags: []"),
+    })
+    data = due_json(vault)
+    assert data["problems"] == []
+    assert one(data, "Jane Doe", "never")["cadence_days"] == 7
+    assert one(data, "Bob Roe", "never")["cadence_days"] == 92
+    assert rows(data, "Ann Lee") == []
+
+
 def test_days_since_touch_null_when_no_touch(make_vault, due_json):
     vault = make_vault({
         **config('[[rules]]\nwhen = "days_since_touch is none"\ntier = "A"\n'),
@@ -565,7 +604,7 @@ def touches(n: int) -> str:
 
 @pytest.mark.parametrize("n, ready", [(5, False), (6, True), (8, True)])
 def test_ready_to_ask(make_vault, due_json, n, ready):
-    data = due_json(make_vault({"People/Jane Doe.md": person("tier: A", touches(n))}))
+    data = due_json(make_vault({"People/Jane Doe.md": person("tier: D", touches(n))}))
     assert (data["signals"]["ready_to_ask"] == ["Jane Doe"]) is ready
 
 
@@ -617,7 +656,7 @@ SIGNAL_BODY = touches(8) + "- 2026-10-20 asked for a favour #ask\n"
 ])
 def test_no_signals_for_snoozed_or_inactive(make_vault, due_json, fm):
     data = due_json(make_vault({"People/Jane Doe.md": person(fm, SIGNAL_BODY)}))
-    assert data["signals"] == {"ready_to_ask": [], "going_cold": [], "give_first": []}
+    assert data["signals"] == {"ready_to_ask": [], "going_cold": [], "give_first": [], "trust_fading": [], "stuck": []}
 
 
 def test_no_signals_for_skipped(make_vault, due_json):
@@ -626,13 +665,74 @@ def test_no_signals_for_skipped(make_vault, due_json):
         "People/Jane Doe.md": person("tier: A\nlast_contact: 2026-01-01", SIGNAL_BODY),
     })
     data = due_json(vault)
-    assert data["signals"] == {"ready_to_ask": [], "going_cold": [], "give_first": []}
+    assert data["signals"] == {"ready_to_ask": [], "going_cold": [], "give_first": [], "trust_fading": [], "stuck": []}
     assert data["contacts"] == 1
 
 
 def test_signals_present_when_active(make_vault, due_json):
     data = due_json(make_vault({"People/Jane Doe.md": person("tier: A\nlast_contact: 2026-01-01", SIGNAL_BODY)}))
-    assert data["signals"] == {"ready_to_ask": ["Jane Doe"], "going_cold": ["Jane Doe"], "give_first": ["Jane Doe"]}
+    assert data["signals"] == {"ready_to_ask": [], "going_cold": ["Jane Doe"], "give_first": [], "trust_fading": [],
+                               "stuck": []}
+
+
+@pytest.mark.parametrize("fm, body, signal", [
+    ("tier: A\nlast_contact: 2026-01-01", SIGNAL_BODY, "going_cold"),  # cold outranks owing them
+    ("tier: D", SIGNAL_BODY, "give_first"),  # 8 touches but one ask and no give: give before you ask
+    ("tier: D", SIGNAL_BODY + "- 2026-10-21 sent her a lead #give\n", "ready_to_ask"),
+    ("tier: B", touches(8), None),  # last touch 2026-10-08 + 1 month: 14 days overdue, so not warm
+    ("tier: A\nlast_contact: 2026-11-20", touches(8), "ready_to_ask"),
+    ("met: 2026-11-20", touches(8), None),  # a follow-up overdue since 2026-11-21: not warm
+    ("", touches(8), "ready_to_ask"),  # untracked: nothing overdue
+])
+def test_each_contact_is_under_one_signal_at_most(make_vault, due_json, fm, body, signal):
+    data = due_json(make_vault({"People/Jane Doe.md": person(fm, body)}))
+    assert [name for name, names in data["signals"].items() if "Jane Doe" in names] == ([signal] if signal else [])
+
+
+# The stage signals: trust going quiet, stuck at the first stage (§4.4). Today is 2026-11-22; touches(n)
+# are 2026-10-01 … 2026-10-n.
+
+@pytest.mark.parametrize("fm, body, signal", [
+    # at trust, not touched within a cadence (last 2026-10-08 + 1 month is before today), not yet cold
+    ("tier: B\nstage: trust", touches(8), "trust_fading"),
+    ("tier: B\nstage: Trust\nlast_contact: 2026-11-15", touches(8), "ready_to_ask"),  # touched within: ready
+    ("tier: B\nrelationship: доверие", touches(3), "trust_fading"),  # a synonym key, a Russian value
+    ("tier: B\nstage: partnership", touches(3), "trust_fading"),  # beyond trust counts too
+    ("tier: B\nstage: conversation", touches(3), None),  # not a stage worth the signal
+    ("stage: trust", touches(3), None),  # untracked: within warm_within (90 days) of 2026-10-03
+    ("stage: trust\nlast_contact: 2026-08-01", "", "trust_fading"),  # untracked, past warm_within
+    ("stage: trust", "", "trust_fading"),  # never touched at all
+    ("tier: A\nstage: trust\nlast_contact: 2026-09-01", touches(3), "going_cold"),  # cold comes first
+    ("tier: A\nstage: trust\nlast_contact: 2026-11-20", SIGNAL_BODY, "give_first"),  # touched: owing them
+    ("tier: B\nstage: trust", SIGNAL_BODY, "trust_fading"),  # fading outranks owing them
+    # still an acquaintance after `stuck_after_touches` (4) touch days
+    ("stage: acquaintance", touches(4), "stuck"),
+    ("stage: acquaintance", touches(3), None),
+    ("stage: знакомство", touches(4), "stuck"),
+    ("stage: acquaintance", touches(8), "stuck"),  # deepen it before asking: stuck outranks ready to ask
+    ("stage: acquaintance", SIGNAL_BODY, "give_first"),  # owing them outranks stuck
+    ("tier: A\nstage: acquaintance", touches(4), "going_cold"),
+    ("stage: interviewing", touches(8), "ready_to_ask"),  # no stage of the ladder: no stage signal
+])
+def test_stage_signals(make_vault, due_json, fm, body, signal):
+    data = due_json(make_vault({"People/Jane Doe.md": person(fm, body)}))
+    assert [name for name, names in data["signals"].items() if "Jane Doe" in names] == ([signal] if signal else [])
+
+
+def test_stuck_after_touches_setting(make_vault, due_json, run):
+    vault = make_vault({**config("stuck_after_touches = 2\n"),
+                        "People/Jane Doe.md": person("stage: acquaintance", touches(2))})
+    assert due_json(vault)["signals"]["stuck"] == ["Jane Doe"]
+    bad = make_vault({**config("stuck_after_touches = 0\n"), "People/Jane Doe.md": person()}, name="bad")
+    result = run(bad, "due")
+    assert result.exit_code == 3 and "stuck_after_touches" in result.stderr
+
+
+def test_stage_signals_skip_snoozed(make_vault, due_json):
+    vault = make_vault({"People/Jane Doe.md": person("stage: trust\nsnooze_until: 2026-12-31"),
+                        "People/Joe.md": person("stage: acquaintance\nsnooze_until: 2026-12-31", touches(5))})
+    signals = due_json(vault)["signals"]
+    assert signals["trust_fading"] == [] and signals["stuck"] == []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ TODAY = date(2026, 11, 22)
 NOTES = {
     "People/Jane Doe.md": "---\ntier: A\nlast_contact: 2026-10-01\n---\n- 2026-11-02: coffee #give\n",
     "People/Bob Roe.md": "---\ncadence: 1w\n---\n",
-    "Daily/2026-11-20.md": "- lunch with [[Jane Doe]] and [[Bob Roe]]\n- [ ] send [[Bob Roe]] the deck 📅 2026-11-25\n",
+    "Daily/2026-11-20.md": "- lunch with [[Jane Doe]] and [[Bob Roe]] #intro\n- [ ] send [[Bob Roe]] the deck 📅 2026-11-25\n",
     "Notes/Plain.md": "Nothing here.\n",
 }
 
@@ -43,8 +43,11 @@ def test_assembling_gives_each_contact_its_touches_in_day_order() -> None:
     jane = next(c for c in index.contacts if c.name == "Jane Doe")
     assert [(t.day, t.source) for t in jane.touches] == [
         (date(2026, 10, 1), "field"), (date(2026, 11, 2), "line"), (date(2026, 11, 20), "daily")]
+    # a daily note's line gives its text and tags (a touch for show and stats), though not its date
     assert (jane.touch_count, jane.gives, jane.last_touch) == (
-        3, 1, Touch(date(2026, 11, 20), "Daily/2026-11-20.md", 1, "daily"))
+        3, 1, Touch(date(2026, 11, 20), "Daily/2026-11-20.md", 1, "daily", "lunch with [[Jane Doe]] and [[Bob Roe]] #intro",
+                    tags=("intro",)))
+    assert jane.last_line is not None and jane.last_line.day == date(2026, 11, 2)  # the last *dated* line
     bob = next(c for c in index.contacts if c.name == "Bob Roe")
     assert [p.day for p in bob.plans] == [date(2026, 11, 25)]
 

@@ -739,32 +739,38 @@ def test_last_touch_and_count_on_every_row(make_vault, due_json):
 # #give / #ask
 # ---------------------------------------------------------------------------------------------
 
+def untracked(body: str = "") -> str:
+    """Jane without a cadence: no reminder can make her go cold, the signal that outranks give first
+    (behaviour §4.4)."""
+    return "# Jane Doe\n" + body
+
+
 def test_ask_without_give_is_give_first(make_vault, due_json):
-    data = due_json(make_vault({JANE_PATH: jane_note("\n- 2026-11-02 asked for an intro #ask\n")}))
+    data = due_json(make_vault({JANE_PATH: untracked("\n- 2026-11-02 asked for an intro #ask\n")}))
     assert data["signals"]["give_first"] == ["Jane Doe"]
 
 
 def test_equal_gives_and_asks_is_not_give_first(make_vault, due_json):
     body = "\n- 2026-11-02 asked for an intro #ask\n- 2026-11-03 sent an article #give\n"
-    data = due_json(make_vault({JANE_PATH: jane_note(body)}))
+    data = due_json(make_vault({JANE_PATH: untracked(body)}))
     assert data["signals"]["give_first"] == []
 
 
 def test_ask_in_other_note_counts_for_linked_contact(make_vault, due_json):
-    data = due_json(make_vault({JANE_PATH: JANE, "Notes/Log.md": "- 2026-11-02 asked [[Jane Doe]] for advice #ask\n"}))
+    data = due_json(make_vault({JANE_PATH: untracked(), "Notes/Log.md": "- 2026-11-02 asked [[Jane Doe]] for advice #ask\n"}))
     assert data["signals"]["give_first"] == ["Jane Doe"]
 
 
 def test_ask_counts_for_every_contact_of_the_line(make_vault, due_json):
     vault = make_vault({
-        JANE_PATH: JANE, "People/Bob Roe.md": BOB,
+        JANE_PATH: untracked(), "People/Bob Roe.md": "# Bob Roe\n",
         "Notes/Log.md": "- 2026-11-02 asked [[Jane Doe]] and [[Bob Roe]] for referrals #ask\n",
     })
     assert sorted(due_json(vault)["signals"]["give_first"]) == ["Bob Roe", "Jane Doe"]
 
 
 def test_ask_in_daily_note_counts(make_vault, due_json):
-    data = due_json(make_vault({JANE_PATH: JANE, "Daily/2026-11-02.md": "- asked [[Jane Doe]] for a favour #ask\n"}))
+    data = due_json(make_vault({JANE_PATH: untracked(), "Daily/2026-11-02.md": "- asked [[Jane Doe]] for a favour #ask\n"}))
     assert data["signals"]["give_first"] == ["Jane Doe"]
 
 
@@ -775,13 +781,13 @@ def test_ask_in_daily_note_counts(make_vault, due_json):
     "> - 2026-11-02 asked [[Jane Doe]] #ask\n",
 ])
 def test_ask_on_a_line_that_is_not_a_touch_does_not_count(make_vault, due_json, text):
-    data = due_json(make_vault({JANE_PATH: JANE, "Notes/Log.md": text}))
+    data = due_json(make_vault({JANE_PATH: untracked(), "Notes/Log.md": text}))
     assert data["signals"]["give_first"] == []
 
 
 def test_give_in_other_note_balances_ask(make_vault, due_json):
     vault = make_vault({
-        JANE_PATH: jane_note("\n- 2026-11-02 asked for an intro #ask\n"),
+        JANE_PATH: untracked("\n- 2026-11-02 asked for an intro #ask\n"),
         "Daily/2026-11-05.md": "- sent [[Jane Doe]] a job lead #give\n",
     })
     assert due_json(vault)["signals"]["give_first"] == []

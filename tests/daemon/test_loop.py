@@ -331,7 +331,7 @@ def test_a_moved_person_note_never_shows_twice(make_vault: Callable[..., Path]) 
     text = (vault / DASHBOARD).read_text()
     assert [line for line in text.splitlines() if line.startswith("- [ ]")] == [
         line for line in text.splitlines() if line.startswith("- [ ] [[Contacts/Jane Doe|")]
-    assert "contacts: 1\n" in text and "[[People/Jane Doe|" not in text
+    assert " · contacts: 1 · " in text and "[[People/Jane Doe|" not in text
 
 
 @pytest.mark.parametrize("how", ["deleted", "moved to the trash"])

@@ -99,10 +99,17 @@ def synced(vault: Path) -> Path:
     return vault
 
 
-def split_note(text: str) -> tuple[dict[str, Any], str]:
+STAMP_RE = re.compile(r"\n%% vaultcrm · contacts: (\d+) · body: (sha256:[0-9a-f]{64}) · [^\n]*%%\n$")
+
+
+def split_note(text: str) -> tuple[dict[str, Any], str, int, str]:
+    """(properties, body, contact count, body hash) of a dashboard: the count and the hash are in the
+    comment line that closes it."""
     assert text.startswith("---\n")
     end = text.index("\n---\n", 4)
-    return yaml.safe_load(text[4:end]), text[end + 5:]
+    stamp = STAMP_RE.search(text)
+    assert stamp is not None, text[-300:]
+    return yaml.safe_load(text[4:end]), text[end + 5:stamp.start()], int(stamp[1]), stamp[2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,10 +121,10 @@ def test_first_sync_writes_the_note_and_prints_the_summary(vault: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == BASE_SUMMARY + "\n"
     text = (vault / DASH).read_text("utf-8")
-    props, body = split_note(text)
-    assert props["vaultcrm"] == "generated"
-    assert props["contacts"] == 4
-    assert props["body_hash"] == "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+    props, body, contacts, digest = split_note(text)
+    assert props == {"vaultcrm": "generated"}  # one quiet row in Obsidian's Properties
+    assert contacts == 4
+    assert digest == "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
     assert "\r" not in text and text.endswith("\n")
 
 
@@ -134,8 +141,8 @@ def test_every_reminder_is_a_task_line_linking_its_note(vault: Path) -> None:
 def test_last_time_text_follows_the_reason(vault: Path) -> None:
     sync(vault)
     jane = next(line for line in (vault / DASH).read_text("utf-8").splitlines() if "[[People/Jane Doe|" in line)
-    reason = jane.index("last touch 2026-11-01")
-    assert jane.index("Coffee; she is moving to Lisbon") > reason
+    assert jane == ("- [ ] [[People/Jane Doe|Jane Doe]] — **7 days late** · every 14 days · last "
+                    "[[People/Jane Doe|1 Nov]] “Coffee; she is moving to…”")  # cut at a word to fit two phone lines
 
 
 def test_summary_line_pluralises(make_vault: Callable[..., Path]) -> None:
@@ -161,15 +168,30 @@ def test_summary_with_one_contact_and_nothing_due(make_vault: Callable[..., Path
     assert result.stdout.startswith("0 overdue · 0 due · 0 follow-ups · 0 occasions · 1 contact")
 
 
-def test_mermaid_health_chart(vault: Path) -> None:
+def test_the_chart_counts_the_people_listed_beside_it(vault: Path) -> None:
     sync(vault)
-    tokens = MarkdownIt("commonmark").use(front_matter_plugin).parse((vault / DASH).read_text("utf-8"))
+    text = (vault / DASH).read_text("utf-8")
+    tokens = MarkdownIt("commonmark").use(front_matter_plugin).parse(text)
     charts = [t for t in tokens if t.type == "fence" and t.info.strip() == "mermaid"]
     assert len(charts) == 1
     chart = charts[0].content
-    assert chart.lstrip().startswith("pie")
-    # Jane (overdue) and Bob (due this week) are the tracked contacts.
-    assert re.search(r'"Overdue"\s*:\s*1\b', chart) and re.search(r'"Due this week"\s*:\s*1\b', chart)
+    slices = dict(re.findall(r'^\s+"([^"]+)" : (\d+)$', chart, re.MULTILINE))
+    # Carol (a follow-up a day late) and Jane (7 days late) today; Bob and Dan's birthday later this week.
+    assert slices == {"Going cold": "0", "Late": "2", "Today": "0", "Later this week": "2",
+                      "On track": "0"}
+    today, later = text.split("## Later this week")
+    assert today.count("- [ ] ") == 2 and later.split("## This week")[0].count("- [ ] ") == 2
+    # Every category has its own colour, whatever the counts: Mermaid colours slices by their order.
+    assert re.search(r'"pie1": "#4dabf7", "pie2": "#ff6b6b", "pie3": "#ffa94d", "pie4": "#ffd43b", '
+                     r'"pie5": "#69db7c"', chart.splitlines()[0])
+
+
+def test_a_chart_that_would_add_nothing_is_one_line_of_text(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"People/A.md": "---\ntier: A\nlast_contact: 2026-11-20\n---\n",
+                        "People/B.md": "---\ntier: A\nlast_contact: 2026-11-21\n---\n"})
+    sync(vault)
+    text = (vault / DASH).read_text("utf-8")
+    assert "```mermaid" not in text and "\n2 on track\n" in text
 
 
 def test_dashboard_is_never_read_as_a_note(make_vault: Callable[..., Path]) -> None:
@@ -415,7 +437,7 @@ def test_user_text_is_kept_and_force_replaces_it(synced: Path) -> None:
 
 def test_edited_line_in_the_middle_counts_as_an_edit(synced: Path) -> None:
     note = synced / DASH
-    text = note.read_text("utf-8").replace("7 days overdue", "7 days overdue (called, no answer)")
+    text = note.read_text("utf-8").replace("7 days late", "7 days late (called, no answer)")
     assert "(called, no answer)" in text
     note.write_text(text, "utf-8")
     before = snapshot(note)
@@ -426,9 +448,35 @@ def test_edited_line_in_the_middle_counts_as_an_edit(synced: Path) -> None:
 def test_edit_in_the_properties_only_is_not_a_body_edit(synced: Path) -> None:
     # The hash covers the body; a sync client re-ordering nothing but property spacing is harmless.
     note = synced / DASH
-    note.write_bytes(note.read_bytes().replace(b"contacts: 4", b"contacts:   4"))
+    note.write_bytes(note.read_bytes().replace(b"vaultcrm: generated", b"vaultcrm:   generated"))
     result = sync(synced)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("change", [
+    lambda text: text + "my own line\n",  # below the stamp
+    lambda text: text[:text.rindex("%% vaultcrm")],  # the stamp taken away
+    lambda text: text.replace("%% vaultcrm · contacts: 4 · body: sha256:", "%% vaultcrm · contacts: 4 · body: sha256:0"),
+])
+def test_text_around_the_stamp_counts_as_an_edit(synced: Path, change: Callable[[str], str]) -> None:
+    note = synced / DASH
+    note.write_text(change(note.read_text("utf-8")), "utf-8")
+    before = snapshot(note)
+    assert sync(synced).exit_code == 5
+    assert snapshot(note) == before
+
+
+def test_a_dashboard_with_its_count_and_hash_among_the_properties_is_still_ours(synced: Path) -> None:
+    """As vaultcrm wrote it before the stamp: rewritten, not refused; its count still guards."""
+    note = synced / DASH
+    _, body, _, digest = split_note(note.read_text("utf-8"))
+    note.write_text(f"---\nvaultcrm: generated\ncontacts: 4\nbody_hash: {digest}\nnote: old\n---\n{body}", "utf-8")
+    result = sync(synced)
+    assert result.exit_code == 0, result.output
+    assert split_note(note.read_text("utf-8"))[0] == {"vaultcrm": "generated"}
+    note.write_text(f"---\nvaultcrm: generated\ncontacts: 4\nbody_hash: {digest}\n---\n{body}", "utf-8")
+    shutil.rmtree(synced / "People")
+    assert sync(synced).exit_code == 4
 
 
 @pytest.mark.parametrize("mark", ["x", "X"])
@@ -481,8 +529,7 @@ def test_contacts_gone_refuses_and_allow_empty_writes(synced: Path) -> None:
 
     allowed = sync(synced, "--allow-empty")
     assert allowed.exit_code == 0, allowed.output
-    props, _ = split_note(note.read_text("utf-8"))
-    assert props["contacts"] == 0
+    assert split_note(note.read_text("utf-8"))[2] == 0
 
 
 def test_unmounted_drive_looks_like_an_empty_folder(synced: Path) -> None:
@@ -586,11 +633,13 @@ OVERRIDE = ".vaultcrm/templates/dashboard.md.j2"
     ("{{ ''.__class__.__mro__ }}", None),
     ("{{ overdue.__class__.__base__.__subclasses__() }}", None),
     ("{{ cycler.__init__.__globals__ }}", None),
+    ("{{ gettext.__self__.translations }}", None),
+    ("{{ ngettext.__globals__ }}", None),
     ("{{ overdue.append(1) }}", None),
     ("{% for i in range(10**9) %}x{% endfor %}", None),
     ("{% for i in range(200000) %}{{ 'xxxxxxxxxx' }}{% endfor %}", None),   # runaway output
     ("{{ missing_thing }}", "missing_thing"),
-    ("{{ overdue[0].nope }}", "nope"),
+    ("{{ now.shown[0].nope }}", "nope"),
     ("{% if %}", None),
     ("{% include '../../People/Jane Doe.md' %}", None),
 ])
@@ -649,14 +698,14 @@ def test_override_cannot_include_files_outside_the_vault(make_vault: Callable[..
 
 
 def test_a_working_override_is_used(make_vault: Callable[..., Path]) -> None:
-    template = ("# My week\n{% for r in overdue %}- [ ] {{ r.link }} — {{ r.when }}\n{% endfor %}"
+    template = ("# My week\n{% for p in now.shown %}- [ ] {{ p.link }} — {{ p.days_late }}\n{% endfor %}"
                 "{{ contacts }} people\n")
     vault = make_vault({**BASE, OVERRIDE: template})
     result = sync(vault)
     assert result.exit_code == 0, result.output
-    props, body = split_note((vault / DASH).read_text("utf-8"))
-    assert props["vaultcrm"] == "generated" and props["contacts"] == 4
-    assert body == "# My week\n- [ ] [[People/Jane Doe|Jane Doe]] — 7 days overdue\n4 people\n"
+    props, body, contacts, _ = split_note((vault / DASH).read_text("utf-8"))
+    assert props["vaultcrm"] == "generated" and contacts == 4
+    assert body == "# My week\n- [ ] [[People/Carol|Carol]] — 1\n- [ ] [[People/Jane Doe|Jane Doe]] — 7\n4 people\n"
     assert sync(vault).stdout.strip().endswith("· unchanged")
 
 
@@ -673,7 +722,7 @@ def test_an_override_rewritten_within_one_timestamp_tick_is_read_again(make_vaul
 def test_override_of_another_template_does_not_replace_the_dashboard(make_vault: Callable[..., Path]) -> None:
     vault = make_vault({**BASE, ".vaultcrm/templates/other.md.j2": "{{ ''.__class__ }}"})
     assert sync(vault).exit_code == 0
-    assert "# Due this week" in (vault / DASH).read_text("utf-8")
+    assert "## Today" in (vault / DASH).read_text("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -737,7 +786,7 @@ def test_hostile_names_cannot_break_the_note(make_vault: Callable[..., Path],
     # One frontmatter block, and it is ours.
     fronts = [t for t in tokens if t.type == "front_matter"]
     assert len(fronts) == 1 and yaml.safe_load(fronts[0].content)["vaultcrm"] == "generated"
-    assert [i for i, line in enumerate(text.splitlines()) if line.strip() == "---"] == [0, 5]
+    assert [i for i, line in enumerate(text.splitlines()) if line.strip() == "---"] == [0, 2]
     assert not any(t.type == "hr" for t in tokens)
 
     # No raw HTML, no new headings, no comment or template syntax left live.
@@ -746,27 +795,35 @@ def test_hostile_names_cannot_break_the_note(make_vault: Callable[..., Path],
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert not any(word in h for h in headings for word in ("Evil", "Heading", "heading", "Jane"))
     assert "<%" not in text.replace("\\<%", "").replace("\\<\\%", "")
-    assert "%%" not in text.replace("\\%\\%", "")
+    prose = text.split("```mermaid")[0] + text.split("```\n")[-1].rsplit("\n%% vaultcrm · ", 1)[0]
+    assert "%%" not in prose.replace("%\\%", "")
     assert not re.search(r"(?<!\\)\$[^$\n]*(?<!\\)\$", text.split("```mermaid")[0])
 
-    # Exactly one task item per reminder, each with exactly one link, to the right note.
+    # Exactly one task item per person listed: its first link leads to their note, a second one to the
+    # note of their last touch, shown by its date.
     targets: list[str] = []
-    for _index, token in enumerate(tokens):
+    for token in tokens:
         if token.type != "inline" or not token.content.startswith("[ ] "):
             continue
-        links = [c for c in token.children or () if c.type in ("wikilink", "link_open")]
-        assert len(links) == 1, token.content
-        link = links[0]
-        if link.type == "wikilink":
-            targets.append(link.content.split("|", 1)[0] + ".md")
-        else:
-            targets.append(unquote(str(link.attrs["href"])))
+        children = token.children or []
+        links = [i for i, c in enumerate(children) if c.type in ("wikilink", "link_open")]
+        assert 1 <= len(links) <= 2, token.content
+        found = []
+        for i in links:
+            link = children[i]
+            if link.type == "wikilink":
+                target, _, label = link.content.partition("|")
+                found.append((target + ".md", label))
+            else:
+                found.append((unquote(str(link.attrs["href"])), children[i + 1].content))
+        targets.append(found[0][0])
+        assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", label) for _, label in found[1:]), found
         tags = _tags_outside_escapes(token.content)
         assert tags == [], (tags, token.content)
-    assert sorted(targets) == expected
+    assert sorted(targets) == sorted(set(expected))
 
     # Lines outside task items carry no live tags either (problems, signals, summary).
-    for line in text.splitlines()[6:]:
+    for line in text.splitlines()[3:]:
         if not line.startswith("#"):
             assert _tags_outside_escapes(line) == [], line
 

@@ -38,7 +38,7 @@ def reminder(c: Contact, kind: str, due: date, reason: str = "tier A, every 14 d
 def world() -> tuple[list[Reminder], list[Contact]]:
     jane = contact("Jane Doe", tier="A", company="[[Acme, Inc.|Acme]]", how_met="LinkedIn",
                    occasions=(("birthday", 12, 4, 1990),),
-                   touches=[Touch(date(2026, 10, 27), "Daily/2026-10-27.md", 4, "daily",
+                   touches=[Touch(date(2026, 10, 27), "Daily/2026-10-27.md", 4, "line",
                                   "Coffee; talked about KMP, CI caches")])
     zoe = contact("Zoë Šimková", tier="B", occasions=(("birthday", 2, 29, None),),
                   touches=[Touch(date(2026, 11, 20), "People/Zoë Šimková.md", None, "field")])
@@ -60,7 +60,8 @@ def world() -> tuple[list[Reminder], list[Contact]]:
 
 def build(world: tuple[list[Reminder], list[Contact]], today: date = TODAY) -> bytes:
     reminders, contacts = world
-    items = calendar_items(reminders, contacts, today=today, horizon_end=HORIZON_END, vault_name=VAULT)
+    items = calendar_items(reminders, contacts, today=today, horizon_end=HORIZON_END, vault_name=VAULT,
+                           dashboard="CRM/Due this week.md")
     return ics_bytes(items, vault_name=VAULT, today=today)
 
 
@@ -77,22 +78,49 @@ def test_ics_events_dates_and_text(world: tuple[list[Reminder], list[Contact]]) 
         "Birthday: Zoë Šimková",
         "Birthday: Мария Петрова",
         "Follow up: Zoë Šimková",
+        "Overdue: Jane Doe",
         "Planned: Мария Петрова — send her the deck, and the notes",
-        "Touch base: Jane Doe (overdue 12 days)",
     ]
-    overdue = evs["Touch base: Jane Doe (overdue 12 days)"]
-    assert overdue["DTSTART"].dt == TODAY  # an overdue reminder shows on today
+    overdue = evs["Overdue: Jane Doe"]
+    assert overdue["DTSTART"].dt == TODAY  # what is overdue shows on today, in one digest
     assert overdue["DTEND"].dt == TODAY + timedelta(days=1)
     assert "RRULE" not in overdue
     assert str(overdue["DESCRIPTION"]) == (
-        "tier A, every 14 days; last touch 2026-10-27 (Daily/2026-10-27.md)\n"
-        "Last time (2026-10-27): Coffee; talked about KMP, CI caches\n"
-        "obsidian://open?vault=My%20Vault&file=People%2FJane%20Doe")
-    assert str(overdue["URL"]) == "obsidian://open?vault=My%20Vault&file=People%2FJane%20Doe"
+        "Jane Doe — 12 days late: tier A, every 14 days; last touch 2026-10-27 (Daily/2026-10-27.md)\n"
+        "obsidian://open?vault=My%20Vault&file=CRM%2FDue%20this%20week")
+    assert str(overdue["URL"]) == "obsidian://open?vault=My%20Vault&file=CRM%2FDue%20this%20week"
+    assert str(evs["Follow up: Zoë Šimková"]["URL"]) == "obsidian://open?vault=My%20Vault&file=People%2FZo%C3%AB%20%C5%A0imkov%C3%A1"
     assert str(overdue["TRANSP"]) == "TRANSPARENT"
     assert overdue["DTSTAMP"].dt == datetime(2026, 11, 22, tzinfo=UTC)
     assert evs["Follow up: Zoë Šimková"]["DTSTART"].dt == date(2026, 11, 23)
     assert evs["Planned: Мария Петрова — send her the deck, and the notes"]["DTSTART"].dt == date(2026, 11, 25)
+
+
+def test_ics_titles_and_descriptions_are_plain_text() -> None:
+    ann = contact("Ann", touches=[Touch(date(2026, 11, 1), "People/Ann.md", 5, "line",
+                                        "2026-11-01 — sent [[Acme|the deck]] to **Ann** #give ✅ 2026-11-01")])
+    plan = Plan(date(2026, 11, 26), "Daily/2026-11-21.md", 8,
+                "Send [[Marcus Webb]] the *answers* 📅 2026-11-26 🔁 every week #todo")
+    items = calendar_items([reminder(ann, "planned", plan.day, f"planned: {plan.text}", plan),
+                            reminder(ann, "cadence", date(2026, 11, 30), "tier A, every 14 days")], [ann],
+                           today=TODAY, horizon_end=HORIZON_END, vault_name=VAULT)
+    assert [i.summary for i in items] == ["Planned: Ann — Send Marcus Webb the answers every week",
+                                          "Touch base: Ann"]
+    assert items[1].description.splitlines()[1] == "Last time (2026-11-01): sent the deck to Ann"
+    for item in items:
+        assert not any(mark in item.summary + item.description for mark in ("[[", "]]", "#", "📅", "🔁", "✅", "*"))
+
+
+def test_what_is_overdue_is_one_digest_event_on_today() -> None:
+    people = [contact(f"P{n}") for n in range(6)]
+    late = [reminder(p, "cadence", TODAY - timedelta(days=n + 1), f"tier A; every {n} days") for n, p in enumerate(people)]
+    items = calendar_items([*late, reminder(people[0], "planned", TODAY - timedelta(days=30), "planned: call",
+                                            Plan(TODAY - timedelta(days=30), "People/P0.md", 3, "call"))],
+                           people, today=TODAY, horizon_end=HORIZON_END, vault_name=VAULT, dashboard="CRM/Due.md")
+    assert len(items) == 1 and items[0].day == TODAY
+    assert items[0].summary == "Overdue: P0, P5, P4 and 3 more"
+    assert items[0].description.splitlines()[:2] == ["P0 — 30 days late: tier A; every 0 days; planned: call",
+                                                     "P5 — 6 days late: tier A; every 5 days"]
 
 
 def test_ics_birthdays_recur_yearly(world: tuple[list[Reminder], list[Contact]]) -> None:
@@ -137,12 +165,13 @@ def test_ics_uids_are_unique_and_stable_when_due_days_move(
     first = {s: str(e["UID"]) for s, e in events(build(world)).items()}
     assert len(set(first.values())) == len(first)
     assert all(uid.endswith("@vaultcrm") for uid in first.values())
-    # A week later the overdue reminder has moved and been re-worded; it keeps its UID.
+    # A week later the digest of what is overdue has moved, and holds the two events now overdue too;
+    # it keeps its UID.
     week_later = TODAY + timedelta(days=7)
     moved = [reminder(r.contact, r.kind, r.due, r.reason, r.plan, today=week_later) for r in world[0]]
     later = {str(e["UID"]): s for s, e in events(build((moved, world[1]), today=week_later)).items()}
-    assert len(later) == len(first)
-    assert later[first["Touch base: Jane Doe (overdue 12 days)"]] == "Touch base: Jane Doe (overdue 19 days)"
+    assert len(later) == len(first) - 2
+    assert later[first["Overdue: Jane Doe"]] == "Overdue: Jane Doe, Zoë Šimková, Мария Петрова"
     assert later[first["Birthday: Zoë Šimková"]] == "Birthday: Zoë Šimková"
 
 
@@ -184,7 +213,7 @@ def test_ics_is_valid_rfc5545_text(world: tuple[list[Reminder], list[Contact]]) 
     cal = Calendar.from_ical(data)
     assert str(cal["VERSION"]) == "2.0" and str(cal["PRODID"]).startswith("-//vaultcrm//")
     evs = {str(e["SUMMARY"]): e for e in cal.walk("VEVENT")}
-    assert str(evs["Touch base: Doe, Jane; \"JD\" Jr."]["DESCRIPTION"]).startswith(long_reason)
+    assert str(evs["Touch base: Doe, Jane; \"JD\" Jr."]["DESCRIPTION"]).startswith(long_reason.rstrip())
     for e in cal.walk("VEVENT"):
         assert not e.errors
         for key in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):

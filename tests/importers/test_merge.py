@@ -301,24 +301,89 @@ def test_unreadable_export_is_a_usage_error(make_vault, run, tmp_path):
 
 # -- overwrite, dry run ---------------------------------------------------------------------------
 
-def test_overwrite_replaces_one_line_values_but_never_lists(make_vault, run):
+def test_overwrite_keeps_the_users_own_values_and_shows_each_as_a_diff(make_vault, run):
     note = ("---\ncompany: Mine   # keep the comment\nrole: |\n  a block\nemail: [old@example.org]\n"
-            "met: 2020-01-01\n---\n")
+            "how_met: конференция HighLoad++\nmet: 2020-01-01\n---\n")
     vault = make_vault({"People/Jane Doe.md": note})
-    plain = run(vault, "import", "linkedin", LINKEDIN)
-    assert plain.exit_code == 0
-    text = (vault / "People/Jane Doe.md").read_text("utf-8")
-    assert "company: Mine   # keep the comment\n" in text and "met: 2020-01-01\n" in text
     result = run(vault, "import", "linkedin", LINKEDIN, "--overwrite")
     assert result.exit_code == 0, result.output
-    assert "updated People/Jane Doe.md: met, company" in result.stdout
+    assert "updated People/Jane Doe.md: linkedin\n" in result.stdout  # only what the note lacked
     text = (vault / "People/Jane Doe.md").read_text("utf-8")
-    assert text.startswith("---\ncompany: Acme   # keep the comment\nrole: |\n  a block\n"
-                           "email: [old@example.org]\nmet: 2024-11-05\n")
+    assert text == note.replace("met: 2020-01-01\n", "met: 2020-01-01\nlinkedin: https://www.linkedin.com/in/janedoe\n")
+    assert ("job changes to review (the export says otherwise than the note):\n"
+            '  People/Jane Doe.md: company "Mine" → "Acme"; role "a block" → "Staff Engineer"\n'
+            "kept in People/Jane Doe.md: met, how_met, company, role (yours: --overwrite replaces only what an "
+            "import wrote and you left as it was)\n"
+            "-met: 2020-01-01\n+met: 2024-11-05\n"
+            "-how_met: конференция HighLoad++\n+how_met: LinkedIn\n"
+            "-company: Mine   # keep the comment\n+company: Acme\n"
+            "-role: |\n+role: Staff Engineer\n") in result.stdout
+    assert last_line(result) == ("3 created · 1 updated · 0 unchanged · 0 ambiguous · 1 job change to review · "
+                                 "4 values of yours kept")
+
+
+def linkedin_export(folder: Path, name: str, company: str, position: str) -> str:
+    export = folder / name
+    export.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                      f"Ann,Lee,https://www.linkedin.com/in/annlee,,{company},{position},05 Nov 2024\n")
+    return str(export)
+
+
+def test_overwrite_replaces_what_an_import_wrote_and_nothing_else(make_vault, run, tmp_path, _isolated_state):
+    vault = make_vault({})
+    first = linkedin_export(tmp_path, "1.csv", "Acme", "Engineer")
+    moved = linkedin_export(tmp_path, "2.csv", "Globex", "Staff Engineer")
+    assert run(vault, "import", "linkedin", first).exit_code == 0
+    note = vault / "People/Ann Lee.md"
+    created = note.read_text("utf-8")
+    assert "company: Acme\n" in created and "role: Engineer\n" in created
+    # without --overwrite: listed for review, nothing written
+    plain = run(vault, "import", "linkedin", moved)
+    assert 'People/Ann Lee.md: company "Acme" → "Globex"; role "Engineer" → "Staff Engineer"\n' in plain.stdout
+    assert last_line(plain) == "0 created · 0 updated · 1 unchanged · 0 ambiguous · 1 job change to review"
+    assert note.read_text("utf-8") == created
+    # with it: the import's own values are replaced
+    over = run(vault, "import", "linkedin", moved, "--overwrite")
+    assert over.exit_code == 0, over.output
+    assert "updated People/Ann Lee.md: company, role\n" in over.stdout
+    assert '(replaced)' in over.stdout and "kept in" not in over.stdout
+    assert note.read_text("utf-8") == created.replace("company: Acme\n", "company: Globex\n").replace(
+        "role: Engineer\n", "role: Staff Engineer\n")
+    again = run(vault, "import", "linkedin", moved, "--overwrite")
+    assert last_line(again) == "0 created · 0 updated · 1 unchanged · 0 ambiguous"
+    # a value the user changed since is theirs
+    note.write_text(note.read_text("utf-8").replace("company: Globex", "company: Globex Logistics"), "utf-8")
+    mine = note.read_text("utf-8")
+    back = run(vault, "import", "linkedin", first, "--overwrite")
+    assert note.read_text("utf-8") == mine.replace("role: Staff Engineer", "role: Engineer")
+    assert "-company: Globex Logistics\n+company: Acme\n" in back.stdout
+    # the record is per device, outside the vault
+    assert sorted(p.relative_to(vault).as_posix() for p in vault.rglob("*") if p.is_file()) == ["People/Ann Lee.md"]
+    assert len(list(_isolated_state.rglob("imported.json"))) == 1
+
+
+def test_without_the_record_overwrite_keeps_every_value(make_vault, run, tmp_path, _isolated_state):
+    vault = make_vault({})
+    assert run(vault, "import", "linkedin", linkedin_export(tmp_path, "1.csv", "Acme", "Engineer")).exit_code == 0
+    for record in _isolated_state.rglob("imported.json"):
+        record.unlink()  # another device, or a cleared cache
     before = snapshot(vault)
-    again = run(vault, "import", "linkedin", LINKEDIN, "--overwrite")
-    assert last_line(again) == "0 created · 0 updated · 4 unchanged · 0 ambiguous"
+    result = run(vault, "import", "linkedin", linkedin_export(tmp_path, "2.csv", "Globex", "CTO"), "--overwrite")
     assert snapshot(vault) == before
+    assert "kept in People/Ann Lee.md: company, role" in result.stdout
+
+
+def test_a_dry_run_of_overwrite_shows_the_same_and_records_nothing(make_vault, run, tmp_path, _isolated_state):
+    vault = make_vault({})
+    dry = run(vault, "import", "linkedin", linkedin_export(tmp_path, "1.csv", "Acme", "Engineer"), "--dry-run")
+    assert dry.exit_code == 0 and not list(_isolated_state.rglob("imported.json"))
+
+
+@pytest.mark.parametrize("company", ["\"[[Acme Corp]]\"", "ACME, Inc.", "[Acme, Globex]", "acme"])
+def test_the_same_company_written_otherwise_is_no_job_change(make_vault, run, tmp_path, company):
+    vault = make_vault({"People/Ann Lee.md": f"---\ncompany: {company}\nrole: engineer\n---\n"})
+    result = run(vault, "import", "linkedin", linkedin_export(tmp_path, "1.csv", "Acme", "Engineer"), "--overwrite")
+    assert "job change" not in result.stdout and "kept in" not in result.stdout, result.stdout
 
 
 def test_overwrite_keeps_a_link_that_names_the_same_company(make_vault, run):
@@ -406,10 +471,10 @@ def test_export_ics_to_stdout_with_horizon(make_vault, run):
     result = run(vault, "export", "ics")
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
-    assert sorted(events(result.stdout_bytes)) == ["Birthday: Jane Doe", "Touch base: Jane Doe (overdue 7 days)"]
+    assert sorted(events(result.stdout_bytes)) == ["Birthday: Jane Doe", "Overdue: Jane Doe"]
     longer = run(vault, "export", "ics", "--horizon", "6m")
-    assert sorted(events(longer.stdout_bytes)) == ["Birthday: Jane Doe", "Touch base: Bob Roe",
-                                                   "Touch base: Jane Doe (overdue 7 days)"]
+    assert sorted(events(longer.stdout_bytes)) == ["Birthday: Jane Doe", "Overdue: Jane Doe",
+                                                   "Touch base: Bob Roe"]
     bad = run(vault, "export", "ics", "--horizon", "soon")
     assert bad.exit_code == 2
 
@@ -490,7 +555,7 @@ def test_refresh_ics_writes_only_when_changed(make_vault):
     analysis = analyse(vault, date(2026, 11, 22))
     assert refresh_ics(analysis) is True
     feed = vault / "CRM/feed.ics"
-    assert "Touch base: Jane Doe (overdue 7 days)" in events(feed.read_bytes())
+    assert "Overdue: Jane Doe" in events(feed.read_bytes())
     stamp = feed.stat().st_mtime_ns
     assert refresh_ics(analyse(vault, date(2026, 11, 22))) is False
     assert feed.stat().st_mtime_ns == stamp
@@ -522,6 +587,19 @@ def test_completion_lists_contact_names_for_touch_and_snooze(make_vault):
     assert complete(vault, "snooze", "simk") == ["Zoë Šimková"]
     assert complete(vault, "touch", "lee") == ["Dr. Ann Lee"]
     assert complete(vault, "touch", "") == ["Dr. Ann Lee", "Jan Novák", "Jane Doe", "Zoë Šimková"]
+
+
+def test_completion_offers_aliases_too(make_vault):
+    vault = make_vault({**COMPLETION_VAULT, "People/Мария Петрова.md": "---\naliases: [Маша, Masha Petrova]\n---\n",
+                        "People/Masha.md": "---\naliases: [Jane]\n---\n"})
+    assert complete(vault, "touch", "маш") == ["Маша"]
+    assert complete(vault, "show", "mash") == ["Masha", "Masha Petrova"]
+    assert complete(vault, "snooze", "petr") == ["Masha Petrova"]
+    assert complete(vault, "snooze", "ПЕТР") == ["Мария Петрова"]
+    assert complete(vault, "touch", "jane") == ["Jane", "Jane Doe"]
+    from vaultcrm.cli.completion import contact_names
+
+    assert contact_names(vault, "mash") == [("Masha", None), ("Masha Petrova", "alias of Мария Петрова")]
 
 
 def test_completion_of_a_missing_vault_is_empty(tmp_path):

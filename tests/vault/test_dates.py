@@ -12,6 +12,7 @@ from vaultcrm.durations import LAST_DAY, add_duration, next_occurrence, parse_du
 from vaultcrm.model import Duration
 from vaultcrm.vault.dates import (
     DailyFormat,
+    DateReader,
     compile_moment,
     parse_iso,
     to_date,
@@ -65,9 +66,11 @@ def test_error_message_says_how_to_write_it() -> None:
 
 
 def test_describe() -> None:
-    assert Duration(14, "d").describe() == "every 14 days"
-    assert Duration(1, "m").describe() == "every month"
-    assert Duration(2, "w").describe() == "every 2 weeks"
+    from vaultcrm.i18n import language
+
+    assert language().every(Duration(14, "d")) == "every 14 days"
+    assert language().every(Duration(1, "m")) == "every month"
+    assert language().every(Duration(2, "w")) == "every 2 weeks"
 
 
 def test_absurd_cadence_is_a_problem_not_a_crash(make_vault, run) -> None:
@@ -189,7 +192,7 @@ def test_offset_datetime_keeps_the_date_as_written() -> None:
 
 
 def test_link_to_a_daily_note_in_a_custom_format() -> None:
-    daily = DailyFormat("Journal/YYYY/MMMM D, YYYY")
+    daily = DateReader(DailyFormat("Journal/YYYY/MMMM D, YYYY"))
     assert to_date("[[Journal/2026/November 2, 2026]]", daily) == date(2026, 11, 2)
     assert to_date("[[November 2, 2026|that day]]", daily) == date(2026, 11, 2)
     with pytest.raises(ValueError):

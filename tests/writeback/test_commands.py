@@ -167,6 +167,13 @@ DAILY_DOTS = '{"folder": "Daily", "format": "DD.MM.YYYY"}'
     (None, '"[[Daily/2026-10-24]]"', '"[[Daily/2026-11-22]]"'),
     (None, "2026-10-24 18:30", "2026-11-22"),
     (None, '"2026-10-24T18:30:00"', '"2026-11-22"'),
+    # daily notes named in Russian, or with the weekday; day-first dates without a daily-note format
+    ('{"folder": "Журнал", "format": "D MMMM YYYY"}', '"[[Журнал/24 октября 2026]]"', '"[[Журнал/22 ноября 2026]]"'),
+    ('{"format": "dddd, D MMMM YYYY"}', '"[[суббота, 24 октября 2026]]"', '"[[воскресенье, 22 ноября 2026]]"'),
+    ('{"folder": "Daily", "format": "YYYY-MM-DD dddd"}', '"[[Daily/2026-10-24 Saturday]]"',
+     '"[[Daily/2026-11-22 Sunday]]"'),
+    (None, '"[[Daily/24.10.2026]]"', '"[[Daily/22.11.2026]]"'),
+    (None, "24.10.2026", "22.11.2026"),
 ])
 def test_touch_accepts_every_date_form_the_reader_accepts(make_vault, run, due_json, daily, value, written):
     files = {JANE: f"---\ntier: A\nlast_contact: {value}\n---\n# Jane\n"}
@@ -547,12 +554,62 @@ def test_add_creates_contact_with_fields(make_vault, run, due_json):
     assert ann.created == date(2026, 11, 22)
 
 
+def test_add_with_tags_email_linkedin_and_a_note(make_vault, run, due_json):
+    vault = make_vault({})
+    ok(run(vault, "add", "Ann Lee", "--tag", "recruiter", "--tag", "#person", "--tag", "agency/berlin",
+           "--email", " ann@example.org ", "--linkedin", "https://www.linkedin.com/in/annlee", "--channel", "email",
+           "--note", "Met at the SRE meetup.\n# she runs it"))
+    assert read(vault, "People/Ann Lee.md") == (
+        "---\nchannel: \"email\"\ncreated: 2026-11-22\ntags: [person, recruiter, agency/berlin]\n"
+        "email: ann@example.org\nlinkedin: https://www.linkedin.com/in/annlee\n---\n# Ann Lee\n\n"
+        "Met at the SRE meetup.\n\\# she runs it\n\n## Log\n")
+    ann = contact_named(vault, "Ann Lee")
+    assert ann.tags == ("person", "recruiter", "agency/berlin") and ann.channel == "email"
+    assert due_json(vault)["problems"] == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--tag", "two words"), "--tag 'two words' is not a tag"),
+    (("--tag", "#2026"), "--tag '#2026' is not a tag"),
+    (("--email", "ann at example.org"), "--email 'ann at example.org' is not an email address"),
+])
+def test_add_refuses_a_bad_tag_or_email(make_vault, run, args, message):
+    vault = make_vault({})
+    result = ok(run(vault, "add", "Ann Lee", *args), 2)
+    assert result.stderr.startswith(f"Error: {message}")
+    assert not (vault / "People").exists()
+
+
+def test_add_with_the_vaults_own_template(make_vault, run):
+    template = "---\nemail:\ntags: [person, imported]\n---\n# {{ title }}\n"
+    vault = make_vault({".vaultcrm/templates/contact.md.j2": template})
+    ok(run(vault, "add", "Ann Lee", "--email", "ann@example.org", "--linkedin", "in/annlee"))
+    assert read(vault, "People/Ann Lee.md") == (
+        "---\nemail: ann@example.org\ntags: [person, imported]\nlinkedin: in/annlee\n---\n# Ann Lee\n")
+    result = ok(run(vault, "add", "Bob Roe", "--tag", "recruiter"), 3)
+    assert result.stderr.startswith("Error: the contact template does not write the tags given with --tag (recruiter)")
+    assert not (vault / "People/Bob Roe.md").exists()
+
+
 def test_add_then_touch_uses_template_log_heading(make_vault, run):
     vault = make_vault({".vaultcrm/config.toml": 'log_heading = "Timeline"\n'})
     ok(run(vault, "add", "Ann Lee"))
     ok(run(vault, "touch", "Ann Lee", "--note", "hello"))
     text = read(vault, "People/Ann Lee.md")
     assert text.count("## Timeline") == 1 and text.endswith("## Timeline\n\n- 2026-11-22 — hello\n")
+
+
+def test_add_puts_the_note_above_any_of_the_log_headings(make_vault, run):
+    """`log_heading` is a list (the first names a new note's section); `--note` goes above whichever
+    of them the vault's own template writes."""
+    template = "---\ntags: {{ tags }}\n---\n# {{ title }}\n\n## История\n"
+    vault = make_vault({".vaultcrm/config.toml": 'log_heading = ["Лог", "История"]\n',
+                        ".vaultcrm/templates/contact.md.j2": template})
+    ok(run(vault, "add", "Олег Смирнов", "--tag", "коллега", "--note", "Бывший коллега."))
+    assert read(vault, "People/Олег Смирнов.md") == (
+        "---\ntags: [person, коллега]\n---\n# Олег Смирнов\n\nБывший коллега.\n\n## История\n")
+    ok(run(vault, "touch", "Олег", "--note", "обед"))
+    assert read(vault, "People/Олег Смирнов.md").endswith("## История\n\n- 2026-11-22 — обед\n")
 
 
 def test_add_unknown_tier_is_usage_error(make_vault, run):
@@ -697,7 +754,8 @@ def test_tick_is_recorded_as_touch_today(make_vault, run, due_json):
     result = ok(run(vault, "sync"))
     assert_recorded(result, "Jane Doe")
     assert "Bob Roe" not in result.stderr
-    assert read(vault, JANE) == JANE_TEXT.replace("2026-10-01\n---", "2026-11-22\n---") + "- 2026-11-22\n"
+    assert read(vault, JANE) == (JANE_TEXT.replace("2026-10-01\n---", "2026-11-22\n---")
+                                 + "- 2026-11-22 — caught up (every 14 days)\n")
     assert read(vault, BOB) == BOB_TEXT
     assert listed(vault, "Jane Doe") == []
     assert len(listed(vault, "Bob Roe")) == 1 and "- [x]" not in read(vault, DASH)
@@ -708,19 +766,21 @@ def test_tick_twice_and_sync_twice_logs_once(make_vault, run):
     bday = "---\ntier: A\nlast_touch: 2026-10-01\nbirthday: 1990-11-24\n---\n"
     vault = make_vault({JANE: bday})
     ok(run(vault, "sync"))
-    assert len(listed(vault, "Jane Doe")) == 2  # overdue + birthday
+    assert len(listed(vault, "Jane Doe")) == 1  # overdue and birthday, on one line
+    line = listed(vault, "Jane Doe")[0]
+    (vault / DASH).write_text(read(vault, DASH).replace(line, f"{line}\n{line}"), "utf-8")  # pasted twice
     tick(vault, "Jane Doe")
-    tick(vault, "Jane Doe")  # the first unticked one is now the birthday line
+    tick(vault, "Jane Doe")
     assert "- [ ]" not in "\n".join(listed(vault, "Jane Doe"))
-    result = ok(run(vault, "sync"))
+    result = ok(run(vault, "sync", "--force"))
     assert_recorded(result, "Jane Doe")
-    assert read(vault, JANE).count("- 2026-11-22") == 1
-    # the birthday line is listed again, unticked; ticking it again the same day adds nothing
-    assert len(listed(vault, "Jane Doe")) == 1
-    tick(vault, "Jane Doe")
+    recorded = ("---\ntier: A\nlast_touch: 2026-11-22\nbirthday: 1990-11-24\nbirthday_done: 2026-11-24\n---\n"
+                "\n## Log\n\n- 2026-11-22 — caught up (every 14 days); birthday wishes (turns 36)\n")
+    assert read(vault, JANE) == recorded
+    assert listed(vault, "Jane Doe") == []  # the birthday is done for this year
     ok(run(vault, "sync"))
     ok(run(vault, "sync"))
-    assert read(vault, JANE) == bday.replace("2026-10-01", "2026-11-22") + "\n## Log\n\n- 2026-11-22\n"
+    assert read(vault, JANE) == recorded
 
 
 def test_tick_on_uneditable_note_is_never_lost(make_vault, run):
@@ -740,7 +800,8 @@ def test_tick_on_uneditable_note_is_never_lost(make_vault, run):
     result = ok(run(vault, "sync"))
     assert_recorded(result, "Jane Doe", "Bob Roe")
     assert read(vault, JANE).count("- 2026-11-22") == 1
-    assert "last_touch: 2026-11-22" in read(vault, BOB) and read(vault, BOB).endswith("- 2026-11-22\n")
+    assert "last_touch: 2026-11-22" in read(vault, BOB)
+    assert read(vault, BOB).endswith("- 2026-11-22 — caught up (every 14 days)\n")
     assert listed(vault, "Jane Doe") == [] and listed(vault, "Bob Roe") == []
 
 
@@ -812,7 +873,8 @@ def test_tick_for_contact_with_awkward_name(make_vault, run):
     ok(run(vault, "sync"))
     tick(vault, "Zoë O'Brien-Łukasiewicz")
     ok(run(vault, "sync"))
-    assert read(vault, note) == "---\ntier: A\nlast_touch: 2026-11-22\n---\n\n## Log\n\n- 2026-11-22\n"
+    assert read(vault, note) == ("---\ntier: A\nlast_touch: 2026-11-22\n---\n\n## Log\n\n"
+                                 "- 2026-11-22 — caught up (every 14 days)\n")
 
 
 def test_tick_keeps_contact_note_mode_bits(make_vault, run):

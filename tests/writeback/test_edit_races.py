@@ -101,7 +101,7 @@ def test_a_tick_during_an_editors_truncated_save_keeps_the_tick_and_the_dashboar
     finally:
         os.close(fd)
     assert run(vault, "sync").exit_code == 0
-    assert path.read_text().endswith("- 2026-10-01 — coffee\n- 2026-11-22\n")
+    assert path.read_text().endswith("- 2026-10-01 — coffee\n- 2026-11-22 — caught up (every 14 days)\n")
 
 
 @pytest.mark.parametrize("save", [save_in_place, save_by_rename])

@@ -194,8 +194,8 @@ class _FewNotes(Contributor):
     something does."""
 
     def __call__(self, note: Note) -> Contribution:
-        asked = contribute(note, self.config, self.table, self.daily, LinkIndex(())).names
-        return contribute(note, self.config, self.table, self.daily, LinkIndex.covering(self.paths, asked))
+        asked = contribute(note, self.config, self.table, self.dates, LinkIndex(())).names
+        return contribute(note, self.config, self.table, self.dates, LinkIndex.covering(self.paths, asked))
 
 
 def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: int,

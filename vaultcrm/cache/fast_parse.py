@@ -2,7 +2,7 @@
 
 tests/cache/test_parse_equivalence.py holds every result equal to the plain parser's:
 
-* a body with nothing an entry could come from (no `[[`, `](`, `]:` or date) is not parsed;
+* a body with nothing an entry could come from (no `[[`, `](`, `]:` or date-like text) is not parsed;
 * a body made of paragraphs, ATX headings, lists, GFM tables and fenced code (no line that could
   open a quote, thematic break, setext heading, HTML block, math block, reference definition or
   indented code; no tab) is split into blocks by `fast_blocks.simple_blocks`, a transcription of
@@ -24,16 +24,24 @@ from typing import Any
 
 from vaultcrm.cache.fast_blocks import CLOSE, HEADING, OPEN, ROW, simple_blocks
 from vaultcrm.cache.fast_frontmatter import simple_load
-from vaultcrm.model import Entry, LinkRef, Note
+from vaultcrm.model import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.notes import _TAG, Parser, blank_comments, markdown
 from vaultcrm.vault.text import link_target, markdown_target
 
-# What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date. A body
-# without any of them has no entry, whatever markdown-it would make of it.
-_MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|\d{4}-\d{2}-\d{2}")
-_DATE_TAIL = re.compile(r"-\d\d-\d\d")  # starts with a literal: found at memchr speed
-_FOUR_DIGITS = re.compile(r"\d{4}")
+# What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date; an inline
+# field needs `::`. A date is ISO anywhere (a Tasks date), or opens a line's text after its list
+# marker, task box, heading marks, table pipe, any other blank a line's text is stripped of (a no-break
+# space) and `[[`/`**`/`__` (a dated line, vault.dates.LEAD):
+# numeric (`12.11.2026`, `3/4/26`) or a day, a word and a year either way round (`12 ноября 2026`,
+# `Nov 12, 2026`, and misspellings). A body without any of them has no entry and no field, whatever
+# markdown-it would make of it.
+_MAYBE_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"|^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:\[[^\]\n]\][ \t]+)?(?:#{1,6}[ \t]+)?(?:\|[ \t]*)?"
+    r"[^\S\n]*(?:\[\[|\*\*|__)?"
+    r"(?:\d{1,4}[./-]\d|\d{1,2}[^\s\d]{0,3}\s+[^\W\d_]|[^\W\d_]+\.?\s+\d)", re.MULTILINE)
+_MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|::|" + _MAYBE_DATE.pattern, re.MULTILINE)
 # In a block's text: what could make a `#give`/`#ask` tag (a text child can only hold one when
 # the source does, or spells it with an entity), and what `_scan` does not follow: for links,
 # escapes, code, math and HTML; for tags, also entities and emphasis (which split text children).
@@ -50,14 +58,10 @@ class FastParser(Parser):
         return frontmatter.read_text(text, load=simple_load)
 
     def may_hold_entries(self, body: str) -> bool:
-        """`_MAYBE_USEFUL.search(body)`, faster: a date is looked for by its `-dd-dd` tail."""
-        if "[[" in body or "](" in body or "]:" in body:
+        """`_MAYBE_USEFUL.search(body)`, faster: the links are looked for as plain text."""
+        if "[[" in body or "](" in body or "]:" in body or "::" in body:
             return True
-        for match in _DATE_TAIL.finditer(body):
-            start = match.start()
-            if start >= 4 and _FOUR_DIGITS.match(body, start - 4):
-                return True
-        return False
+        return _MAYBE_DATE.search(body) is not None
 
     def facts(self, src: str, line: int, env: dict[str, Any] | None) -> tuple[list[LinkRef], bool, bool]:
         tags = ("#" in src or "&" in src) and _TAG_HINT.search(src) is not None
@@ -71,12 +75,13 @@ class FastParser(Parser):
                 return found
         return super().facts(src, line, env)
 
-    def body_entries(self, body: str, line_offset: int) -> list[Entry]:
+    def body_entries(self, body: str, line_offset: int) -> tuple[list[Entry], list[InlineField]]:
         src = blank_comments(body)
         events = simple_blocks(src)
         if events is None:
             return self.token_entries(src, line_offset)
         entries: list[Entry] = []
+        fields: list[InlineField] = []
         items: list[list[Any]] = []  # open list items: [task, first]
         for kind, line, content in events:
             if kind == OPEN:
@@ -91,17 +96,20 @@ class FastParser(Parser):
                 line += line_offset + 1
                 if kind == HEADING:
                     entry = self.entry("heading", content, line, None, None)
+                    self.fields(content, line, None, fields)
                 elif items and items[-1][1]:
                     items[-1][1] = False
                     entry = self.item_entry(content, line, items[-1], None)
-                elif "[" not in content:
-                    continue  # a paragraph's entry needs a link
+                    self.fields(content, line, items[-1], fields)
                 else:
+                    self.fields(content, line, items[-1] if items else None, fields)
+                    if "[" not in content:
+                        continue  # a paragraph's entry needs a link
                     inherited = "open" if items and items[-1][0] == "open" else None
                     entry = self.entry("para", content, line, inherited, None)
                 if entry is not None:
                     entries.append(entry)
-        return entries
+        return entries, fields
 
 
 def _normalized(destination: str) -> str:

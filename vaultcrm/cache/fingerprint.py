@@ -5,7 +5,7 @@ Each answer the cache stores is valid for one fingerprint, in widening circles:
 * `code()`: vaultcrm's own files, Python and the libraries that read and render notes. The note cache
   is emptied when it changes.
 * `Fingerprint.reading`: the settings a note's contribution depends on (`contact_folders`,
-  `daily_notes`, `[fields]`, `occasions`, `[tiers]`, `max_note_bytes`);
+  `daily_notes`, `date_order`, `[fields]`, `occasions`, `[tiers]`, `max_note_bytes`);
   `Fingerprint.notes(paths)` adds which notes exist (a link's meaning depends on them).
 * `Fingerprint.showing`: every setting and the day: what a contact's result depends on, besides
   the notes that make it.
@@ -32,13 +32,14 @@ if TYPE_CHECKING:
     from vaultcrm.config import Config
     from vaultcrm.vault.scan import ScanResult
 
-SCHEMA = 4  # bump when the stored layout changes
+SCHEMA = 7  # bump when the stored layout changes
 MAX_TEMPLATE_BYTES = 1 << 20  # the vault's own templates larger than this: no inputs digest
 
 
 @lru_cache(maxsize=1)
 def code() -> str:
-    """vaultcrm's version and its files, Python's version and the parsing and rendering libraries.
+    """vaultcrm's version and its files (code, templates, compiled translations), Python's version and
+    the parsing and rendering libraries.
 
     Stat-based: any install, upgrade or edit of these files changes it, which empties the cache.
     """
@@ -49,7 +50,7 @@ def code() -> str:
     parts: list[str] = [f"schema {SCHEMA}", f"vaultcrm {__version__}", sys.version]
     package = Path(__file__).resolve().parents[1]
     folders = [package, *sorted(p for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"),
-               package.parent / "templates"]
+               package.parent / "templates", *sorted(package.glob("locale/*/LC_MESSAGES"))]
     for name in ("yaml", "_yaml", "markdown_it", "mdit_py_plugins", "jinja2"):
         try:
             spec = PathFinder.find_spec(name)
@@ -67,7 +68,8 @@ def code() -> str:
             names = sorted(os.listdir(folder))
         except OSError:
             continue
-        parts += (_stat_text(os.path.join(folder, n)) for n in names if n.endswith((".py", ".j2", ".so", ".pyd")))
+        parts += (_stat_text(os.path.join(folder, n)) for n in names
+                  if n.endswith((".py", ".j2", ".so", ".pyd", ".mo")))
     return blake2b("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -89,8 +91,8 @@ class Fingerprint:
     def reading(self) -> str:
         """The settings a note's contribution depends on (a note over max_note_bytes gives only a problem)."""
         c = self.config
-        return repr((c.contact_folders, c.daily_notes, tuple(sorted(c.fields.items())), c.occasions, c.tiers,
-                     c.max_note_bytes))
+        return repr((c.contact_folders, c.daily_notes, c.date_order, tuple(sorted(c.fields.items())), c.occasions,
+                     c.tiers, c.max_note_bytes))
 
     @cached_property
     def settings(self) -> str:

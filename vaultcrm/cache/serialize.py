@@ -19,6 +19,7 @@ def _register_reducers() -> None:
         Contact,
         Duration,
         Entry,
+        InlineField,
         LinkRef,
         Note,
         Plan,
@@ -27,7 +28,7 @@ def _register_reducers() -> None:
     )
     from vaultcrm.vault.links import Resolution
 
-    for cls in (Note, Entry, LinkRef, Problem, Contribution, Contact, Plan, Duration, Resolution):
+    for cls in (Note, Entry, InlineField, LinkRef, Problem, Contribution, Contact, Plan, Duration, Resolution):
         names = tuple(f.name for f in dataclasses.fields(cls))
 
         def reduce(obj: Any, cls: type = cls, names: tuple[str, ...] = names) -> tuple[Any, ...]:

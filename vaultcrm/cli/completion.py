@@ -1,4 +1,5 @@
-"""Shell completion of contact names for `touch` and `snooze` (click's completion machinery).
+"""Shell completion of contact names and aliases for `touch`, `snooze` and `show` (click's completion
+machinery).
 
 Enable it with `eval "$(_VAULTCRM_COMPLETE=bash_source vaultcrm)"` (zsh: `zsh_source`; fish:
 `_VAULTCRM_COMPLETE=fish_source vaultcrm | source`). Only frontmatter is read, so it is quick; any
@@ -12,38 +13,48 @@ from typing import Any
 from vaultcrm.crm.names import fold
 
 
-def contact_names(vault: Path, incomplete: str = "") -> list[str]:
-    """The names of the vault's contacts whose name, or one of its words, starts with `incomplete`
-    (case- and accent-insensitive), sorted."""
+def contact_names(vault: Path, incomplete: str = "") -> list[tuple[str, str | None]]:
+    """(value, help) of the vault's contacts whose name or alias, or one of its words, starts with
+    `incomplete` (case- and accent-insensitive): each name, and each alias with the name it stands
+    for; sorted, a name before an alias spelled the same."""
     from vaultcrm.config import load_config
     from vaultcrm.crm.contacts import is_contact, read_contact
     from vaultcrm.fields import field_keys
     from vaultcrm.model import Note
     from vaultcrm.pipeline import open_memory
-    from vaultcrm.vault.dates import DailyFormat
+    from vaultcrm.vault.dates import DailyFormat, DateReader
     from vaultcrm.vault.scan import scan
 
     config = load_config(vault)
-    table, daily = field_keys(config.fields), DailyFormat(config.daily_notes)
+    table, dates = field_keys(config.fields), DateReader(DailyFormat(config.daily_notes), config.date_order)
     wanted = fold(incomplete.strip().strip("\"'"))
-    names: set[str] = set()
+    found: dict[str, str | None] = {}
+    aliases: dict[str, str] = {}
     memory = open_memory(vault)
-    for found in scan(vault, config).files:
-        if found.size > config.max_note_bytes:
+    for stat in scan(vault, config).files:
+        if stat.size > config.max_note_bytes:
             continue
         try:
-            text = (vault / found.path).read_bytes().decode("utf-8-sig")
+            text = (vault / stat.path).read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
         props = memory.properties(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-        note = Note(found.path, props.data, props.key_lines, (), (), props.error is None)
+        note = Note(stat.path, props.data, props.key_lines, (), (), props.error is None)
         if not is_contact(note, config):
             continue
-        name = read_contact(note, config, table, daily, []).name
-        folded = fold(name)
-        if not wanted or folded.startswith(wanted) or any(w.startswith(wanted) for w in folded.split()):
-            names.add(name)
-    return sorted(names, key=lambda n: (fold(n), n))
+        contact = read_contact(note, config, table, dates, [])
+        if _starts(contact.name, wanted):
+            found[contact.name] = None
+        for alias in contact.aliases:
+            if _starts(alias, wanted):
+                aliases.setdefault(alias, f"alias of {contact.name}")
+    found.update((alias, help) for alias, help in aliases.items() if alias not in found)
+    return sorted(found.items(), key=lambda item: (fold(item[0]), item[1] is not None, item))
+
+
+def _starts(name: str, wanted: str) -> bool:
+    folded = fold(name)
+    return not wanted or folded.startswith(wanted) or any(w.startswith(wanted) for w in folded.split())
 
 
 def complete_contact(ctx: Any, _param: Any, incomplete: str) -> list[Any]:
@@ -54,7 +65,7 @@ def complete_contact(ctx: Any, _param: Any, incomplete: str) -> list[Any]:
 
     try:
         state = ctx.find_object(Context)
-        return [CompletionItem(name) for name in contact_names(find_vault(state.vault if state else None),
-                                                               incomplete)]
+        return [CompletionItem(value, help=help) for value, help in contact_names(
+            find_vault(state.vault if state else None), incomplete)]
     except Exception:
         return []

@@ -76,17 +76,22 @@ def snooze(name: str, until: str | None, span: str | None, clear: bool, dry_run:
 @click.option("--how-met", help="Where or how you met.")
 @click.option("--company", help="Where they work.")
 @click.option("--channel", help="How they like to be reached.")
+@click.option("--tag", "tags", multiple=True, help="A tag besides `person` (repeat for more): --tag recruiter.")
+@click.option("--email", help="Their email address.")
+@click.option("--linkedin", help="Their LinkedIn profile URL.")
+@click.option("--note", help="A few words about them, above the log heading.")
 @click.option("--dry-run", is_flag=True, help="Print the new note; write nothing.")
 @handle_errors
 def add(name: str, tier: str | None, met: str | None, how_met: str | None, company: str | None,
-        channel: str | None, dry_run: bool) -> None:
+        channel: str | None, tags: tuple[str, ...], email: str | None, linkedin: str | None, note: str | None,
+        dry_run: bool) -> None:
     """Create a contact note for NAME in the first contact folder (never overwrites)."""
     from vaultcrm.writeback.commands import add as create
 
     with analysed() as analysis:
         rel, text = create(analysis.vault, analysis.index.contacts, analysis.config, name, analysis.today, tier=tier,
-                       met=parse_day(met, "--met"), how_met=how_met, company=company, channel=channel,
-                       dry_run=dry_run)
+                           met=parse_day(met, "--met"), how_met=how_met, company=company, channel=channel,
+                           tags=tags, email=email, linkedin=linkedin, note=note, dry_run=dry_run)
     if dry_run:
         click.echo(text, nl=False)
     click.echo(f"{'would create' if dry_run else 'created'} {rel}", err=dry_run)

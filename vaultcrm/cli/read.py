@@ -64,7 +64,7 @@ def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the reminders as JSON (see the README).")
 @handle_errors
 def due(as_json: bool) -> None:
-    """List who is due, most overdue first."""
+    """List who is due: today's agenda, then later this week."""
     from vaultcrm.dashboard.due import due_object, due_table
 
     with analysed() as analysis:
@@ -76,14 +76,19 @@ def due(as_json: bool) -> None:
         for line, overdue in due_table(analysis):
             click.echo(click.style(line, fg="red") if overdue else line)
         if analysis.problems:
-            click.echo(f"\n{len(analysis.problems)} problem(s): run `vaultcrm check` to see them.", err=True)
+            from vaultcrm.i18n import language
+
+            n = len(analysis.problems)
+            click.echo("\n" + language(analysis.config.language).ngettext(
+                "{n} problem: run `vaultcrm check` to see it.", "{n} problems: run `vaultcrm check` to see them.",
+                n).format(n=n), err=True)
 
 
 @click.command()
 @common_options
 @handle_errors
 def check() -> None:
-    """List problems and suspicious links; exit 1 when there is any problem."""
+    """List problems, suspicious links and hints; exit 1 when there is any problem."""
     with analysed() as analysis:
         problems, _suspicious = _report_problems(analysis)
     if problems:
@@ -98,8 +103,12 @@ def _report_problems(analysis: Analysis) -> tuple[int, int]:
     for link in analysis.index.suspicious:
         click.echo(f"{link.note}:{link.line}: [[{link.target}]] links to no note; Obsidian does not follow "
                    f"aliases — did you mean [[{link.contact[:-3]}|{link.target}]]?")
+    for hint in analysis.index.hints:
+        click.echo(f"{hint.note}:{hint.line}: {hint.message}")
     problems, suspicious = len(analysis.problems), len(analysis.index.suspicious)
+    hints = len(analysis.index.hints)
     click.echo(f"{problems} problem{'s' if problems != 1 else ''}, "
-               f"{suspicious} suspicious link{'s' if suspicious != 1 else ''} "
-               f"in {len(analysis.index.contacts)} contacts", err=True)
+               f"{suspicious} suspicious link{'s' if suspicious != 1 else ''}"
+               + (f", {hints} hint{'s' if hints != 1 else ''}" if hints else "")
+               + f" in {len(analysis.index.contacts)} contacts", err=True)
     return problems, suspicious

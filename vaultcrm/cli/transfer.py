@@ -15,8 +15,9 @@ def import_group() -> None:
     """Create or update contact notes from a LinkedIn, vCard or Google Contacts export.
 
     A person already in the vault (same email, LinkedIn URL, or name) only gets the fields
-    their note lacks; nothing you wrote is overwritten unless --overwrite. Running the same
-    import again changes nothing.
+    their note lacks; a different company or role is listed as a job change to review.
+    --overwrite replaces only values an earlier import wrote; yours are kept and shown as a
+    diff. Running the same import again changes nothing.
     """
 
 
@@ -25,12 +26,13 @@ def _import_command(kind: str, doc: str) -> None:
     @common_options
     @click.argument("file", metavar="FILE")
     @click.option("--tier", help="Give the notes it creates this tier (default: none, so no reminders).")
-    @click.option("--overwrite", is_flag=True, help="Replace one-line values that differ from the export.")
+    @click.option("--overwrite", is_flag=True,
+                  help="Replace values an earlier import wrote (and you left alone) that differ from the export.")
     @click.option("--dry-run", is_flag=True, help="Show every note it would create or change; write nothing.")
     @handle_errors
     def command(file: str, tier: str | None, overwrite: bool, dry_run: bool) -> None:
         from vaultcrm.importers import read_people
-        from vaultcrm.importers.merge import describe, import_people
+        from vaultcrm.importers.merge import describe, import_people, review_lines
 
         people = read_people(kind, file)
         with analysed() as analysis:
@@ -42,6 +44,10 @@ def _import_command(kind: str, doc: str) -> None:
             click.echo(describe(result, file, dry_run=dry_run))
             if dry_run and result.diff:
                 click.echo(result.diff, nl=False)
+        for line in review_lines(report):
+            click.echo(line)
+        for warning in report.warnings:
+            click.echo(f"Warning: {warning}", err=True)
         click.echo(report.summary)
         created = report.count("created")
         if created and not tier and analysis.config.default_tier:

@@ -1,14 +1,16 @@
 """Notes -> contacts: which notes are people, and their fields read as users write them (behaviour §2)."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultcrm.config import Config
 from vaultcrm.durations import parse_duration
-from vaultcrm.fields import MULTI_VALUE_FIELDS, normalise_key
+from vaultcrm.fields import MULTI_VALUE_FIELDS, normalise_key, synonym_spelling
 from vaultcrm.model import Contact, Note, Problem, Touch
-from vaultcrm.vault.dates import DailyFormat, link_target, to_date, to_month_day
+from vaultcrm.vault.dates import DateReader, link_target, to_date, to_month_day
+from vaultcrm.vault.inline import properties
 
 CONTACT_TYPES = frozenset({"person", "people", "contact", "contacts"})
 CONTACT_TAGS = ("person", "people", "contact")
@@ -51,9 +53,17 @@ def tags_of(frontmatter: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def normalised(note: Note) -> dict[str, Any]:
+    """A note's properties by normalised key: the frontmatter's first, then its inline fields'."""
+    fm: dict[str, Any] = {}
+    for key, value, _ in properties(note):
+        fm.setdefault(normalise_key(key), value)
+    return fm
+
+
 def is_contact(note: Note, config: Config) -> bool:
     """behaviour §2: by contact folder at any depth, by type/category, or by tag; never when ignored."""
-    fm = {normalise_key(k): v for k, v in note.frontmatter.items()}
+    fm = normalised(note)
     if str(fm.get("vaultcrm", "")).strip().lower() == "ignore" or _truthy(fm.get("contact")) is False:
         return False
     folders = note.path.split("/")[:-1]
@@ -69,100 +79,143 @@ def is_contact(note: Note, config: Config) -> bool:
 
 # -- fields ---------------------------------------------------------------------------------------
 
+class _Hit(NamedTuple):
+    key: str  # as written
+    value: Any
+    line: int | None
+
+
 class _Fields:
-    """A contact's frontmatter looked up by field, with problems reported at the key's line."""
+    """A contact's properties looked up by field, with problems reported at the key's line. Where a
+    field is set both ways, the frontmatter's values come before the inline fields' (behaviour §2)."""
 
     def __init__(self, note: Note, table: dict[str, tuple[str, ...]], problems: list[Problem]) -> None:
         self.note, self.table, self.problems = note, table, problems
-        self.by_key: dict[str, list[tuple[str, Any]]] = {}
-        for orig, value in note.frontmatter.items():
+        self.by_key: dict[str, tuple[list[_Hit], list[_Hit]]] = {}
+        inline_from = len(note.frontmatter)
+        for index, (orig, value, line) in enumerate(properties(note)):
             if not is_empty(value):
-                self.by_key.setdefault(normalise_key(orig), []).append((orig, value))
+                self.by_key.setdefault(normalise_key(orig), ([], []))[index >= inline_from].append(
+                    _Hit(orig, value, line))
 
-    def all(self, name: str) -> list[tuple[str, Any]]:
-        """Every non-empty (key, value) of the field, in priority order."""
-        return [hit for wanted in self.table.get(name, (normalise_key(name),)) for hit in self.by_key.get(wanted, ())]
+    def all(self, name: str) -> list[_Hit]:
+        """Every non-empty hit of the field, in priority order: frontmatter keys, then inline ones."""
+        wanted = self.table.get(name, (normalise_key(name),))
+        none: tuple[list[_Hit], list[_Hit]] = ([], [])
+        return [hit for where in (0, 1) for key in wanted for hit in self.by_key.get(key, none)[where]]
 
-    def first(self, name: str) -> tuple[str, Any] | None:
+    def first(self, name: str) -> _Hit | None:
         values = self.all(name)
         return values[0] if values else None
 
     def text(self, name: str) -> str | None:
         """A text-or-link field for display: links by their target, lists joined with commas."""
         hit = self.first(name)
-        texts = _texts(hit[1]) if hit else []
+        texts = _texts(hit.value) if hit else []
         return ", ".join(texts) if texts else None
 
-    def problem(self, key_name: str, message: str) -> None:
-        self.problems.append(Problem(self.note.path, self.note.key_lines.get(key_name), message))
+    def problem(self, hit: _Hit, message: str) -> None:
+        self.problems.append(Problem(self.note.path, hit.line, message))
 
     def convert(self, name: str, convert: Any) -> Any:
         hit = self.first(name)
         if hit is None:
             return None
         try:
-            return convert(hit[1])
+            return convert(hit.value)
         except ValueError as exc:
-            self.problem(hit[0], f"{hit[0]}: {exc}; it is ignored")
+            self.problem(hit, f"{hit.key}: {exc}; it is ignored")
             return None
+
+
+def done_field(occasion: str) -> str:
+    """The property recording the last occurrence of an occasion marked done (`birthday_done`)."""
+    return f"{occasion}_done"
 
 
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == [None] or value == {}
 
 
-def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], daily: DailyFormat,
+def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], dates: DateReader,
                  problems: list[Problem]) -> Contact:
     """A contact's fields, coerced explicitly per field (YAML's own typing is never trusted)."""
     fields = _Fields(note, table, problems)
-    fm: dict[str, Any] = {}
-    for orig, value in note.frontmatter.items():
-        fm.setdefault(normalise_key(orig), value)
+    fm = normalised(note)
     name_hit = fields.first("name")
-    name = str(name_hit[1]).strip() if name_hit and isinstance(name_hit[1], (str, int, float)) else note.stem
+    name = str(name_hit.value).strip() if name_hit and isinstance(name_hit.value, (str, int, float)) else note.stem
     contact = Contact(path=note.path, name=" ".join(name.split()) or note.stem, fm=fm)
     aliases = fields.first("aliases")
-    contact.aliases = tuple(_texts(aliases[1])) if aliases else ()
+    contact.aliases = tuple(_texts(aliases.value)) if aliases else ()
     contact.tags = tags_of(note.frontmatter)
     status = fields.first("status")
-    inactive = status is not None and str(status[1]).strip().lower() in INACTIVE_STATUS
+    inactive = status is not None and str(status.value).strip().lower() in INACTIVE_STATUS
     inactive = inactive or _truthy(fm.get("paused")) is True or _truthy(fm.get("archived")) is True
     contact.active = not (inactive or _truthy(fm.get("active")) is False)
     tier_hit = fields.first("tier")
     if tier_hit is not None:
-        contact.own_tier = config.tier_named(tier_hit[1])
+        contact.own_tier = config.tier_named(tier_hit.value)
         if contact.own_tier is None:
             names = ", ".join(t.name for t in config.tiers)
-            fields.problem(tier_hit[0], f"{tier_hit[0]}: {str(tier_hit[1])!r} is not a tier ({names} or their "
-                                        "other names); the contact is treated as having no tier")
+            fields.problem(tier_hit, f"{tier_hit.key}: {str(tier_hit.value)!r} is not a tier ({names} or their "
+                                     "other names); the contact is treated as having no tier")
     contact.cadence = fields.convert("cadence", parse_duration)
-    contact.created = fields.convert("created", lambda v: to_date(v, daily))
-    contact.snooze_until = fields.convert("snooze_until", lambda v: to_date(v, daily))
+    contact.created = fields.convert("created", lambda v: to_date(v, dates))
+    contact.snooze_until = fields.convert("snooze_until", lambda v: to_date(v, dates))
     contact.company, contact.how_met, contact.channel = (fields.text(n) for n in ("company", "how_met", "channel"))
     for name in MULTI_VALUE_FIELDS:
-        for key_name, value in fields.all(name):
+        for hit in fields.all(name):
             try:
-                day = to_date(value, daily)
+                day = to_date(hit.value, dates)
             except ValueError as exc:
-                fields.problem(key_name, f"{key_name}: {exc}; it is ignored")
+                fields.problem(hit, f"{hit.key}: {exc}; it is ignored")
                 continue
             if day is None:
                 continue
             if name == "met":
                 contact.met = max(contact.met or day, day)
-            contact.touches.append(Touch(day, note.path, note.key_lines.get(key_name), "field"))
+            contact.touches.append(Touch(day, note.path, hit.line, "field"))
     occasions = []
     for occasion in config.occasions:
-        hit = fields.first(occasion)
-        if hit is None:
+        found = fields.first(occasion)
+        if found is None:
             continue
         try:
-            parsed = to_month_day(hit[1])
+            parsed = to_month_day(found.value)
         except ValueError as exc:
-            fields.problem(hit[0], f"{hit[0]}: {exc}; it is ignored")
+            fields.problem(found, f"{found.key}: {exc}; it is ignored")
             continue
-        if parsed is not None:
-            occasions.append((occasion, *parsed))
+        if parsed is None:
+            continue
+        occasions.append((occasion, *parsed))
+        done_key = done_field(occasion)
+        done = fields.convert(done_key, lambda v: to_date(v, dates))
+        if done is not None:
+            contact.occasions_done[occasion] = done
     contact.occasions = tuple(occasions)
+    _unread_keys(fields, table)
     return contact
+
+
+def _unread_keys(fields: _Fields, table: dict[str, tuple[str, ...]]) -> None:
+    """A property no field reads whose key looks like a last-touch key (`last_contacted2`,
+    `last_contact_date`, `последний контакт когда`) is a problem naming the key to write instead."""
+    known = {key for keys in table.values() for key in keys}
+    for key, (front, inline) in fields.by_key.items():
+        meant = None if key in known else looks_like_last_touch(key, table["last_touch"])
+        if meant is not None:
+            hit = (front or inline)[0]
+            fields.problem(hit, f"{hit.key}: this property is not read as the last touch; rename it to "
+                                f"{synonym_spelling(meant)} (or add it to [fields] last_touch in "
+                                ".vaultcrm/config.toml)")
+
+
+def looks_like_last_touch(key: str, keys: tuple[str, ...]) -> str | None:
+    """The last-touch key (normalised) that `key` (normalised, unknown) probably means, or None: it
+    starts with one, the longest (`lastcontacted2`), or is a near spelling of one (`lastcontcat`)."""
+    for wanted in sorted(keys, key=len, reverse=True):
+        if len(wanted) >= 6 and key.startswith(wanted):
+            return wanted
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.85)
+    return close[0] if close else None
 

@@ -2,18 +2,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from vaultcrm.dashboard.ledger import PROPERTY, Ledger, tick_id, ticked_lines
+from vaultcrm.dashboard.ledger import PROPERTY, STAMP_ENTRIES, Ledger, read_stamp, stamp_part, tick_id, ticked_lines
 from vaultcrm.dashboard.ledger import read as read_ledger
 from vaultcrm.digests import sha256
 from vaultcrm.errors import NotOursError, VaultcrmError, file_error
+from vaultcrm.i18n import Language, language
 from vaultcrm.vault import frontmatter
 
-_TICKED = re.compile(r"^(\s*[-*+] )\[[^ \]]\]", re.MULTILINE)
-_ANY_TICK = re.compile(rb"^[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
+_TICKED = re.compile(r"^((?:[ \t]*>)*[ \t]*[-*+] )\[[^ \]]\]", re.MULTILINE)  # (a folded callout's too)
+_ANY_TICK = re.compile(rb"^(?:[ \t]*>)*[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
+# The note's last line: a comment (hidden in reading view) with what the guards check and the record of
+# ticks (ledger.py, only while there is one). The count's label and the closing sentence are in the
+# vault's language; `body:`, `ticks:` and what follows them are not words.
+_STAMP = re.compile(r"^%% vaultcrm · [^·:%]+: (\d+) · body: (sha256:[0-9a-f]{64})"
+                    rf"(?: · ticks: ({STAMP_ENTRIES}))? · .*%%$")
 
 
 def unticked(body: str) -> str:
@@ -24,6 +31,17 @@ def unticked(body: str) -> str:
 def body_hash(body: str) -> str:
     digest: str = sha256(unticked(body).encode("utf-8")).hexdigest()
     return "sha256:" + digest
+
+
+def stamp(body: str, contacts: int, lang: Language | None = None, ticks: Mapping[str, date | None] | None = None,
+          ) -> str:
+    """The comment line closing the note: the contact count (the empty-vault refusal), the body's hash
+    (the edited-note refusal) and, only while there is one, the record of its ticks (ledger.py), out of
+    the reader's way, its words in `lang` (English by default)."""
+    lang = lang or language()
+    label = lang.pgettext("stamp", "contacts")
+    note = lang.gettext("vaultcrm rewrites this note: tick its boxes, and write anything else in another note")
+    return f"%% vaultcrm · {label}: {contacts} · body: {body_hash(body)}{stamp_part(ticks)} · {note} %%"
 
 
 def has_ticks(target: Path) -> bool:
@@ -48,7 +66,7 @@ class Existing:
     edited: bool
     ticked: tuple[str, ...]  # the text after each ticked box
     ticks: tuple[str, ...] = ()  # the identity of each ticked box (ledger.tick_id), in the same order
-    ledger: Ledger = field(default_factory=dict)  # the `ticks` property
+    ledger: Ledger = field(default_factory=dict)  # the record of ticks in the closing comment (ledger.py)
 
     @property
     def unrecorded(self) -> list[tuple[str, str]]:
@@ -76,14 +94,23 @@ def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatt
     lines = text.split("\n")
     props = read_properties(lines)
     ours = props.error is None and props.data.get("vaultcrm") == "generated"
-    body = "\n".join(lines[props.body_start:])
-    contacts = props.data.get("contacts")
-    count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
-    digest = body_hash(body)
-    edited = ours and props.data.get("body_hash") != digest
+    below = lines[props.body_start:]
+    at = next((i for i in range(len(below) - 1, -1, -1) if _STAMP.match(below[i])), None)
+    if at is not None:
+        found = _STAMP.match(below[at])
+        assert found is not None
+        body, count, expected = "\n".join(below[:at]), int(found[1]), found[2]
+        digest = body_hash(body)
+        edited = ours and (expected != digest or any(line.strip() for line in below[at + 1:]))
+        ledger = read_stamp(found[3])
+    else:  # as vaultcrm wrote it before the stamp: the count, the hash and the record among the properties
+        body, contacts = "\n".join(below), props.data.get("contacts")
+        count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
+        digest = body_hash(body)
+        edited = ours and props.data.get("body_hash") != digest
+        ledger = read_ledger(props.data.get(PROPERTY))
     ticked = tuple(ticked_lines(body))
-    return Existing(raw, ours, count, body, edited, ticked, tuple(tick_id(digest, text) for text in ticked),
-                    read_ledger(props.data.get(PROPERTY)))
+    return Existing(raw, ours, count, body, edited, ticked, tuple(tick_id(digest, text) for text in ticked), ledger)
 
 
 def check_ours(rel: str, existing: Existing | None, *, force: bool) -> None:

@@ -23,9 +23,10 @@ from jinja2.bccache import BytecodeCache
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from vaultcrm.dashboard.guards import body_hash
-from vaultcrm.dashboard.ledger import Ledger, property_line, tick_id, ticked_lines
+from vaultcrm.dashboard.guards import body_hash, stamp
+from vaultcrm.dashboard.ledger import Ledger, tick_id, ticked_lines
 from vaultcrm.errors import ConfigError
+from vaultcrm.i18n import Language, language
 
 TEMPLATE = "dashboard.md.j2"
 OVERRIDE_DIR = ".vaultcrm/templates"
@@ -172,10 +173,17 @@ def _time_budget(seconds: float) -> Iterator[None]:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)
 
 
+def words(lang: Language) -> dict[str, Any]:
+    """What a template calls to say something in the vault's language: gettext's functions (their
+    messages extracted from the templates by `pybabel extract`, README: "Translating vaultcrm")."""
+    return {"gettext": lang.gettext, "_": lang.gettext, "ngettext": lang.ngettext, "pgettext": lang.pgettext}
+
+
 def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | None = None) -> str:
-    """The dashboard's body; a template that fails or runs away is a config error (exit 3)."""
+    """The dashboard's body, in the language `data["language"]`; a template that fails or runs away is
+    a config error (exit 3)."""
     try:
-        text = render_template(template(vault, TEMPLATE, compiled), data)
+        text = render_template(template(vault, TEMPLATE, compiled), {**data, **words(language(data.get("language")))})
     except Runaway as exc:
         raise ConfigError(f"the dashboard template {TEMPLATE} ran away: {exc}; nothing was written",
                           hint=f"simplify {OVERRIDE_DIR}/{TEMPLATE} (a loop that never ends?), or remove it "
@@ -211,13 +219,11 @@ def contact_note(vault: Path, data: dict[str, Any]) -> str:
                           hint=f"fix {OVERRIDE_DIR}/{name}, or remove it to use the default") from exc
 
 
-def document(body: str, contacts: int, ticks: Mapping[str, date | None] | None = None) -> str:
-    """The whole note: the ownership marker, the contact count, the body's hash and the record of its
-    ticks (ledger.py; only when there is one), then the body."""
-    return (f"---\nvaultcrm: generated\ncontacts: {contacts}\nbody_hash: {body_hash(body)}\n"
-            f"{property_line(ticks or {})}"
-            f"note: This note is rewritten by vaultcrm. Tick boxes here; write anything else elsewhere.\n---\n"
-            + body)
+def document(body: str, contacts: int, lang: Language | None = None,
+             ticks: Mapping[str, date | None] | None = None) -> str:
+    """The whole note: the ownership marker as its only property, the body, and the stamp (its
+    readable words in `lang`; the record of its ticks, ledger.py, only when there is one)."""
+    return f"---\nvaultcrm: generated\n---\n{body}\n{stamp(body, contacts, lang or language(), ticks)}\n"
 
 
 def written_ticks(body: str) -> Ledger:

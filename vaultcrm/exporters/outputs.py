@@ -20,6 +20,7 @@ from vaultcrm.durations import add_duration
 from vaultcrm.errors import UsageError, file_error
 from vaultcrm.exporters.calendar import calendar_items, ics_bytes
 from vaultcrm.exporters.spreadsheet import csv_rows, csv_text
+from vaultcrm.i18n import language
 from vaultcrm.model import Duration, Reminder
 from vaultcrm.writeback.atomic import contained_path, write_if_changed
 
@@ -42,7 +43,8 @@ def ics_data(analysis: Analysis, horizon: Duration = DEFAULT_ICS_HORIZON) -> byt
     end = add_duration(analysis.today, horizon) - timedelta(days=1)
     name = vault_name(analysis)
     items = calendar_items(all_reminders(analysis), analysis.index.contacts, today=analysis.today,
-                           horizon_end=end, vault_name=name)
+                           horizon_end=end, vault_name=name, dashboard=analysis.config.dashboard,
+                           lang=language(analysis.config.language))
     return ics_bytes(items, vault_name=name, today=analysis.today)
 
 

@@ -11,8 +11,11 @@ URL, then the name — the note's file name, `name` or an alias, compared by `na
 rule that finds anything decides; when it finds several notes, the person is ambiguous and
 nothing is written. A name match whose note holds a different LinkedIn profile is ambiguous too.
 
-An update only fills fields the note lacks or leaves empty (`edit.set_text_field`); with
-`overwrite` it replaces one-line values that differ, never lists or blocks. New notes come from
+An update only fills fields the note lacks or leaves empty (`edit.set_text_field`). A value that
+differs from the export is a `Change`: a job change when it is the company or the role, listed for
+review. With `overwrite`, a differing one-line value is replaced only when an import wrote it and it
+is unchanged since (`record.ImportRecord`); any other is kept, and the change shows it as a diff.
+Lists and blocks are never touched. New notes come from
 the `contact.md.j2` template (the vault's override when there is one) in the first contact folder;
 the remaining fields are then inserted the same surgical way, and the export's notes go into the
 body, above the log heading. A note that cannot be edited or created is reported and counted as
@@ -23,7 +26,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,31 +36,39 @@ from urllib.parse import unquote
 from jinja2 import TemplateError
 
 from vaultcrm.config import Config
-from vaultcrm.crm.names import name_key
+from vaultcrm.crm.contacts import normalised
+from vaultcrm.crm.names import fold, name_key
 from vaultcrm.dashboard.render import render_template, template
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
-from vaultcrm.fields import field_keys, normalise_key
+from vaultcrm.fields import (
+    EMAIL_KEYS,
+    LINKEDIN_KEYS,
+    OTHER_EMAIL_KEYS,
+    OTHER_PHONE_KEYS,
+    PHONE_KEYS,
+    field_keys,
+    normalise_key,
+)
 from vaultcrm.importers import Person
+from vaultcrm.importers.record import ImportRecord
 from vaultcrm.model import Contact
 from vaultcrm.vault.dates import link_target, to_month_day
-from vaultcrm.vault.frontmatter import read as read_frontmatter
+from vaultcrm.vault.inline import properties, source_fields
 from vaultcrm.vault.links import key as path_key
+from vaultcrm.vault.notes import parse as parse_note
 from vaultcrm.vault.scan import is_conflict_copy, is_conflict_copy_of
 from vaultcrm.writeback.atomic import atomic_write
-from vaultcrm.writeback.commands import safe_file_name
-from vaultcrm.writeback.edit import EditResult, apply_edit, set_text_field, yaml_scalar
+from vaultcrm.writeback.commands import note_tags, safe_file_name
+from vaultcrm.writeback.edit import EditResult, add_notes, apply_edit, same_text, set_text_field, yaml_scalar
 
 STATUSES = ("created", "updated", "unchanged", "ambiguous", "refused")
+JOB_FIELDS = ("company", "role")
+# Legal forms left out when telling whether a company changed (`Acme, Inc.` is still `Acme`).
+_LEGAL_FORMS = frozenset({"inc", "incorporated", "corp", "corporation", "co", "llc", "ltd", "limited", "gmbh",
+                          "ag", "sa", "sas", "bv", "nv", "plc", "srl", "sro", "oy", "ab", "as", "pty", "pte",
+                          "ооо", "оао", "зао", "пао", "ао"})
 
-# Keys that are not behaviour §2 fields but that person notes commonly use (normalised).
-EMAIL_KEYS = ("email", "emails", "mail", "emailaddress", "email1")
-OTHER_EMAIL_KEYS = ("otheremails",)
-PHONE_KEYS = ("phone", "phones", "mobile", "cell", "tel", "telephone", "phonenumber")
-OTHER_PHONE_KEYS = ("otherphones",)
-LINKEDIN_KEYS = ("linkedin", "linkedinurl", "linkedinprofile")
-ROLE_KEYS = ("role", "jobtitle", "position", "title")
 _EMAIL = re.compile(r"[^\s,;<>\"'\[\]()]+@[^\s,;<>\"'\[\]()]+")
-_HEADING_START = re.compile(r"^( {0,3})#", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -71,19 +82,58 @@ class Result:
     message: str = ""  # why (ambiguous, refused)
     candidates: tuple[str, ...] = ()  # the notes an ambiguous person matches
     diff: str = ""  # the change as a unified diff (dry runs)
+    changes: tuple[Change, ...] = ()  # values the note holds and the export says otherwise
+
+
+@dataclass(frozen=True)
+class Change:
+    """A one-line value the note holds and the export says otherwise."""
+
+    key: str  # the field: company, role, how_met, …
+    ours: str  # the note's value, as text
+    theirs: str  # the export's
+    line: str  # the note's line holding it
+    wanted: str  # the line the export would make of it
+    replaced: bool  # an import wrote the value before, and `--overwrite` replaced it
+
+    @property
+    def job(self) -> bool:
+        return self.key in JOB_FIELDS
 
 
 @dataclass
 class ImportReport:
     results: list[Result] = field(default_factory=list)
     dry_run: bool = False
+    overwrite: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
 
     @property
+    def job_changes(self) -> list[tuple[Result, list[Change]]]:
+        """Each person whose company or role in the export differs from the note, with those changes."""
+        found = [(r, [c for c in r.changes if c.job]) for r in self.results]
+        return [(r, changes) for r, changes in found if changes]
+
+    @property
+    def kept(self) -> list[tuple[Result, list[Change]]]:
+        """With `overwrite`: each note with values it kept as the user's own, with those changes."""
+        if not self.overwrite:
+            return []
+        found = [(r, [c for c in r.changes if not c.replaced]) for r in self.results]
+        return [(r, changes) for r, changes in found if changes]
+
+    @property
     def summary(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in STATUSES if s != "refused" or self.count(s)]
+        jobs = len(self.job_changes)
+        kept = sum(len(changes) for _, changes in self.kept)
+        if jobs:
+            parts.append(f"{jobs} job change{'s' if jobs != 1 else ''} to review")
+        if kept:
+            parts.append(f"{kept} value{'s' if kept != 1 else ''} of yours kept")
         return " · ".join(parts) + (" · dry run, nothing written" if self.dry_run else "")
 
 
@@ -233,11 +283,12 @@ def _same_linkedin(url: str) -> Callable[[Any], bool]:
     return lambda found: any(linkedin_key(t) == wanted for t in _texts(found))
 
 
-def fields_for(p: Person, fm: dict[str, Any], config: Config, *, overwrite: bool) -> list[_Field]:
+def fields_for(p: Person, fm: dict[str, Any], config: Config, *, replace: Container[str] = ()) -> list[_Field]:
     """The fields to give a note (its normalised frontmatter `fm`) for `p`, in a fixed order.
 
     Emails and phones the note already holds anywhere are not written again; the first new one goes
     under `email` (or `phone`), the others comma-separated under `other_emails` (`other_phones`).
+    `replace`: `email` and `phone` when the note's value may be replaced (see `fill`).
     """
     table = field_keys(config.fields)
     out: list[_Field] = []
@@ -245,17 +296,17 @@ def fields_for(p: Person, fm: dict[str, Any], config: Config, *, overwrite: bool
         out.append(_Field("met", table["met"], p.met))
     for name, keys, value in (("how_met", table["how_met"], p.how_met),
                               ("company", table["company"], p.company),
-                              ("role", ROLE_KEYS, p.role)):
+                              ("role", table["role"], p.role)):
         if value.strip():
-            out.append(_Field(name, keys, value))
+            out.append(_Field(name, keys, value, _same_company(value) if name == "company" else None))
     if p.linkedin.strip():
         out.append(_Field("linkedin", LINKEDIN_KEYS, p.linkedin.strip(), _same_linkedin(p.linkedin)))
     emails = note_emails(fm)
     out += _several("email", EMAIL_KEYS, "other_emails", OTHER_EMAIL_KEYS, list(p.emails),
-                    _values(fm, EMAIL_KEYS), lambda e: e.casefold() in emails, overwrite)
+                    _values(fm, EMAIL_KEYS), lambda e: e.casefold() in emails, "email" in replace)
     held = note_phones(fm)
     out += _several("phone", PHONE_KEYS, "other_phones", OTHER_PHONE_KEYS, list(p.phones),
-                    _values(fm, PHONE_KEYS), lambda x: any(_same_phone(x, h) for h in held), overwrite)
+                    _values(fm, PHONE_KEYS), lambda x: any(_same_phone(x, h) for h in held), "phone" in replace)
     bday = _birthday(p)
     if bday is not None:
         out.append(_Field("birthday", table["birthday"], bday, _same_birthday(bday)))
@@ -279,54 +330,112 @@ def _several(key: str, keys: tuple[str, ...], other: str, other_keys: tuple[str,
     return out
 
 
-def _frontmatter(data: bytes) -> dict[str, Any]:
-    """A note's properties with normalised keys ({} when unreadable: the edit refuses it anyway)."""
+def _same_company(value: str) -> Callable[[Any], bool]:
+    """Whether a note's company value (a text, a link, or a list holding one) names the export's
+    company, ignoring case, accents, punctuation and legal forms."""
+    wanted = company_key(value)
+
+    def same(found: Any) -> bool:
+        return any(company_key(text) == wanted for text in _texts(found))
+    return same
+
+
+def company_key(text: str) -> str:
+    """`Acme, Inc.` and `ACME` -> `acme`; `Kotlin Labs, s.r.o.` -> `kotlin labs`."""
+    words = re.sub(r"[^\w]+", " ", fold(text).replace(".", "")).split()
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+        words.pop()
+    while len(words) > 1 and words[0] in _LEGAL_FORMS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _frontmatter(data: bytes) -> tuple[dict[str, Any], dict[str, str]]:
+    """A note's properties, inline fields too, with normalised keys (the property block's first), and
+    the line of the note holding each normalised key ({} when unreadable: the edit refuses it anyway)."""
+    note = parse_note("note.md", data)
     try:
-        text = data.decode("utf-8-sig")
+        lines = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     except UnicodeDecodeError:
-        return {}
-    props = read_frontmatter(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    out: dict[str, Any] = {}
-    for k, v in props.data.items():
-        out.setdefault(normalise_key(k), v)
-    return out
+        lines = []
+    where: dict[str, str] = {}
+    for k, _, line in properties(note):
+        if line is not None and 0 < line <= len(lines):
+            where.setdefault(normalise_key(k), lines[line - 1])
+    return normalised(note), where
 
 
-def fill(data: bytes, p: Person, config: Config, *, overwrite: bool,
-         skip: Sequence[str] = ()) -> tuple[bytes, tuple[str, ...]]:
-    """`data` with `p`'s fields filled in (`edit.set_text_field` each); the keys that changed."""
+def _current(fm: dict[str, Any], keys: Sequence[str]) -> tuple[str, Any] | None:
+    """The first of `keys` the note gives a value (an empty list counts; `set_text_field` leaves it)."""
+    return next(((k, fm[k]) for k in keys if k in fm and fm[k] not in (None, "")), None)
+
+
+def _text(value: Any) -> str | None:
+    """A one-line value as text: a date as `YYYY-MM-DD`, a link as its target; None for lists."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return link_target(value) or " ".join(str(value).split())
+    return None
+
+
+def _owned(recorded: str | None, found: Any) -> bool:
+    """Whether the note's value is still what an import wrote there."""
+    text = _text(found)
+    return recorded is not None and text is not None and text.casefold() == recorded.casefold()
+
+
+@dataclass(frozen=True)
+class Filled:
+    data: bytes
+    changed: tuple[str, ...]  # the fields written
+    written: dict[str, str]  # field -> the value written, as text (for the record)
+    changes: tuple[Change, ...]
+
+
+def fill(data: bytes, p: Person, config: Config, *, overwrite: bool, owned: Mapping[str, str] | None = None) -> Filled:
+    """`data` with `p`'s fields filled in where the note has none (`edit.set_text_field` each). A
+    field whose value differs is a Change; with `overwrite` it is replaced when `owned` (field ->
+    the value an import wrote) says the note still holds the import's value."""
+    owned = owned or {}
+    fm, lines = _frontmatter(data)
+    replace = {key for key, keys in (("email", EMAIL_KEYS), ("phone", PHONE_KEYS))
+               if overwrite and (hit := _current(fm, keys)) is not None and _owned(owned.get(key), hit[1])}
     changed: list[str] = []
-    fm = _frontmatter(data)
-    for f in fields_for(p, fm, config, overwrite=overwrite):
-        if f.key in skip or (not overwrite and any(fm.get(k) not in (None, "") for k in f.keys if k in fm)):
-            continue  # the note has a value (the quick check; set_text_field decides the rest)
-        new = set_text_field(data, f.keys, f.key, f.value, overwrite=overwrite, same=f.same)
+    written: dict[str, str] = {}
+    changes: list[Change] = []
+    for f in fields_for(p, fm, config, replace=replace):
+        hit = _current(fm, f.keys)
+        if hit is None:
+            new = set_text_field(data, f.keys, f.key, f.value, same=f.same)
+        elif (f.same or same_text(f.value))(hit[1]) or _text(hit[1]) is None:
+            continue  # it says the same, or it is a list or a block: never touched
+        else:
+            mine = overwrite and _owned(owned.get(f.key), hit[1])
+            new = set_text_field(data, f.keys, f.key, f.value, overwrite=True, same=f.same) if mine else data
+            line = lines.get(hit[0], f"{hit[0]}: {hit[1]}")
+            changes.append(Change(f.key, _text(hit[1]) or "", _value_text(f.value), line,
+                                  _wanted_line(line, hit[0], f.value), new != data))
         if new != data:
             changed.append(f.key)
+            written[f.key] = _value_text(f.value)
             data = new
-    return data, tuple(changed)
+    return Filled(data, tuple(changed), written, tuple(changes))
 
 
-def add_notes(data: bytes, notes: str, log_heading: str) -> bytes:
-    """A new note's body with the export's notes as a paragraph above its log heading (else at the
-    end). A line that would read as a heading is escaped, so the notes add no sections."""
-    text = data.decode("utf-8")
-    nl = "\r\n" if "\r\n" in text else "\n"
-    block = _HEADING_START.sub(r"\1\\#", notes.strip().replace("\r\n", "\n").replace("\r", "\n"))
-    block = "\n".join(line.rstrip() for line in block.split("\n")).replace("\n", nl)
-    if not block:
-        return data
-    heading = re.compile(rf"^ {{0,3}}#{{1,6}}[ \t]+{re.escape(log_heading.strip())}[ \t]*\r?$",
-                         re.MULTILINE | re.IGNORECASE)
-    match = heading.search(text)
-    if match is None:
-        if text and not text.endswith("\n"):
-            text += nl
-        gap = "" if not text or text.endswith(("\n\n", "\n\r\n")) else nl
-        return (text + gap + block + nl).encode("utf-8")
-    before = text[:match.start()]
-    gap = "" if not before or before.endswith(("\n\n", "\n\r\n")) else nl
-    return (before + gap + block + nl + nl + text[match.start():]).encode("utf-8")
+def _value_text(value: str | date) -> str:
+    return value.isoformat() if isinstance(value, date) else " ".join(value.split())
+
+
+def _wanted_line(line: str, key: str, value: str | date) -> str:
+    """The note's `line` holding the normalised `key` as the export would write it: an inline field
+    (`Company:: Acme`) with the value in place of its own, a property as `key: value` in YAML."""
+    spans = [span for span in source_fields(line) if normalise_key(span.key) == key]
+    if spans:
+        start, end = spans[0].start, spans[0].end
+        gap = " " if start == end and not line[:start].endswith((" ", "\t")) else ""
+        return line[:start] + gap + _value_text(value) + line[end:]
+    return f"{line.split(':', 1)[0]}: {yaml_scalar(value)}"
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -339,9 +448,9 @@ def _diff(old: bytes, new: bytes, before: str, after: str) -> str:
 
 
 class _Run:
-    def __init__(self, vault: Path, contacts: Sequence[Contact], config: Config, today: date, *,
-                 tier: str | None, overwrite: bool, dry_run: bool) -> None:
-        self.vault, self.config, self.today = vault, config, today
+    def __init__(self, vault: Path, contacts: Sequence[Contact], config: Config, today: date, record: ImportRecord,
+                 *, tier: str | None, overwrite: bool, dry_run: bool) -> None:
+        self.vault, self.config, self.today, self.record = vault, config, today, record
         self.tier, self.overwrite, self.dry_run = tier, overwrite, dry_run
         self.index = _Index(contacts)
         self.pending: dict[str, bytes] = {}  # dry run: notes as they would be after earlier rows
@@ -381,12 +490,12 @@ class _Run:
     def update(self, p: Person, path: str) -> Result:
         try:
             self.check_not_conflicted(path)
-            changed: tuple[str, ...] = ()
+            filled = Filled(b"", (), {}, ())
 
             def transform(data: bytes) -> bytes:
-                nonlocal changed
-                new, changed = fill(data, p, self.config, overwrite=self.overwrite)
-                return new
+                nonlocal filled
+                filled = fill(data, p, self.config, overwrite=self.overwrite, owned=self.record.wrote(path))
+                return filled.data
 
             if path in self.pending:
                 old = self.pending[path]
@@ -396,11 +505,13 @@ class _Run:
         except VaultcrmError as exc:
             return Result(p, "refused", path, message=exc.message)
         if not result.changed:
-            return Result(p, "unchanged", path)
+            return Result(p, "unchanged", path, changes=filled.changes)
         if self.dry_run:
             self.pending[path] = result.new
+        self.record.remember(path, filled.written)
         self.index.learn(path, p)
-        return Result(p, "updated", path, changed, diff=_diff(result.old, result.new, f"a/{path}", f"b/{path}"))
+        return Result(p, "updated", path, filled.changed, diff=_diff(result.old, result.new, f"a/{path}", f"b/{path}"),
+                      changes=filled.changes)
 
     def create(self, p: Person) -> Result:
         try:
@@ -419,8 +530,9 @@ class _Run:
                 "met": p.met.isoformat() if p.met else "",
                 "how_met": yaml_scalar(p.how_met) if p.how_met.strip() else "",
                 "company": yaml_scalar(p.company) if p.company.strip() else "", "channel": "",
-                "today": self.today.isoformat(), "log_heading": self.config.log_heading})
-            data, _ = fill(text.encode("utf-8"), p, self.config, overwrite=False)
+                "tags": note_tags(()), "today": self.today.isoformat(),
+                "log_heading": self.config.log_heading[0]})
+            data = fill(text.encode("utf-8"), p, self.config, overwrite=False).data
         except NotEditableError as exc:
             return Result(p, "refused", rel, message=f"the contact template gives a note vaultcrm cannot "
                           f"fill in ({exc.message})")
@@ -428,10 +540,10 @@ class _Run:
             return Result(p, "refused", rel, message=f"the contact template failed: {exc}")
         if p.notes.strip():
             data = add_notes(data, p.notes, self.config.log_heading)
-        props = _frontmatter(data)
-        candidates = ["tier"] if tier else []
-        candidates += [f.key for f in fields_for(p, {}, self.config, overwrite=False)]
-        written = tuple(k for k in dict.fromkeys(candidates) if props.get(normalise_key(k)) not in (None, ""))
+        props, _ = _frontmatter(data)
+        exported = {f.key: _value_text(f.value) for f in fields_for(p, {}, self.config)}
+        keys = dict.fromkeys([*(["tier"] if tier else []), *exported])
+        written = tuple(k for k in keys if props.get(normalise_key(k)) not in (None, ""))
         if self.dry_run:
             self.pending[rel] = data
         else:
@@ -442,6 +554,7 @@ class _Run:
                 return Result(p, "refused", rel, message=exc.message)
             except OSError as exc:
                 return Result(p, "refused", rel, message=f"{rel} cannot be written ({exc.strerror or exc})")
+        self.record.remember(rel, {k: v for k, v in exported.items() if k in written})
         self.index.learn(rel, p)
         self.index.add(rel, (), (), [name_key(title)])
         return Result(p, "created", rel, written, diff=_diff(b"", data, "/dev/null", f"b/{rel}"))
@@ -458,10 +571,17 @@ def import_people(vault: Path, contacts: Sequence[Contact], config: Config, peop
     """Create, update or leave alone one contact note per person; see the module's docstring."""
     if tier is not None and config.tier_named(tier) is None:
         raise UsageError(f"--tier {tier!r} is not a tier", hint="use one of " + ", ".join(t.name for t in config.tiers))
-    run = _Run(vault, contacts, config, today, tier=tier, overwrite=overwrite, dry_run=dry_run)
-    report = ImportReport(dry_run=dry_run)
+    record = ImportRecord.load(vault)
+    run = _Run(vault, contacts, config, today, record, tier=tier, overwrite=overwrite, dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, overwrite=overwrite)
     for p in people:
         report.results.append(run.person(p))
+    if not dry_run:
+        try:
+            record.save()
+        except OSError as exc:
+            report.warnings.append(f"the record of what this import wrote could not be saved ({exc}); a later "
+                                   "--overwrite will keep these values as if they were yours")
     return report
 
 
@@ -480,4 +600,22 @@ def describe(result: Result, source: str, *, dry_run: bool = False) -> str:
     return f"refused: {who}" + (f" → {result.path}" if result.path else "") + f": {result.message}"
 
 
-__all__ = ["ImportReport", "Result", "describe", "fields_for", "fill", "import_people", "linkedin_key"]
+def review_lines(report: ImportReport) -> list[str]:
+    """The job changes to review and, with `overwrite`, the values kept as the user's, for the CLI."""
+    lines: list[str] = []
+    if report.job_changes:
+        lines.append("job changes to review (the export says otherwise than the note):")
+        for result, changes in report.job_changes:
+            said = "; ".join(f'{c.key} "{c.ours}" → "{c.theirs}"' + (" (replaced)" if c.replaced else "")
+                             for c in changes)
+            lines.append(f"  {result.path}: {said}")
+    for result, changes in report.kept:
+        lines.append(f"kept in {result.path}: {', '.join(c.key for c in changes)} (yours: --overwrite replaces "
+                     "only what an import wrote and you left as it was)")
+        for change in changes:
+            lines += [f"-{change.line}", f"+{change.wanted}"]
+    return lines
+
+
+__all__ = ["ImportReport", "Result", "describe", "fields_for", "fill", "import_people", "linkedin_key",
+           "review_lines"]

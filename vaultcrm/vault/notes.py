@@ -17,8 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultcrm.model import Entry, LinkRef, Note, Problem
+from vaultcrm.model import Entry, InlineField, LinkRef, Note, Problem
 from vaultcrm.vault import frontmatter
+from vaultcrm.vault.dates import read_lead
+from vaultcrm.vault.inline import block_fields
+from vaultcrm.vault.tags import line_tags
 from vaultcrm.vault.text import link_target, markdown_target
 
 if TYPE_CHECKING:
@@ -30,14 +33,13 @@ if TYPE_CHECKING:
     from vaultcrm.vault.scan import FileStat
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
-_LEADING_DATE = re.compile(
-    rf"(?:\[\[{_DATE}(?:[|#][^\]]*)?\]\]|\*\*{_DATE}\*\*|__{_DATE}__|{_DATE})(?=$|[\s:,\-–—])")
 _DONE = re.compile(rf"✅\ufe0f?\s*{_DATE}")
 _DUE = re.compile(rf"(?:📅|🗓)\ufe0f?\s*{_DATE}")
 _SCHEDULED = re.compile(rf"⏳\ufe0f?\s*{_DATE}")
 _TAG = re.compile(r"(?<![^\s(\[])#(give|ask)(?![\w-])", re.IGNORECASE)
 _TASK = re.compile(r"\[(.)\](?:[ \t]+|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CONTACT_TAG = re.compile(r"(?<![^\s(\[])#(?:person|people|contact)(?:/[^\s#]*)?(?![\w-])", re.IGNORECASE)
 MAX_TEXT = 300
 
 
@@ -116,31 +118,37 @@ class Parser:
         problems: tuple[Problem, ...] = ()
         if props.error:
             problems = (Problem(path, props.error_line, props.error),)
-        entries = tuple(self.body_entries(body, props.body_start)) if self.may_hold_entries(body) else ()
-        return Note(path, props.data, props.key_lines, entries, problems, props.error is None)
+        entries: list[Entry] = []
+        fields: list[InlineField] = []
+        if self.may_hold_entries(body):
+            entries, fields = self.body_entries(body, props.body_start)
+        return Note(path, props.data, props.key_lines, tuple(entries), problems, props.error is None, tuple(fields),
+                    contact_tag(body, props.body_start))
 
     def properties(self, text: str) -> tuple[frontmatter.Frontmatter, str]:
         """The note's property block read, and its body."""
         return frontmatter.read_text(text)
 
     def may_hold_entries(self, body: str) -> bool:
-        """False only for a body that certainly holds no entry."""
+        """False only for a body that certainly holds no entry and no inline field."""
         return True
 
-    def body_entries(self, body: str, line_offset: int) -> list[Entry]:
-        """The entries of a note's body; `line_offset` is the 0-based file line where the body starts."""
+    def body_entries(self, body: str, line_offset: int) -> tuple[list[Entry], list[InlineField]]:
+        """The entries and inline fields of a note's body; `line_offset` is the 0-based file line where
+        the body starts."""
         return self.token_entries(blank_comments(body), line_offset)
 
     def facts(self, src: str, line: int, env: dict[str, Any] | None) -> tuple[list[LinkRef], bool, bool]:
         """Links (with their lines) and #give/#ask tags of one block's text, as its inline tokens show them."""
         return children_facts(inline_children(src, env or {}), line)
 
-    def token_entries(self, src: str, line_offset: int) -> list[Entry]:
-        """The entries of a body (comments blanked) from markdown-it's block tokens."""
+    def token_entries(self, src: str, line_offset: int) -> tuple[list[Entry], list[InlineField]]:
+        """The entries and inline fields of a body (comments blanked) from markdown-it's block tokens."""
         env: dict[str, Any] = {}
         tokens = _block_markdown().parse(src, env)
         refs = env if env.get("references") else None
         entries: list[Entry] = []
+        fields: list[InlineField] = []
         quote_depth = 0
         items: list[list[Any]] = []  # open list items: [task, first]
         block: str | None = None
@@ -178,16 +186,25 @@ class Parser:
                 line = token.map[0] + line_offset + 1  # type: ignore[index]
                 if block == "heading":
                     entry = self.entry("heading", token.content, line, None, refs)
+                    self.fields(token.content, line, None, fields)
                 elif items and items[-1][1]:
                     items[-1][1] = False
                     entry = self.item_entry(token.content, line, items[-1], refs)
+                    self.fields(token.content, line, items[-1], fields)
                 else:
                     inherited = "open" if items and items[-1][0] == "open" else None
                     entry = self.entry("para", token.content, line, inherited, refs)
+                    self.fields(token.content, line, items[-1] if items else None, fields)
                 block = None
                 if entry is not None:
                     entries.append(entry)
-        return entries
+        return entries, fields
+
+    def fields(self, content: str, line: int, item: list[Any] | None, found: list[InlineField]) -> None:
+        """The inline fields of a heading's, paragraph's or list item's text, unless it belongs to a task
+        (`item`: the innermost open list item; a task's fields are the task's own, as in Dataview)."""
+        if "::" in content and (item is None or item[0] is None):
+            found += block_fields(content, line)
 
     def item_entry(self, content: str, line: int, item: list[Any], env: dict[str, Any] | None) -> Entry | None:
         match = _TASK.match(content)
@@ -200,8 +217,8 @@ class Parser:
 
     def row_entry(self, cells: list[str], line: int, env: dict[str, Any] | None) -> Entry | None:
         first = cells[0].strip() if cells else ""
-        day = _leading_date(first)
-        if day is None and not any("[" in cell for cell in cells):
+        day, lead = read_lead(first)
+        if day is None and lead is None and not any("[" in cell for cell in cells):
             return None
         links: list[LinkRef] = []
         give = ask = False
@@ -209,36 +226,30 @@ class Parser:
             cell_links, cell_give, cell_ask = self.facts(cell, line, env)
             links += cell_links
             give, ask = give or cell_give, ask or cell_ask
-        if day is None and not links:
+        if day is None and lead is None and not links:
             return None
         text = " · ".join(c.strip() for c in cells)
-        return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask)
+        return Entry(line, "row", _clip(text), date=day, links=tuple(links), give=give, ask=ask,
+                     tags=line_tags(text), lead=lead)
 
 
     def entry(self, kind: str, content: str, line: int, task: str | None, env: dict[str, Any] | None,
                skip: int = 0) -> Entry | None:
         text = content[skip:] if skip else content
-        day = _leading_date(text) if kind != "para" else None
+        day, lead = read_lead(text) if kind != "para" else (None, None)
         done = planned = None
         if task == "done":
             done = _find_date(_DONE, text)
         elif task == "open" and kind == "item":
             planned = _find_date(_DUE, text) or _find_date(_SCHEDULED, text) or day
-        if day is None and done is None and planned is None and "[" not in content:
+        dated = day is not None or lead is not None or done is not None or planned is not None
+        if not dated and "[" not in content:
             return None  # no date and no link: nothing to read
         links, give, ask = self.facts(content, line, env)
-        if day is None and done is None and planned is None and not links:
+        if not dated and not links:
             return None
         return Entry(line, kind, _clip(text), date=day, task=task, done=done, planned=planned,
-                     links=tuple(links), give=give, ask=ask)
-
-
-def _leading_date(text: str) -> date | None:
-    match = _LEADING_DATE.match(text.lstrip())
-    if not match:
-        return None
-    groups = [g for g in match.groups() if g is not None]
-    return _make_date(*groups[:3])
+                     links=tuple(links), give=give, ask=ask, tags=line_tags(text), lead=lead)
 
 
 def _find_date(regex: re.Pattern[str], text: str) -> date | None:
@@ -256,6 +267,29 @@ def _make_date(year: str, month: str, day: str) -> date | None:
 def _clip(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= MAX_TEXT else flat[:MAX_TEXT]
+
+
+def contact_tag(body: str, line_offset: int) -> int | None:
+    """The file line of the body's first `#person`, `#people` or `#contact` tag (nested ones too),
+    outside fenced and inline code and comments; None when there is none."""
+    if "#" not in body:
+        return None
+    low = body.lower()
+    if "#person" not in low and "#people" not in low and "#contact" not in low:
+        return None
+    fence: str | None = None
+    for number, line in enumerate(blank_comments(body).split("\n"), start=line_offset + 1):
+        opener = _FENCE.match(line)
+        if fence is not None:
+            if opener and opener[1][0] == fence[0] and len(opener[1]) >= len(fence) and not line.strip(" \t`~"):
+                fence = None
+            continue
+        if opener:
+            fence = opener[1]
+            continue
+        if _CONTACT_TAG.search(re.sub(r"(`+).*?\1|<!--.*?-->", " ", line)):
+            return number
+    return None
 
 
 def blank_comments(body: str) -> str:

@@ -1,6 +1,7 @@
 """The surgical write-back edit: one frontmatter value and one log line change, every other byte stays.
 
-Pure functions on a note's bytes (`set_date_field`, `remove_field`, `append_log_line`, `touch_note`)
+Pure functions on a note's bytes (`set_date_field`, `remove_field`, `append_log_line`, `touch_note`,
+`complete_task`)
 compute the new bytes and prove the change before anything is written; `apply_edit` is the one
 function that reads and writes, with a compare-and-swap against edits made meanwhile (Obsidian
 autosave, sync). A note that cannot be edited this way is refused with `NotEditableError`, never
@@ -25,9 +26,12 @@ import yaml
 
 from vaultcrm.errors import NotEditableError, NotOursError
 from vaultcrm.fields import normalise_key
-from vaultcrm.vault.dates import DailyFormat, link_target, to_date
+from vaultcrm.vault.dates import DailyFormat, DateReader, link_target, to_date, written_like
 from vaultcrm.vault.frontmatter import DuplicateKey, Loader, is_fence
+from vaultcrm.vault.inline import typed
+from vaultcrm.vault.notes import parse
 from vaultcrm.writeback import atomic as write
+from vaultcrm.writeback import inline_edit
 
 MAX_FRONTMATTER_BYTES = 64 * 1024
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -203,17 +207,17 @@ def _reparsed(old: _Doc, new_text: str) -> dict[Any, Any] | None:
 
 
 def _verify(old: _Doc, old_fm: _Frontmatter, new_text: str, edits: Mapping[str, date | None],
-            daily: DailyFormat | None = None) -> bytes:
+            dates: DateReader | None = None) -> bytes:
     """Prove the edit: same BOM, delimiters and body; same properties except `edits`, each of which
     reads back as its date (or, for None, is gone)."""
     new_data = _reparsed(old, new_text)
-    if new_data is None or not _same_except(old_fm.data, new_data, edits, daily):
+    if new_data is None or not _same_except(old_fm.data, new_data, edits, dates):
         raise _refuse(_UNPROVEN)
     return new_text.encode("utf-8")
 
 
 def _same_except(old: Mapping[Any, Any], new: Mapping[Any, Any], edits: Mapping[str, date | None],
-                 daily: DailyFormat | None) -> bool:
+                 dates: DateReader | None = None) -> bool:
     if {k: v for k, v in old.items() if k not in edits} != {k: v for k, v in new.items() if k not in edits}:
         return False
     for key, day in edits.items():
@@ -222,7 +226,7 @@ def _same_except(old: Mapping[Any, Any], new: Mapping[Any, Any], edits: Mapping[
                 return False
             continue
         try:
-            if key not in new or to_date(new[key], daily) != day:
+            if key not in new or to_date(new[key], dates) != day:
                 return False
         except ValueError:
             return False
@@ -230,27 +234,36 @@ def _same_except(old: Mapping[Any, Any], new: Mapping[Any, Any], edits: Mapping[
 
 
 def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date, *,
-                   never_earlier: bool, daily: DailyFormat | None = None) -> bytes:
+                   never_earlier: bool, dates: DateReader | None = None) -> bytes:
     """Set a date field to `day`, surgically; `keys` are its normalised keys in priority order.
 
     The highest-priority key present is edited in place (its spelling, quoting, trailing comment and
-    line ending kept; a link to a daily note stays a link, in its own form: `[[2026-11-02]]`,
-    `[[Daily/02.11.2026]]` with `daily`, the vault's daily-note format); else `default_key: day` is
-    inserted before the closing delimiter; a note without frontmatter gets a new three-line block.
-    With `never_earlier`, a later (or equal) existing date leaves the bytes unchanged. A value that is
-    neither empty nor a date (as the reader takes it, `daily` included) is refused, so nothing the
-    user wrote is overwritten.
+    line ending kept; a link to a daily note stays a link, in its own form and folder: `[[2026-11-02]]`,
+    `[[Daily/02.11.2026]]`, `[[2026-11-02 Monday]]` in the vault's daily-note format; a `12.11.2026`
+    date stays day-first dotted);
+    else, when the note keeps the field as an inline field (`Last contact:: …`), that is edited where
+    it is; else `default_key: day` is inserted before the closing delimiter; a note without
+    frontmatter gets a new three-line block. With `never_earlier`, a later (or equal) existing date
+    leaves the bytes unchanged. A value that is neither empty nor a date (read with `dates`, the
+    vault's settings) is refused, so nothing the user wrote is overwritten.
     """
     doc = _parse(data)
     iso = day.isoformat()
     if doc.close is None:
         if doc.opens:
             raise _refuse("it starts with --- but its properties block is never closed by another --- line")
+        inline = _inline(data, keys)
+        if inline:
+            return _set_inline_date(data, inline[0], day, never_earlier=never_earlier, dates=dates)
         nl = doc.newline
         new_text = doc.text([f"---{nl}", f"{default_key}: {iso}{nl}", f"---{nl}", *doc.lines])
         return _verify(doc, _Frontmatter(None, {}), new_text, {default_key: day})
     fm = _load(doc)
     found = _entries(doc, fm, keys)
+    if all(_blank(fm.data[entry.key]) for entry in found):
+        inline = _inline(data, keys)
+        if inline and (inline[0].field.value or not found):
+            return _set_inline_date(data, inline[0], day, never_earlier=never_earlier, dates=dates)
     if not found:
         lines = [*doc.lines]
         lines.insert(doc.close, f"{default_key}: {iso}{doc.newline}")
@@ -258,14 +271,13 @@ def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date
     entry = found[0]
     value = fm.data[entry.key]
     try:
-        current = to_date(value, daily)
+        current = to_date(value, dates)
     except ValueError:
         raise _refuse(f"{entry.key!r} holds {entry.value_text!r}, which is not a date",
                       hint=f"write {entry.key} as YYYY-MM-DD or empty it, then run the command again") from None
     if never_earlier and current is not None and current >= day:
         return data
-    target = link_target(value)
-    written = iso if target is None else f"[[{(daily or DailyFormat(None)).relinked(target, day)}]]"
+    written = _written(value, day, dates)
     quote = entry.value_text[:1] if entry.value_text[:1] in ("'", '"') else ""
     written = f"{quote}{written}{quote}"
     text = doc.lines[entry.line]
@@ -276,24 +288,72 @@ def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date
         return data
     lines = [*doc.lines]
     lines[entry.line] = new_line
-    return _verify(doc, fm, doc.text(lines), {entry.key: day}, daily)
+    return _verify(doc, fm, doc.text(lines), {entry.key: day}, dates)
+
+
+def _inline(data: bytes, keys: Sequence[str]) -> list[inline_edit.Located]:
+    try:
+        return inline_edit.locate(data, keys)
+    except inline_edit.InlineRefusal as exc:
+        raise _refuse(str(exc)) from None
+
+
+def _rewrite_inline(data: bytes, at: inline_edit.Located, value: str) -> bytes:
+    try:
+        return inline_edit.rewrite(data, at, value)
+    except inline_edit.InlineRefusal as exc:
+        raise _refuse(str(exc)) from None
+
+
+def _set_inline_date(data: bytes, at: inline_edit.Located, day: date, *, never_earlier: bool,
+                     dates: DateReader | None) -> bytes:
+    """`set_date_field` on an inline field: its value in place, written the way it was."""
+    field = at.field
+    try:
+        current = to_date(typed(field.value), dates)
+    except ValueError:
+        raise _refuse(f"its field {field.key!r} on line {field.line} holds {field.value!r}, which is not a date",
+                      hint=f"write {field.key} as YYYY-MM-DD or empty it, then run the command again") from None
+    if never_earlier and current is not None and current >= day:
+        return data
+    return _rewrite_inline(data, at, _written(field.value, day, dates))
+
+
+def _written(value: Any, day: date, dates: DateReader | None) -> str:
+    """`day` written the way `value` writes its date: a link to a daily note stays a link to that day's
+    note, in its own form and folder (`[[Daily/24.11.2026]]` → `[[Daily/30.11.2026]]`, with `dates`'
+    daily-note format too); a dotted or slashed date keeps its shape (`written_like`); else ISO."""
+    order = dates.order if dates else None
+    target = link_target(value)
+    if target is not None:
+        daily = dates.daily if dates is not None and dates.daily is not None else DailyFormat(None)
+        try:
+            return f"[[{daily.relinked(target, day)}]]"
+        except ValueError:
+            folder, _, name = target.rpartition("/")
+            return f"[[{folder}{'/' if folder else ''}{written_like(name, day, order)}]]"
+    return written_like(value, day, order) if isinstance(value, str) else day.isoformat()
 
 
 def remove_field(data: bytes, keys: Sequence[str]) -> bytes:
-    """Remove every top-level line whose key is one of the normalised `keys` (`snooze --clear`).
+    """Remove every top-level line whose key is one of the normalised `keys` (`snooze --clear`), and
+    empty every inline field of those keys (an empty field is absent).
 
     Each value must sit wholly on its key's line; a block or multi-line value is refused.
     """
     doc = _parse(data)
-    if doc.close is None:
-        return data
-    fm = _load(doc)
-    found = _entries(doc, fm, keys)
-    if not found:
-        return data
-    drop = {entry.line for entry in found}
-    lines = [line for i, line in enumerate(doc.lines) if i not in drop]
-    return _verify(doc, fm, doc.text(lines), {entry.key: None for entry in found})
+    if doc.close is not None:
+        fm = _load(doc)
+        found = _entries(doc, fm, keys)
+        if found:
+            drop = {entry.line for entry in found}
+            lines = [line for i, line in enumerate(doc.lines) if i not in drop]
+            data = _verify(doc, fm, doc.text(lines), {entry.key: None for entry in found})
+    while True:
+        inline = [at for at in _inline(data, keys) if at.field.value]
+        if not inline:
+            return data
+        data = _rewrite_inline(data, inline[0], "")
 
 
 def _headings(doc: _Doc) -> list[tuple[int, int, str]]:
@@ -314,26 +374,28 @@ def _headings(doc: _Doc) -> list[tuple[int, int, str]]:
     return found
 
 
-def append_log_line(data: bytes, heading: str, line: str) -> bytes:
-    """Append `line` at the end of the section under `heading` (any level, case-insensitive).
+def append_log_line(data: bytes, heading: str | Sequence[str], line: str) -> bytes:
+    """Append `line` at the end of the section under the note's log heading: the first of `heading`
+    (one name or several, in order) that the note has, at any level, case-insensitive.
 
     The line goes after the section's last non-blank line; in an empty section, after the heading and
-    a blank line. Without such a heading, `## heading`, a blank line and the line are added at the end.
-    A line already present in the section is not added twice (a retried tick records one line).
+    a blank line. Without such a heading, `## heading` (the first name), a blank line and the line are
+    added at the end. A line already present in the section is not added twice (a retried tick records
+    one line).
     """
     if "\n" in line or "\r" in line:
         raise ValueError("a log line is one line")
+    names = [heading] if isinstance(heading, str) else list(heading)
     doc = _parse(data)
     nl = doc.newline
     lines = [*doc.lines]
     headings = _headings(doc)
-    wanted = heading.strip().casefold()
-    match = next((h for h in headings if h[2].casefold() == wanted), None)
+    match = next((h for name in names for h in headings if h[2].casefold() == name.strip().casefold()), None)
     if match is None:
         if lines and not lines[-1].endswith("\n"):
             lines[-1] += nl
         gap = [] if not lines or "".join(lines).endswith(("\n\n", "\n\r\n")) else [nl]
-        return doc.text([*lines, *gap, f"## {heading.strip()}{nl}", nl, f"{line}{nl}"]).encode("utf-8")
+        return doc.text([*lines, *gap, f"## {names[0].strip()}{nl}", nl, f"{line}{nl}"]).encode("utf-8")
     start, level, _ = match
     end = next((i for i, lvl, _ in headings if i > start and lvl <= level), len(lines))
     section = [text.rstrip("\r\n") for text in lines[start + 1:end]]
@@ -358,12 +420,37 @@ def log_line(day: date, text: str = "", *, give: bool = False, ask: bool = False
     return f"- {day.isoformat()} — {words}" if words else f"- {day.isoformat()}"
 
 
-def touch_note(data: bytes, keys: Sequence[str], day: date, heading: str, line: str, *,
-               default_key: str = "last_touch", daily: DailyFormat | None = None) -> bytes:
+def touch_note(data: bytes, keys: Sequence[str], day: date, heading: str | Sequence[str], line: str, *,
+               default_key: str = "last_touch", dates: DateReader | None = None) -> bytes:
     """What `vaultcrm touch` and a ticked dashboard box do to a note: raise the last-touch date
     (never roll it back) and append the dated log line."""
-    return append_log_line(set_date_field(data, keys, default_key, day, never_earlier=True, daily=daily),
+    return append_log_line(set_date_field(data, keys, default_key, day, never_earlier=True, dates=dates),
                            heading, line)
+
+
+_OPEN_TASK = re.compile(r"(?P<lead>[ \t]*(?:>[ \t]?)*(?:[-*+]|\d{1,9}[.)])[ \t]+\[) \](?P<text>.*?)"
+                        r"(?P<block>[ \t]+\^[A-Za-z0-9-]+)?(?P<tail>[ \t]*)")
+
+
+def complete_task(data: bytes, line: int, text: str, day: date) -> bytes:
+    """Tick the open task on `line` (1-based, in the file) that reads `text` (its first paragraph,
+    whitespace collapsed, as a note's Entry holds it), the Tasks plugin's way: `- [ ] text` becomes
+    `- [x] text ✅ 2026-12-05` (before a trailing `^block-id`). Every other byte stays. A line that is
+    no longer that open task is refused, never guessed at."""
+    doc = _parse(data)
+    index = line - 1
+    raw = doc.lines[index] if doc.body_start <= index < len(doc.lines) else ""
+    content = raw.rstrip("\r\n")
+    match = _OPEN_TASK.fullmatch(content)
+    task = any(e.line == line and e.task == "open" and e.text == text for e in parse("", data).entries)
+    if match is None or not task:
+        raise _refuse(f"line {line} is no longer the open task “{text[:60]}”",
+                      hint="sync again: the dashboard will show the task as the note has it now")
+    done = (f"{match['lead']}x]{match['text']} ✅ {day.isoformat()}{match['block'] or ''}{match['tail']}"
+            + raw[len(content):])
+    lines = [*doc.lines]
+    lines[index] = done
+    return doc.text(lines).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -491,7 +578,7 @@ def _reads_as(value: str | date) -> Callable[[Any], bool]:
     return lambda found: isinstance(found, str) and found == text
 
 
-def _same_text(value: str | date) -> Callable[[Any], bool]:
+def same_text(value: str | date) -> Callable[[Any], bool]:
     """Whether an existing value already says `value`: the same day, or the same text (a link whose
     target is the text counts), ignoring case and spacing."""
     if isinstance(value, date):
@@ -515,7 +602,9 @@ def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: st
     """Give a field `value` only where the note has none, surgically (imports).
 
     `keys` are the field's normalised keys in priority order (`default_key` normalises into them).
-    When one of them holds a value, nothing changes; with `overwrite`, the first such value is
+    A field the note keeps inline (`Company:: Acme`, and no frontmatter value) is filled or replaced
+    where it is, never added as a property beside it. When one of them holds a value, nothing
+    changes; with `overwrite`, the first such value is
     replaced unless `same(value_found)` says it already matches (default: same text or day) —
     but a list, a mapping or a multi-line value is never touched. When they are all empty
     (`email:`, `email: ""`, `email: ~`), the first empty one is filled in place; an empty list
@@ -525,13 +614,16 @@ def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: st
     """
     if normalise_key(default_key) not in keys:
         raise ValueError(f"{default_key!r} is not one of the field's keys")
-    same = same or _same_text(value)
+    same = same or same_text(value)
     doc = _parse(data)
     written = yaml_scalar(value)
     nl = doc.newline
     if doc.close is None:
         if doc.opens:
             raise _refuse("it starts with --- but its properties block is never closed by another --- line")
+        inline = _inline(data, keys)
+        if inline:
+            return _fill_inline(data, inline[0], value, overwrite=overwrite, same=same)
         new_text = doc.text([f"---{nl}", f"{default_key}: {written}{nl}", f"---{nl}", *doc.lines])
         return _verify_fill(doc, _Frontmatter(None, {}), new_text, default_key, value)
     fm = _load(doc)
@@ -540,6 +632,10 @@ def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: st
         if isinstance(key_node, yaml.ScalarNode) and normalise_key(key_node.value) in keys:
             found.append((keys.index(normalise_key(key_node.value)), order, key_node, value_node))
     found.sort(key=lambda item: item[:2])
+    if all(_blank(fm.data.get(k.value)) for _, _, k, _ in found):
+        inline = _inline(data, keys)
+        if inline and (inline[0].field.value or not found):
+            return _fill_inline(data, inline[0], value, overwrite=overwrite, same=same)
     if not found:
         lines = [*doc.lines]
         lines.insert(doc.close, f"{default_key}: {written}{nl}")
@@ -576,6 +672,16 @@ def set_text_field(data: bytes, keys: Sequence[str], default_key: str, value: st
     return _verify_fill(doc, fm, doc.text(lines), key, value)
 
 
+def _fill_inline(data: bytes, at: inline_edit.Located, value: str | date, *, overwrite: bool,
+                 same: Callable[[Any], bool]) -> bytes:
+    """`set_text_field` on an inline field: an empty one is filled; one with a value is replaced only
+    with `overwrite` when it says something else."""
+    if at.field.value and (not overwrite or same(typed(at.field.value))):
+        return data
+    text = value.isoformat() if isinstance(value, date) else " ".join(value.split())
+    return _rewrite_inline(data, at, text)
+
+
 def _verify_fill(old: _Doc, old_fm: _Frontmatter, new_text: str, key: str, value: str | date) -> bytes:
     """Prove a `set_text_field` edit: same BOM, delimiters and body; same properties except `key`,
     which reads back as `value`."""
@@ -585,3 +691,30 @@ def _verify_fill(old: _Doc, old_fm: _Frontmatter, new_text: str, key: str, value
     if {k: v for k, v in old_fm.data.items() if k != key} != {k: v for k, v in new_data.items() if k != key}:
         raise _refuse(_UNPROVEN)
     return new_text.encode("utf-8")
+
+
+_HEADING_START = re.compile(r"^( {0,3})#", re.MULTILINE)
+
+
+def add_notes(data: bytes, notes: str, log_heading: str | Sequence[str]) -> bytes:
+    """A new note's body with `notes` as a paragraph above its log heading (any of `log_heading`'s
+    names; else at the end). A line that would read as a heading is escaped, so the notes add no
+    sections."""
+    text = data.decode("utf-8")
+    nl = "\r\n" if "\r\n" in text else "\n"
+    block = _HEADING_START.sub(r"\1\\#", notes.strip().replace("\r\n", "\n").replace("\r", "\n"))
+    block = "\n".join(line.rstrip() for line in block.split("\n")).replace("\n", nl)
+    if not block:
+        return data
+    names = "|".join(re.escape(name.strip()) for name in ([log_heading] if isinstance(log_heading, str)
+                                                           else log_heading))
+    heading = re.compile(rf"^ {{0,3}}#{{1,6}}[ \t]+(?:{names})[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+    match = heading.search(text)
+    if match is None:
+        if text and not text.endswith("\n"):
+            text += nl
+        gap = "" if not text or text.endswith(("\n\n", "\n\r\n")) else nl
+        return (text + gap + block + nl).encode("utf-8")
+    before = text[:match.start()]
+    gap = "" if not before or before.endswith(("\n\n", "\n\r\n")) else nl
+    return (before + gap + block + nl + nl + text[match.start():]).encode("utf-8")

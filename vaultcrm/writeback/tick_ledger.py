@@ -3,27 +3,35 @@ copies are still to be recorded, and on what day (dashboard/ledger.py keeps the 
 
     copies = dashboard_copies(vault, config, found.problems)
     plan = plan_ticks(existing, copies, today)          # what to record, each tick on its day
-    record(vault, config, contacts, Dashboard(target, rel, existing, copies, plan))
+    record(vault, config, on, Dashboard(target, rel, existing, copies, plan))  # on(day): that day's analysis
     kept = recorded_in_copies(copies)                   # what the next dashboard keeps of the record
 
 A tick found in two places (the dashboard and a copy: two devices ticked the same box) has one
-identity and is recorded once. (Rendering and recording are imported only when there are ticks: a sync
-that changes nothing never loads them.)
+identity and is recorded once. A tick is worked out on its day, from the reminders listed that day
+(writeback/ticks.py: a task completed, an occasion done, a log line saying what was done), so a run
+that finishes another's repeats what it began: what is already recorded is no longer listed (a
+completed task, a done occasion, a contact touched that day) or is already there (the same log line is
+never added twice), and only the rest is written. (Rendering and recording are imported only when
+there are ticks: a sync that changes nothing never loads them.)
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultcrm.config import Config
 from vaultcrm.dashboard.guards import Existing, read_existing, unchanged_since
 from vaultcrm.dashboard.ledger import Ledger, union
 from vaultcrm.errors import VaultcrmError
-from vaultcrm.model import Contact, Problem
+from vaultcrm.model import Problem
 from vaultcrm.vault.scan import conflict_copies_of
 from vaultcrm.writeback.atomic import contained_path, write_if_changed
+
+if TYPE_CHECKING:
+    from vaultcrm.crm.analysis import Analysis
 
 
 @dataclass(frozen=True)
@@ -94,34 +102,39 @@ class Dashboard:
     plan: TickPlan
 
 
-def record(vault: Path, config: Config, contacts: Sequence[Contact], dashboard: Dashboard) -> list[str]:
-    """Record each planned tick in its contact's note, on its day; the names of the contacts.
+def record(vault: Path, config: Config, on: Callable[[date], Analysis], dashboard: Dashboard) -> list[str]:
+    """Record each planned tick in the notes it concerns, on its day, as the reminders listed that day
+    (`on(day)`: the analysis of that day) have it: a task completed, an occasion done, a log line that
+    says what was done (writeback/ticks.py). The names of the contacts.
 
     Every note is first shown to take its record (else nothing is written anywhere and the dashboard
     keeps its ticks); then the dashboard keeps the day of each new tick, so that a run stopped halfway
     is finished on that day by the next one, on any device; then the notes are written."""
-    from vaultcrm.writeback.ticks import record_ticks, ticked_contacts
+    from vaultcrm.writeback.ticks import read_ticks, record_ticks
 
-    days = [(day, ticked_contacts([text for _, text in ticks], contacts))
-            for day, ticks in sorted(dashboard.plan.todo.items())]
-    for day, ticked in days:
-        record_ticks(vault, ticked, config, day, dry_run=True)
+    days = []
+    for day, ticks in sorted(dashboard.plan.todo.items()):
+        analysis = on(day)
+        days.append((day, read_ticks([text for _, text in ticks], analysis.index.contacts), analysis))
+    for day, ticked, analysis in days:
+        record_ticks(vault, ticked, analysis.outcome.reminders, config, day, dry_run=True)
     if dashboard.plan.new:
-        _write_ahead(dashboard)
-    for day, ticked in days:
-        record_ticks(vault, ticked, config, day)
-    return list(dict.fromkeys(c.name for _, ticked in days for c in ticked))
+        _write_ahead(dashboard, config)
+    for day, ticked, analysis in days:
+        record_ticks(vault, ticked, analysis.outcome.reminders, config, day)
+    return list(dict.fromkeys(t.contact.name for _, ticked, _ in days for t in ticked))
 
 
-def _write_ahead(dashboard: Dashboard) -> None:
+def _write_ahead(dashboard: Dashboard, config: Config) -> None:
     """The dashboard, with its body as it is (the copy's, when there is no dashboard yet) and the day of
     each tick in its record."""
     from vaultcrm.dashboard.render import document
+    from vaultcrm.i18n import language
 
     existing = dashboard.existing
     base = existing if existing is not None and existing.ours else next(
         c.trusted for c in dashboard.copies if c.trusted is not None)
-    text = document(base.body, base.contacts, dashboard.plan.ledger)
+    text = document(base.body, base.contacts, language(config.language), dashboard.plan.ledger)
     write_if_changed(dashboard.target, text.encode("utf-8"),
                      check=unchanged_since(dashboard.target, dashboard.rel, existing))
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import subprocess
+import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,9 +33,12 @@ def write_files(root: Path, files: VaultFiles) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test touches the real cache directory, the wall clock's date or a real vault."""
+    """No test touches the real cache or runtime directory, the wall clock's date or a real vault."""
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("VAULTCRM_STATE_DIR", str(state))
+    runtime = tmp_path_factory.mktemp("runtime")
+    runtime.chmod(0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     monkeypatch.setenv("VAULTCRM_TODAY", TODAY.isoformat())
     monkeypatch.delenv("VAULTCRM_VAULT", raising=False)
     return state
@@ -113,3 +118,62 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(Parser, "parse", counting)
     return seen
+
+
+class Unprivileged:
+    """Runs the real CLI in a process without root's powers (permission bits mean something there):
+    as the current user when that is not root, else as `nobody` through setpriv. Vaults for it are
+    made in `root`, which that user can reach, and belong to it."""
+
+    def __init__(self, root: Path, prefix: list[str], uid: int, gid: int) -> None:
+        self.root, self.prefix, self.uid, self.gid = root, prefix, uid, gid
+        self.state = root / "state"
+        self.state.mkdir()
+        self.own(self.state)
+
+    def own(self, path: Path) -> None:
+        for item in [path, *path.rglob("*")]:
+            os.lchown(item, self.uid, self.gid)
+
+    def vault(self, files: VaultFiles, name: str = "vault") -> Path:
+        root = self.root / name
+        (root / ".obsidian").mkdir(parents=True)
+        write_files(root, files)
+        self.own(root)
+        return root
+
+    def run(self, vault: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "VAULTCRM_STATE_DIR": str(self.state), "VAULTCRM_TODAY": TODAY.isoformat(),
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        return subprocess.run([*self.prefix, sys.executable, "-m", "vaultcrm", "--vault", str(vault), *args],
+                              capture_output=True, text=True, env=env, cwd=self.root, timeout=60)
+
+
+@pytest.fixture
+def unprivileged(tmp_path: Path) -> Iterator[Unprivileged]:
+    """See `Unprivileged`; skipped where root cannot become `nobody`."""
+    if os.geteuid() != 0:
+        yield Unprivileged(tmp_path, [], os.getuid(), os.getgid())
+        return
+    import pwd
+    import shutil
+    import tempfile
+
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("no user `nobody` to drop root's powers to")
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv is needed to run as `nobody`")
+    prefix = [setpriv, f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
+    root = Path(tempfile.mkdtemp(prefix="vaultcrm-unprivileged-"))
+    try:
+        root.chmod(0o755)
+        if subprocess.run([*prefix, sys.executable, "-c", "import vaultcrm"], capture_output=True).returncode:
+            pytest.skip("`nobody` cannot import vaultcrm from this checkout")
+        yield Unprivileged(root, prefix, nobody.pw_uid, nobody.pw_gid)
+    finally:
+        for folder, _dirs, _files in os.walk(root):
+            os.chmod(folder, 0o755)
+        shutil.rmtree(root, ignore_errors=True)

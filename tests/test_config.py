@@ -40,6 +40,41 @@ def test_a_config_that_is_not_toml_is_a_config_error(tmp_path: Path) -> None:
         load_config(tmp_path)
 
 
+HUGE = 10**30
+
+
+@pytest.mark.parametrize("raw", [{"max_note_bytes": HUGE}, {"followup_window": HUGE}, {"followup_window": 2**63 - 1},
+                                 {"ask_after_touches": HUGE}, {"goals": {"weekly_touches": HUGE}},
+                                 {"tiers": {"A": HUGE}}, {"horizon": HUGE}, {"rules": [{"when": "true", "cadence": HUGE}]},
+                                 {"followup_grace": HUGE}, {"daily_picks": HUGE}, {"stuck_after_touches": HUGE},
+                                 {"warm_within": HUGE}],
+                         ids=lambda raw: next(iter(raw)))
+def test_a_huge_number_is_a_config_error(raw: dict[str, object]) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_config(raw)
+    assert len(info.value.errors) == 1 and info.value.errors[0].startswith(next(iter(raw)))
+
+
+@pytest.mark.parametrize("heading", ["Log\n## Evil", "Log\r\nx", "Log\u2028x", "Log\x00", "## Log", "Log ##"])
+def test_log_heading_is_one_line_of_heading_text(heading: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_config({"log_heading": heading})
+    assert info.value.errors[0].startswith("log_heading:")
+
+
+@pytest.mark.parametrize("heading", ["Log", "Журнал", "Log (C#)", "1:1 meetings", "Notes & calls"])
+def test_ordinary_log_headings_are_fine(heading: str) -> None:
+    assert build_config({"log_heading": heading}).log_heading == (heading,)
+
+
+@pytest.mark.parametrize("heading", ["Log\n## Evil", "Log\u2028x", "Log\x00", "## Log", "Log ##"])
+def test_each_log_heading_of_a_list_is_one_line_of_heading_text(heading: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_config({"log_heading": ["Журнал", heading]})
+    assert info.value.errors[0].startswith("log_heading:")
+    assert build_config({"log_heading": ["Журнал", "Log"]}).log_heading == ("Журнал", "Log")
+
+
 def test_targets_as_names_or_tables() -> None:
     from vaultcrm.config import Target
 

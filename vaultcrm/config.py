@@ -10,12 +10,14 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from vaultcrm.durations import parse_duration
+from vaultcrm.durations import MAX_DAYS, parse_duration
 from vaultcrm.errors import ConfigError
 from vaultcrm.fields import FIELD_SYNONYMS
 from vaultcrm.model import Duration
 
 CONFIG_PATH = ".vaultcrm/config.toml"
+MAX_NOTE_BYTES = 1 << 30
+MAX_COUNT = 1_000_000  # touches to ask after, a week's goals, people proposed a day
 DATE_ORDERS = ("DMY", "MDY")  # how a slashed date reads: day/month/year or month/day/year
 
 
@@ -133,9 +135,16 @@ def load_config(vault: Path) -> Config:
     """Read the vault's config (if any) and Obsidian's own settings; raise ConfigError listing every problem."""
     raw: dict[str, Any] = {}
     path = vault / CONFIG_PATH
-    if path.is_file():
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        data = None
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_PATH} cannot be read: {exc.strerror or exc}",
+                          hint="check the file's permissions (and its folder's)") from exc
+    if data is not None:
         try:
-            raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+            raw = tomllib.loads(data.decode("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{CONFIG_PATH} is not valid TOML: {exc}",
                               hint="fix the file's syntax (see the README's configuration reference)") from exc
@@ -166,18 +175,18 @@ def build_config(raw: dict[str, Any]) -> Config:
     take("contact_folders", lambda v: _strings(v, allow_empty=False))
     take("templates", _text)
     take("exclude", _strings)
-    take("max_note_bytes", _positive_int)
+    take("max_note_bytes", lambda v: _positive_int(v, MAX_NOTE_BYTES, "1 GiB"))
     take("dashboard", lambda v: _note_path(_text(v), "dashboard"))
     take("daily_notes", lambda v: _text(v).strip("/"))
     take("date_order", _date_order)
     take("horizon", parse_duration)
-    take("followup_window", _positive_int)
-    take("followup_grace", _whole_number)
+    take("followup_window", lambda v: _positive_int(v, MAX_DAYS["d"], "a hundred years of days"))
+    take("followup_grace", lambda v: _whole_number(v, MAX_DAYS["d"], "a hundred years of days"))
     take("occasions", _strings)
     take("ask_after_touches", _positive_int)
     take("stuck_after_touches", _positive_int)
     take("daily_picks", _positive_int)
-    take("log_heading", lambda v: (_text(v),) if isinstance(v, str) else _strings(v, allow_empty=False))
+    take("log_heading", _headings)
     take("tiers", _tiers)
     take("fields", _fields)
     take("goals", _goals)
@@ -256,9 +265,11 @@ def _ics_path(value: Any) -> str:
     return posix
 
 
-def _whole_number(value: Any) -> int:
+def _whole_number(value: Any, most: int = MAX_COUNT, said: str = "a million") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"expected a whole number of 0 or more, got {value!r}")
+    if value > most:
+        raise ValueError(f"{value} is more than {said} ({most})")
     return value
 
 
@@ -279,10 +290,29 @@ def _language(value: Any) -> str:
     return text
 
 
-def _positive_int(value: Any) -> int:
+def _positive_int(value: Any, most: int = MAX_COUNT, said: str = "a million") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"expected a whole number above 0, got {value!r}")
+    if value > most:
+        raise ValueError(f"{value} is more than {said} ({most})")
     return value
+
+
+def _headings(value: Any) -> tuple[str, ...]:
+    """`log_heading`: one heading's text, or a list of them (the first is the one a new log gets)."""
+    if isinstance(value, str):
+        return (_heading(value),)
+    return tuple(_heading(v) for v in _strings(value, allow_empty=False))
+
+
+def _heading(value: Any) -> str:
+    """A heading's text: one line, without the `#` marks that make it a heading."""
+    text = _text(value)
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text):
+        raise ValueError(f"{text!r} is not one line of text (it holds a line break or a control character)")
+    if text.startswith("#") or re.search(r"\s#+$", text):
+        raise ValueError(f"{text!r} holds heading marks: write only the heading's text, e.g. \"Log\"")
+    return text
 
 
 def _tiers(value: Any) -> tuple[Tier, ...]:

@@ -27,6 +27,17 @@ def next_occurrence(month: int, dom: int, today: date) -> date:
 
 
 MAX_DAYS = {"d": 36600, "w": 5230, "m": 1200, "y": 100}  # a hundred years is plenty
+# The days vaultcrm reckons with: a hundred years (the longest duration) and a year more can always
+# be added to the last one, or taken from the first, without leaving the calendar's range.
+FIRST_DAY, LAST_DAY = date(1000, 1, 1), date(9899, 12, 31)
+
+
+def check_day(day: date) -> date:
+    """`day`, or ValueError when it lies after LAST_DAY."""
+    if day > LAST_DAY:
+        raise ValueError(f"{day.isoformat()} is too far in the future (vaultcrm reads dates up to "
+                         f"{LAST_DAY.isoformat()})")
+    return day
 
 
 def parse_duration(value: Any) -> Duration:

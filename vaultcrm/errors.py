@@ -1,6 +1,9 @@
 """The exceptions the library raises; the CLI maps each to a message, a hint and an exit code."""
 from __future__ import annotations
 
+import errno
+import os
+
 
 class VaultcrmError(Exception):
     """Base class: a failure the user can act on. Never shown with a traceback."""
@@ -66,3 +69,34 @@ class AlreadyRunningError(VaultcrmError):
     """Another `vaultcrm watch` holds this vault's lock (exit 8)."""
 
     exit_code = 8
+
+
+class FileSystemError(VaultcrmError):
+    """The file system refused to read or write a file: disk full, read-only, permission denied (exit 9)."""
+
+    exit_code = 9
+
+
+_WHAT_TO_DO = {
+    errno.ENOSPC: "the disk is full: free some space, then run the command again",
+    errno.EDQUOT: "your disk quota is used up: free some space, then run the command again",
+    errno.EFBIG: "the file is larger than the file system allows",
+    errno.EROFS: "the file system is mounted read-only: make it writable, then run the command again",
+    errno.EACCES: "check the permissions of the file and of its folder (`ls -l`)",
+    errno.EPERM: "the file may be immutable (`lsattr`; `chattr -i` lifts it) or belong to another user",
+    errno.ENOTDIR: "a part of the path is a file, not a folder: move that file away, or choose another path",
+    errno.EISDIR: "that is a folder, not a file: choose another path",
+    errno.ENAMETOOLONG: "the name is too long for the file system: choose a shorter one",
+    errno.ENOENT: "a folder on the way does not exist",
+    errno.ELOOP: "the path goes round in a loop of symbolic links",
+    errno.EIO: "the disk reported an input/output error: check the drive, then run the command again",
+}
+
+
+def file_error(exc: OSError, path: str | os.PathLike[str] | None = None, doing: str = "write") -> FileSystemError:
+    """`exc` as one line naming the file (`path`, else the one the error names) and what to do."""
+    where = os.fspath(path) if path is not None else exc.filename
+    reason = exc.strerror or str(exc)
+    reason = reason[:1].lower() + reason[1:]
+    return FileSystemError(f"cannot {doing} {where}: {reason}" if where else f"cannot {doing}: {reason}",
+                           hint=_WHAT_TO_DO.get(exc.errno or 0))

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from vaultcrm.config import Config, load_config
 from vaultcrm.dashboard.guards import check_ours, read_existing, unchanged_since
+from vaultcrm.dashboard.ledger import union
 from vaultcrm.dashboard.results import Shown
-from vaultcrm.errors import VaultMissingError
+from vaultcrm.errors import VaultMissingError, file_error
 from vaultcrm.model import Problem
 from vaultcrm.vault import frontmatter
-from vaultcrm.vault.scan import ScanResult, scan
-from vaultcrm.writeback.atomic import contained_path, write_if_changed
+from vaultcrm.vault.scan import ScanResult, conflict_copies_of, scan
+from vaultcrm.writeback.atomic import contained_path, remove_stale_temps, write_if_changed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
     from vaultcrm.crm.analysis import Analysis
     from vaultcrm.crm.touches import Contribution
+    from vaultcrm.dashboard.ledger import Ledger
+    from vaultcrm.writeback.tick_ledger import Dashboard
 
     # progress(total) -> a context manager yielding advance(count): the command line draws a bar
     Progress = Callable[[int], AbstractContextManager[Callable[[int], None]]]
@@ -132,9 +135,16 @@ def open_memory(vault: Path, *, keep: bool = False, progress: Progress | None = 
 
 
 def check_vault(vault: Path) -> None:
-    if not vault.is_dir():
+    """The vault is a folder vaultcrm can read, else `VaultMissingError`."""
+    try:
+        with os.scandir(vault):
+            pass
+    except (FileNotFoundError, NotADirectoryError):
         raise VaultMissingError(f"the vault folder {vault} does not exist",
-                                hint="pass --vault PATH or set VAULTCRM_VAULT (is the drive mounted?)")
+                                hint="pass --vault PATH or set VAULTCRM_VAULT (is the drive mounted?)") from None
+    except OSError as exc:
+        raise VaultMissingError(f"the vault folder {vault} cannot be read: {exc.strerror or exc}",
+                                hint="check the folder's permissions, or pass --vault PATH") from None
 
 
 def analyse(vault: Path, today: date, config: Config | None = None, *, memory: Memory | None = None,
@@ -150,7 +160,13 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, memory: M
     from vaultcrm.crm.rules import evaluate
     from vaultcrm.crm.touches import assemble
 
-    found = found or memory.scan(config, today, changed)
+    if found is None:
+        found = memory.scan(config, today, changed)
+        remove_stale_temps(vault, found.leftovers)
+        if conflict_copies_of(config.dashboard, found.problems):
+            from vaultcrm.writeback.tick_ledger import explain_copies
+
+            found.problems[:] = explain_copies(vault, config, found.problems)  # the scan's own list
     index = assemble(memory.contributions(config, found, changed), today)
     outcome = evaluate(index.contacts, config, today)
     problems = sorted([*found.problems, *index.problems, *outcome.problems], key=Problem.sort_key)
@@ -171,21 +187,39 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
     target = contained_path(vault, config.dashboard)
     found = memory.scan(config, today, changed)
     if not dry_run:
-        summary = memory.unchanged(config, found, today, target)
+        remove_stale_temps(vault, found.leftovers)
+        # (the ticks in a copy of the dashboard are not among what the memo of the last sync compares)
+        copied = conflict_copies_of(config.dashboard, found.problems)
+        summary = None if copied else memory.unchanged(config, found, today, target)
         if summary is not None:  # nothing read, parsed, rendered or written
             return SyncReport(None, config.dashboard, "", False, summary, [])
+    from vaultcrm.writeback.tick_ledger import (
+        Dashboard,
+        copy_problems,
+        dashboard_copies,
+        plan_ticks,
+        recorded_in_copies,
+    )
+
+    copies = dashboard_copies(vault, config, found.problems)
     existing = read_existing(target, memory.properties)
+    plan = plan_ticks(existing, copies, today, force=force)
     ticked: list[str] = []
-    if existing is not None and existing.ticked and not dry_run:
+    if plan.todo and not dry_run:
         check_ours(config.dashboard, existing, force=force)
-        ticked = _record_ticks(vault, today, config, memory, found, changed, existing.ticked)
+        ticked = _record_ticks(vault, today, config, memory, found, changed,
+                               Dashboard(target, config.dashboard, existing, copies, plan))
+        existing = read_existing(target, memory.properties)
         found, changed = memory.scan(config, today), None
+        copies = dashboard_copies(vault, config, found.problems)
+    kept = {} if dry_run and plan.todo else recorded_in_copies(copies)
+    found.problems[:] = copy_problems(found.problems, copies, union([plan.known, kept]))  # the scan's own list
     shown = None if ticked else memory.results(config, found, today)
     if shown is None:
         shown = _shown(analyse(vault, today, config, memory=memory, found=found, changed=changed))
     else:
         shown.problems = sorted([*found.problems, *shown.problems], key=Problem.sort_key)
-    text, summary = _render(vault, today, config, memory, shown)
+    text, summary = _render(vault, today, config, memory, shown, kept)
     if dry_run:
         memory.remember(config, found, today, shown, None, summary)
         return SyncReport(shown.analysis, config.dashboard, text, False, summary + " · dry run, nothing written",
@@ -195,7 +229,10 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
         raise VaultMissingError(
             f"no contacts were found, but {config.dashboard} counted {existing.contacts}; nothing was written",
             hint="check that the vault is the right folder and its drive is mounted, or pass --allow-empty")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_error(exc, target.parent, "create the folder") from exc
     wrote = write_if_changed(target, text.encode("utf-8"), check=unchanged_since(target, config.dashboard, existing))
     memory.remember(config, found, today, shown, text, summary)
     return SyncReport(shown.analysis, config.dashboard, text, wrote,
@@ -204,14 +241,19 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
 
 
 def _record_ticks(vault: Path, today: date, config: Config, memory: Memory, found: ScanResult,
-                  changed: frozenset[str] | None, ticked: tuple[str, ...]) -> list[str]:
-    """Each ticked box recorded in the notes it concerns; the names of the contacts."""
-    from vaultcrm.writeback.ticks import read_ticks, record_ticks
+                  changed: frozenset[str] | None, dashboard: Dashboard) -> list[str]:
+    """Each ticked box recorded in the notes it concerns, on its day and as that day's reminders have
+    it (the day its recording began: tick_ledger.py); the names of the contacts."""
+    from vaultcrm.writeback.tick_ledger import record
 
-    analysis = analyse(vault, today, config, memory=memory, found=found, changed=changed)
-    ticks = read_ticks(ticked, analysis.index.contacts)
-    record_ticks(vault, ticks, analysis.outcome.reminders, config, today)
-    return [tick.contact.name for tick in ticks]
+    analyses: dict[date, Analysis] = {}
+
+    def on(day: date) -> Analysis:
+        if day not in analyses:
+            analyses[day] = analyse(vault, day, config, memory=memory, found=found, changed=changed)
+        return analyses[day]
+
+    return record(vault, config, on, dashboard)
 
 
 def _shown(analysis: Analysis) -> Shown:
@@ -221,13 +263,15 @@ def _shown(analysis: Analysis) -> Shown:
     return Shown(results, analysis.problems, analysis)
 
 
-def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Shown) -> tuple[str, str]:
-    """The dashboard's text and the sync's summary line."""
+def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Shown,
+            ticks: Ledger) -> tuple[str, str]:
+    """The dashboard's text (keeping `ticks` in its record of ticks) and the sync's summary line."""
     from vaultcrm.dashboard.data import summary_counts, template_data
-    from vaultcrm.dashboard.render import document, render_body
+    from vaultcrm.dashboard.render import document, render_body, written_ticks
     from vaultcrm.i18n import language
 
     data: dict[str, Any] = template_data(shown.results, shown.problems, config, today)
     body = render_body(vault, data, memory.templates())
-    text = document(body, sum(1 for r in shown.results.values() if r.active), language(config.language))
+    text = document(body, sum(1 for r in shown.results.values() if r.active), language(config.language),
+                    {**ticks, **written_ticks(body)})
     return text, summary_counts(shown.results)

@@ -174,12 +174,21 @@ def test_a_marker_file_is_not_a_marker_folder(tmp_path: Path, monkeypatch: pytes
     assert due_names(cli("due", "--json")) == ["Outer"]
 
 
-def test_without_markers_the_working_directory_is_the_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("args", [("due", "--json"), ("sync",), ("check",), ("touch", "Jane"), ("watch",),
+                                  ("service", "install", "--dry-run"), ("export", "csv")], ids=lambda a: a[0])
+def test_without_markers_no_vault_is_guessed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             args: tuple[str, ...]) -> None:
     plain = tmp_path / "plain"
     (plain / "People").mkdir(parents=True)
     (plain / "People/Jane Doe.md").write_text(JANE, "utf-8")
     monkeypatch.chdir(plain)
-    assert due_names(cli("due", "--json")) == ["Jane Doe"]
+    before = sorted(p.relative_to(plain) for p in plain.rglob("*"))
+    result = cli(*args)
+    assert result.exit_code == 4
+    line = error_line(result)
+    assert str(plain) in line and "--vault" in line and "VAULTCRM_VAULT" in line
+    assert sorted(p.relative_to(plain) for p in plain.rglob("*")) == before
+    assert due_names(cli("due", "--json", "--vault", str(plain))) == ["Jane Doe"]  # named, it is a vault
 
 
 def test_sync_from_inside_the_vault_writes_at_its_root(make_vault: Callable[..., Path],

@@ -219,11 +219,11 @@ def test_new_folders_count_only_when_they_hold_notes(vault: Path) -> None:
 
 def test_the_filter_is_the_scans_decision_of_what_is_a_note(make_vault: Callable[..., Path]) -> None:
     v = make_vault({"People/Jane Doe.md": "x", ".vaultcrm/config.toml": 'dashboard = "Home/CRM.md"\n'
-                    'exclude = ["Archive/**"]\n'})
+                    'exclude = ["Archive/**"]\n', "Home/CRM.md": "---\nvaultcrm: generated\n---\n- [ ] Jane\n"})
     w = Watcher(v, sync_fn=Recorder(), observe=False)
     w._load_config()
     assert w.relevant("People/Jane Doe.md")
-    assert not w.relevant("Home/CRM.md")  # the configured dashboard
+    assert not w.relevant("Home/CRM.md")  # the configured dashboard, as vaultcrm wrote it
     assert not w.relevant("Archive/Old.md")  # excluded
     assert not w.relevant("Templates/Person.md")  # the templates folder
     assert w.relevant("People/Jane Doe.sync-conflict-20261122-101010-ABC.md")  # listed as a problem
@@ -313,3 +313,36 @@ def test_vault_missing_error_is_retried_with_backoff(vault: Path) -> None:
     assert len(sync.calls) == 5  # at 0, 1, 3, 7, 15 s: not a tight loop
     run_for(w, clock, 20)
     assert len(sync.calls) == 6 and w.syncs == 1
+
+
+def test_a_moved_person_note_never_shows_twice(make_vault: Callable[..., Path]) -> None:
+    """Only the destination of a move is heard of (its source folder was not watched yet): the
+    dashboard lists the person once, at the new path."""
+    vault = make_vault({"People/Jane Doe.md": "---\ntier: A\nlast_contact: 2026-10-01\n---\n"})
+    clock = FakeClock()
+    w = Watcher(vault, sync_fn=watch.PipelineSync(), clock=clock, observe=False, debounce=0.3,
+                fixed_today=date(2026, 11, 22))
+    w.changes.request("start")
+    run_for(w, clock, 1)
+    (vault / "Contacts").mkdir()
+    (vault / "People/Jane Doe.md").rename(vault / "Contacts/Jane Doe.md")
+    w.handler.dispatch(FileCreatedEvent(str(vault / "Contacts/Jane Doe.md")))
+    run_for(w, clock, 1)
+    text = (vault / DASHBOARD).read_text()
+    assert [line for line in text.splitlines() if line.startswith("- [ ]")] == [
+        line for line in text.splitlines() if line.startswith("- [ ] [[Contacts/Jane Doe|")]
+    assert " · contacts: 1 · " in text and "[[People/Jane Doe|" not in text
+
+
+@pytest.mark.parametrize("how", ["deleted", "moved to the trash"])
+def test_a_dashboard_that_is_gone_brings_a_sync_at_once(vault: Path, how: str) -> None:
+    clock, sync = FakeClock(), Recorder()
+    w = loop(vault, clock, sync, relevant=None)  # the daemon's own decision of what counts
+    w.changes.request("start")
+    run_for(w, clock, 1)
+    assert not (vault / DASHBOARD).exists()
+    gone = str(vault / DASHBOARD)
+    w.handler.dispatch(FileDeletedEvent(gone) if how == "deleted"
+                       else FileMovedEvent(gone, str(vault / ".trash/Due this week.md")))
+    run_for(w, clock, 1)
+    assert len(sync.calls) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +24,8 @@ from tests.daemon.helpers import (
     wait_for,
 )
 from vaultcrm.daemon import loop as watch
+from vaultcrm.daemon import observers
+from vaultcrm.dashboard import render
 
 pytestmark = pytest.mark.observers  # real file events: slower; `pytest -m observers` runs them alone
 
@@ -96,6 +99,67 @@ def test_real_vault_vanishing_and_coming_back(vault: Path, tmp_path: Path) -> No
             f.write("more\n")
         calls = d.calls
         wait_for(lambda: d.calls > calls, what="events after the vault came back")
+
+
+def test_real_vault_deleted_and_made_again_is_watched_by_file_events(vault: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """The folder comes back while its files are still being copied in, and a folder vanishes again under
+    the first attempt to watch it: the daemon waits and watches with file events, not by polling with
+    advice about inotify limits."""
+    real = observers.desired_watches
+    armed = {"left": 0}
+
+    def vanishing_once(folder: Path) -> dict[str, bool]:
+        if armed["left"]:
+            armed["left"] -= 1
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(folder))
+        return real(folder)
+
+    monkeypatch.setattr(observers, "desired_watches", vanishing_once)
+    d = DashboardSync()
+    with Running(vault, d, heartbeat=0.2) as r:
+        shutil.rmtree(vault)
+        wait_for(lambda: r.watcher._missing_since is not None, what="missing mode")
+        armed["left"] = 1
+        (vault / "People").mkdir(parents=True)
+        (vault / "People/Jane Doe.md").write_text("x")
+        wait_for(lambda: r.watcher._missing_since is None and r.watcher.watches.observer is not None
+                 and armed["left"] == 0, timeout=20, what="watching the vault again")
+        assert not r.watcher.watches.poll and r.watcher.watches.fell_back is None
+        assert "max_user_watches" not in caplog.text
+        calls = d.calls
+        (vault / "People/Ann.md").write_text("y")
+        wait_for(lambda: d.calls > calls and "People/Ann.md" in (vault / DASHBOARD).read_text(),
+                 what="a file event after the vault came back")
+
+
+def test_real_a_fall_back_to_polling_lasts_until_the_vault_folder_is_replaced(
+        vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+
+    from watchdog.observers import inotify_c
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify only")
+    real = inotify_c.inotify_add_watch
+    limited = {"on": True}
+
+    def add_watch(fd: int, path: bytes, mask: int) -> int:
+        if limited["on"]:
+            ctypes.set_errno(errno.ENOSPC)
+            return -1
+        return real(fd, path, mask)
+
+    monkeypatch.setattr(inotify_c, "inotify_add_watch", add_watch)
+    d = DashboardSync()
+    with Running(vault, d, heartbeat=0.2, poll_interval=0.2) as r:
+        assert r.watcher.watches.poll
+        limited["on"] = False  # the limit was raised
+        copy = tmp_path / "copy"
+        shutil.copytree(vault, copy)
+        shutil.rmtree(vault)
+        copy.rename(vault)  # the vault folder replaced (a restore, a sync tool)
+        wait_for(lambda: r.watcher.watches.observer is not None and not r.watcher.watches.poll, timeout=20,
+                 what="file events again")
 
 
 def test_real_vault_missing_at_start_is_waited_for(tmp_path: Path) -> None:
@@ -204,6 +268,15 @@ def test_pipeline_ticked_box_is_recorded_while_the_daemon_runs(crm_vault: Path) 
         assert r.watcher.syncs == syncs  # then quiet: its own unticked writes never trigger it
 
 
+def test_pipeline_a_deleted_dashboard_is_written_again_at_once(crm_vault: Path) -> None:
+    dash = crm_vault / DASHBOARD
+    with pipeline_running(crm_vault):
+        text = dash.read_text()
+        dash.unlink()
+        wait_for(dash.exists, what="the dashboard written again")
+        assert dash.read_text() == text
+
+
 def test_pipeline_keeps_the_configured_calendar_fresh(crm_vault: Path) -> None:
     (crm_vault / ".vaultcrm").mkdir()
     (crm_vault / ".vaultcrm/config.toml").write_text('ics = "CRM/reminders.ics"\n')
@@ -225,6 +298,20 @@ def test_pipeline_template_error_then_fix(crm_vault: Path, caplog: pytest.LogCap
         assert "template" in caplog.text and r.thread.is_alive()
         template.write_text("custom {{ today }}\n")  # fixing it is a change too (a settings file)
         wait_for(lambda: "custom" in dash.read_text(), what="the fixed template used")
+
+
+def test_pipeline_runaway_template_is_reported_and_the_daemon_goes_on(crm_vault: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(render, "TIME_BUDGET_S", 0.5)
+    dash = crm_vault / DASHBOARD
+    template = crm_vault / ".vaultcrm/templates/dashboard.md.j2"
+    with pipeline_running(crm_vault) as r:
+        template.parent.mkdir(parents=True)
+        template.write_text("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}")
+        wait_for(lambda: r.watcher.failures >= 1, what="the runaway template reported")
+        assert "ran for more than 0.5 seconds" in caplog.text and r.thread.is_alive()
+        template.write_text("custom {{ today }}\n")
+        wait_for(lambda: "custom" in dash.read_text(), what="the next sync after the fix")
 
 
 def test_pipeline_empty_mount_point_writes_nothing(crm_vault: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.daemon.helpers import wait_for
+from tests.daemon.helpers import DashboardSync, Running, wait_for
 from vaultcrm.daemon import lock as watch_lock
 from vaultcrm.daemon.loop import run_watch
 from vaultcrm.errors import AlreadyRunningError
@@ -113,3 +114,49 @@ def test_second_process_is_refused_with_a_clear_message(vault: Path, tmp_path: P
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+def test_deleting_the_state_folder_lets_no_second_daemon_start(vault: Path, tmp_path: Path) -> None:
+    """The state folder is documented as always safe to delete: the lock does not live there."""
+    log = tmp_path / "watch.log"
+    proc = start_daemon(vault, log)
+    try:
+        wait_for(lambda: log.exists() and "→ ok" in log.read_text(), what="daemon start")
+        shutil.rmtree(os.environ["VAULTCRM_STATE_DIR"])
+        second = subprocess.run([sys.executable, "-m", "vaultcrm", "watch", "--vault", str(vault)],
+                                capture_output=True, text=True, timeout=20)
+        assert second.returncode == 8, second.stderr
+        assert f"pid {proc.pid}" in second.stderr
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
+def test_a_deleted_lock_file_is_taken_again_by_its_holder(vault: Path, tmp_path: Path) -> None:
+    path = tmp_path / "locks" / "watch.lock"
+    first = watch_lock.WatchLock(path)
+    first.acquire(vault)
+    try:
+        shutil.rmtree(path.parent)  # a cleaner of temporary folders
+        assert first.check()
+        assert watch_lock.read_holder(path)["pid"] == os.getpid()
+        with pytest.raises(AlreadyRunningError):
+            watch_lock.WatchLock(path).acquire(vault)
+    finally:
+        first.release()
+
+
+def test_a_daemon_whose_deleted_lock_another_one_took_exits_8(vault: Path, tmp_path: Path) -> None:
+    path = tmp_path / "watch.lock"
+    lock = watch_lock.WatchLock(path)
+    lock.acquire(vault)
+    with Running(vault, DashboardSync(), heartbeat=0.2, lock=lock) as running:
+        path.unlink()
+        other = watch_lock.WatchLock(path)
+        other.acquire(vault)  # another daemon, started in the moment the file was gone
+        try:
+            running.thread.join(5)
+            assert not running.thread.is_alive() and running.code == 8
+        finally:
+            other.release()
+    lock.release()

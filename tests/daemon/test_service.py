@@ -73,6 +73,7 @@ def test_special_characters_are_escaped_for_systemd(vault: Path) -> None:
 def test_the_state_dir_override_travels_with_the_unit(vault: Path) -> None:
     text = service.plan(vault, platform="linux").content
     assert f'Environment="VAULTCRM_STATE_DIR={os.environ["VAULTCRM_STATE_DIR"]}"' in text
+    assert f'Environment="XDG_RUNTIME_DIR={os.environ["XDG_RUNTIME_DIR"]}"' in text  # where the lock lives
 
 
 def test_install_writes_enables_and_uninstall_removes(vault: Path, home: Path) -> None:
@@ -121,7 +122,8 @@ def test_launchd_agent(vault: Path, home: Path) -> None:
     assert agent["ProgramArguments"][:5] == [sys.executable, "-m", "vaultcrm", "watch", "--vault"]
     assert agent["ProgramArguments"][5] == str(vault.resolve())
     assert agent["KeepAlive"] == {"SuccessfulExit": False} and agent["RunAtLoad"] is True
-    assert agent["EnvironmentVariables"] == {"VAULTCRM_STATE_DIR": os.environ["VAULTCRM_STATE_DIR"]}
+    assert agent["EnvironmentVariables"] == {"VAULTCRM_STATE_DIR": os.environ["VAULTCRM_STATE_DIR"],
+                                             "XDG_RUNTIME_DIR": os.environ["XDG_RUNTIME_DIR"]}
     assert runner.commands == [["launchctl", "bootstrap", f"gui/{os.getuid()}", str(path)]]
     runner.commands.clear()
     service.install(vault, platform="darwin", runner=runner)  # reinstall: unload the old one first

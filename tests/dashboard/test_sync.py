@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -652,6 +653,35 @@ def test_unsafe_or_broken_override_template_is_a_config_error(make_vault: Callab
     if mentions:
         assert mentions in line
     assert not (vault / "CRM").exists()
+
+
+@pytest.mark.parametrize("template", [
+    "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",   # never ends, writes nothing
+    "{% macro m(n) %}{% for i in range(99999) %}{{ m }}{% endfor %}{% endmacro %}{{ m(1) }}{{ m(2) }}",
+    "{{ 'x' * 10**9 }}",
+    "{{ 9 ** 999999999 }}",
+    "{% for i in range(99999) %}{{ ['x'] * 99999 }}{% endfor %}",
+])
+def test_a_runaway_override_template_is_stopped_by_its_budget(make_vault: Callable[..., Path],
+                                                              monkeypatch: pytest.MonkeyPatch, template: str) -> None:
+    monkeypatch.setattr(render, "TIME_BUDGET_S", 0.5)
+    vault = make_vault({**BASE, OVERRIDE: template})
+    started = time.monotonic()
+    result = sync(vault)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 3, result.output
+    assert "dashboard.md.j2" in one_error_line(result)
+    assert not (vault / "CRM").exists()
+
+
+def test_a_template_that_keeps_to_its_budget_is_never_interrupted(make_vault: Callable[..., Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "TIME_BUDGET_S", 0.2)
+    vault = make_vault({**BASE, OVERRIDE: "{{ 'ab' * 3 }} {{ 2 ** 10 }} {{ today }}\n"})
+    for _ in range(3):
+        assert sync(vault).exit_code == 0
+    time.sleep(0.4)  # past the budget, after the renders: nothing is raised later
+    assert "ababab 1024 2026-11-22" in (vault / DASH).read_text("utf-8")
 
 
 @pytest.mark.parametrize("how", ["absolute", "relative"])

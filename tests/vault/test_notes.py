@@ -129,6 +129,15 @@ def test_alias_bomb_is_a_problem_quickly() -> None:
     assert links(n) == ["Bob"]
 
 
+@pytest.mark.parametrize("line", ["x" + " " * 60_000, "a" + " " * 60_000 + "b", "k" + " " * 300_000 + ": v",
+                                  '"k"' + " " * 60_000 + ": v"], ids=["key", "words", "huge", "quoted"])
+def test_a_long_run_of_blanks_in_a_property_line_reads_quickly(line: str) -> None:
+    start = time.perf_counter()
+    n = note(f"---\ntier: A\n{line}\n---\n- 2026-11-02 [[Bob]]\n")
+    assert time.perf_counter() - start < 1.0
+    assert links(n) == ["Bob"]
+
+
 def test_alias_bomb_in_a_vault_is_one_problem_and_the_others_still_count(make_vault, due_json) -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):

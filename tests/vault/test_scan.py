@@ -1,6 +1,7 @@
 """The scan as a unit: which files of a vault are notes, in what order, and what it lists as problems."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,3 +62,17 @@ def test_the_scan_and_the_daemon_agree_on_what_a_note_is(tmp_path_factory, paths
     assert {f.path for f in found.files} == {rel for rel in written if decided.is_note_path(rel)}
     assert {p.note for p in found.problems} == {rel for rel in written if decided.is_conflict_copy(rel)}
     assert rescan(vault, config, scan(tmp_path_factory.mktemp("empty"), config), frozenset(written)) == found
+
+
+def test_a_move_heard_only_at_its_destination_lists_the_note_once(make_vault: Callable[..., Path]) -> None:
+    """A file event for the old path may never come (its folder was not watched yet, the two halves of
+    a rename were reported apart): the note, known by its inode, is listed at its new path only."""
+    vault = make_vault({"People/Jane Doe.md": "x", "People/Bob.md": "y", "Inbox/Linked.md": "z"})
+    config = Config()
+    before = scan(vault, config)
+    (vault / "Archive").mkdir()
+    (vault / "People/Jane Doe.md").rename(vault / "Archive/Jane Doe.md")
+    os.link(vault / "People/Bob.md", vault / "Inbox/Bob.md")  # a second name for a file that stays
+    found = rescan(vault, config, before, frozenset({"Archive/Jane Doe.md", "Inbox/Bob.md"}))
+    assert found == scan(vault, config)
+    assert [f.path for f in found.files] == ["Archive/Jane Doe.md", "Inbox/Bob.md", "Inbox/Linked.md", "People/Bob.md"]

@@ -131,6 +131,61 @@ def test_touch_default_today_exact_bytes(make_vault, run):
     assert JANE in result.stdout and "2026-11-22" in result.stdout
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\x0c", " \u00a0\t"], ids=["nbsp", "form-feed", "mixed"])
+def test_touch_sees_the_property_block_the_reader_sees(make_vault, run, due_json, space):
+    """A delimiter followed by odd whitespace: the reader and the edit take it as the same block, and
+    the edit stays surgical (the contact keeps its tier)."""
+    text = JANE_TEXT.replace("---\n", f"---{space}\n")
+    vault = make_vault({JANE: text})
+    assert [r["tier"] for r in reminders(due_json(vault), "Jane Doe")] == ["A"]
+    ok(run(vault, "touch", "Jane Doe"))
+    assert read(vault, JANE) == text.replace("2026-10-01\n---", "2026-11-22\n---") + "- 2026-11-22\n"
+    assert "tier: A" not in read(vault, JANE).split(f"---{space}\n", 2)[2]  # no second block pushed it down
+    assert reminders(due_json(vault), "Jane Doe") == [] and due_json(vault)["contacts"] == 1
+
+
+@pytest.mark.parametrize("newline", ["\r", "mixed"])
+def test_touch_refuses_old_mac_line_endings_and_leaves_the_note(make_vault, run, due_json, newline):
+    text = JANE_TEXT.replace("\n", "\r") if newline == "\r" else JANE_TEXT.replace("coffee\n", "coffee\r- 2026-10-02\n")
+    vault = make_vault({JANE: text})
+    assert [r["tier"] for r in reminders(due_json(vault), "Jane Doe")] == ["A"]
+    before = snapshot(vault, JANE)
+    result = ok(run(vault, "touch", "Jane Doe"), 7)
+    assert "lone carriage return" in result.stderr and JANE.split("/")[1] in result.stderr
+    assert snapshot(vault, JANE) == before
+
+
+DAILY_DOTS = '{"folder": "Daily", "format": "DD.MM.YYYY"}'
+
+
+@pytest.mark.parametrize(("daily", "value", "written"), [
+    (DAILY_DOTS, '"[[24.10.2026]]"', '"[[22.11.2026]]"'),
+    (DAILY_DOTS, "'[[Daily/24.10.2026|a Saturday]]'", "'[[Daily/22.11.2026]]'"),
+    (DAILY_DOTS, "[[24.10.2026]]", "[[22.11.2026]]"),
+    ('{"folder": "Journal", "format": "YYYY/MMMM/dddd, MMMM D, YYYY"}',
+     '"[[Journal/2026/October/Saturday, October 24, 2026]]"', '"[[Journal/2026/November/Sunday, November 22, 2026]]"'),
+    (None, '"[[Daily/2026-10-24]]"', '"[[Daily/2026-11-22]]"'),
+    (None, "2026-10-24 18:30", "2026-11-22"),
+    (None, '"2026-10-24T18:30:00"', '"2026-11-22"'),
+    # daily notes named in Russian, or with the weekday; day-first dates without a daily-note format
+    ('{"folder": "Журнал", "format": "D MMMM YYYY"}', '"[[Журнал/24 октября 2026]]"', '"[[Журнал/22 ноября 2026]]"'),
+    ('{"format": "dddd, D MMMM YYYY"}', '"[[суббота, 24 октября 2026]]"', '"[[воскресенье, 22 ноября 2026]]"'),
+    ('{"folder": "Daily", "format": "YYYY-MM-DD dddd"}', '"[[Daily/2026-10-24 Saturday]]"',
+     '"[[Daily/2026-11-22 Sunday]]"'),
+    (None, '"[[Daily/24.10.2026]]"', '"[[Daily/22.11.2026]]"'),
+    (None, "24.10.2026", "22.11.2026"),
+])
+def test_touch_accepts_every_date_form_the_reader_accepts(make_vault, run, due_json, daily, value, written):
+    files = {JANE: f"---\ntier: A\nlast_contact: {value}\n---\n# Jane\n"}
+    if daily:
+        files[".obsidian/daily-notes.json"] = daily
+    vault = make_vault(files)
+    assert due_json(vault)["reminders"][0]["last_touch"] == "2026-10-24"
+    ok(run(vault, "touch", "Jane Doe"))
+    assert read(vault, JANE) == f"---\ntier: A\nlast_contact: {written}\n---\n# Jane\n\n## Log\n\n- 2026-11-22\n"
+    assert reminders(due_json(vault), "Jane Doe") == [] and due_json(vault)["problems"] == []
+
+
 def test_touch_earlier_date_never_rolls_back_but_logs(make_vault, run):
     """Issue: 'sets the field to the later of its value and D — never rolled back — and appends a line'."""
     vault = make_vault({JANE: JANE_TEXT.replace("2026-10-01\n---", "2026-11-20\n---")})
@@ -273,6 +328,72 @@ def test_touch_keeps_mode_bits(make_vault, run):
     assert not [p for p in (vault / "People").iterdir() if p.name.startswith(".")]
 
 
+def identity(vault: Path, rel: str) -> tuple[bytes, int, int, int, int, int]:
+    st = (vault / rel).stat()
+    return (vault / rel).read_bytes(), st.st_mode, st.st_ino, st.st_mtime_ns, st.st_uid, st.st_gid
+
+
+def test_touch_leaves_a_read_only_note_alone(make_vault, run):
+    vault = make_vault({JANE: JANE_TEXT})
+    os.chmod(vault / JANE, 0o444)
+    before = identity(vault, JANE)
+    result = ok(run(vault, "touch", "Jane Doe"), 7)
+    assert "Jane Doe.md" in result.stderr and "read-only" in result.stderr and "chmod u+w" in result.stderr
+    assert identity(vault, JANE) == before
+    os.chmod(vault / JANE, 0o644)
+    ok(run(vault, "touch", "Jane Doe"))
+
+
+def test_a_tick_for_a_read_only_note_keeps_the_tick(make_vault, run):
+    vault = make_vault({JANE: JANE_TEXT})
+    ok(run(vault, "sync"))
+    ticked = tick(vault, "Jane Doe")
+    os.chmod(vault / JANE, 0o444)
+    before = identity(vault, JANE)
+    ok(run(vault, "sync"), 7)
+    assert identity(vault, JANE) == before and (vault / DASH).read_bytes() == ticked
+
+
+def test_a_read_only_dashboard_is_left_alone(make_vault, run):
+    vault = make_vault({JANE: JANE_TEXT})
+    ok(run(vault, "sync"))
+    os.chmod(vault / DASH, 0o444)
+    (vault / BOB).write_text(BOB_TEXT)
+    before = identity(vault, DASH)
+    result = ok(run(vault, "sync"), 5)
+    assert "read-only" in result.stderr and identity(vault, DASH) == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_touch_as_root_keeps_the_notes_owner(make_vault, run):
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    vault = make_vault({JANE: JANE_TEXT})
+    os.chown(vault / JANE, nobody.pw_uid, nobody.pw_gid)
+    ok(run(vault, "touch", "Jane Doe"))
+    st = (vault / JANE).stat()
+    assert (st.st_uid, st.st_gid) == (nobody.pw_uid, nobody.pw_gid)
+    assert read(vault, JANE).endswith("- 2026-11-22\n")
+
+
+def test_unprivileged_touch_refuses_a_read_only_note_and_one_it_cannot_give_back(unprivileged):
+    vault = unprivileged.vault({JANE: JANE_TEXT, BOB: BOB_TEXT})
+    os.chmod(vault / JANE, 0o444)
+    before = identity(vault, JANE)
+    result = unprivileged.run(vault, "touch", "Jane Doe")
+    assert result.returncode == 7 and "read-only" in result.stderr, result.stderr
+    assert identity(vault, JANE) == before
+    if os.geteuid() != 0:
+        return  # only root can make a note that belongs to someone else
+    os.chown(vault / BOB, 0, 0)
+    os.chmod(vault / BOB, 0o666)  # anyone may write it, but a new file would not be root's
+    before = identity(vault, BOB)
+    result = unprivileged.run(vault, "touch", "Bob Roe")
+    assert result.returncode == 7 and "belongs to user 0" in result.stderr, result.stderr
+    assert identity(vault, BOB) == before and not [p for p in (vault / "People").iterdir() if p.name.startswith(".")]
+
+
 def test_touch_dry_run_shows_diff_writes_nothing(make_vault, run):
     vault = make_vault({JANE: JANE_TEXT})
     before = snapshot(vault, JANE)
@@ -386,6 +507,15 @@ def test_snooze_needs_exactly_one_valid_option(make_vault, run, args):
     vault = make_vault({JANE: JANE_TEXT})
     before = snapshot(vault, JANE)
     ok(run(vault, "snooze", "Jane Doe", *args), 2)
+    assert snapshot(vault, JANE) == before
+
+
+@pytest.mark.parametrize("until", ["2026-11-21", "2026-11-22", "2020-01-01"])
+def test_snooze_until_a_day_that_is_not_in_the_future_is_a_usage_error(make_vault, run, until):
+    vault = make_vault({JANE: JANE_TEXT})
+    before = snapshot(vault, JANE)
+    result = ok(run(vault, "snooze", "Jane Doe", "--until", until), 2)
+    assert f"--until {until} is not after today (2026-11-22)" in result.stderr
     assert snapshot(vault, JANE) == before
 
 
@@ -566,6 +696,18 @@ def test_add_uses_vault_override_template(make_vault, run):
     vault = make_vault({".vaultcrm/templates/contact.md.j2": CUSTOM_CONTACT})
     ok(run(vault, "add", "Ann Lee", "--tier", "B", "--company", "Acme"))
     assert read(vault, "People/Ann Lee.md") == '---\nkind: person\ntier: "B"\ncompany: "Acme"\n---\n# Ann Lee (custom)\n'
+
+
+@pytest.mark.parametrize("template", ["{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+                                      "{% if %}"])
+def test_add_with_a_broken_or_runaway_contact_template_is_a_config_error(make_vault, run, monkeypatch, template):
+    from vaultcrm.dashboard import render
+
+    monkeypatch.setattr(render, "TIME_BUDGET_S", 0.5)
+    vault = make_vault({".vaultcrm/templates/contact.md.j2": template})
+    result = ok(run(vault, "add", "Ann Lee"), 3)
+    assert "contact.md.j2" in result.stderr and "Traceback" not in result.output
+    assert not (vault / "People").exists()
 
 
 def test_add_with_only_a_dashboard_override_uses_packaged_contact_template(make_vault, run):

@@ -185,3 +185,31 @@ def test_interleaved_saves_never_lose_either_side(tmp_path_factory, monkeypatch,
         else:
             assert path.read_bytes() == result.new == touch(last[-1])
     assert leftovers(folder) == []
+
+
+def test_a_version_that_must_be_kept_gets_a_visible_conflict_copy_name(tmp_path, monkeypatch):
+    """Two programs at once: one writes into the note in place just before vaultcrm's rename, another
+    renames its own file over the note just after. The bytes written into the replaced file are kept
+    as a conflict copy beside the note (never as a hidden temporary file, which would be tidied away)."""
+    monkeypatch.setattr(write, "_swap", None)
+    path = tmp_path / "Jane Doe.md"
+    path.write_bytes(JANE_TEXT.encode())
+    in_place = (JANE_TEXT + "- 2026-11-21 — written in place\n").encode()
+    renamed = (JANE_TEXT + "- 2026-11-21 — saved by rename\n").encode()
+    monkeypatch.setattr(write, "before_rename", lambda target: save_in_place(target, in_place))
+    real = write._temp_copy
+    calls: list[Path] = []
+
+    def second_program_saves(target: Path, data: bytes, mode: int, **kwargs: Any) -> Path:
+        calls.append(target)
+        if len(calls) == 2:  # vaultcrm is putting the in-place bytes back: a rename-save lands first
+            save_by_rename(target, renamed)
+        return real(target, data, mode, **kwargs)
+
+    monkeypatch.setattr(write, "_temp_copy", second_program_saves)
+    with pytest.raises(NotOursError) as info:
+        apply_edit(path, touch)
+    kept = [p for p in tmp_path.iterdir() if "(vaultcrm conflicted copy " in p.name]
+    assert len(kept) == 1 and kept[0].name in info.value.message
+    assert kept[0].read_bytes() == in_place and path.read_bytes() == renamed
+    assert leftovers(tmp_path) == []

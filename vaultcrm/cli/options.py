@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vaultcrm.errors import UsageError, VaultcrmError
+from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError, file_error
 
 if TYPE_CHECKING:
     from vaultcrm.config import Config
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def find_vault(explicit: str | None) -> Path:
-    """--vault, else $VAULTCRM_VAULT, else the nearest ancestor with .obsidian/ or .vaultcrm/, else cwd."""
+    """--vault, else $VAULTCRM_VAULT, else the nearest ancestor with .obsidian/ or .vaultcrm/; never a
+    guess (a home folder would be scanned whole, and the dashboard written into it)."""
     if explicit:
         return Path(explicit)
     if os.environ.get("VAULTCRM_VAULT"):
@@ -30,16 +31,14 @@ def find_vault(explicit: str | None) -> Path:
     for folder in (cwd, *cwd.parents):
         if (folder / ".obsidian").is_dir() or (folder / ".vaultcrm").is_dir():
             return folder
-    return cwd
+    raise VaultMissingError(f"{cwd} is not inside a vault: neither it nor a folder above it holds .obsidian/ "
+                            "or .vaultcrm/, and no vault was named",
+                            hint="pass --vault PATH or set VAULTCRM_VAULT, or run vaultcrm inside the vault "
+                                 "(`mkdir .vaultcrm` there marks a folder Obsidian has not opened)")
 
 
 def parse_today(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--today {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    return _day(text, "--today") if text else date.today()
 
 
 class Context:
@@ -96,6 +95,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:  # `vaultcrm due | head`: the reader left; say nothing more
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # what the library did not put in words itself
+            error = file_error(exc, doing="use")
+            fail(error.message, error.hint, error.exit_code)
         except Exception as exc:  # the last line of defence: never a bare traceback
             if options.verbose:
                 import traceback
@@ -139,9 +141,18 @@ def analysed() -> Iterator[Analysis]:
 
 
 def parse_day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
+    return None if text is None else _day(text, option)
+
+
+def _day(text: str, option: str) -> date:
+    """A day given on the command line, within the days vaultcrm reckons with."""
+    from vaultcrm.durations import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{option} {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(f"{option} {text} is out of range",
+                         hint=f"give a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return day

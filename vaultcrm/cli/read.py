@@ -40,11 +40,13 @@ def _progress_bar(total: int) -> Any:
 def sync(dry_run: bool, force: bool, allow_empty: bool) -> None:
     """Render the "Due this week" note into the vault."""
     from vaultcrm.config import load_config
+    from vaultcrm.pipeline import check_vault
     from vaultcrm.pipeline import sync as run_sync
 
     options = state()
     vault = options.vault_path
-    config = load_config(vault)  # a missing vault is reported by run_sync below
+    check_vault(vault)
+    config = load_config(vault)
     warn_config(config)
     report = run_sync(vault, options.day, dry_run=dry_run, force=force, allow_empty=allow_empty, config=config,
                       progress=_progress_bar if sys.stderr.isatty() else None)

@@ -70,10 +70,15 @@ def export_group() -> None:
 
 
 def _emit(vault: Path, output: str | None, data: bytes, suffix: str) -> None:
-    from vaultcrm.exporters.outputs import output_path, write_output
+    from vaultcrm.exporters.outputs import output_path, stream_output, write_output, write_stream
 
     if output is None or output == "-":
         click.echo(data, nl=False)
+        return
+    stream = stream_output(output)
+    if stream is not None:
+        sys.stdout.flush()
+        write_stream(stream, data)
         return
     target = output_path(vault, output, suffix)
     click.echo(f"wrote {output}" if write_output(target, data) else f"{output} unchanged")

@@ -14,23 +14,27 @@ from vaultcrm.errors import AlreadyRunningError
 
 
 def lock_path(vault: Path) -> Path:
-    """The lock file of this vault's daemon on this device, in its state folder."""
-    from vaultcrm.state import state_dir
-    return state_dir(vault) / "watch.lock"
+    """The lock file of this vault's daemon on this device: in the user's runtime folder, not in the
+    state folder, so that deleting the state folder (always safe) frees no lock."""
+    from vaultcrm.state import runtime_dir, vault_key
+    return runtime_dir() / f"{vault_key(vault)}.lock"
 
 
 class WatchLock:
-    """One daemon per vault and device: an flock on `<state dir>/watch.lock` holding who runs.
+    """One daemon per vault and device: an flock on the lock file, which holds who runs.
 
     The kernel drops the lock when the process dies, so a crashed daemon never blocks the next one.
-    The file itself is never deleted (deleting a lock file races with the next process opening it).
+    The file itself is never deleted (deleting a lock file races with the next process opening it);
+    when someone else deletes it, `check` takes a new one.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._vault: Path | None = None
 
     def acquire(self, vault: Path) -> None:
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             _lock_fd(fd)
@@ -47,7 +51,29 @@ class WatchLock:
                 "started": datetime.now().astimezone().isoformat(timespec="seconds")}
         os.ftruncate(fd, 0)
         os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
-        self._fd = fd
+        self._fd, self._vault = fd, vault
+
+    def check(self) -> bool:
+        """Whether this process still holds the vault's lock. A lock file deleted from under it (a
+        cleaner of temporary folders, a user) is taken again at once: False only when another daemon
+        took the new one first."""
+        if self._fd is None or self._vault is None:
+            return False
+        try:
+            here = os.stat(self.path)
+            held = os.fstat(self._fd)
+            if (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino):
+                return True
+        except FileNotFoundError:
+            pass
+        old, vault, self._fd = self._fd, self._vault, None
+        try:
+            self.acquire(vault)
+        except AlreadyRunningError:
+            return False
+        finally:
+            os.close(old)
+        return True
 
     def release(self) -> None:
         if self._fd is None:

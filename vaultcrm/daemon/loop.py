@@ -48,7 +48,7 @@ from vaultcrm.daemon.events import (
 )
 from vaultcrm.daemon.lock import WatchLock, lock_path
 from vaultcrm.daemon.observers import Watches
-from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError
+from vaultcrm.errors import AlreadyRunningError, UsageError, VaultcrmError, VaultMissingError
 from vaultcrm.vault.scan import NotePaths
 
 if TYPE_CHECKING:
@@ -120,8 +120,10 @@ class Watcher:
                  relevant: Relevance | None = None, observe: bool = True,
                  observer_factory: Callable[[bool], Any] | None = None,
                  heartbeat: float = HEARTBEAT_SECONDS, max_delay: float | None = None,
-                 poll_interval: float | None = None, fixed_today: date | None = None) -> None:
+                 poll_interval: float | None = None, fixed_today: date | None = None,
+                 lock: WatchLock | None = None) -> None:
         self.vault = Path(os.path.abspath(vault))
+        self.lock = lock
         self.sync_fn: SyncFn = sync_fn or PipelineSync()
         self.debounce = debounce
         self.max_delay = max_delay if max_delay is not None else max(10.0, 10 * debounce)
@@ -160,12 +162,14 @@ class Watcher:
 
     def relevant(self, rel: str) -> bool:
         """Whether a changed file can change the dashboard: a note, a sync-conflict copy of one (listed
-        as a problem), or the dashboard itself with a box the user ticked (never vaultcrm's own write)."""
+        as a problem), or the dashboard itself when it is gone (deleted or moved away: it is written
+        again at once) or holds a box the user ticked (never vaultcrm's own write)."""
         if self._relevant_override is not None:
             return self._relevant_override(rel)
         if rel.casefold() == self._paths.dashboard:
             from vaultcrm.dashboard.guards import has_ticks
-            return has_ticks(self.vault / rel)
+            path = self.vault / rel
+            return not os.path.lexists(path) or has_ticks(path)
         return self._paths.is_note_path(rel) or self._paths.is_conflict_copy(rel)
 
     def _load_config(self) -> None:
@@ -224,6 +228,8 @@ class Watcher:
             return
         try:
             self.watches.start()
+        except (FileNotFoundError, NotADirectoryError):
+            self._enter_missing(Pending(reasons=["start"]), "vanished while vaultcrm started watching it")
         except OSError as exc:
             raise VaultMissingError(f"cannot watch {self.vault}: {exc.strerror or exc}",
                                     hint="check the folder's permissions, or try `vaultcrm watch --poll`") from exc
@@ -290,6 +296,12 @@ class Watcher:
 
     def _check_health(self) -> None:
         assert self.watches is not None
+        if self.lock is not None and not self.lock.check():
+            log.error("the lock file %s was deleted and another vaultcrm watch took the new one; exiting "
+                      "(code %d): one watcher per vault and device", self.lock.path, AlreadyRunningError.exit_code)
+            self.exit_code = AlreadyRunningError.exit_code
+            self.stop()
+            return
         if self._missing_since is not None:
             return
         problem = self.watches.fatal_problem()
@@ -305,7 +317,11 @@ class Watcher:
         if self.watches.replaced():
             log.info("the vault folder was replaced; watching the new one")
             self.watches.stop()
-            self.watches.start()
+            try:
+                self.watches.start()
+            except OSError as exc:
+                self._enter_missing(self.changes.take(), f"cannot be watched ({exc})")
+                return
             self.changes.request("vault replaced")
             return
         try:
@@ -534,7 +550,8 @@ def run_watch(vault: Path, *, debounce: float = 0.3, poll: bool = False, log_fil
     logging.getLogger("watchdog").setLevel(logging.WARNING)
     try:
         watcher = Watcher(vault, sync_fn=sync_fn, debounce=debounce, rescan_minutes=rescan_minutes, poll=poll,
-                          clock=clock, heartbeat=heartbeat, poll_interval=poll_interval, fixed_today=today)
+                          clock=clock, heartbeat=heartbeat, poll_interval=poll_interval, fixed_today=today,
+                          lock=lock)
         hook = _OverflowHook(watcher.changes)
         logging.getLogger("watchdog").addHandler(hook)
         try:

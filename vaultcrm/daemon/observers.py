@@ -132,6 +132,7 @@ class Watches:
         self.vault = vault
         self.root = os.path.abspath(vault)
         self.handler = handler
+        self.asked_poll = poll  # --poll; else polling is a fall-back, and each start tries events again
         self.poll = poll
         self.poll_interval = poll_interval
         self.factory = observer_factory or self._default_factory
@@ -168,9 +169,12 @@ class Watches:
         return type(self.observer).__name__ == "InotifyObserver"
 
     def start(self) -> None:
-        """Start watching; on Linux, fall back to polling when inotify cannot cover every folder."""
+        """Start watching; on Linux, fall back to polling when inotify cannot cover every folder. A
+        fall-back lasts until the next start (the vault replaced, or back after it vanished): then
+        file events are tried again. A folder vanishing meanwhile is raised (FileNotFoundError)."""
         st = os.stat(self.root)
         self.identity = (st.st_dev, st.st_ino)
+        self.poll, self.fell_back = self.asked_poll, None
         if not self.poll:
             try:
                 self._start(poll=False)
@@ -178,13 +182,17 @@ class Watches:
                 return
             except OSError as exc:
                 self.stop()
-                needed = _safe(lambda: needed_watches(desired_watches(self.vault)), 0)
+                if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                    raise
                 if exc.errno == errno.EMFILE:
                     reason = ("too many inotify instances (fs.inotify.max_user_instances); raise it with "
                               "`sudo sysctl fs.inotify.max_user_instances=1024` or run `vaultcrm watch --poll`. "
                               "Polling now, so no change is missed.")
+                elif exc.errno == errno.ENOSPC:
+                    reason = limit_hint(_safe(lambda: needed_watches(desired_watches(self.vault)), 0),
+                                        max_user_watches())
                 else:
-                    reason = limit_hint(needed, max_user_watches())
+                    reason = "polling instead, so no change is missed"
                 self._fall_back(f"cannot watch the vault ({exc.strerror or exc}): {reason}")
         self._start(poll=True)
 

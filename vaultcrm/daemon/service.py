@@ -60,8 +60,8 @@ def watch_command(vault: Path) -> list[str]:
 
 
 def _environment() -> dict[str, str]:
-    """Settings that must be the same for the service as for this shell (the lock and log live there)."""
-    return {k: os.environ[k] for k in ("VAULTCRM_STATE_DIR",) if os.environ.get(k)}
+    """Settings that must be the same for the service as for this shell (the log and the lock live there)."""
+    return {k: os.environ[k] for k in ("VAULTCRM_STATE_DIR", "XDG_RUNTIME_DIR") if os.environ.get(k)}
 
 
 def _systemd_quote(arg: str) -> str:

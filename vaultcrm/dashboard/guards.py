@@ -2,22 +2,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from vaultcrm.dashboard.ledger import PROPERTY, STAMP_ENTRIES, Ledger, read_stamp, stamp_part, tick_id, ticked_lines
+from vaultcrm.dashboard.ledger import read as read_ledger
 from vaultcrm.digests import sha256
-from vaultcrm.errors import NotOursError
+from vaultcrm.errors import NotOursError, VaultcrmError, file_error
 from vaultcrm.i18n import Language, language
 from vaultcrm.vault import frontmatter
 
-# A task box, in a folded callout (`> - [x] …`) too.
-_TICK = re.compile(r"^(?:[ \t]*>)*[ \t]*[-*+] \[[^ \]]\][ \t]*(.*)$")
-_TICKED = re.compile(r"^((?:[ \t]*>)*[ \t]*[-*+] )\[[^ \]]\]", re.MULTILINE)
+_TICKED = re.compile(r"^((?:[ \t]*>)*[ \t]*[-*+] )\[[^ \]]\]", re.MULTILINE)  # (a folded callout's too)
 _ANY_TICK = re.compile(rb"^(?:[ \t]*>)*[ \t]*[-*+] \[[^ \]]\]", re.MULTILINE)
-# The note's last line: a comment (hidden in reading view) with what the guards check. The count's
-# label and the closing sentence are in the vault's language; `body:` and the hash are not words.
-_STAMP = re.compile(r"^%% vaultcrm · [^·:%]+: (\d+) · body: (sha256:[0-9a-f]{64}) · .*%%$")
+# The note's last line: a comment (hidden in reading view) with what the guards check and the record of
+# ticks (ledger.py, only while there is one). The count's label and the closing sentence are in the
+# vault's language; `body:`, `ticks:` and what follows them are not words.
+_STAMP = re.compile(r"^%% vaultcrm · [^·:%]+: (\d+) · body: (sha256:[0-9a-f]{64})"
+                    rf"(?: · ticks: ({STAMP_ENTRIES}))? · .*%%$")
 
 
 def unticked(body: str) -> str:
@@ -30,21 +33,26 @@ def body_hash(body: str) -> str:
     return "sha256:" + digest
 
 
-def stamp(body: str, contacts: int, lang: Language | None = None) -> str:
-    """The comment line closing the note: the contact count (the empty-vault refusal) and the body's
-    hash (the edited-note refusal), out of the reader's way, its words in `lang` (English by default)."""
+def stamp(body: str, contacts: int, lang: Language | None = None, ticks: Mapping[str, date | None] | None = None,
+          ) -> str:
+    """The comment line closing the note: the contact count (the empty-vault refusal), the body's hash
+    (the edited-note refusal) and, only while there is one, the record of its ticks (ledger.py), out of
+    the reader's way, its words in `lang` (English by default)."""
     lang = lang or language()
     label = lang.pgettext("stamp", "contacts")
     note = lang.gettext("vaultcrm rewrites this note: tick its boxes, and write anything else in another note")
-    return f"%% vaultcrm · {label}: {contacts} · body: {body_hash(body)} · {note} %%"
+    return f"%% vaultcrm · {label}: {contacts} · body: {body_hash(body)}{stamp_part(ticks)} · {note} %%"
 
 
 def has_ticks(target: Path) -> bool:
-    """Whether the dashboard holds a ticked box (vaultcrm itself only ever writes unticked ones)."""
+    """Whether the dashboard holds a ticked box still to be recorded (not one the template ticked)."""
     try:
-        return _ANY_TICK.search(target.read_bytes()) is not None
-    except OSError:
+        if _ANY_TICK.search(target.read_bytes()) is None:
+            return False
+        existing = read_existing(target)
+    except (OSError, VaultcrmError):
         return False
+    return existing is not None and bool(existing.unrecorded)
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,14 @@ class Existing:
     body: str
     edited: bool
     ticked: tuple[str, ...]  # the text after each ticked box
+    ticks: tuple[str, ...] = ()  # the identity of each ticked box (ledger.tick_id), in the same order
+    ledger: Ledger = field(default_factory=dict)  # the record of ticks in the closing comment (ledger.py)
+
+    @property
+    def unrecorded(self) -> list[tuple[str, str]]:
+        """(id, text) of each ticked box not recorded yet (new, or being recorded: ledger.py)."""
+        return [(key, text) for key, text in zip(self.ticks, self.ticked, strict=True)
+                if key not in self.ledger or self.ledger[key] is not None]
 
 
 def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatter.Frontmatter] = frontmatter.read,
@@ -69,6 +85,8 @@ def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatt
         return None
     except IsADirectoryError:
         return Existing(b"", False, 0, "", False, ())
+    except OSError as exc:
+        raise file_error(exc, target, "read") from exc
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
@@ -82,13 +100,17 @@ def read_existing(target: Path, read_properties: Callable[[list[str]], frontmatt
         found = _STAMP.match(below[at])
         assert found is not None
         body, count, expected = "\n".join(below[:at]), int(found[1]), found[2]
-        edited = ours and (expected != body_hash(body) or any(line.strip() for line in below[at + 1:]))
-    else:  # as vaultcrm wrote it before the stamp: the count and the hash among the properties
+        digest = body_hash(body)
+        edited = ours and (expected != digest or any(line.strip() for line in below[at + 1:]))
+        ledger = read_stamp(found[3])
+    else:  # as vaultcrm wrote it before the stamp: the count, the hash and the record among the properties
         body, contacts = "\n".join(below), props.data.get("contacts")
         count = contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else 0
-        edited = ours and props.data.get("body_hash") != body_hash(body)
-    ticked = tuple(m[1] for m in map(_TICK.match, below) if m)
-    return Existing(raw, ours, count, body, edited, ticked)
+        digest = body_hash(body)
+        edited = ours and props.data.get("body_hash") != digest
+        ledger = read_ledger(props.data.get(PROPERTY))
+    ticked = tuple(ticked_lines(body))
+    return Existing(raw, ours, count, body, edited, ticked, tuple(tick_id(digest, text) for text in ticked), ledger)
 
 
 def check_ours(rel: str, existing: Existing | None, *, force: bool) -> None:

@@ -1,8 +1,12 @@
 """Rendering the dashboard: plain, Markdown-safe data into a sandboxed Jinja template (behaviour §5)."""
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,18 +16,22 @@ from jinja2 import (
     FileSystemLoader,
     FunctionLoader,
     StrictUndefined,
+    Template,
     TemplateError,
 )
 from jinja2.bccache import BytecodeCache
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from vaultcrm.dashboard.guards import stamp
+from vaultcrm.dashboard.guards import body_hash, stamp
+from vaultcrm.dashboard.ledger import Ledger, tick_id, ticked_lines
 from vaultcrm.errors import ConfigError
 from vaultcrm.i18n import Language, language
 
 TEMPLATE = "dashboard.md.j2"
 OVERRIDE_DIR = ".vaultcrm/templates"
-MAX_OUTPUT = 1024 * 1024
+MAX_OUTPUT = 1024 * 1024  # characters a template may write
+TIME_BUDGET_S = 10.0  # seconds a template may run
 
 
 def _packaged(name: str) -> str | None:
@@ -73,9 +81,96 @@ def environment(vault: Path, compiled: BytecodeCache | None = None) -> Immutable
         return None if source is None else (source, None, lambda: not (overrides / name).exists())
 
     loader = ChoiceLoader([_OverrideLoader(str(overrides)), FunctionLoader(packaged)])
-    return ImmutableSandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
-                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                         bytecode_cache=compiled)
+    return _Sandbox(loader=loader, undefined=StrictUndefined, autoescape=False, trim_blocks=True,
+                    lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=compiled)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, where `*` and `**` cannot build a value larger than a template may write
+    (`"x" * 10**9`, `10 ** 10 ** 10` would run in C, out of reach of the time budget)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _big_power(left, right):
+            raise SecurityError("a power too large for a template")
+        if operator == "*" and _big_repeat(left, right):
+            raise SecurityError("a repetition larger than a template may write")
+        return super().call_binop(context, operator, left, right)
+
+
+def _big_power(base: Any, exponent: Any) -> bool:
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (base, exponent)):
+        return False
+    return bool(abs(base) > 1 and exponent * math.log2(abs(base)) > 8 * MAX_OUTPUT)
+
+
+def _big_repeat(left: Any, right: Any) -> bool:
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
+            return len(seq) * count > MAX_OUTPUT
+    return False
+
+
+class Runaway(TemplateError):
+    """A template ran longer or wrote more than its budget."""
+
+
+class _OutOfTime(BaseException):
+    """Raised in the rendering thread when its time is up: a BaseException, so that no `except Exception`
+    on the template's way swallows it."""
+
+
+def render_template(template: Template, data: dict[str, Any]) -> str:
+    """`template` rendered within TIME_BUDGET_S seconds and MAX_OUTPUT characters, else `Runaway`."""
+    parts: list[str] = []
+    size = 0
+    try:
+        with _time_budget(TIME_BUDGET_S):
+            for part in template.generate(**data):
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise Runaway(f"it wrote more than {MAX_OUTPUT // (1024 * 1024)} MiB")
+                parts.append(part)
+    except _OutOfTime:
+        raise Runaway(f"it ran for more than {TIME_BUDGET_S:g} seconds") from None
+    return "".join(parts)
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise `_OutOfTime` in this thread, once, when the block runs longer than `seconds`.
+
+    A timer thread asks the interpreter to raise it at this thread's next instruction, so that a
+    template loop that never ends (and writes nothing) is stopped too; nothing is spent while the
+    block keeps to its time (ctypes, which makes the request, is loaded only then). Asked for but not
+    yet raised when the block ends, it is withdrawn."""
+    thread = threading.get_ident()
+    lock = threading.Lock()
+    running, fired = True, False
+
+    def expire() -> None:
+        nonlocal fired
+        import ctypes
+
+        with lock:
+            if running:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(_OutOfTime))
+                fired = True
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            running = False
+        timer.cancel()
+        if fired:
+            import ctypes
+
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)
 
 
 def words(lang: Language) -> dict[str, Any]:
@@ -88,8 +183,11 @@ def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | Non
     """The dashboard's body, in the language `data["language"]`; a template that fails or runs away is
     a config error (exit 3)."""
     try:
-        template = environment(vault, compiled).get_template(TEMPLATE)
-        text = template.render(**data, **words(language(data.get("language"))))
+        text = render_template(template(vault, TEMPLATE, compiled), {**data, **words(language(data.get("language")))})
+    except Runaway as exc:
+        raise ConfigError(f"the dashboard template {TEMPLATE} ran away: {exc}; nothing was written",
+                          hint=f"simplify {OVERRIDE_DIR}/{TEMPLATE} (a loop that never ends?), or remove it "
+                               "to use the default") from exc
     except TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         where = f" line {lineno}" if lineno else ""
@@ -98,14 +196,38 @@ def render_body(vault: Path, data: dict[str, Any], compiled: BytecodeCache | Non
     except (OverflowError, RecursionError, MemoryError) as exc:
         raise ConfigError(f"the dashboard template {TEMPLATE} ran away ({type(exc).__name__})",
                           hint=f"simplify {OVERRIDE_DIR}/{TEMPLATE}") from exc
-    if len(text) > MAX_OUTPUT:
-        raise ConfigError(f"the dashboard template {TEMPLATE} produced more than 1 MiB",
-                          hint=f"simplify {OVERRIDE_DIR}/{TEMPLATE}")
     text = text.replace("\r\n", "\n")
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
-def document(body: str, contacts: int, lang: Language | None = None) -> str:
+def template(vault: Path, name: str, compiled: BytecodeCache | None = None) -> Template:
+    """The template `name` (the vault's own when it has one); one it cannot read is a config error."""
+    try:
+        return environment(vault, compiled).get_template(name)
+    except OSError as exc:
+        raise ConfigError(f"the template {OVERRIDE_DIR}/{name} cannot be read: {exc.strerror or exc}",
+                          hint="check the file's permissions, or remove it to use the default") from exc
+
+
+def contact_note(vault: Path, data: dict[str, Any]) -> str:
+    """A new contact note from `contact.md.j2`; a template that fails or runs away is a config error."""
+    name = "contact.md.j2"
+    try:
+        return render_template(template(vault, name), data)
+    except TemplateError as exc:
+        raise ConfigError(f"the contact template {name} failed: {exc}",
+                          hint=f"fix {OVERRIDE_DIR}/{name}, or remove it to use the default") from exc
+
+
+def document(body: str, contacts: int, lang: Language | None = None,
+             ticks: Mapping[str, date | None] | None = None) -> str:
     """The whole note: the ownership marker as its only property, the body, and the stamp (its
-    readable words in `lang`)."""
-    return f"---\nvaultcrm: generated\n---\n{body}\n{stamp(body, contacts, lang or language())}\n"
+    readable words in `lang`; the record of its ticks, ledger.py, only when there is one)."""
+    return f"---\nvaultcrm: generated\n---\n{body}\n{stamp(body, contacts, lang or language(), ticks)}\n"
+
+
+def written_ticks(body: str) -> Ledger:
+    """The boxes a template wrote ticked, as recorded ticks: they are never the user's."""
+    lines = ticked_lines(body)
+    digest = body_hash(body) if lines else ""
+    return {tick_id(digest, text): None for text in lines}

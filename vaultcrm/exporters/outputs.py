@@ -8,13 +8,16 @@ may be written, and the daemon's `ics` file. The formats themselves are `export`
 """
 from __future__ import annotations
 
+import os
+import re
+import stat
 from datetime import timedelta
 from pathlib import Path
 
 from vaultcrm.crm.analysis import Analysis
 from vaultcrm.crm.rules import contact_reminders
 from vaultcrm.durations import add_duration
-from vaultcrm.errors import UsageError
+from vaultcrm.errors import UsageError, file_error
 from vaultcrm.exporters.calendar import calendar_items, ics_bytes
 from vaultcrm.exporters.spreadsheet import csv_rows, csv_text
 from vaultcrm.i18n import language
@@ -48,6 +51,39 @@ def ics_data(analysis: Analysis, horizon: Duration = DEFAULT_ICS_HORIZON) -> byt
 def csv_data(analysis: Analysis) -> str:
     """The spreadsheet: one row per contact (inactive ones too); "Next due" however far ahead."""
     return csv_text(csv_rows(analysis.index.contacts, all_reminders(analysis)))
+
+
+_DESCRIPTOR = re.compile(r"/dev/(?:std(out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
+
+
+def stream_output(given: str) -> int | str | None:
+    """Where `-o given` is a stream to write into rather than a file to replace: the descriptor that
+    `/dev/stdout`, `/dev/stderr` or `/dev/fd/N` names, or the path of a device or pipe (`/dev/full`,
+    a FIFO); None for an ordinary file."""
+    match = _DESCRIPTOR.fullmatch(given)
+    if match:
+        return {"out": 1, "err": 2}[match[1]] if match[1] else int(match[2] or match[3])
+    try:
+        mode = os.stat(given).st_mode
+    except OSError:
+        return None
+    return given if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else None
+
+
+def write_stream(stream: int | str, data: bytes) -> None:
+    """Write `data` into a descriptor or a device, as it is (no temporary file, no comparison)."""
+    name = stream if isinstance(stream, str) else f"file descriptor {stream}"
+    try:
+        fd = os.open(stream, os.O_WRONLY | getattr(os, "O_NOCTTY", 0)) if isinstance(stream, str) else stream
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            if isinstance(stream, str):
+                os.close(fd)
+    except OSError as exc:
+        raise file_error(exc, name) from exc
 
 
 def output_path(vault: Path, given: str, suffix: str) -> Path:

@@ -38,7 +38,7 @@ from jinja2 import TemplateError
 from vaultcrm.config import Config
 from vaultcrm.crm.contacts import normalised
 from vaultcrm.crm.names import fold, name_key
-from vaultcrm.dashboard.render import environment
+from vaultcrm.dashboard.render import render_template, template
 from vaultcrm.errors import NotEditableError, NotOursError, UsageError, VaultcrmError
 from vaultcrm.fields import (
     EMAIL_KEYS,
@@ -455,7 +455,7 @@ class _Run:
         self.index = _Index(contacts)
         self.pending: dict[str, bytes] = {}  # dry run: notes as they would be after earlier rows
         self.conflicts: dict[str, list[str]] = {}  # folder -> its sync-conflict copies
-        self.template = environment(vault).get_template("contact.md.j2")
+        self.template = template(vault, "contact.md.j2")
 
     def person(self, p: Person) -> Result:
         paths, how = self.index.match(p)
@@ -525,11 +525,13 @@ class _Run:
         tier = self.config.tier_named(self.tier) if self.tier else None
         title = " ".join(p.name.split())
         try:
-            text = self.template.render(
-                title=title, tier=yaml_scalar(tier) if tier else "", met=p.met.isoformat() if p.met else "",
-                how_met=yaml_scalar(p.how_met) if p.how_met.strip() else "",
-                company=yaml_scalar(p.company) if p.company.strip() else "", channel="", tags=note_tags(()),
-                today=self.today.isoformat(), log_heading=self.config.log_heading[0])
+            text = render_template(self.template, {
+                "title": title, "tier": yaml_scalar(tier) if tier else "",
+                "met": p.met.isoformat() if p.met else "",
+                "how_met": yaml_scalar(p.how_met) if p.how_met.strip() else "",
+                "company": yaml_scalar(p.company) if p.company.strip() else "", "channel": "",
+                "tags": note_tags(()), "today": self.today.isoformat(),
+                "log_heading": self.config.log_heading[0]})
             data = fill(text.encode("utf-8"), p, self.config, overwrite=False).data
         except NotEditableError as exc:
             return Result(p, "refused", rel, message=f"the contact template gives a note vaultcrm cannot "

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from vaultcrm.durations import shown
+from vaultcrm.durations import check_day, shown
 from vaultcrm.vault.months import MONTHS, WEEKDAYS, alternation, month_number, near_month
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:(?:T|[ ])\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
@@ -40,12 +40,18 @@ def link_target(value: Any) -> str | None:
 
 
 def to_date(value: Any, reader: DateReader | None = None) -> date | None:
-    """A property value as a date. None when empty; ValueError, saying what to write, when it is not a date.
+    """A property value as a date. None when empty; ValueError, saying what to write, when it is not a
+    date, or is one too far in the future to reckon with (durations.LAST_DAY).
 
     A date is a YAML date or datetime, ISO text (with a time or not), a day-first dotted date, a
     slashed date read in `date_order`, a name in the daily-note format, or a link whose target is one
     of these (`reader` brings the vault's settings; without it, only what needs none is read).
     """
+    day = _to_date(value, reader)
+    return None if day is None else check_day(day)
+
+
+def _to_date(value: Any, reader: DateReader | None) -> date | None:
     if value is None or value == "" or value == [] or value == [None]:
         return None
     if isinstance(value, datetime):
@@ -75,10 +81,12 @@ def to_month_day(value: Any) -> tuple[int, int, int | None] | None:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
+        check_day(value)
         return value.month, value.day, value.year
     if isinstance(value, str):
         day = parse_iso(value)
         if day is not None:
+            check_day(day)
             return day.month, day.day, day.year
         match = _MONTH_DAY.fullmatch(value.strip())
         if match:
@@ -328,6 +336,46 @@ def compile_moment(fmt: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.IGNORECASE)
 
 
+_EN_MONTHS = tuple(calendar.month_name[i] for i in range(1, 13))
+_EN_MONTHS_SHORT = tuple(calendar.month_abbr[i] for i in range(1, 13))
+_EN_WEEKDAYS = tuple(calendar.day_name[i] for i in range(7))
+_EN_WEEKDAYS_SHORT = tuple(calendar.day_abbr[i] for i in range(7))
+# Moment's `ru` locale: a month counting a day (`12 ноября`) and one standing alone (`ноябрь`).
+_RU_MONTHS_OF = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+                 "октября", "ноября", "декабря")
+_RU_MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+              "ноябрь", "декабрь")
+_RU_MONTHS_SHORT = ("янв.", "февр.", "мар.", "апр.", "мая", "июня", "июля", "авг.", "сент.", "окт.", "нояб.",
+                    "дек.")
+_RU_WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+_RU_WEEKDAYS_SHORT = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def format_moment(fmt: str, day: date, like: str = "") -> str:
+    """`day` written in the Moment format `fmt`, as `compile_moment` reads it back; its month and
+    weekday names in Russian when `like` (the name it replaces) is written in Russian, else in English."""
+    russian = _CYRILLIC.search(like) is not None
+    month, weekday = day.month - 1, day.weekday()
+    if russian:
+        counted = "D" in "".join(t for p in _PIECE_RE.findall(fmt) if p[0].isalpha() for t in _tokens(p) or ())
+        names = {"MMMM": (_RU_MONTHS_OF if counted else _RU_MONTHS)[month], "MMM": _RU_MONTHS_SHORT[month],
+                 "dddd": _RU_WEEKDAYS[weekday], "ddd": _RU_WEEKDAYS_SHORT[weekday], "dd": _RU_WEEKDAYS_SHORT[weekday]}
+    else:
+        names = {"MMMM": _EN_MONTHS[month], "MMM": _EN_MONTHS_SHORT[month], "dddd": _EN_WEEKDAYS[weekday],
+                 "ddd": _EN_WEEKDAYS_SHORT[weekday], "dd": _EN_WEEKDAYS_SHORT[weekday][:2]}
+    values = {"YYYY": f"{day.year:04d}", "YY": f"{day.year % 100:02d}", "MM": f"{day.month:02d}",
+              "M": str(day.month), "DD": f"{day.day:02d}", "D": str(day.day), **names}
+    out: list[str] = []
+    for piece in _PIECE_RE.findall(fmt):
+        tokens = _tokens(piece) if piece[0].isalpha() else None
+        if piece.startswith("[") and piece.endswith("]") and len(piece) > 1:
+            out.append(piece[1:-1])
+        else:
+            out.append(piece if tokens is None else "".join(values[token] for token in tokens))
+    return "".join(out)
+
+
 class DailyFormat:
     """Which notes are daily notes and which day each one is (behaviour §3 T4)."""
 
@@ -350,6 +398,21 @@ class DailyFormat:
 
     def match_name(self, text: str) -> date | None:
         return _to_day(self._name.fullmatch(text))
+
+    def relinked(self, target: str, day: date) -> str:
+        """A link target naming `day` in the form `target` names its own day: the same ISO date or
+        daily-note format, under the same folders. ValueError when `target` names no day."""
+        folder, _, name = target.rpartition("/")
+        prefix = f"{folder}/" if folder else ""
+        if parse_iso(target) is not None:
+            return day.isoformat()
+        if self.pattern and self.match(target) is not None:
+            return format_moment(self.pattern, day, name)
+        if self.match_name(name) is not None:
+            return prefix + format_moment((self.pattern or "YYYY-MM-DD").rsplit("/", 1)[-1], day, name)
+        if parse_iso(name) is not None:
+            return prefix + day.isoformat()
+        raise ValueError(f"the link [[{target}]] does not name a day")
 
 
 def _to_day(match: re.Match[str] | None) -> date | None:

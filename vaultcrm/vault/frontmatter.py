@@ -8,7 +8,10 @@ from functools import lru_cache
 from typing import Any
 
 MAX_FRONTMATTER_BYTES = 64 * 1024
-_KEY_LINE = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#:'"\-?][^:]*?))[ \t]*:(?:[ \t]|$)""")
+# A key ends at its line's first colon; its trailing blanks are trimmed afterwards, never by the regex:
+# a lazy key followed by `[ \t]*` backtracks over every blank for every character (a long line of
+# spaces took minutes).
+_KEY_LINE = re.compile(r"""^(?:"([^"]+)"[ \t]*|'([^']+)'[ \t]*|([^\s#:'"\-?][^:]*)):(?:[ \t]|$)""")
 
 # How a plain scalar gets its type: PyYAML's safe resolvers, in their order, but YAML 1.2-style
 # booleans (only true/false), integers and floats (no sexagesimal, octal or binary). The Loader (and
@@ -96,12 +99,20 @@ class Frontmatter:
     error_line: int | None = None
 
 
+def is_fence(line: str, *, closing: bool = False) -> bool:
+    """Whether a line (without its line ending) opens, or closes, the property block: `---` (closing:
+    also `...`) followed by nothing but whitespace of any kind (a non-breaking space, a form feed).
+    The reader and the write-back edit both ask this, so that they always see the same block."""
+    bare = line.rstrip()
+    return bare == "---" or (closing and bare == "...")
+
+
 def split(lines: list[str]) -> tuple[int, int] | None:
     """(opening, closing) line indexes of the property block, or None when the note has none."""
-    if not lines or lines[0].rstrip() != "---":
+    if not lines or not is_fence(lines[0]):
         return None
     for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
+        if is_fence(lines[index], closing=True):
             return 0, index
     return None
 
@@ -118,13 +129,13 @@ def read_text(text: str, load: Load | None = None) -> tuple[Frontmatter, str]:
     if not text.startswith("---"):
         return Frontmatter(), text
     newline = text.find("\n")
-    if newline < 0 or text[:newline].rstrip() != "---":
+    if newline < 0 or not is_fence(text[:newline]):
         return Frontmatter(), text
     start = newline + 1
     while True:
         newline = text.find("\n", start)
         line = text[start:] if newline < 0 else text[start:newline]
-        if line.rstrip() in ("---", "..."):
+        if is_fence(line, closing=True):
             end = len(text) if newline < 0 else newline + 1
             return read(text[:end].split("\n"), load), text[end:]
         if newline < 0:

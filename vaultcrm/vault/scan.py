@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,17 @@ class FileStat(NamedTuple):
 class ScanResult:
     files: list[FileStat] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)  # vaultcrm's own temporary files, found in passing
+
+
+# The name of a temporary file vaultcrm writes beside a file before renaming it over it
+# (writeback/atomic.py, temp_name): hidden, and ending in `.vaultcrm-<8 hex digits>.tmp`.
+_TEMP = re.compile(r"\..+\.vaultcrm-[0-9a-f]{8}\.tmp", re.DOTALL)
+
+
+def is_own_temp(name: str) -> bool:
+    """Whether a file name is that of one of vaultcrm's own temporary files."""
+    return _TEMP.fullmatch(name) is not None
 
 
 def is_conflict_copy(name: str) -> bool:
@@ -41,6 +53,14 @@ def is_conflict_copy_of(sibling: str, note: str) -> bool:
     """Whether file name `sibling` is a sync-conflict copy of the note named `note` (`Jane Doe.md`)."""
     stem = note[:-3] if note.lower().endswith(".md") else note
     return is_conflict_copy(sibling) and sibling.startswith((stem + ".", stem + " ("))
+
+
+def conflict_copies_of(rel: str, problems: Iterable[Problem]) -> list[str]:
+    """The sync-conflict copies of the file `rel` among the notes that `problems` name (the scan lists
+    each copy it finds as a problem)."""
+    folder, _, name = rel.rpartition("/")
+    return [p.note for p in problems
+            if p.note.rpartition("/")[0] == folder and is_conflict_copy_of(p.note.rpartition("/")[2], name)]
 
 
 @lru_cache(maxsize=256)
@@ -137,6 +157,8 @@ def scan(root: Path, config: Config) -> ScanResult:
         for entry in entries:  # (this loop runs once per file of the vault: it is kept lean)
             name = entry.name
             if name[0] == ".":
+                if name.endswith(".tmp") and is_own_temp(name):
+                    result.leftovers.append(prefix + name)
                 continue
             rel = prefix + name
             try:
@@ -155,15 +177,19 @@ def scan(root: Path, config: Config) -> ScanResult:
                 files.append(_new_tuple(FileStat, (rel, info.st_size, info.st_mtime_ns, info.st_ino)))
     files.sort()  # by path: paths are unique
     result.problems.sort(key=Problem.sort_key)
+    result.leftovers.sort()
     return result
 
 
 def rescan(root: Path, config: Config, previous: ScanResult, changed: frozenset[str]) -> ScanResult:
     """`previous` brought up to date for the `changed` paths only: what a full scan would give when
-    nothing else changed (the daemon knows from file events exactly which notes did)."""
+    nothing else changed (the daemon knows from file events exactly which notes did). A note that
+    appears with the inode of one listed at another path was moved: that other path is looked at
+    too, so that a move whose other half brought no event never lists the note twice."""
     paths = NotePaths(config)
     files = {f.path: f for f in previous.files if f.path not in changed}
     problems = [p for p in previous.problems if p.note not in changed]
+    by_inode = {f.inode: f.path for f in files.values()}
     for rel in changed:
         conflict = paths.is_conflict_copy(rel)
         if not conflict and not paths.is_note_path(rel):
@@ -176,6 +202,9 @@ def rescan(root: Path, config: Config, previous: ScanResult, changed: frozenset[
             continue
         if conflict:
             problems.append(_conflict_problem(rel))
-        else:
-            files[rel] = FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino)
+            continue
+        files[rel] = FileStat(rel, info.st_size, info.st_mtime_ns, info.st_ino)
+        moved_from = by_inode.get(info.st_ino)
+        if moved_from is not None and moved_from != rel and not os.path.exists(root / moved_from):
+            del files[moved_from]
     return ScanResult(sorted(files.values(), key=lambda f: f.path), sorted(problems, key=Problem.sort_key))

@@ -12,7 +12,7 @@ from pathlib import Path
 from vaultcrm.config import Config
 from vaultcrm.crm.contacts import tags_of
 from vaultcrm.crm.names import name_key, resolve_contact
-from vaultcrm.dashboard.render import environment
+from vaultcrm.dashboard.render import contact_note
 from vaultcrm.durations import add_duration, parse_duration
 from vaultcrm.errors import ConfigError, NotEditableError, NotOursError, UsageError
 from vaultcrm.fields import EMAIL_KEYS, LINKEDIN_KEYS, field_keys
@@ -86,6 +86,9 @@ def snooze(vault: Path, contacts: Sequence[Contact], config: Config, query: str,
             until = add_duration(today, parse_duration(span))
         except ValueError as exc:
             raise UsageError(f"--for {span!r}: {exc}") from None
+    if until is not None and until <= today:
+        raise UsageError(f"--until {until.isoformat()} is not after today ({today.isoformat()})",
+                         hint="a snooze ends in the future; use --clear to end one now")
     contact = resolve_contact(query, contacts)
     check_not_conflicted(vault, contact.path)
     keys = field_keys(config.fields)["snooze_until"]
@@ -151,11 +154,11 @@ def add(vault: Path, contacts: Sequence[Contact], config: Config, name: str, tod
         found = existing[0].path if existing else clash or rel
         raise NotOursError(f"a note for {name!r} already exists: {found}; nothing was written",
                            hint=f'use `vaultcrm touch "{name}"`, or give a fuller name')
-    template = environment(vault).get_template("contact.md.j2")
-    text = template.render(title=" ".join(name.split()), tier=_yaml(config.tier_named(tier)) if tier else "",
-                           met=met.isoformat() if met else "", how_met=_yaml(how_met), company=_yaml(company),
-                           channel=_yaml(channel), tags=note_tags(tags), today=today.isoformat(),
-                           log_heading=config.log_heading[0])
+    text = contact_note(vault, {
+        "title": " ".join(name.split()), "tier": _yaml(config.tier_named(tier)) if tier else "",
+        "met": met.isoformat() if met else "", "how_met": _yaml(how_met), "company": _yaml(company),
+        "channel": _yaml(channel), "tags": note_tags(tags), "today": today.isoformat(),
+        "log_heading": config.log_heading[0]})
     data = _filled(text.encode("utf-8"), tags, email, linkedin, note, config.log_heading)
     if not dry_run:
         target = vault / rel

@@ -26,8 +26,8 @@ import yaml
 
 from vaultcrm.errors import NotEditableError, NotOursError
 from vaultcrm.fields import normalise_key
-from vaultcrm.vault.dates import DateReader, link_target, to_date, written_like
-from vaultcrm.vault.frontmatter import DuplicateKey, Loader
+from vaultcrm.vault.dates import DailyFormat, DateReader, link_target, to_date, written_like
+from vaultcrm.vault.frontmatter import DuplicateKey, Loader, is_fence
 from vaultcrm.vault.inline import typed
 from vaultcrm.vault.notes import parse
 from vaultcrm.writeback import atomic as write
@@ -36,7 +36,7 @@ from vaultcrm.writeback import inline_edit
 MAX_FRONTMATTER_BYTES = 64 * 1024
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Line breaks YAML honours but a note's lines (split on "\n") do not: they would desynchronise the two.
-_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
 _UNPROVEN = "the change could not be made without touching other properties or the text"
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
@@ -52,7 +52,7 @@ class _Doc:
 
     @property
     def opens(self) -> bool:
-        return bool(self.lines) and _bare(self.lines[0]) == "---"
+        return bool(self.lines) and is_fence(self.lines[0])
 
     @property
     def newline(self) -> str:
@@ -90,12 +90,8 @@ class _Entry:
     end: int
 
 
-def _bare(line: str) -> str:
-    return line.rstrip("\r\n").rstrip(" \t")
-
-
 def _split_lines(text: str) -> list[str]:
-    """Lines with their endings, split on "\\n" only (a lone "\\r" stays inside its line)."""
+    """Lines with their endings, split on "\\n" only."""
     parts = text.split("\n")
     lines = [part + "\n" for part in parts[:-1]]
     return [*lines, parts[-1]] if parts[-1] else lines
@@ -106,11 +102,15 @@ def _parse(data: bytes) -> _Doc:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _refuse(f"it is not UTF-8 text (byte {exc.start})", hint="re-save the note as UTF-8") from None
+    if "\r" in text.replace("\r\n", ""):
+        raise _refuse("some of its lines end in a lone carriage return (old Mac line endings), which the "
+                      "reader takes for line breaks and the edit would not",
+                      hint="re-save the note with ordinary line endings, then run the command again")
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = _split_lines(text[len(bom):])
     close = None
-    if lines and _bare(lines[0]) == "---":
-        close = next((i for i in range(1, len(lines)) if _bare(lines[i]) in ("---", "...")), None)
+    if lines and is_fence(lines[0]):
+        close = next((i for i in range(1, len(lines)) if is_fence(lines[i], closing=True)), None)
     return _Doc(bom, lines, close)
 
 
@@ -135,9 +135,8 @@ def _load(doc: _Doc) -> _Frontmatter:
     text = doc.yaml_text
     if len(text.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
         raise _refuse("its properties (frontmatter) are larger than 64 KiB")
-    if any(mark in text.replace("\r\n", "") for mark in _ODD_BREAKS):
-        raise _refuse("its properties contain unusual line breaks (a lone carriage return or a Unicode "
-                      "line separator)")
+    if any(mark in text for mark in _ODD_BREAKS):
+        raise _refuse("its properties contain unusual line breaks (a Unicode line separator)")
     loader = Loader(text)
     try:
         if any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
@@ -239,7 +238,9 @@ def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date
     """Set a date field to `day`, surgically; `keys` are its normalised keys in priority order.
 
     The highest-priority key present is edited in place (its spelling, quoting, trailing comment and
-    line ending kept; a `[[date]]` link stays a link, a `12.11.2026` date stays day-first dotted);
+    line ending kept; a link to a daily note stays a link, in its own form and folder: `[[2026-11-02]]`,
+    `[[Daily/02.11.2026]]`, `[[2026-11-02 Monday]]` in the vault's daily-note format; a `12.11.2026`
+    date stays day-first dotted);
     else, when the note keeps the field as an inline field (`Last contact:: …`), that is edited where
     it is; else `default_key: day` is inserted before the closing delimiter; a note without
     frontmatter gets a new three-line block. With `never_earlier`, a later (or equal) existing date
@@ -276,10 +277,7 @@ def set_date_field(data: bytes, keys: Sequence[str], default_key: str, day: date
                       hint=f"write {entry.key} as YYYY-MM-DD or empty it, then run the command again") from None
     if never_earlier and current is not None and current >= day:
         return data
-    if isinstance(value, str):
-        written = written_like(value, day, dates.order if dates else None)
-    else:
-        written = f"[[{iso}]]" if link_target(value) is not None else iso
+    written = _written(value, day, dates)
     quote = entry.value_text[:1] if entry.value_text[:1] in ("'", '"') else ""
     written = f"{quote}{written}{quote}"
     text = doc.lines[entry.line]
@@ -318,7 +316,23 @@ def _set_inline_date(data: bytes, at: inline_edit.Located, day: date, *, never_e
                       hint=f"write {field.key} as YYYY-MM-DD or empty it, then run the command again") from None
     if never_earlier and current is not None and current >= day:
         return data
-    return _rewrite_inline(data, at, written_like(field.value, day, dates.order if dates else None))
+    return _rewrite_inline(data, at, _written(field.value, day, dates))
+
+
+def _written(value: Any, day: date, dates: DateReader | None) -> str:
+    """`day` written the way `value` writes its date: a link to a daily note stays a link to that day's
+    note, in its own form and folder (`[[Daily/24.11.2026]]` → `[[Daily/30.11.2026]]`, with `dates`'
+    daily-note format too); a dotted or slashed date keeps its shape (`written_like`); else ISO."""
+    order = dates.order if dates else None
+    target = link_target(value)
+    if target is not None:
+        daily = dates.daily if dates is not None and dates.daily is not None else DailyFormat(None)
+        try:
+            return f"[[{daily.relinked(target, day)}]]"
+        except ValueError:
+            folder, _, name = target.rpartition("/")
+            return f"[[{folder}{'/' if folder else ''}{written_like(name, day, order)}]]"
+    return written_like(value, day, order) if isinstance(value, str) else day.isoformat()
 
 
 def remove_field(data: bytes, keys: Sequence[str]) -> bytes:
@@ -474,6 +488,9 @@ def _check_replaceable(path: Path) -> None:
     if st.st_nlink > 1:
         raise _refuse(f"it has {st.st_nlink} hard links, and replacing it would separate them",
                       hint="edit it by hand, or make it an ordinary file (copy it and delete the other links)")
+    if write.read_only(path, st):
+        raise _refuse("it is read-only", hint=f"make it writable (chmod u+w; chattr -i if it is immutable) if "
+                                              f"vaultcrm may edit it: {path}")
 
 
 EMPTY_WAIT_S = 1.0  # how long an empty note is given to be filled by the editor saving it
@@ -510,19 +527,21 @@ def apply_edit(path: Path, transform: Callable[[bytes], bytes], *, dry_run: bool
     the new content, and if it changed again, `NotOursError` is raised with the other program's bytes
     in place. Nothing is written when the bytes do not change or on a dry run.
     """
-    for _attempt in range(2):
-        with _read_whole(path) as snap:
-            try:
+    try:
+        for _attempt in range(2):
+            with _read_whole(path) as snap:
                 result = EditResult(path, snap.data, transform(snap.data))
-            except _Refusal as exc:
-                raise NotEditableError(_refusal_message(path.name, exc.reason), exc.hint) from None
-            if dry_run or not result.changed:
+                if dry_run or not result.changed:
+                    return result
+                try:
+                    write.replace_verified(snap, result.new, stat.S_IMODE(snap.stat.st_mode))
+                except write.Changed:
+                    continue
+                except write.ForeignOwner as exc:
+                    raise _refuse(str(exc), hint="edit it as its owner (or as root), or make it yours first") from None
                 return result
-            try:
-                write.replace_verified(snap, result.new, stat.S_IMODE(snap.stat.st_mode))
-            except write.Changed:
-                continue
-            return result
+    except _Refusal as exc:
+        raise NotEditableError(_refusal_message(path.name, exc.reason), exc.hint) from None
     raise NotOursError(f"{path.name} changed while vaultcrm was editing it; nothing was written",
                        hint="wait until Obsidian or your sync tool has saved it, then run the command again")
 

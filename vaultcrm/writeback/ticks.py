@@ -103,33 +103,36 @@ def what_it_records(tick: Tick, reminders: Iterable[Reminder], today: date, word
     return Record(tick.contact, "; ".join(dict.fromkeys(said)), tuple(plans), tuple(occasions))
 
 
-def record(vault: Path, done: Record, config: Config, today: date) -> None:
-    """The edits a record makes, one note at a time, each surgical: the tasks completed in the notes
-    they are in; in the contact's note, the occasions marked done, the last touch raised and the log line."""
+def record(vault: Path, done: Record, config: Config, today: date, *, dry_run: bool = False) -> None:
+    """The edits a record makes, one note at a time, each surgical: in the contact's note, its own
+    tasks completed, the last touch raised, the log line and the occasions marked done; then the tasks
+    completed in the other notes they are in. (In that order, a record stopped between two notes is
+    finished the same way on its day: the tasks left open are listed still, and the contact's part,
+    touched that day and its occasions done, is not made again.) `dry_run`: only prove that each note
+    can take its edit, writing nothing."""
     contact = done.contact
-    for note in dict.fromkeys(plan.note for plan in done.plans if plan.note != contact.path):
-        _complete(vault, note, [plan for plan in done.plans if plan.note == note], today)
     own = [plan for plan in done.plans if plan.note == contact.path]
-    if not (own or done.occasions or done.log):
-        return
-    check_not_conflicted(vault, contact.path)
-    keys = field_keys(config.fields)["last_touch"]
-    dates = reader(config)
+    if own or done.occasions or done.log:
+        check_not_conflicted(vault, contact.path)
+        keys = field_keys(config.fields)["last_touch"]
+        dates = reader(config)
 
-    def transform(data: bytes) -> bytes:
-        for plan in own:  # first, while the lines are where the note's reading found them
-            data = complete_task(data, plan.line, plan.text, today)
-        if done.log:
-            data = touch_note(data, keys, today, config.log_heading, log_line(today, done.log), dates=dates)
-        for name, day in done.occasions:
-            data = set_date_field(data, (normalise_key(done_field(name)),), done_field(name), day, never_earlier=True,
-                                  dates=dates)
-        return data
+        def transform(data: bytes) -> bytes:
+            for plan in own:  # first, while the lines are where the note's reading found them
+                data = complete_task(data, plan.line, plan.text, today)
+            if done.log:
+                data = touch_note(data, keys, today, config.log_heading, log_line(today, done.log), dates=dates)
+            for name, day in done.occasions:
+                data = set_date_field(data, (normalise_key(done_field(name)),), done_field(name), day,
+                                      never_earlier=True, dates=dates)
+            return data
 
-    apply_edit(vault / contact.path, transform)
+        apply_edit(vault / contact.path, transform, dry_run=dry_run)
+    for note in dict.fromkeys(plan.note for plan in done.plans if plan.note != contact.path):
+        _complete(vault, note, [plan for plan in done.plans if plan.note == note], today, dry_run=dry_run)
 
 
-def _complete(vault: Path, note: str, plans: list[Plan], today: date) -> None:
+def _complete(vault: Path, note: str, plans: list[Plan], today: date, *, dry_run: bool = False) -> None:
     check_not_conflicted(vault, note)
 
     def transform(data: bytes) -> bytes:
@@ -137,15 +140,16 @@ def _complete(vault: Path, note: str, plans: list[Plan], today: date) -> None:
             data = complete_task(data, plan.line, plan.text, today)
         return data
 
-    apply_edit(vault / note, transform)
+    apply_edit(vault / note, transform, dry_run=dry_run)
 
 
 def record_ticks(vault: Path, ticks: Sequence[Tick], reminders: Iterable[Reminder], config: Config,
-                 today: date) -> None:
-    """Record every tick (see `what_it_records`), from the reminders listed today."""
+                 today: date, *, dry_run: bool = False) -> None:
+    """Record every tick (see `what_it_records`) on `today`, from the reminders listed that day
+    (`dry_run`: only prove that every note can take its record, writing nothing)."""
     listed: dict[str, list[Reminder]] = {}
     for reminder in reminders:
         listed.setdefault(reminder.contact.path, []).append(reminder)
     for tick in ticks:
         record(vault, what_it_records(tick, listed.get(tick.contact.path, ()), today, phrases(config.language)),
-               config, today)
+               config, today, dry_run=dry_run)

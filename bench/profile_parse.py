@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Where `vaultcrm.notes.parse` spends its time on a vault's notes, in one process (no pool).
+"""Where `vaultcrm.cache.fast_parse.parse` spends its time on a vault's notes, in one process (no pool).
 
     .venv/bin/python bench/profile_parse.py VAULT [VAULT ...] [--repeat 3] [--top 30] [--json out.json]
+    .venv/bin/python bench/profile_parse.py VAULT [VAULT ...] --quick     # only 1.
 
 For each vault (its notes as `vaultcrm sync` finds them, read into memory first):
 
@@ -48,9 +49,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from vaultcrm import blocks, frontmatter, notes
+from vaultcrm.cache import fast_blocks as blocks
+from vaultcrm.cache import fast_parse
 from vaultcrm.config import load_config
-from vaultcrm.scan import scan
+from vaultcrm.vault import frontmatter, notes
+from vaultcrm.vault.scan import scan
+from vaultcrm.vault.text import link_target, markdown_target
 
 now = time.perf_counter  # the probe's timers (shares within one pass)
 cpu = time.process_time  # whole passes: CPU time, which other jobs on the machine disturb less
@@ -65,14 +69,14 @@ def load(vault: Path) -> list[tuple[str, bytes]]:
 def warm() -> None:
     notes.markdown()
     notes._block_markdown()
-    notes._normalized("a%20b.md")
-    notes._normalized("https://example.com")
-    notes.parse("x.md", b"---\na: [b]\n---\n| a | b |\n|---|---|\n| [[c]] | d |\n")
+    fast_parse._normalized("a%20b.md")
+    fast_parse._normalized("https://example.com")
+    fast_parse.parse("x.md", b"---\na: [b]\n---\n| a | b |\n|---|---|\n| [[c]] | d |\n")
 
 
 def throughput(data: list[tuple[str, bytes]], repeat: int) -> list[float]:
     times = []
-    parse = notes.parse
+    parse = fast_parse.parse
     for _ in range(repeat):
         started = cpu()
         for path, raw in data:
@@ -190,17 +194,17 @@ class Probe:
     def install(self) -> None:
         probe = self
         self.patch(frontmatter, "read_text", self.timed("frontmatter.read_text"))
-        self.patch(notes, "_blank_comments", self.timed("_blank_comments"))
+        self.patch(fast_parse, "blank_comments", self.timed("_blank_comments"))
 
         def maybe_useful(original: Any) -> Any:
-            def wrapper(body: str) -> bool:
+            def wrapper(parser: Any, body: str) -> bool:
                 started = now()
-                result = original(body)
+                result = original(parser, body)
                 probe.t["_maybe_useful"] += now() - started
                 probe.note["useful"] = result
                 return result
             return wrapper
-        self.patch(notes, "_maybe_useful", maybe_useful)
+        self.patch(fast_parse.FastParser, "may_hold_entries", maybe_useful)
 
         def flat(original: Any) -> Any:
             def wrapper(lines: list[str]) -> Any:
@@ -227,7 +231,7 @@ class Probe:
                     probe.full_blocks.append(src)
                 return result
             return wrapper
-        self.patch(notes, "simple_blocks", simple)
+        self.patch(fast_parse, "simple_blocks", simple)
 
         block_md = notes._block_markdown()
 
@@ -251,7 +255,7 @@ class Probe:
                 probe.scan_none = result is None
                 return result
             return wrapper
-        self.patch(notes, "_scan", scan_)
+        self.patch(fast_parse, "_scan", scan_)
 
         def inline_children(original: Any) -> Any:
             def wrapper(src: str, env: dict[str, Any]) -> Any:
@@ -261,16 +265,16 @@ class Probe:
                 finally:
                     probe.t["full inline parse (_inline_children)"] += now() - started
             return wrapper
-        self.patch(notes, "_inline_children", inline_children)
+        self.patch(notes, "inline_children", inline_children)
 
         def facts(original: Any) -> Any:
-            def wrapper(src: str, line: int, env: dict[str, Any] | None) -> Any:
-                tags = ("#" in src or "&" in src) and notes._TAG_HINT.search(src) is not None
+            def wrapper(parser: Any, src: str, line: int, env: dict[str, Any] | None) -> Any:
+                tags = ("#" in src or "&" in src) and fast_parse._TAG_HINT.search(src) is not None
                 if "[" not in src and not tags:
                     kind = "no `[` and no tag hint: nothing parsed"
                 else:
                     refs = env if "[" in src else None
-                    unsafe = None if refs else (notes._TAG_UNSAFE if tags else notes._LINK_UNSAFE).search(src)
+                    unsafe = None if refs else (fast_parse._TAG_UNSAFE if tags else fast_parse._LINK_UNSAFE).search(src)
                     if refs:
                         kind = "full inline: the note has reference definitions"
                     elif unsafe:
@@ -279,10 +283,10 @@ class Probe:
                         kind = "_scan"
                 probe.scan_none = False
                 started = now()
-                result = original(src, line, env)
+                result = original(parser, src, line, env)
                 spent = now() - started
                 if tags and not _TAG_HINT_EXACT.search(src) and (
-                        "[" not in src or (not env and not notes._LINK_UNSAFE.search(src))):
+                        "[" not in src or (not env and not fast_parse._LINK_UNSAFE.search(src))):
                     probe.hint_loose += kind.startswith("full")
                     probe.hint_loose_t += spent if kind.startswith("full") else 0.0
                 if kind == "_scan" and probe.scan_none:
@@ -295,10 +299,10 @@ class Probe:
                 probe.t["_facts (all)"] += spent
                 return result
             return wrapper
-        self.patch(notes, "_facts", facts)
+        self.patch(fast_parse.FastParser, "facts", facts)
 
     def run(self, data: list[tuple[str, bytes]]) -> None:
-        parse = notes.parse
+        parse = fast_parse.parse
         for path, raw in data:
             self.note = {"useful": None, "simple": None, "flat": None}
             before = dict(self.t)
@@ -382,7 +386,7 @@ def blank_comments_fast(body: str) -> str:
 def blank_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
     bodies = [frontmatter.read_text(notes.decode(raw).replace("\r\n", "\n"))[1] for _, raw in data]
     started = cpu()
-    own = [notes._blank_comments(body) for body in bodies]
+    own = [notes.blank_comments(body) for body in bodies]
     own_s = cpu() - started
     started = cpu()
     fast = [blank_comments_fast(body) for body in bodies]
@@ -406,11 +410,11 @@ def swaps_check(data: list[tuple[str, bytes]], repeat: int) -> dict[str, Any]:
 
     modules = [importlib.import_module(f"markdown_it.rules_block.{m.name}") for m in pkgutil.iter_modules(rules_block.__path__)]
     loggers = [(m, m.LOGGER) for m in modules if hasattr(m, "LOGGER")]
-    own_notes = [notes.parse(path, raw) for path, raw in data]
-    saved = (notes._blank_comments, notes._TAG_HINT)
+    own_notes = [fast_parse.parse(path, raw) for path, raw in data]
+    saved = (fast_parse.blank_comments, fast_parse._TAG_HINT)
 
     def swap(on: bool) -> None:
-        notes._blank_comments, notes._TAG_HINT = (blank_comments_fast, _TAG_HINT_EXACT) if on else saved
+        fast_parse.blank_comments, fast_parse._TAG_HINT = (blank_comments_fast, _TAG_HINT_EXACT) if on else saved
         for m, logger in loggers:
             m.LOGGER = _Quiet if on else logger  # type: ignore[attr-defined]
 
@@ -421,7 +425,7 @@ def swaps_check(data: list[tuple[str, bytes]], repeat: int) -> dict[str, Any]:
             own_t.append(throughput(data, 1)[0])
             swap(True)
             swapped_t.append(throughput(data, 1)[0])
-        same = all(notes.parse(path, raw) == note for (path, raw), note in zip(data, own_notes, strict=False))
+        same = all(fast_parse.parse(path, raw) == note for (path, raw), note in zip(data, own_notes, strict=False))
     finally:
         swap(False)
     size = sum(len(raw) for _, raw in data)
@@ -457,12 +461,12 @@ def lean_check(full_inline: list[tuple[str, int, dict[str, Any] | None, bool]]) 
     differ = 0
     for src, line, env in link_only:
         started = cpu()
-        expected = notes._children_facts(notes._inline_children(src, env or {}), line)[0]
+        expected = notes.children_facts(notes.inline_children(src, env or {}), line)[0]
         own += cpu() - started
         started = cpu()
         children: list[Token] = []
         md.inline.parse(src, md, env or {}, children)
-        got = notes._children_facts(children, line)[0]
+        got = notes.children_facts(children, line)[0]
         lean += cpu() - started
         differ += got != expected
     return {"texts": len(full_inline), "links only (no tag hint)": len(link_only),
@@ -534,7 +538,7 @@ def pyrs_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
     bodies = []
     for path, raw in data:
         text = notes.decode(raw).replace("\r\n", "\n")
-        bodies.append((path, raw, notes._blank_comments(frontmatter.read_text(text)[1])))
+        bodies.append((path, raw, notes.blank_comments(frontmatter.read_text(text)[1])))
     started = cpu()
     for _, _, body in bodies:
         md.tree(body)
@@ -551,12 +555,12 @@ def pyrs_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
             if name in skip:
                 continue
             if name == "link":
-                target = notes.markdown_target(node.meta.get("url", ""))
+                target = markdown_target(node.meta.get("url", ""))
                 if target:
                     targets[target] += 1
             elif name == "text":
                 for bang, inner in _WIKI.findall(node.meta.get("content", "")):
-                    target = notes.link_target(inner) if not bang else ""
+                    target = link_target(inner) if not bang else ""
                     if target:
                         targets[target] += 1
             stack.extend(node.children)
@@ -565,7 +569,7 @@ def pyrs_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
     differ = 0
     examples = []
     for (path, raw, _), targets in zip(bodies, found, strict=False):
-        note = notes.parse(path, raw)
+        note = fast_parse.parse(path, raw)
         own = Counter(link.target for entry in note.entries for link in entry.links)
         # vaultcrm keeps only the links of entries (a paragraph without a link is no entry, but one with
         # a link is): both sides count every link outside quotes, code, comments and math
@@ -583,7 +587,7 @@ def pyrs_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
 
 def profile(data: list[tuple[str, bytes]], top: int) -> tuple[list[str], dict[str, float], float]:
     prof = cProfile.Profile()
-    parse = notes.parse
+    parse = fast_parse.parse
     prof.enable()
     for path, raw in data:
         parse(path, raw)
@@ -616,6 +620,19 @@ def profile(data: list[tuple[str, bytes]], top: int) -> tuple[list[str], dict[st
 
 def pct(part: float, whole: float) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "   - "
+
+
+def quick(vault: Path, repeat: int) -> dict[str, Any]:
+    """Only the throughput: CPU time of each pass, MB/s of the median pass."""
+    data = load(vault)
+    size = sum(len(raw) for _, raw in data)
+    warm()
+    times = throughput(data, repeat)
+    median = statistics.median(times)
+    print(f"{vault.name}: {len(data):,} notes, {size / 1e6:.1f} MB; CPU s {', '.join(f'{t:.3f}' for t in times)}"
+          f" -> {size / median / 1e6:.2f} MB/s")
+    return {"vault": str(vault), "notes": len(data), "bytes": size, "parse s (each pass)": [round(t, 3) for t in times],
+            "MB/s median": round(size / median / 1e6, 2)}
 
 
 def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, Any]:
@@ -743,8 +760,10 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--json")
     ap.add_argument("--pyrs", action="store_true", help="also try markdown-it-pyrs (pip install markdown-it-pyrs)")
+    ap.add_argument("--quick", action="store_true", help="only the throughput (1.)")
     args = ap.parse_args()
-    results = [study(Path(v), args.repeat, args.top, args.pyrs) for v in args.vaults]
+    results = [quick(Path(v), args.repeat) if args.quick else study(Path(v), args.repeat, args.top, args.pyrs)
+               for v in args.vaults]
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 

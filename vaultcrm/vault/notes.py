@@ -330,7 +330,7 @@ def _blank_line(line: str, in_comment: bool) -> tuple[str, bool]:
             chars[pos:stop] = " " * (stop - pos)
             pos, in_comment = stop, end < 0
         elif line[pos] == "`":
-            run = len(line) - len(line[pos:].lstrip("`"))
+            run = len(line) - pos - len(line[pos:].lstrip("`"))
             close = line.find("`" * run, pos + run)
             pos = pos + run if close < 0 else close + run
         elif line.startswith("%%", pos):

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vaultcrm.cache import fast_blocks as blocks
-from vaultcrm.cache import fast_parse
+from vaultcrm.cache import fast_comments, fast_parse
 from vaultcrm.cache.fast_parse import FastParser, parse
 from vaultcrm.model import Entry, InlineField, LinkRef, Note, Problem
 from vaultcrm.vault import frontmatter, notes
@@ -280,7 +280,7 @@ INLINE = [
     "`a:: b`", "<!-- k:: v -->", "#person", "#people/work", "`#contact`",
     "✅ 2026-11-02", "✅2026-11-03", "📅 2026-11-04", "🗓 2026-11-05", "⏳ 2026-11-06", "➕ 2026-11-01",
     "#give", "#ask", "#GIVE", "(#ask)", "#gift", "#ask-me", "&#35;give", "\\#give", "*#give*", "&amp;", "&",
-    "_#ask_", "__#give__", "a#give", "#give!", "[#give](Bob.md)", "[x #ask](Ann.md)", "]#ask", "[[x]]#give", "[[#give]]", "[[x|#ask]]",
+    "_#ask_", "__#give__", "&nbsp;#give", "&num;ask", "&#x23;give", "a&b", "& Courses", "&;", "&#;", "a#give", "#give!", "[#give](Bob.md)", "[x #ask](Ann.md)", "]#ask", "[[x]]#give", "[[#give]]", "[[x|#ask]]",
     "#interview", "#info-interview", "#Referral", "#intro/warm", "#1", "#2026", "(#intro)", "`#intro`", "``#intro``",
     "[[#intro]]", "[t](#intro)", "#интервью", "x#intro", "#_", "#-/", "\\#intro",
     "\\[[Bob]]", "\\", "`[[Bob]]`", "`code`", "``a ` b``", "`", "$x$", "$[[Bob]]$", "$$", "$",
@@ -446,6 +446,15 @@ def test_the_fast_paths_are_taken() -> None:
         [LinkRef("Bob", 1), LinkRef("Ann B", 1)], True, True)
     assert fast_parse._scan("[a [[b]] c](d.md)", 1, False) is None
     assert fast_parse._LINK_UNSAFE.search("`[[Bob]]`")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["%%", "%", "`", "``", "```", "~~~", "    ```", "a", " ", "\n", "\n", "x %% y"]),
+                max_size=20).map("".join))
+@example("abcdefgh `x` and `y` %% [[H]] %%")
+@example("```\n%% a\n```\n%% b\n```\nc %%\n")
+def test_blank_comments_by_jumps_are_the_plain_ones(body: str) -> None:
+    assert fast_comments.blank_comments(body) == _blank_comments(body)
 
 
 @settings(max_examples=2000, deadline=None)

@@ -23,10 +23,11 @@ import re
 from typing import Any
 
 from vaultcrm.cache.fast_blocks import CLOSE, HEADING, OPEN, ROW, simple_blocks
+from vaultcrm.cache.fast_comments import blank_comments
 from vaultcrm.cache.fast_frontmatter import simple_load
 from vaultcrm.model import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
-from vaultcrm.vault.notes import _TAG, Parser, blank_comments, markdown
+from vaultcrm.vault.notes import _TAG, Parser, markdown
 from vaultcrm.vault.text import link_target, markdown_target
 
 # What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date; an inline
@@ -43,11 +44,13 @@ _MAYBE_DATE = re.compile(
     r"(?:\d{1,4}[./-]\d|\d{1,2}[^\s\d]{0,3}\s+[^\W\d_]|[^\W\d_]+\.?\s+\d)", re.MULTILINE)
 _MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|::|" + _MAYBE_DATE.pattern, re.MULTILINE)
 # In a block's text: what could make a `#give`/`#ask` tag (a text child can only hold one when
-# the source does, or spells it with an entity), and what `_scan` does not follow: for links,
-# escapes, code, math and HTML; for tags, also entities and emphasis (which split text children).
-_TAG_HINT = re.compile(r"#(?:give|ask)|&", re.IGNORECASE)
+# the source does, or spells it with an entity: a bare `&` is text), and what `_scan` does not
+# follow: for links, escapes, code, math and HTML; for tags, also entities and emphasis (which split
+# text children).
+_ENTITY = r"&(?:#[xX]?[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"  # what markdown-it's entity rule could read
+_TAG_HINT = re.compile(r"#(?:give|ask)|" + _ENTITY, re.IGNORECASE)
 _LINK_UNSAFE = re.compile(r"[\\`<$]")
-_TAG_UNSAFE = re.compile(r"[\\`<$&*_]")
+_TAG_UNSAFE = re.compile(r"[\\`<$*_]|" + _ENTITY)
 _DESTINATION = re.compile(r"[^\s()<>\\&\x00-\x1f\x7f]*\)")
 
 

@@ -10,9 +10,8 @@ For each vault (its notes as `vaultcrm sync` finds them, read into memory first)
    one core (the median pass; markdown-it imported beforehand);
 2. paths: the same notes once more with counters and timers wrapped around the parser's functions
    from the outside (vaultcrm/ is not changed): how many notes are skipped entirely (nothing an
-   entry could come from), split by `_flat_blocks`, by `simple_blocks`' `_Blocks`, or by
-   markdown-it's block parser -- with the time and bytes of each, and why a body left the fast
-   paths (the construct on the first line `simple_blocks` refused, and every construct present);
+   entry could come from), split by `simple_blocks`, or by markdown-it's block parser -- with the
+   time and bytes of each, and why a body left the fast path;
    and for each block's text given to `_facts`: none needed (no `[`, no tag hint), read by `_scan`,
    or given to the full inline parser, and why (reference definitions in the note, the character
    `_scan` does not follow, or `_scan` declining);
@@ -49,7 +48,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from vaultcrm.cache import fast_blocks as blocks
 from vaultcrm.cache import fast_parse
 from vaultcrm.config import load_config
 from vaultcrm.vault import frontmatter, notes
@@ -87,62 +85,12 @@ def throughput(data: list[tuple[str, bytes]], repeat: int) -> list[float]:
 
 # -- the reasons a body leaves simple_blocks ------------------------------------------------------
 
-_MARKERS = re.compile(r" *(?:(?:[-*+]|[0-9]{1,9}[.)])(?: +|$))*")
-
-
-def _line_reason(line: str) -> str:
-    """What a line `_NOT_SIMPLE` matched could open, in words."""
-    marked = _MARKERS.match(line)
-    rest = line[marked.end():] if marked else line
-    if rest.startswith(">"):
-        return "quote or callout (`>`)"
-    if rest.startswith("<"):
-        return "HTML (`<`)"
-    if rest.startswith("$$"):
-        return "math block (`$$`)"
-    if rest.startswith("["):
-        return "`[` line: reference/footnote definition or unclosed `[`"
-    if not rest.strip():
-        return "empty list item" if marked and marked.group().strip() else "blank?"
-    if set(rest) <= set("=- ") and "=" in rest:
-        return "setext underline (`===`)"
-    if set(rest.replace(" ", "")) <= set("-") or set(rest.replace(" ", "")) <= set("*") or set(rest.replace(" ", "")) <= set("_"):
-        return "thematic break or setext `---`"
-    return "table-like line of `|-:` (no table)"
-
-
 def declined_reasons(src: str) -> tuple[str, set[str]]:
-    """(the first reason, every reason) simple_blocks returned None for `src`. Tabs are expanded to
-    4 spaces to find the reasons a body with tabs would still have."""
-    reasons: list[tuple[int, str]] = []
-    if "\t" in src:
-        reasons.append((-1, "tab"))
-        src = src.replace("\t", "    ")
+    """(the first reason, every reason) simple_blocks returned None for `src`."""
     if "\0" in src:
-        reasons.append((-1, "NUL"))
-    b = blocks._Blocks(src)
-    lines = b.lines[:]
-    try:
-        b.tokenize(0, b.n)
-        for start, stop in b.exempt:
-            lines[start:stop] = [""] * (stop - start)
-    except blocks._NotSimple:
-        at = min(b.line, b.n - 1) if b.n else 0
-        text = b.lines[at] if b.n else ""
-        deep = len(text) - len(text.lstrip(" ")) - b.blk >= 4 and text.strip()
-        reasons.append((at, "indented code (4+ columns past its block)" if deep else "empty list item / deep nesting"))
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    joined = "\n".join(lines)
-    import bisect
-
-    for match in blocks._NOT_SIMPLE.finditer(joined):
-        at = bisect.bisect_right(offsets, match.start()) - 1
-        reasons.append((at, _line_reason(lines[at])))
-    reasons.sort(key=lambda r: r[0])
-    first = reasons[0][1] if reasons else "unknown"
-    return first, {r for _, r in reasons}
+        return "NUL", {"NUL"}
+    reason = "a line that may open a reference definition (`[label]: destination`)"
+    return reason, {reason}
 
 
 # -- the instrumented pass ------------------------------------------------------------------------
@@ -206,19 +154,11 @@ class Probe:
             return wrapper
         self.patch(fast_parse.FastParser, "may_hold_entries", maybe_useful)
 
-        def flat(original: Any) -> Any:
-            def wrapper(lines: list[str]) -> Any:
-                result = original(lines)
-                probe.note["flat"] = "yes" if result is not None else "declined"
-                return result
-            return wrapper
-        self.patch(blocks, "_flat_blocks", flat)
-
         def simple(original: Any) -> Any:
             def wrapper(src: str) -> Any:
                 started = now()
                 result = original(src)
-                probe.t["simple_blocks (incl. _flat_blocks)"] += now() - started
+                probe.t["simple_blocks"] += now() - started
                 probe.note["simple"] = result is not None
                 if result is None:
                     first, every = declined_reasons(src)
@@ -304,7 +244,7 @@ class Probe:
     def run(self, data: list[tuple[str, bytes]]) -> None:
         parse = fast_parse.parse
         for path, raw in data:
-            self.note = {"useful": None, "simple": None, "flat": None}
+            self.note = {"useful": None, "simple": None}
             before = dict(self.t)
             started = now()
             parse(path, raw)
@@ -314,10 +254,8 @@ class Probe:
                 kind = "skipped (nothing an entry could come from)"
             elif note["simple"] is False:
                 kind = "markdown-it block parser"
-            elif note["flat"] == "yes":
-                kind = "_flat_blocks"
             else:
-                kind = "simple_blocks (_Blocks)" + (" after _flat_blocks declined" if note["flat"] == "declined" else "")
+                kind = "simple_blocks (_Blocks)"
             self.notes.append({"kind": kind, "bytes": len(raw), "t": spent})
             parts = self.kind_parts[kind]
             for key, value in self.t.items():
@@ -673,7 +611,7 @@ def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, A
           " _scan, full inline, rest of _facts, everything else")
     for kind, parts in sorted(probe.kind_parts.items(), key=lambda kv: -kv[1]["parse"]):
         facts_rest = parts["_facts (all)"] - parts["_scan"] - parts["full inline parse (_inline_children)"]
-        named = ["frontmatter.read_text", "_blank_comments", "simple_blocks (incl. _flat_blocks)", "markdown-it block parse"]
+        named = ["frontmatter.read_text", "_blank_comments", "simple_blocks", "markdown-it block parse"]
         other = parts["parse"] - sum(parts[k] for k in named) - parts["_facts (all)"] - parts["_maybe_useful"]
         cells = [parts[k] for k in named] + [parts["_scan"], parts["full inline parse (_inline_children)"], facts_rest, other]
         print(f"  {kind:<58}" + "".join(f"{c:7.2f}" for c in cells) + f"  = {parts['parse']:.2f}")
@@ -684,7 +622,7 @@ def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, A
     facts_all = parts.get("_facts (all)", 0.0)
     scan_t = parts.get("_scan", 0.0)
     inline_t = parts.get("full inline parse (_inline_children)", 0.0)
-    shown = ["frontmatter.read_text", "_maybe_useful", "_blank_comments", "simple_blocks (incl. _flat_blocks)",
+    shown = ["frontmatter.read_text", "_maybe_useful", "_blank_comments", "simple_blocks",
              "markdown-it block parse"]
     for key in shown:
         print(f"  {key:<58}{parts.get(key, 0.0):>8.2f}{pct(parts.get(key, 0.0), parse_total):>7}")

@@ -3,11 +3,10 @@
 tests/cache/test_parse_equivalence.py holds every result equal to the plain parser's:
 
 * a body with nothing an entry could come from (no `[[`, `](`, `]:` or date-like text) is not parsed;
-* a body made of paragraphs, ATX headings, lists, GFM tables and fenced code (no line that could
-  open a quote, thematic break, setext heading, HTML block, math block, reference definition or
-  indented code; no tab) is split into blocks by `fast_blocks.simple_blocks`, a transcription of
-  markdown-it's own table, fence, list, heading and paragraph rules without the rules that cannot
-  fire; any other body goes through markdown-it's block parser;
+* `%% comments %%` are blanked by jumps (`fast_comments`);
+* a body is split into blocks by `fast_blocks.simple_blocks`, a transcription of markdown-it's
+  block rules that works out only the extent of what cannot hold an entry (code, math, HTML, quotes);
+  a body with a line that may open a reference definition goes through markdown-it's block parser;
 * markdown-it's inline rules run only on a block whose text could hold what matters: a block
   without `[` has no link, one without `#give`/`#ask` (or `&`) no tag, and one whose brackets are
   plain `[[wikilinks]]` and `[text](dest)` links has them (and its tags) read by `_scan`, which
@@ -92,7 +91,7 @@ class FastParser(Parser):
             elif kind == CLOSE:
                 items.pop()
             elif kind == ROW:
-                entry = self.row_entry(content, line + line_offset + 1, None)  # type: ignore[arg-type]
+                entry = self.row_entry(content, line + line_offset + 1, None)
                 if entry is not None:
                     entries.append(entry)
             else:

@@ -48,7 +48,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from vaultcrm.cache import fast_parse
+from vaultcrm.cache import fast_inline, fast_parse
 from vaultcrm.config import load_config
 from vaultcrm.vault import frontmatter, notes
 from vaultcrm.vault.scan import scan
@@ -67,8 +67,8 @@ def load(vault: Path) -> list[tuple[str, bytes]]:
 def warm() -> None:
     notes.markdown()
     notes._block_markdown()
-    fast_parse._normalized("a%20b.md")
-    fast_parse._normalized("https://example.com")
+    fast_inline._target("a%20b.md")
+    fast_inline._target("a:b")
     fast_parse.parse("x.md", b"---\na: [b]\n---\n| a | b |\n|---|---|\n| [[c]] | d |\n")
 
 
@@ -93,6 +93,17 @@ def declined_reasons(src: str) -> tuple[str, set[str]]:
     return reason, {reason}
 
 
+def declined_why(src: str, line: int, tags: bool) -> str:
+    """Why fast_inline.scan gave a text to markdown-it's inline parser."""
+    if tags and fast_inline._TAG_UNSAFE.search(src):
+        return "tags, and emphasis, an escape or an entity"
+    try:
+        fast_inline._Scan(src, line).run(tags)
+    except fast_inline._Declined as exc:
+        return str(exc)
+    return "?"
+
+
 # -- the instrumented pass ------------------------------------------------------------------------
 
 class Probe:
@@ -115,8 +126,6 @@ class Probe:
         self.full_blocks: list[str] = []
         self.scan_none = False
         self.kind_parts: dict[str, Counter[str]] = defaultdict(Counter)  # seconds by part, by path
-        self.hint_loose = 0  # texts sent to the full inline parser only because of a bare `&`
-        self.hint_loose_t = 0.0
 
     def patch(self, owner: Any, name: str, make: Any) -> None:
         original = getattr(owner, name)
@@ -195,7 +204,7 @@ class Probe:
                 probe.scan_none = result is None
                 return result
             return wrapper
-        self.patch(fast_parse, "_scan", scan_)
+        self.patch(fast_parse, "scan", scan_)
 
         def inline_children(original: Any) -> Any:
             def wrapper(src: str, env: dict[str, Any]) -> Any:
@@ -209,28 +218,19 @@ class Probe:
 
         def facts(original: Any) -> Any:
             def wrapper(parser: Any, src: str, line: int, env: dict[str, Any] | None) -> Any:
-                tags = ("#" in src or "&" in src) and fast_parse._TAG_HINT.search(src) is not None
+                tags = ("#" in src or "&" in src) and fast_inline.TAG_HINT.search(src) is not None
                 if "[" not in src and not tags:
                     kind = "no `[` and no tag hint: nothing parsed"
+                elif env and "[" in src:
+                    kind = "full inline: the note has reference definitions"
                 else:
-                    refs = env if "[" in src else None
-                    unsafe = None if refs else (fast_parse._TAG_UNSAFE if tags else fast_parse._LINK_UNSAFE).search(src)
-                    if refs:
-                        kind = "full inline: the note has reference definitions"
-                    elif unsafe:
-                        kind = f"full inline: {unsafe.group()!r} in the text" + (" (tag hint)" if tags else "")
-                    else:
-                        kind = "_scan"
+                    kind = "scan"
                 probe.scan_none = False
                 started = now()
                 result = original(parser, src, line, env)
                 spent = now() - started
-                if tags and not _TAG_HINT_EXACT.search(src) and (
-                        "[" not in src or (not env and not fast_parse._LINK_UNSAFE.search(src))):
-                    probe.hint_loose += kind.startswith("full")
-                    probe.hint_loose_t += spent if kind.startswith("full") else 0.0
-                if kind == "_scan" and probe.scan_none:
-                    kind = "full inline: _scan declined (image, nested `[`, odd destination, ...)"
+                if kind == "scan" and probe.scan_none:
+                    kind = "full inline: scan declined: " + declined_why(src, line, tags)
                 if kind.startswith("full"):
                     probe.full_inline.append((src, line, env, tags))
                 probe.inline[kind] += 1
@@ -349,10 +349,10 @@ def swaps_check(data: list[tuple[str, bytes]], repeat: int) -> dict[str, Any]:
     modules = [importlib.import_module(f"markdown_it.rules_block.{m.name}") for m in pkgutil.iter_modules(rules_block.__path__)]
     loggers = [(m, m.LOGGER) for m in modules if hasattr(m, "LOGGER")]
     own_notes = [fast_parse.parse(path, raw) for path, raw in data]
-    saved = (fast_parse.blank_comments, fast_parse._TAG_HINT)
+    saved = (fast_parse.blank_comments, fast_inline.TAG_HINT)
 
     def swap(on: bool) -> None:
-        fast_parse.blank_comments, fast_parse._TAG_HINT = (blank_comments_fast, _TAG_HINT_EXACT) if on else saved
+        fast_parse.blank_comments, fast_inline.TAG_HINT = (blank_comments_fast, _TAG_HINT_EXACT) if on else saved
         for m, logger in loggers:
             m.LOGGER = _Quiet if on else logger  # type: ignore[attr-defined]
 
@@ -652,9 +652,6 @@ def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, A
     out["inline"] = {k: {"texts": v, "bytes": probe.inline_bytes[k], "s": round(probe.inline_t[k], 3)}
                      for k, v in probe.inline.items()}
 
-    print(f"  texts given to the full inline parser only for a bare `&` (no entity, nothing else unsafe): "
-          f"{probe.hint_loose} ({probe.hint_loose_t:.2f} s)")
-    out["bare & texts"] = {"texts": probe.hint_loose, "s": round(probe.hint_loose_t, 3)}
     blank = blank_check(data)
     print(f"\n_blank_comments with str.find jumps (same output required): {blank}")
     out["blank_comments"] = blank

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vaultcrm.cache import fast_blocks as blocks
-from vaultcrm.cache import fast_comments, fast_parse
+from vaultcrm.cache import fast_comments, fast_inline, fast_parse
 from vaultcrm.cache import fast_leaves as leaves
 from vaultcrm.cache.fast_parse import FastParser, parse
 from vaultcrm.model import Entry, InlineField, LinkRef, Note, Problem
@@ -301,6 +301,11 @@ INLINE = [
     "[t](ftp://Bob.md)", "[t](a:b.md)", "[t](Bob.md#^x)", "[^1]", "[^1]:", "[`]`](Bob.md)", "[a `x` b](Bob.md)",
     "[$x]$](Ann.md)", "[a\\]b](Bob.md)", "[<b>](Bob.md)", "[a ![[e]] b](Bob.md)", "[![b](i.png)](Bob.md)",
     "![alt](a.png)", "![[e.png|300]]", "&copy;", "&#91;", "&#x5B;[Bob]]", "\n", "\n", "  \n", "\\\n",
+    "![a [b] c](i.png)", "![a [[Bob]]](i.png)", "![a [t](Bob.md) b](i.png)", "![a\nb](i.png)", "![x]", "![](a.png)",
+    "![a ![b](c) d](e)", "[![b](i.png \"t\")](https://x.y)", "![a](<b c.png>)", "!", "![",
+    "*#give*", "_#ask_", "#give_", "#ask\\_", "#give\\-", "\\#give", "&#103;", "#&#103;ive", "#g&#105;ve",
+    "#give&eacute;", "#give&amp;", "&nbsp;#ask", "x_y", "*a*", "__b__", "a\\_b", "&eacute;", "#a&#115;k", "&NUM;give",
+    "&#035;give", "&#X23;ask", "#", "#g", "give", "ask",
 ]
 PREFIX = [
     "", "", "", "- ", "- ", "* ", "+ ", "1. ", "2) ", "10. ", "123456789. ", "1234567890. ", "  - ", "   - ",
@@ -478,12 +483,11 @@ def test_facts_equal_the_inline_rules(src: str, line: int) -> None:
     tokens = reference_markdown().parse(src)
     if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == src:
         assert FastParser().facts(src, line, None) == _ref_facts(tokens[1].children, line)
-    for tags, unsafe in ((False, fast_parse._LINK_UNSAFE), (True, fast_parse._TAG_UNSAFE)):
-        if not unsafe.search(src):
-            found = fast_parse._scan(src, line, tags)
-            if found is not None:
-                expected = _ref_facts(reference_children(src), line)
-                assert found == (expected if tags else (expected[0], False, False))
+    for tags in (False, True):
+        found = fast_inline.scan(src, line, tags)
+        if found is not None:
+            expected = _ref_facts(reference_children(src), line)
+            assert found == (expected if tags else (expected[0], False, False))
 
 
 def test_the_fast_paths_are_taken() -> None:
@@ -495,10 +499,11 @@ def test_the_fast_paths_are_taken() -> None:
     assert blocks.simple_blocks("a\n---\n\t[[code]]\n<div>\n[[html]]\n\n$$\n[[math]]\n$$\n") == [(2, 0, "a")]
     assert blocks.simple_blocks("[^1]: a note on [[Bob]]\n") == [(3, 0, "[^1]: a note on [[Bob]]")]
     assert blocks.simple_blocks("[r]: Bob.md\n") is None  # a reference definition: markdown-it's
-    assert fast_parse._scan("coffee with [[Bob|B]] and [#give](Ann%20B.md)\n#ask", 1, True) == (
+    assert fast_inline.scan("coffee with [[Bob|B]] and [#give](Ann%20B.md)\n#ask", 1, True) == (
         [LinkRef("Bob", 1), LinkRef("Ann B", 1)], True, True)
-    assert fast_parse._scan("[a [[b]] c](d.md)", 1, False) is None
-    assert fast_parse._LINK_UNSAFE.search("`[[Bob]]`")
+    assert fast_inline.scan("`[[No]]`\n<span>[x](<Bob B.md>)</span> $[[M]]$ [t](https://x.y \"t\") [[Ann]]", 1, True) == (
+        [LinkRef("Bob B", 2), LinkRef("Ann", 2)], False, False)
+    assert fast_inline.scan("[a [[b]] c](d.md)", 1, False) is None
 
 
 @settings(max_examples=3000, deadline=None)

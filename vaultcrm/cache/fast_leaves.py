@@ -12,7 +12,9 @@ MD_TRIM = ('\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\
 # common/html_re.py's open and close tags, and rules_block/html_block.py's seven start conditions,
 # each with its end condition and whether it may end a paragraph
 _ATTRIBUTE = (r"""(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)""")
-OPEN_CLOSE_TAG = ("^(?:<[A-Za-z][A-Za-z0-9\\-]*" + _ATTRIBUTE + "*\\s*\\/?>|<\\/[A-Za-z][A-Za-z0-9\\-]*\\s*>)")
+OPEN_TAG = "<[A-Za-z][A-Za-z0-9\\-]*" + _ATTRIBUTE + "*\\s*\\/?>"
+CLOSE_TAG = "<\\/[A-Za-z][A-Za-z0-9\\-]*\\s*>"
+OPEN_CLOSE_TAG = "^(?:" + OPEN_TAG + "|" + CLOSE_TAG + ")"
 _BLOCK_NAMES = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|"
     "div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|head|header|hr|html|"

@@ -8,9 +8,9 @@ tests/cache/test_parse_equivalence.py holds every result equal to the plain pars
   block rules that works out only the extent of what cannot hold an entry (code, math, HTML, quotes);
   a body with a line that may open a reference definition goes through markdown-it's block parser;
 * markdown-it's inline rules run only on a block whose text could hold what matters: a block
-  without `[` has no link, one without `#give`/`#ask` (or `&`) no tag, and one whose brackets are
-  plain `[[wikilinks]]` and `[text](dest)` links has them (and its tags) read by `_scan`, which
-  follows the inline rules' own steps; any doubt, and the block gets the real inline parser;
+  without `[` has no link, one without `#give`/`#ask` (or an entity) no tag; the others are read by
+  `fast_inline.scan`, which follows the inline rules' own steps; any doubt (and any note with
+  reference definitions), and the block gets the real inline parser;
 * a property block of `key: value` lines and simple lists is read without PyYAML
   (`fast_frontmatter.simple_load`).
 
@@ -24,10 +24,10 @@ from typing import Any
 from vaultcrm.cache.fast_blocks import CLOSE, HEADING, OPEN, ROW, simple_blocks
 from vaultcrm.cache.fast_comments import blank_comments
 from vaultcrm.cache.fast_frontmatter import simple_load
+from vaultcrm.cache.fast_inline import TAG_HINT, scan
 from vaultcrm.model import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
-from vaultcrm.vault.notes import _TAG, Parser, markdown
-from vaultcrm.vault.text import link_target, markdown_target
+from vaultcrm.vault.notes import Parser
 
 # What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date; an inline
 # field needs `::`. A date is ISO anywhere (a Tasks date), or opens a line's text after its list
@@ -42,15 +42,6 @@ _MAYBE_DATE = re.compile(
     r"[^\S\n]*(?:\[\[|\*\*|__)?"
     r"(?:\d{1,4}[./-]\d|\d{1,2}[^\s\d]{0,3}\s+[^\W\d_]|[^\W\d_]+\.?\s+\d)", re.MULTILINE)
 _MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|::|" + _MAYBE_DATE.pattern, re.MULTILINE)
-# In a block's text: what could make a `#give`/`#ask` tag (a text child can only hold one when
-# the source does, or spells it with an entity: a bare `&` is text), and what `_scan` does not
-# follow: for links, escapes, code, math and HTML; for tags, also entities and emphasis (which split
-# text children).
-_ENTITY = r"&(?:#[xX]?[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"  # what markdown-it's entity rule could read
-_TAG_HINT = re.compile(r"#(?:give|ask)|" + _ENTITY, re.IGNORECASE)
-_LINK_UNSAFE = re.compile(r"[\\`<$]")
-_TAG_UNSAFE = re.compile(r"[\\`<$*_]|" + _ENTITY)
-_DESTINATION = re.compile(r"[^\s()<>\\&\x00-\x1f\x7f]*\)")
 
 
 class FastParser(Parser):
@@ -66,13 +57,13 @@ class FastParser(Parser):
         return _MAYBE_DATE.search(body) is not None
 
     def facts(self, src: str, line: int, env: dict[str, Any] | None) -> tuple[list[LinkRef], bool, bool]:
-        tags = ("#" in src or "&" in src) and _TAG_HINT.search(src) is not None
+        tags = ("#" in src or "&" in src) and TAG_HINT.search(src) is not None
         if "[" not in src:
             if not tags:
                 return [], False, False
             env = None  # no reference can matter
-        if not env and not (_TAG_UNSAFE if tags else _LINK_UNSAFE).search(src):
-            found = _scan(src, line, tags)
+        if not env:
+            found = scan(src, line, tags)
             if found is not None:
                 return found
         return super().facts(src, line, env)
@@ -112,94 +103,6 @@ class FastParser(Parser):
                 if entry is not None:
                     entries.append(entry)
         return entries, fields
-
-
-def _normalized(destination: str) -> str:
-    """What markdown-it makes of a link's destination: normalizeLink, and "" where validateLink
-    refuses it. A plain path (no scheme, no `//host`) takes the branch of normalizeLink that only
-    calls mdurl, so the same calls are made without importing markdown-it (a 30 ms import)."""
-    if ":" in destination or destination.startswith("//"):
-        md = markdown()
-        href = md.normalizeLink(destination)
-        return href if md.validateLink(href) else ""
-    import mdurl
-
-    return mdurl.encode(mdurl.format(mdurl.parse(destination, slashes_denote_host=True)))
-
-
-def _scan(src: str, line: int, tags: bool) -> tuple[list[LinkRef], bool, bool] | None:
-    """The links and (if `tags`) #give/#ask tags markdown-it's inline rules would find in `src`, or
-    None when the text has anything this scan does not follow. Only for a note without reference
-    definitions and a text without `_LINK_UNSAFE` (`_TAG_UNSAFE` when `tags`).
-
-    It follows what the inline tokenizer does at each `[`: the wikilink rule (`[[…]]`, `![[…]]`);
-    the link rule for `[label](dest)` with a plain label (no brackets, no line break) and a plain
-    destination then `)`, or, with no `(` after `]`, no link at all (no references); an image
-    (`![`) or anything else gives None. Escapes, code spans, math, autolinks and HTML (`\\`, `` ` ``,
-    `$`, `<`) could hide or make brackets; emphasis and entities cannot consume a bracket. Each
-    link is on the line of its `[` (breaks are the only tokens before it that carry a line). The
-    text children are then the runs between links (and each link's label), cut at line breaks;
-    emphasis and entities would cut or change them, hence `_TAG_UNSAFE`.
-    """
-    links: list[LinkRef] = []
-    texts: list[str] = []
-    find = src.find
-    multiline = "\n" in src
-    pos = start = counted = 0  # `line` is the line of src[counted]
-    while True:
-        at = find("[", pos)
-        if at < 0:
-            break
-        if src.startswith("[", at + 1):
-            bound = find("[[", at + 2)  # _wikilink_end, inlined
-            end = find("]]", at + 2, len(src) if bound < 0 else bound + 1)
-            if end < 0 or (multiline and find("\n", at + 2, end) >= 0):
-                return None
-            if at and src[at - 1] == "!":
-                if tags:
-                    texts.append(src[start:at - 1])
-            else:
-                if tags:
-                    texts.append(src[start:at])
-                target = link_target(src[at + 2:end])
-                if target:
-                    if multiline:
-                        line += src.count("\n", counted, at)
-                        counted = at
-                    links.append(LinkRef(target, line))
-            pos = start = end + 2
-            continue
-        if at and src[at - 1] == "!":
-            return None  # an image, or something like one
-        close = find("]", at + 1)
-        if close < 0:
-            break  # no `]` left: no link left either
-        label = src[at + 1:close]
-        if "[" in label or "\n" in label:
-            return None
-        if src.startswith("(", close + 1):
-            match = _DESTINATION.match(src, close + 2)
-            if match is None:
-                return None
-            href = markdown_target(_normalized(src[close + 2:match.end() - 1]))
-            if href:
-                if multiline:
-                    line += src.count("\n", counted, at)
-                    counted = at
-                links.append(LinkRef(href, line))
-            if tags:
-                texts.append(src[start:at])
-                texts.append(label)
-            pos = start = match.end()
-            continue
-        pos = at + 1
-    give = ask = False
-    if tags:
-        texts.append(src[start:])
-        for text in texts:  # a line break is whitespace to _TAG too: no need to cut there
-            for tag in _TAG.findall(text):
-                give, ask = give or tag.lower() == "give", ask or tag.lower() == "ask"
-    return links, give, ask
 
 
 _FAST = FastParser()

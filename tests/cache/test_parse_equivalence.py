@@ -465,6 +465,7 @@ def test_simple_blocks_equal_markdown_it_blocks(body: str) -> None:
 @example("$$\n[[x]]\n$$ (eq)\n[[y]]")
 @example("a [[x]]\n===\nb [[y]]\n---\n- c [[z]]\n  ---")
 @example("[^1]: a [[x]] b\n[^2]: w\n")
+@example("> -\n> \n> ")
 def test_containers_equal_markdown_it(body: str) -> None:
     _check_blocks(body)
     data = body.encode("utf-8")

@@ -35,7 +35,7 @@ MATH_LABEL = re.compile(r"^\s*\)([^)$\r\n]+?)\(\s*\${2}")  # dollarmath's DOLLAR
 
 def bullet_marker(src: str, pos: int, size: int) -> int:
     """skipBulletListMarker: the position after `-`, `+` or `*` and before a blank or the line's end, or -1."""
-    if src[pos] not in "*-+":
+    if pos >= size or src[pos] not in "*-+":
         return -1
     pos += 1
     if pos < size and src[pos] not in " \t":

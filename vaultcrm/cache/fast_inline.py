@@ -300,10 +300,7 @@ class _Scan:
         target = None
         end = _destination(src, pos, size)
         if end >= 0:
-            destination = src[pos + 1:end - 1] if src[pos] == "<" else src[pos:end]
-            if "\\" in destination or "&" in destination:
-                raise _Declined("a destination with an escape or entity")
-            valid, target = _target(destination)
+            valid, target = _target(src[pos + 1:end - 1] if src[pos] == "<" else src[pos:end])
             if valid:
                 pos = end
             start = pos
@@ -429,15 +426,18 @@ def _title(src: str, pos: int, size: int) -> int:
 
 
 def _target(destination: str) -> tuple[bool, str | None]:
-    """Whether markdown-it keeps a link's destination (validateLink after normalizeLink), and the
-    note it names. A destination with a scheme stays one (normalizeLink keeps it in front), so it
-    names no note and is refused for validateLink's schemes; a plain path takes the branch of
-    normalizeLink that only calls mdurl, so the same calls are made without importing markdown-it."""
+    """Whether markdown-it keeps a link's destination (validateLink after normalizeLink of
+    unescapeAll), and the note it names. A destination with a scheme keeps it in front through all
+    three (none of them touches its characters), so it names no note and is refused for
+    validateLink's schemes; a plain path takes the branch of normalizeLink that only calls mdurl, so
+    the same calls are made without importing markdown-it."""
     if _SCHEME.match(destination):
         scheme = destination[:destination.index(":")].lower()
         if scheme == "data":
             raise _Declined("a data: URL")
         return scheme not in _REFUSED, None
+    if "\\" in destination or "&" in destination:
+        raise _Declined("a destination with an escape or entity")
     if ":" in destination or destination.startswith("//"):
         md = markdown()
         href = md.normalizeLink(destination)

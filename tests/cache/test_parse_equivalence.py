@@ -239,13 +239,13 @@ def reference_children(src: str) -> list[Any]:
     return token.children
 
 
-def reference_blocks(src: str) -> list[tuple[int, int, str]]:
+def reference_blocks(src: str, env: dict[str, Any] | None = None) -> list[tuple[int, int, str]]:
     """What `_Blocks` must yield for a body it accepts, read off markdown-it's own tokens (none in quotes)."""
     out: list[tuple[int, int, Any]] = []
     row: list[str] | None = None
     line, previous = 0, ""
     quoted = 0
-    for token in reference_markdown().parse(src):
+    for token in reference_markdown().parse(src, env):
         quoted += (token.type == "blockquote_open") - (token.type == "blockquote_close")
         if quoted or token.type == "blockquote_close":
             continue  # nothing in a quote is an entry: no event
@@ -307,7 +307,7 @@ INLINE = [
     "![a ![b](c) d](e)", "[![b](i.png \"t\")](https://x.y)", "![a](<b c.png>)", "!", "![",
     "*#give*", "_#ask_", "#give_", "#ask\\_", "#give\\-", "\\#give", "&#103;", "#&#103;ive", "#g&#105;ve",
     "#give&eacute;", "#give&amp;", "&nbsp;#ask", "x_y", "*a*", "__b__", "a\\_b", "&eacute;", "#a&#115;k", "&NUM;give",
-    "&#035;give", "&#X23;ask", "#", "#g", "give", "ask",
+    "&#035;give", "&#X23;ask", "#", "#g", "give", "ask", "[r][]", "[Bob][]", "[t][Bob]", "![i][r]", "[ R ]",
 ]
 PREFIX = [
     "", "", "", "- ", "- ", "* ", "+ ", "1. ", "2) ", "10. ", "123456789. ", "1234567890. ", "  - ", "   - ",
@@ -390,6 +390,8 @@ LEAF = ["", "", "[[Bob]] text", "2026-11-02 met [[Ann]] #give", "```", "~~~", "$
         "<div>", "</div>", "<details>", "<!-- [[c]]", "-->", "<span>[[s]]</span> x", "<pre>", "</pre>", "<?x", "?>",
         "<!X", "<![CDATA[", "]]>", "<b>", "<b> x", "===", "---", "- - -", "***", "___", "| a | b |", "|---|---|",
         "| [[r]] | 2026-11-03 |", "[^1]: note [[F]] more", "[^2]: word", "[r]: Bob.md", "[r]:", "[[a]]: b",
+        "[R]: <Ann B.md> 'the", "title'", "[r]: https://x.y", "[a\\]b]: c.md", "[ r\n", "]: Bob.md", "(title)",
+        "[Bob] and [r] and [x][r] and [R][] and ![r]", "[^1]", "[r]: javascript:x",
         "# 2026-11-04 [[H]]", "[!tip]- Title [[T]]", "Key:: [[V]]", "- [ ] task [[T]] 📅 2026-11-30", "-", "1.",
         "text", "[ ] x", "2. two [[Z]]", "\t[[tab]]", "  [[two]]", "%% c", "c %%"]
 
@@ -426,9 +428,11 @@ def test_parse_equals_the_full_pipeline(text: str) -> None:
 
 
 def _check_blocks(src: str) -> None:
-    events = blocks.simple_blocks(src)
-    if events is not None:
-        assert events == reference_blocks(src)
+    split = blocks.simple_blocks(src)
+    if split is not None:
+        env: dict[str, Any] = {}
+        assert split[0] == reference_blocks(src, env)
+        assert (split[1] or {}).get("references") == env.get("references")
 
 
 @SETTINGS
@@ -467,7 +471,9 @@ def test_simple_blocks_equal_markdown_it_blocks(body: str) -> None:
 @example("$$\n[[x]]\n$$ (eq)\n[[y]]")
 @example("a [[x]]\n===\nb [[y]]\n---\n- c [[z]]\n  ---")
 @example("[^1]: a [[x]] b\n[^2]: w\n")
+@example("> [r]: Bob.md\n\n- [r] and [t][r] and [x] [[y]]\n")
 @example("> -\n> \n> ")
+@example("[r]:\n  Bob.md\n  'multi\nline'\n[[after]]\n[r]\n")
 def test_containers_equal_markdown_it(body: str) -> None:
     _check_blocks(body)
     data = body.encode("utf-8")
@@ -496,12 +502,14 @@ def test_facts_equal_the_inline_rules(src: str, line: int) -> None:
 def test_the_fast_paths_are_taken() -> None:
     """The shortcuts above are not vacuous: typical bodies go through them."""
     assert blocks.simple_blocks("# Jane\n\n## Log\n- 2026-11-02: coffee [[Bob]]\n  - nested\n") is not None
-    assert blocks.simple_blocks("- a\n  ```\n  > [[code]]\n  ```\n") == [(0, 0, ""), (3, 0, "a"), (1, 0, "")]
-    assert blocks.simple_blocks("> quote [[Bob]]\nlazy\n\n- [[Ann]]\n") == [(0, 0, ""), (3, 3, "[[Ann]]"), (1, 0, "")]
-    assert blocks.simple_blocks("| a |\n|---|\n| [[b]] |\n") == [(4, 0, ["a"]), (4, 2, ["[[b]]"])]
-    assert blocks.simple_blocks("a\n---\n\t[[code]]\n<div>\n[[html]]\n\n$$\n[[math]]\n$$\n") == [(2, 0, "a")]
-    assert blocks.simple_blocks("[^1]: a note on [[Bob]]\n") == [(3, 0, "[^1]: a note on [[Bob]]")]
-    assert blocks.simple_blocks("[r]: Bob.md\n") is None  # a reference definition: markdown-it's
+    assert blocks.simple_blocks("- a\n  ```\n  > [[code]]\n  ```\n") == ([(0, 0, ""), (3, 0, "a"), (1, 0, "")], None)
+    assert blocks.simple_blocks("> quote [[Bob]]\nlazy\n\n- [[Ann]]\n") == ([(0, 0, ""), (3, 3, "[[Ann]]"), (1, 0, "")],
+                                                                              None)
+    assert blocks.simple_blocks("| a |\n|---|\n| [[b]] |\n") == ([(4, 0, ["a"]), (4, 2, ["[[b]]"])], None)
+    assert blocks.simple_blocks("a\n---\n\t[[code]]\n<div>\n[[html]]\n\n$$\n[[math]]\n$$\n") == ([(2, 0, "a")], None)
+    assert blocks.simple_blocks("[^1]: a note on [[Bob]]\n") == ([(3, 0, "[^1]: a note on [[Bob]]")], None)
+    assert blocks.simple_blocks("[r]: <Bob B.md>\n 'title'\n") == (
+        [], {"references": {"R": {"title": "title", "href": "Bob%20B.md", "map": [0, 2]}}})
     assert fast_inline.scan("coffee with [[Bob|B]] and [#give](Ann%20B.md)\n#ask", 1, True) == (
         [LinkRef("Bob", 1), LinkRef("Ann B", 1)], True, True)
     assert fast_inline.scan("`[[No]]`\n<span>[x](<Bob B.md>)</span> $[[M]]$ [t](https://x.y \"t\") [[Ann]]", 1, True) == (

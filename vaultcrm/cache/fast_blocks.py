@@ -1,9 +1,9 @@
 """Splitting a note body into blocks the way markdown-it-py's block parser does.
 
 `simple_blocks` turns a body into a flat list of block events -- (OPEN, 0, "") and (CLOSE, 0, "")
-around each list item, (HEADING, line, text), (PARA, line, text), (ROW, line, cells) -- or returns
-None for a body that might hold a reference definition (or holds a NUL), which then goes through
-markdown-it itself. It is a transcription of markdown-it-py `UPSTREAM`'s block tokenizer
+around each list item, (HEADING, line, text), (PARA, line, text), (ROW, line, cells) -- and the
+reference definitions (markdown-it's `env`), or returns None for a body with a NUL (which then goes
+through markdown-it itself). It is a transcription of markdown-it-py `UPSTREAM`'s block tokenizer
 (parser_block.py, rules_block/*.py, with the line markers of state_block.py) for the rules vaultcrm's
 parser enables: CommonMark's, GFM tables, and dollarmath's math blocks (its options as
 vault/notes.py sets them). Each rule is tried only at lines whose first character could start it.
@@ -29,6 +29,7 @@ from vaultcrm.cache.fast_leaves import (
     ordered_marker,
     table_cells,
 )
+from vaultcrm.vault.notes import markdown
 
 UPSTREAM = "4.3.0"  # the markdown-it-py release these rules follow
 
@@ -40,17 +41,13 @@ _TABLE_RULE = re.compile(r"^:?-+:?$")  # markdown-it's headerLineRe
 _PARAGRAPH, _QUOTE, _LIST = range(3)
 
 
-class _NotSimple(Exception):
-    """A body left to markdown-it."""
-
-
 class _Blocks:
     """markdown-it's StateBlock and block rules, making events instead of tokens (see the module's
     docstring). Field names follow StateBlock: `bm`, `em`, `ts`, `sc`, `bs` are bMarks, eMarks,
     tShift, sCount and bsCount; `blk` is blkIndent; `quiet` counts the open block quotes."""
 
     __slots__ = ("blk", "bm", "bs", "em", "events", "level", "line", "line_max", "list_indent", "parent", "quiet",
-                 "sc", "src", "ts")
+                 "references", "sc", "src", "ts")
 
     def __init__(self, src: str) -> None:
         self.src = src
@@ -85,6 +82,7 @@ class _Blocks:
         self.parent = "root"
         self.quiet = 0
         self.events: list[tuple[int, int, Any]] = []
+        self.references: dict[str, dict[str, Any]] = {}  # env["references"] as markdown-it makes it
 
     def empty(self, line: int) -> bool:
         return self.bm[line] + self.ts[line] >= self.em[line]
@@ -110,8 +108,8 @@ class _Blocks:
                 self.code(line, end)
             elif first == ">":
                 self.blockquote(line, end)
-            elif first == "[" and maybe_reference(src[pos:em[line]]):
-                raise _NotSimple
+            elif first == "[" and maybe_reference(src[pos:em[line]]) and self.reference(line):
+                pass
             elif not self._leaf(line, end, first):
                 self.paragraph(line, end)
             line = self.line
@@ -509,6 +507,108 @@ class _Blocks:
         self.level -= 1
         return True
 
+    def reference(self, start: int) -> bool:
+        """rules_block/reference.py (not silent: it ends nothing), with markdown-it's own helpers for the
+        destination, title and label."""
+        from markdown_it.common.utils import normalizeReference
+        from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+
+        md = markdown()
+        string = self.src[self.bm[start] + self.ts[start]:self.em[start] + 1]
+        size = len(string)
+        line = start + 1
+        label_end = -1
+        pos = 1
+        while pos < size:
+            ch = string[pos]
+            if ch == "[":
+                return False
+            if ch == "]":
+                label_end = pos
+                break
+            if ch == "\\":
+                pos += 1
+            if ch == "\n" or (ch == "\\" and pos < size and string[pos] == "\n"):
+                more = self._reference_line(line)
+                if more is not None:
+                    string += more
+                    size = len(string)
+                    line += 1
+            pos += 1
+        if label_end < 0 or not string.startswith(":", label_end + 1):
+            return False
+        pos, string, size, line = self._reference_blanks(label_end + 2, string, line)
+        found = parseLinkDestination(string, pos, size)
+        if not found.ok:
+            return False
+        href = md.normalizeLink(found.str)
+        if not md.validateLink(href):
+            return False
+        dest_end = pos = found.pos
+        dest_line = line
+        start_blanks = pos
+        pos, string, size, line = self._reference_blanks(pos, string, line)
+        title = parseLinkTitle(string, pos, size, None)
+        while title.can_continue:
+            more = self._reference_line(line)
+            if more is None:
+                break
+            string += more
+            pos = size
+            size = len(string)
+            line += 1
+            title = parseLinkTitle(string, pos, size, title)
+        if pos < size and start_blanks != pos and title.ok:
+            text = title.str
+            pos = title.pos
+        else:
+            text = ""
+            pos, line = dest_end, dest_line
+        while pos < size and string[pos] in " \t":
+            pos += 1
+        if pos < size and string[pos] != "\n" and text:
+            text = ""
+            pos, line = dest_end, dest_line
+            while pos < size and string[pos] in " \t":
+                pos += 1
+        if pos < size and string[pos] != "\n":
+            return False
+        label = normalizeReference(string[1:label_end])
+        if not label:
+            return False
+        self.line = line
+        self.references.setdefault(label, {"title": text, "href": href, "map": [start, line]})
+        return True
+
+    def _reference_blanks(self, pos: int, string: str, line: int) -> tuple[int, str, int, int]:
+        """The reference rule's skipping of blanks, taking the next line in at a line break."""
+        size = len(string)
+        while pos < size:
+            ch = string[pos]
+            if ch == "\n":
+                more = self._reference_line(line)
+                if more is not None:
+                    string += more
+                    size = len(string)
+                    line += 1
+            elif ch != " " and ch != "\t":
+                break
+            pos += 1
+        return pos, string, size, line
+
+    def _reference_line(self, line: int) -> str | None:
+        """rules_block/reference.py's getNextLine: the next line (with its line break) if a reference
+        definition may go on onto it."""
+        if line >= self.line_max or self.empty(line):
+            return None
+        if self.sc[line] - self.blk < 4 and self.sc[line] >= 0:
+            old_parent, self.parent = self.parent, "reference"
+            ends = self._terminates(line, self.line_max, _PARAGRAPH)
+            self.parent = old_parent
+            if ends:
+                return None
+        return self.src[self.bm[line] + self.ts[line]:self.em[line] + 1]
+
     def html_block(self, start: int, end: int, silent: bool) -> bool:
         bm, em, ts, sc, src = self.bm, self.em, self.ts, self.sc, self.src
         text = src[bm[start] + ts[start]:em[start]]
@@ -594,15 +694,13 @@ def _columns(text: str, indent: int) -> int:
     return offset
 
 
-def simple_blocks(src: str) -> list[tuple[int, int, Any]] | None:
-    """The block events of a body, or None for a body left to markdown-it (see the module's docstring)."""
+def simple_blocks(src: str) -> tuple[list[tuple[int, int, Any]], dict[str, Any] | None] | None:
+    """The block events of a body and markdown-it's `env` (its reference definitions, if it has any),
+    or None for a body left to markdown-it: one with a NUL (see the module's docstring)."""
     if not src:
-        return []
+        return [], None
     if "\0" in src:
         return None
     blocks = _Blocks(src)
-    try:
-        blocks.tokenize(0, blocks.line_max)
-    except _NotSimple:
-        return None
-    return blocks.events
+    blocks.tokenize(0, blocks.line_max)
+    return blocks.events, {"references": blocks.references} if blocks.references else None

@@ -4,7 +4,7 @@ rule and dollarmath's inline rule as it sets them) wherever one could hide, make
 wikilink or embed, a link `[label](destination "title")`, a code span, inline math, an escape, an
 autolink and inline HTML. Anything else starts nothing a link depends on (text, line breaks, emphasis,
 entities). `scan` returns None where it does not follow the rules (an image, a bracket inside a
-link's label, an unclosed wikilink, a destination with an escape or entity, a `data:` URL) and the
+link's label, an unclosed wikilink, a plain path with an escape or entity, a `data:` URL) and the
 text goes to markdown-it's inline parser.
 
 Each link is on the line of its opening bracket: the line breaks before it that markdown-it makes
@@ -15,6 +15,7 @@ emphasis, an entity or an escape (which change those tokens) is not scanned for 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from vaultcrm.cache.fast_leaves import CLOSE_TAG, OPEN_TAG
 from vaultcrm.model import LinkRef
@@ -44,6 +45,20 @@ HTML_TAG = re.compile(
 WHITESPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
 
+# A bracketed text without an unescaped bracket: what a reference link could look its label up by
+_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\[\s\S])*)\]")
+
+
+def references_matter(src: str, references: dict[str, Any]) -> bool:
+    """Whether a reference definition could make a link in `src`: the label a reference link looks
+    up holds no unescaped bracket (a definition's cannot), so it is one of `_LABEL`'s."""
+    if "[" not in src:
+        return False
+    from markdown_it.common.utils import normalizeReference
+
+    return any(normalizeReference(label) in references for label in _LABEL.findall(src))
+
+
 class _Declined(Exception):
     """The text holds what the scan does not follow (the message says what)."""
 
@@ -51,7 +66,7 @@ class _Declined(Exception):
 def scan(src: str, line: int, tags: bool) -> tuple[list[LinkRef], bool, bool] | None:
     """The links (each with its line, `line` being the text's first) and, if `tags`, whether a
     `#give` and an `#ask` tag are in the text; None where markdown-it's inline parser must read it.
-    Only for a note without reference definitions."""
+    Only for a text no reference definition can make a link in (`references_matter`)."""
     if tags and _TAG_UNSAFE.search(src):
         return None
     try:

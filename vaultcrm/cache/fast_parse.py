@@ -5,12 +5,12 @@ tests/cache/test_parse_equivalence.py holds every result equal to the plain pars
 * a body with nothing an entry could come from (no `[[`, `](`, `]:` or date-like text) is not parsed;
 * `%% comments %%` are blanked by jumps (`fast_comments`);
 * a body is split into blocks by `fast_blocks.simple_blocks`, a transcription of markdown-it's
-  block rules that works out only the extent of what cannot hold an entry (code, math, HTML, quotes);
-  a body with a line that may open a reference definition goes through markdown-it's block parser;
+  block rules that works out only the extent of what cannot hold an entry (code, math, HTML, quotes),
+  and the reference definitions;
 * markdown-it's inline rules run only on a block whose text could hold what matters: a block
   without `[` has no link, one without `#give`/`#ask` (or an entity) no tag; the others are read by
-  `fast_inline.scan`, which follows the inline rules' own steps; any doubt (and any note with
-  reference definitions), and the block gets the real inline parser;
+  `fast_inline.scan`, which follows the inline rules' own steps, unless a reference link could be
+  in them; any doubt, and the block gets the real inline parser;
 * a property block of `key: value` lines and simple lists is read without PyYAML
   (`fast_frontmatter.simple_load`).
 
@@ -24,7 +24,7 @@ from typing import Any
 from vaultcrm.cache.fast_blocks import CLOSE, HEADING, OPEN, ROW, simple_blocks
 from vaultcrm.cache.fast_comments import blank_comments
 from vaultcrm.cache.fast_frontmatter import simple_load
-from vaultcrm.cache.fast_inline import TAG_HINT, scan
+from vaultcrm.cache.fast_inline import TAG_HINT, references_matter, scan
 from vaultcrm.model import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.notes import Parser
@@ -62,6 +62,8 @@ class FastParser(Parser):
             if not tags:
                 return [], False, False
             env = None  # no reference can matter
+        if env and not references_matter(src, env["references"]):
+            env = None
         if not env:
             found = scan(src, line, tags)
             if found is not None:
@@ -70,9 +72,10 @@ class FastParser(Parser):
 
     def body_entries(self, body: str, line_offset: int) -> tuple[list[Entry], list[InlineField]]:
         src = blank_comments(body)
-        events = simple_blocks(src)
-        if events is None:
+        split = simple_blocks(src)
+        if split is None:
             return self.token_entries(src, line_offset)
+        events, env = split
         entries: list[Entry] = []
         fields: list[InlineField] = []
         items: list[list[Any]] = []  # open list items: [task, first]
@@ -82,24 +85,24 @@ class FastParser(Parser):
             elif kind == CLOSE:
                 items.pop()
             elif kind == ROW:
-                entry = self.row_entry(content, line + line_offset + 1, None)
+                entry = self.row_entry(content, line + line_offset + 1, env)
                 if entry is not None:
                     entries.append(entry)
             else:
                 line += line_offset + 1
                 if kind == HEADING:
-                    entry = self.entry("heading", content, line, None, None)
+                    entry = self.entry("heading", content, line, None, env)
                     self.fields(content, line, None, fields)
                 elif items and items[-1][1]:
                     items[-1][1] = False
-                    entry = self.item_entry(content, line, items[-1], None)
+                    entry = self.item_entry(content, line, items[-1], env)
                     self.fields(content, line, items[-1], fields)
                 else:
                     self.fields(content, line, items[-1] if items else None, fields)
                     if "[" not in content:
                         continue  # a paragraph's entry needs a link
                     inherited = "open" if items and items[-1][0] == "open" else None
-                    entry = self.entry("para", content, line, inherited, None)
+                    entry = self.entry("para", content, line, inherited, env)
                 if entry is not None:
                     entries.append(entry)
         return entries, fields

@@ -536,6 +536,14 @@ def test_the_skip_test_is_the_regex(body: str) -> None:
     assert FastParser().may_hold_entries(body) == bool(fast_parse._MAYBE_USEFUL.search(body))
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["2026-11-02", "12.11.2026", "3/4/26", "12 ноября 2026", "Nov 12, 2026", "November",
+                                 "12th", "[[", "]]", "**", "__", " ", "\xa0", "\u2003", "\t", ".", ",", "x", "г.", "٣",
+                                 "12", "2026", "Coffee", "with"]), max_size=6).map("".join))
+def test_the_lead_shortcut_is_read_lead(text: str) -> None:
+    assert FastParser().lead(text) == read_lead(text)
+
+
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(["---", "--- ", "...", "", "a: 1", "b: [x]", "- 2026-11-02 [[B]]", " ---", "x"]),
                 max_size=8).map("\n".join))
@@ -563,6 +571,14 @@ def test_maybe_reference_only_says_no_to_no_reference(line: str, after: str) -> 
     reference_markdown().parse(body, env)
     if not leaves.maybe_reference(body.split("\n")[0]):
         assert not env.get("references")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from([*"aZ09;/?@=+$,-_.!~*'()#", "%20", "%2f", "%", "%zz", "/", "//", ".md"]),
+                max_size=12).map("".join))
+def test_a_safe_path_is_its_own_normalized_link(path: str) -> None:
+    if fast_inline.SAFE_PATH.fullmatch(path) and not path.startswith("//"):
+        assert markdown().normalizeLink(path) == path
 
 
 def test_transcribed_constants_are_markdown_its() -> None:

@@ -36,6 +36,7 @@ UPSTREAM = "4.3.0"  # the markdown-it-py release these rules follow
 OPEN, CLOSE, HEADING, PARA, ROW = range(5)
 _MAX_NESTING = 20  # the commonmark preset's maxNesting
 _TABLE_RULE = re.compile(r"^:?-+:?$")  # markdown-it's headerLineRe
+_OPENERS = "`~>*-_+0123456789<#"  # what a block that may end a paragraph starts with, but a table
 # The terminator lists (each rule's `alt`): which rules may end a paragraph, a block quote's lazy
 # lines or a table, and a list.
 _PARAGRAPH, _QUOTE, _LIST = range(3)
@@ -47,7 +48,7 @@ class _Blocks:
     tShift, sCount and bsCount; `blk` is blkIndent; `quiet` counts the open block quotes."""
 
     __slots__ = ("blk", "bm", "bs", "em", "events", "level", "line", "line_max", "list_indent", "parent", "quiet",
-                 "references", "sc", "src", "ts")
+                 "references", "sc", "src", "tabs", "ts")
 
     def __init__(self, src: str) -> None:
         self.src = src
@@ -57,6 +58,7 @@ class _Blocks:
         sc: list[int] = []
         start = 0
         length = len(src)
+        self.tabs = "\t" in src
         for text in src.split("\n"):
             end = start + len(text)
             rest = text.lstrip(" \t")
@@ -66,7 +68,7 @@ class _Blocks:
             bm.append(start)
             em.append(end)
             ts.append(indent)
-            sc.append(_columns(text, indent) if "\t" in text[:indent] else indent)
+            sc.append(_columns(text, indent) if self.tabs and "\t" in text[:indent] else indent)
             start = end + 1
         bm.append(length)
         em.append(length)
@@ -166,10 +168,12 @@ class _Blocks:
 
     def get_lines(self, begin: int, end: int, indent: int) -> str:
         """StateBlock.getLines(begin, end, indent, False)."""
-        bm, em, src = self.bm, self.em, self.src
+        bm, em, src, ts = self.bm, self.em, self.src, self.ts
         if indent == 0:
             return src[bm[begin]:em[end - 1]]
-        ts, bs = self.ts, self.bs
+        if not self.tabs:  # each blank or marker character is one column: skip up to `indent` of them
+            return "\n".join([src[bm[line] + min(indent, ts[line]):em[line]] for line in range(begin, end)])
+        bs = self.bs
         parts = []
         for line in range(begin, end):
             line_indent = 0
@@ -651,6 +655,7 @@ class _Blocks:
         setext underline lheading looks for first, and lheading's end is `end`, the paragraph's
         `line_max`)."""
         bm, em, ts, sc, src, blk = self.bm, self.em, self.ts, self.sc, self.src, self.blk
+        line_max = self.line_max
         old_parent, self.parent = self.parent, "paragraph"
         line = start + 1
         heading = False
@@ -659,7 +664,8 @@ class _Blocks:
                 line += 1
                 continue
             pos = bm[line] + ts[line]
-            if sc[line] >= blk and src[pos] in "-=":
+            first = src[pos]
+            if sc[line] >= blk and first in "-=":
                 size = em[line]
                 marker = src[pos]
                 while pos < size and src[pos] == marker:
@@ -669,10 +675,10 @@ class _Blocks:
                 if pos >= size:
                     heading = True
                     break
-            if sc[line] >= 0 and self._terminates(line, end, _PARAGRAPH):
+            if sc[line] >= 0 and (first in _OPENERS or self._table_next(line)) and self._terminates(
+                    line, end, _PARAGRAPH):
                 break
             line += 1
-        line_max = self.line_max
         if not heading and end != line_max:  # the paragraph's own scan, to line_max
             line = start + 1
             while line < line_max and bm[line] + ts[line] < em[line]:

@@ -11,6 +11,7 @@ tests/cache/test_parse_equivalence.py holds every result equal to the plain pars
   without `[` has no link, one without `#give`/`#ask` (or an entity) no tag; the others are read by
   `fast_inline.scan`, which follows the inline rules' own steps, unless a reference link could be
   in them; any doubt, and the block gets the real inline parser;
+* a text that cannot open with a date is not given to `dates.read_lead`;
 * a property block of `key: value` lines and simple lists is read without PyYAML
   (`fast_frontmatter.simple_load`).
 
@@ -19,6 +20,7 @@ markdown-it and PyYAML are imported only when a note needs them.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from vaultcrm.cache.fast_blocks import CLOSE, HEADING, OPEN, ROW, simple_blocks
@@ -27,6 +29,7 @@ from vaultcrm.cache.fast_frontmatter import simple_load
 from vaultcrm.cache.fast_inline import TAG_HINT, references_matter, scan
 from vaultcrm.model import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
+from vaultcrm.vault.dates import read_lead
 from vaultcrm.vault.notes import Parser
 
 # What an entry needs: a link (`[[`, `](`, or a reference definition's `]:`) or a date; an inline
@@ -44,8 +47,16 @@ _MAYBE_DATE = re.compile(
 _MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|::|" + _MAYBE_DATE.pattern, re.MULTILINE)
 
 
+# What a text must open with for dates.LEAD to match it (after blanks): a digit, `[[`, `**`, `__`, or a
+# word, blanks and a digit (its month-first form)
+_MAYBE_LEAD = re.compile(r"\s*(?:\d|\[\[|\*\*|__|[^\W\d_]+\.?\s+\d)")
+
+
 class FastParser(Parser):
     """`Parser` with the shortcuts of the module's docstring."""
+
+    def lead(self, text: str) -> tuple[date | None, str | None]:
+        return read_lead(text) if _MAYBE_LEAD.match(text) else (None, None)
 
     def properties(self, text: str) -> tuple[frontmatter.Frontmatter, str]:
         return frontmatter.read_text(text, load=simple_load)

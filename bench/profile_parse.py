@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Where `vaultcrm.notes.parse` spends its time on a vault's notes, in one process (no pool).
+"""Where `vaultcrm.cache.fast_parse.parse` spends its time on a vault's notes, in one process (no pool).
 
     .venv/bin/python bench/profile_parse.py VAULT [VAULT ...] [--repeat 3] [--top 30] [--json out.json]
+    .venv/bin/python bench/profile_parse.py VAULT [VAULT ...] --quick     # only 1.
 
 For each vault (its notes as `vaultcrm sync` finds them, read into memory first):
 
@@ -9,9 +10,8 @@ For each vault (its notes as `vaultcrm sync` finds them, read into memory first)
    one core (the median pass; markdown-it imported beforehand);
 2. paths: the same notes once more with counters and timers wrapped around the parser's functions
    from the outside (vaultcrm/ is not changed): how many notes are skipped entirely (nothing an
-   entry could come from), split by `_flat_blocks`, by `simple_blocks`' `_Blocks`, or by
-   markdown-it's block parser -- with the time and bytes of each, and why a body left the fast
-   paths (the construct on the first line `simple_blocks` refused, and every construct present);
+   entry could come from), split by `simple_blocks`, or by markdown-it's block parser -- with the
+   time and bytes of each, and why a body left the fast path;
    and for each block's text given to `_facts`: none needed (no `[`, no tag hint), read by `_scan`,
    or given to the full inline parser, and why (reference definitions in the note, the character
    `_scan` does not follow, or `_scan` declining);
@@ -48,9 +48,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from vaultcrm import blocks, frontmatter, notes
+from vaultcrm.cache import fast_inline, fast_parse
 from vaultcrm.config import load_config
-from vaultcrm.scan import scan
+from vaultcrm.vault import frontmatter, notes
+from vaultcrm.vault.scan import scan
+from vaultcrm.vault.text import link_target, markdown_target
 
 now = time.perf_counter  # the probe's timers (shares within one pass)
 cpu = time.process_time  # whole passes: CPU time, which other jobs on the machine disturb less
@@ -65,14 +67,14 @@ def load(vault: Path) -> list[tuple[str, bytes]]:
 def warm() -> None:
     notes.markdown()
     notes._block_markdown()
-    notes._normalized("a%20b.md")
-    notes._normalized("https://example.com")
-    notes.parse("x.md", b"---\na: [b]\n---\n| a | b |\n|---|---|\n| [[c]] | d |\n")
+    fast_inline._target("a%20b.md")
+    fast_inline._target("a:b")
+    fast_parse.parse("x.md", b"---\na: [b]\n---\n| a | b |\n|---|---|\n| [[c]] | d |\n")
 
 
 def throughput(data: list[tuple[str, bytes]], repeat: int) -> list[float]:
     times = []
-    parse = notes.parse
+    parse = fast_parse.parse
     for _ in range(repeat):
         started = cpu()
         for path, raw in data:
@@ -83,62 +85,23 @@ def throughput(data: list[tuple[str, bytes]], repeat: int) -> list[float]:
 
 # -- the reasons a body leaves simple_blocks ------------------------------------------------------
 
-_MARKERS = re.compile(r" *(?:(?:[-*+]|[0-9]{1,9}[.)])(?: +|$))*")
-
-
-def _line_reason(line: str) -> str:
-    """What a line `_NOT_SIMPLE` matched could open, in words."""
-    marked = _MARKERS.match(line)
-    rest = line[marked.end():] if marked else line
-    if rest.startswith(">"):
-        return "quote or callout (`>`)"
-    if rest.startswith("<"):
-        return "HTML (`<`)"
-    if rest.startswith("$$"):
-        return "math block (`$$`)"
-    if rest.startswith("["):
-        return "`[` line: reference/footnote definition or unclosed `[`"
-    if not rest.strip():
-        return "empty list item" if marked and marked.group().strip() else "blank?"
-    if set(rest) <= set("=- ") and "=" in rest:
-        return "setext underline (`===`)"
-    if set(rest.replace(" ", "")) <= set("-") or set(rest.replace(" ", "")) <= set("*") or set(rest.replace(" ", "")) <= set("_"):
-        return "thematic break or setext `---`"
-    return "table-like line of `|-:` (no table)"
-
-
 def declined_reasons(src: str) -> tuple[str, set[str]]:
-    """(the first reason, every reason) simple_blocks returned None for `src`. Tabs are expanded to
-    4 spaces to find the reasons a body with tabs would still have."""
-    reasons: list[tuple[int, str]] = []
-    if "\t" in src:
-        reasons.append((-1, "tab"))
-        src = src.replace("\t", "    ")
+    """(the first reason, every reason) simple_blocks returned None for `src`."""
     if "\0" in src:
-        reasons.append((-1, "NUL"))
-    b = blocks._Blocks(src)
-    lines = b.lines[:]
-    try:
-        b.tokenize(0, b.n)
-        for start, stop in b.exempt:
-            lines[start:stop] = [""] * (stop - start)
-    except blocks._NotSimple:
-        at = min(b.line, b.n - 1) if b.n else 0
-        text = b.lines[at] if b.n else ""
-        deep = len(text) - len(text.lstrip(" ")) - b.blk >= 4 and text.strip()
-        reasons.append((at, "indented code (4+ columns past its block)" if deep else "empty list item / deep nesting"))
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    joined = "\n".join(lines)
-    import bisect
+        return "NUL", {"NUL"}
+    reason = "a line that may open a reference definition (`[label]: destination`)"
+    return reason, {reason}
 
-    for match in blocks._NOT_SIMPLE.finditer(joined):
-        at = bisect.bisect_right(offsets, match.start()) - 1
-        reasons.append((at, _line_reason(lines[at])))
-    reasons.sort(key=lambda r: r[0])
-    first = reasons[0][1] if reasons else "unknown"
-    return first, {r for _, r in reasons}
+
+def declined_why(src: str, line: int, tags: bool) -> str:
+    """Why fast_inline.scan gave a text to markdown-it's inline parser."""
+    if tags and fast_inline._TAG_UNSAFE.search(src):
+        return "tags, and emphasis, an escape or an entity"
+    try:
+        fast_inline._Scan(src, line).run(tags)
+    except fast_inline._Declined as exc:
+        return str(exc)
+    return "?"
 
 
 # -- the instrumented pass ------------------------------------------------------------------------
@@ -163,8 +126,6 @@ class Probe:
         self.full_blocks: list[str] = []
         self.scan_none = False
         self.kind_parts: dict[str, Counter[str]] = defaultdict(Counter)  # seconds by part, by path
-        self.hint_loose = 0  # texts sent to the full inline parser only because of a bare `&`
-        self.hint_loose_t = 0.0
 
     def patch(self, owner: Any, name: str, make: Any) -> None:
         original = getattr(owner, name)
@@ -190,31 +151,23 @@ class Probe:
     def install(self) -> None:
         probe = self
         self.patch(frontmatter, "read_text", self.timed("frontmatter.read_text"))
-        self.patch(notes, "_blank_comments", self.timed("_blank_comments"))
+        self.patch(fast_parse, "blank_comments", self.timed("_blank_comments"))
 
         def maybe_useful(original: Any) -> Any:
-            def wrapper(body: str) -> bool:
+            def wrapper(parser: Any, body: str) -> bool:
                 started = now()
-                result = original(body)
+                result = original(parser, body)
                 probe.t["_maybe_useful"] += now() - started
                 probe.note["useful"] = result
                 return result
             return wrapper
-        self.patch(notes, "_maybe_useful", maybe_useful)
-
-        def flat(original: Any) -> Any:
-            def wrapper(lines: list[str]) -> Any:
-                result = original(lines)
-                probe.note["flat"] = "yes" if result is not None else "declined"
-                return result
-            return wrapper
-        self.patch(blocks, "_flat_blocks", flat)
+        self.patch(fast_parse.FastParser, "may_hold_entries", maybe_useful)
 
         def simple(original: Any) -> Any:
             def wrapper(src: str) -> Any:
                 started = now()
                 result = original(src)
-                probe.t["simple_blocks (incl. _flat_blocks)"] += now() - started
+                probe.t["simple_blocks"] += now() - started
                 probe.note["simple"] = result is not None
                 if result is None:
                     first, every = declined_reasons(src)
@@ -227,7 +180,7 @@ class Probe:
                     probe.full_blocks.append(src)
                 return result
             return wrapper
-        self.patch(notes, "simple_blocks", simple)
+        self.patch(fast_parse, "simple_blocks", simple)
 
         block_md = notes._block_markdown()
 
@@ -251,7 +204,7 @@ class Probe:
                 probe.scan_none = result is None
                 return result
             return wrapper
-        self.patch(notes, "_scan", scan_)
+        self.patch(fast_parse, "scan", scan_)
 
         def inline_children(original: Any) -> Any:
             def wrapper(src: str, env: dict[str, Any]) -> Any:
@@ -261,32 +214,23 @@ class Probe:
                 finally:
                     probe.t["full inline parse (_inline_children)"] += now() - started
             return wrapper
-        self.patch(notes, "_inline_children", inline_children)
+        self.patch(notes, "inline_children", inline_children)
 
         def facts(original: Any) -> Any:
-            def wrapper(src: str, line: int, env: dict[str, Any] | None) -> Any:
-                tags = ("#" in src or "&" in src) and notes._TAG_HINT.search(src) is not None
+            def wrapper(parser: Any, src: str, line: int, env: dict[str, Any] | None) -> Any:
+                tags = ("#" in src or "&" in src) and fast_inline.TAG_HINT.search(src) is not None
                 if "[" not in src and not tags:
                     kind = "no `[` and no tag hint: nothing parsed"
+                elif env and "[" in src:
+                    kind = "full inline: the note has reference definitions"
                 else:
-                    refs = env if "[" in src else None
-                    unsafe = None if refs else (notes._TAG_UNSAFE if tags else notes._LINK_UNSAFE).search(src)
-                    if refs:
-                        kind = "full inline: the note has reference definitions"
-                    elif unsafe:
-                        kind = f"full inline: {unsafe.group()!r} in the text" + (" (tag hint)" if tags else "")
-                    else:
-                        kind = "_scan"
+                    kind = "scan"
                 probe.scan_none = False
                 started = now()
-                result = original(src, line, env)
+                result = original(parser, src, line, env)
                 spent = now() - started
-                if tags and not _TAG_HINT_EXACT.search(src) and (
-                        "[" not in src or (not env and not notes._LINK_UNSAFE.search(src))):
-                    probe.hint_loose += kind.startswith("full")
-                    probe.hint_loose_t += spent if kind.startswith("full") else 0.0
-                if kind == "_scan" and probe.scan_none:
-                    kind = "full inline: _scan declined (image, nested `[`, odd destination, ...)"
+                if kind == "scan" and probe.scan_none:
+                    kind = "full inline: scan declined: " + declined_why(src, line, tags)
                 if kind.startswith("full"):
                     probe.full_inline.append((src, line, env, tags))
                 probe.inline[kind] += 1
@@ -295,12 +239,12 @@ class Probe:
                 probe.t["_facts (all)"] += spent
                 return result
             return wrapper
-        self.patch(notes, "_facts", facts)
+        self.patch(fast_parse.FastParser, "facts", facts)
 
     def run(self, data: list[tuple[str, bytes]]) -> None:
-        parse = notes.parse
+        parse = fast_parse.parse
         for path, raw in data:
-            self.note = {"useful": None, "simple": None, "flat": None}
+            self.note = {"useful": None, "simple": None}
             before = dict(self.t)
             started = now()
             parse(path, raw)
@@ -310,10 +254,8 @@ class Probe:
                 kind = "skipped (nothing an entry could come from)"
             elif note["simple"] is False:
                 kind = "markdown-it block parser"
-            elif note["flat"] == "yes":
-                kind = "_flat_blocks"
             else:
-                kind = "simple_blocks (_Blocks)" + (" after _flat_blocks declined" if note["flat"] == "declined" else "")
+                kind = "simple_blocks (_Blocks)"
             self.notes.append({"kind": kind, "bytes": len(raw), "t": spent})
             parts = self.kind_parts[kind]
             for key, value in self.t.items():
@@ -382,7 +324,7 @@ def blank_comments_fast(body: str) -> str:
 def blank_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
     bodies = [frontmatter.read_text(notes.decode(raw).replace("\r\n", "\n"))[1] for _, raw in data]
     started = cpu()
-    own = [notes._blank_comments(body) for body in bodies]
+    own = [notes.blank_comments(body) for body in bodies]
     own_s = cpu() - started
     started = cpu()
     fast = [blank_comments_fast(body) for body in bodies]
@@ -406,11 +348,11 @@ def swaps_check(data: list[tuple[str, bytes]], repeat: int) -> dict[str, Any]:
 
     modules = [importlib.import_module(f"markdown_it.rules_block.{m.name}") for m in pkgutil.iter_modules(rules_block.__path__)]
     loggers = [(m, m.LOGGER) for m in modules if hasattr(m, "LOGGER")]
-    own_notes = [notes.parse(path, raw) for path, raw in data]
-    saved = (notes._blank_comments, notes._TAG_HINT)
+    own_notes = [fast_parse.parse(path, raw) for path, raw in data]
+    saved = (fast_parse.blank_comments, fast_inline.TAG_HINT)
 
     def swap(on: bool) -> None:
-        notes._blank_comments, notes._TAG_HINT = (blank_comments_fast, _TAG_HINT_EXACT) if on else saved
+        fast_parse.blank_comments, fast_inline.TAG_HINT = (blank_comments_fast, _TAG_HINT_EXACT) if on else saved
         for m, logger in loggers:
             m.LOGGER = _Quiet if on else logger  # type: ignore[attr-defined]
 
@@ -421,7 +363,7 @@ def swaps_check(data: list[tuple[str, bytes]], repeat: int) -> dict[str, Any]:
             own_t.append(throughput(data, 1)[0])
             swap(True)
             swapped_t.append(throughput(data, 1)[0])
-        same = all(notes.parse(path, raw) == note for (path, raw), note in zip(data, own_notes, strict=False))
+        same = all(fast_parse.parse(path, raw) == note for (path, raw), note in zip(data, own_notes, strict=False))
     finally:
         swap(False)
     size = sum(len(raw) for _, raw in data)
@@ -457,12 +399,12 @@ def lean_check(full_inline: list[tuple[str, int, dict[str, Any] | None, bool]]) 
     differ = 0
     for src, line, env in link_only:
         started = cpu()
-        expected = notes._children_facts(notes._inline_children(src, env or {}), line)[0]
+        expected = notes.children_facts(notes.inline_children(src, env or {}), line)[0]
         own += cpu() - started
         started = cpu()
         children: list[Token] = []
         md.inline.parse(src, md, env or {}, children)
-        got = notes._children_facts(children, line)[0]
+        got = notes.children_facts(children, line)[0]
         lean += cpu() - started
         differ += got != expected
     return {"texts": len(full_inline), "links only (no tag hint)": len(link_only),
@@ -534,7 +476,7 @@ def pyrs_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
     bodies = []
     for path, raw in data:
         text = notes.decode(raw).replace("\r\n", "\n")
-        bodies.append((path, raw, notes._blank_comments(frontmatter.read_text(text)[1])))
+        bodies.append((path, raw, notes.blank_comments(frontmatter.read_text(text)[1])))
     started = cpu()
     for _, _, body in bodies:
         md.tree(body)
@@ -551,12 +493,12 @@ def pyrs_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
             if name in skip:
                 continue
             if name == "link":
-                target = notes.markdown_target(node.meta.get("url", ""))
+                target = markdown_target(node.meta.get("url", ""))
                 if target:
                     targets[target] += 1
             elif name == "text":
                 for bang, inner in _WIKI.findall(node.meta.get("content", "")):
-                    target = notes.link_target(inner) if not bang else ""
+                    target = link_target(inner) if not bang else ""
                     if target:
                         targets[target] += 1
             stack.extend(node.children)
@@ -565,7 +507,7 @@ def pyrs_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
     differ = 0
     examples = []
     for (path, raw, _), targets in zip(bodies, found, strict=False):
-        note = notes.parse(path, raw)
+        note = fast_parse.parse(path, raw)
         own = Counter(link.target for entry in note.entries for link in entry.links)
         # vaultcrm keeps only the links of entries (a paragraph without a link is no entry, but one with
         # a link is): both sides count every link outside quotes, code, comments and math
@@ -583,7 +525,7 @@ def pyrs_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
 
 def profile(data: list[tuple[str, bytes]], top: int) -> tuple[list[str], dict[str, float], float]:
     prof = cProfile.Profile()
-    parse = notes.parse
+    parse = fast_parse.parse
     prof.enable()
     for path, raw in data:
         parse(path, raw)
@@ -616,6 +558,19 @@ def profile(data: list[tuple[str, bytes]], top: int) -> tuple[list[str], dict[st
 
 def pct(part: float, whole: float) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "   - "
+
+
+def quick(vault: Path, repeat: int) -> dict[str, Any]:
+    """Only the throughput: CPU time of each pass, MB/s of the median pass."""
+    data = load(vault)
+    size = sum(len(raw) for _, raw in data)
+    warm()
+    times = throughput(data, repeat)
+    median = statistics.median(times)
+    print(f"{vault.name}: {len(data):,} notes, {size / 1e6:.1f} MB; CPU s {', '.join(f'{t:.3f}' for t in times)}"
+          f" -> {size / median / 1e6:.2f} MB/s")
+    return {"vault": str(vault), "notes": len(data), "bytes": size, "parse s (each pass)": [round(t, 3) for t in times],
+            "MB/s median": round(size / median / 1e6, 2)}
 
 
 def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, Any]:
@@ -656,7 +611,7 @@ def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, A
           " _scan, full inline, rest of _facts, everything else")
     for kind, parts in sorted(probe.kind_parts.items(), key=lambda kv: -kv[1]["parse"]):
         facts_rest = parts["_facts (all)"] - parts["_scan"] - parts["full inline parse (_inline_children)"]
-        named = ["frontmatter.read_text", "_blank_comments", "simple_blocks (incl. _flat_blocks)", "markdown-it block parse"]
+        named = ["frontmatter.read_text", "_blank_comments", "simple_blocks", "markdown-it block parse"]
         other = parts["parse"] - sum(parts[k] for k in named) - parts["_facts (all)"] - parts["_maybe_useful"]
         cells = [parts[k] for k in named] + [parts["_scan"], parts["full inline parse (_inline_children)"], facts_rest, other]
         print(f"  {kind:<58}" + "".join(f"{c:7.2f}" for c in cells) + f"  = {parts['parse']:.2f}")
@@ -667,7 +622,7 @@ def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, A
     facts_all = parts.get("_facts (all)", 0.0)
     scan_t = parts.get("_scan", 0.0)
     inline_t = parts.get("full inline parse (_inline_children)", 0.0)
-    shown = ["frontmatter.read_text", "_maybe_useful", "_blank_comments", "simple_blocks (incl. _flat_blocks)",
+    shown = ["frontmatter.read_text", "_maybe_useful", "_blank_comments", "simple_blocks",
              "markdown-it block parse"]
     for key in shown:
         print(f"  {key:<58}{parts.get(key, 0.0):>8.2f}{pct(parts.get(key, 0.0), parse_total):>7}")
@@ -697,9 +652,6 @@ def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, A
     out["inline"] = {k: {"texts": v, "bytes": probe.inline_bytes[k], "s": round(probe.inline_t[k], 3)}
                      for k, v in probe.inline.items()}
 
-    print(f"  texts given to the full inline parser only for a bare `&` (no entity, nothing else unsafe): "
-          f"{probe.hint_loose} ({probe.hint_loose_t:.2f} s)")
-    out["bare & texts"] = {"texts": probe.hint_loose, "s": round(probe.hint_loose_t, 3)}
     blank = blank_check(data)
     print(f"\n_blank_comments with str.find jumps (same output required): {blank}")
     out["blank_comments"] = blank
@@ -743,8 +695,10 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--json")
     ap.add_argument("--pyrs", action="store_true", help="also try markdown-it-pyrs (pip install markdown-it-pyrs)")
+    ap.add_argument("--quick", action="store_true", help="only the throughput (1.)")
     args = ap.parse_args()
-    results = [study(Path(v), args.repeat, args.top, args.pyrs) for v in args.vaults]
+    results = [quick(Path(v), args.repeat) if args.quick else study(Path(v), args.repeat, args.top, args.pyrs)
+               for v in args.vaults]
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 

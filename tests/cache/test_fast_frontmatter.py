@@ -66,6 +66,8 @@ def test_simple_load_agrees_with_pyyaml_or_declines(lines: list[str]) -> None:
     (["aliases:", "- JD", "paused: false", "met:", "linkedin: https://linkedin.com/in/jd"],
      {"aliases": ["JD"], "paused": False, "met": None, "linkedin": "https://linkedin.com/in/jd"}),
     (["birthday: 1990-02-30"], {"birthday": "1990-02-30"}),
+    (["aliases: ", "- ", "tags:", "- seedling", "-", "publish: true"],
+     {"aliases": [None], "tags": ["seedling", None], "publish": True}),
 ])
 def test_the_common_blocks_are_read_without_pyyaml(block: list[str], expected: dict[str, Any]) -> None:
     assert simple_load(block) == expected == pyyaml(block)

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vaultcrm.cache import fast_blocks as blocks
-from vaultcrm.cache import fast_parse
+from vaultcrm.cache import fast_comments, fast_inline, fast_parse
+from vaultcrm.cache import fast_leaves as leaves
 from vaultcrm.cache.fast_parse import FastParser, parse
 from vaultcrm.model import Entry, InlineField, LinkRef, Note, Problem
 from vaultcrm.vault import frontmatter, notes
@@ -238,12 +239,16 @@ def reference_children(src: str) -> list[Any]:
     return token.children
 
 
-def reference_blocks(src: str) -> list[tuple[int, int, str]]:
-    """What `_Blocks` must yield for a body it accepts, read off markdown-it's own tokens."""
+def reference_blocks(src: str, env: dict[str, Any] | None = None) -> list[tuple[int, int, str]]:
+    """What `_Blocks` must yield for a body it accepts, read off markdown-it's own tokens (none in quotes)."""
     out: list[tuple[int, int, Any]] = []
     row: list[str] | None = None
     line, previous = 0, ""
-    for token in reference_markdown().parse(src):
+    quoted = 0
+    for token in reference_markdown().parse(src, env):
+        quoted += (token.type == "blockquote_open") - (token.type == "blockquote_close")
+        if quoted or token.type == "blockquote_close":
+            continue  # nothing in a quote is an entry: no event
         if token.type == "list_item_open":
             out.append((blocks.OPEN, 0, ""))
         elif token.type == "list_item_close":
@@ -280,18 +285,36 @@ INLINE = [
     "`a:: b`", "<!-- k:: v -->", "#person", "#people/work", "`#contact`",
     "✅ 2026-11-02", "✅2026-11-03", "📅 2026-11-04", "🗓 2026-11-05", "⏳ 2026-11-06", "➕ 2026-11-01",
     "#give", "#ask", "#GIVE", "(#ask)", "#gift", "#ask-me", "&#35;give", "\\#give", "*#give*", "&amp;", "&",
-    "_#ask_", "__#give__", "a#give", "#give!", "[#give](Bob.md)", "[x #ask](Ann.md)", "]#ask", "[[x]]#give", "[[#give]]", "[[x|#ask]]",
+    "_#ask_", "__#give__", "&nbsp;#give", "&num;ask", "&#x23;give", "a&b", "& Courses", "&;", "&#;", "a#give", "#give!", "[#give](Bob.md)", "[x #ask](Ann.md)", "]#ask", "[[x]]#give", "[[#give]]", "[[x|#ask]]",
     "#interview", "#info-interview", "#Referral", "#intro/warm", "#1", "#2026", "(#intro)", "`#intro`", "``#intro``",
     "[[#intro]]", "[t](#intro)", "#интервью", "x#intro", "#_", "#-/", "\\#intro",
     "\\[[Bob]]", "\\", "`[[Bob]]`", "`code`", "``a ` b``", "`", "$x$", "$[[Bob]]$", "$$", "$",
     "<span>[[Bob]]</span>", "<!-- [[Ann]] -->", "<http://x.md>", "<Bob.md>", "<", ">", "a > b",
     "%%", "%% [[Hidden]] %%", "%%[[Hidden]]", "|", "\\|", " | ", "\t", "\xa0", "\u2028", "\x00", "ü", "翔太",
+    "`]`", "`[`", "`[[Bob]]", "``", "```", "` x `", "$ [[Bob]]$", "1$[[Bob]]$", "$[[Bob]] $", "$x$2", "\\$[[Bob]]$",
+    "$a\\$b$", "\\[", "\\]", "\\`", "\\\\", "\\<", "\\!", "<br>", "<br/>", "</span>", "<span class=\"x\">",
+    "<a href=\"Bob.md\">", "<!-- a\nb -->", "<!--", "-->", "<?x ?>", "<!X y>", "<![CDATA[ [[c]] ]]>", "<1>", "<a",
+    "<https://x.y/[[Bob]]>", "<HTTP://X.Y>", "<a@b.co>", "<javascript:[[Bob]]>", "<data:x>", "<x y>", "<[[Bob]]>",
+    "[t](<Ann B.md> \"t\")", "[t](<A\\>B.md>)", "[t](<a\nb.md>)", "[t](https://x.y \"[[Bob]]\")",
+    "[t](Bob.md 'title')", "[t](Bob.md (title))", "[t](Bob.md\n)", "[t](\nBob.md)", "[t](Bob.md \"a\nb\")",
+    "[t](https://github.com/a/b \"gh\") |", "[t](JavaScript:x)", "[t](data:image/png;base64,x)", "[t](file:///a.md)",
+    "[t](ftp://Bob.md)", "[t](https://x.y/?a=1&b=2)", "[t](https://x.y/a\\)b)", "[t](javascript:a&amp;b)",
+    "![i](https://img.shields.io/x?a=1&amp;b=2 \"t\")", "[t](a&amp;b:c)", "[t](&#104;ttp://x)", "[t](a:b.md)",
+    "[t](Bob.md#^x)", "[^1]", "[^1]:", "[`]`](Bob.md)", "[a `x` b](Bob.md)",
+    "[$x]$](Ann.md)", "[a\\]b](Bob.md)", "[<b>](Bob.md)", "[a ![[e]] b](Bob.md)", "[![b](i.png)](Bob.md)",
+    "![alt](a.png)", "![[e.png|300]]", "&copy;", "&#91;", "&#x5B;[Bob]]", "\n", "\n", "  \n", "\\\n",
+    "![a [b] c](i.png)", "![a [[Bob]]](i.png)", "![a [t](Bob.md) b](i.png)", "![a\nb](i.png)", "![x]", "![](a.png)",
+    "![a ![b](c) d](e)", "[![b](i.png \"t\")](https://x.y)", "![a](<b c.png>)", "!", "![",
+    "*#give*", "_#ask_", "#give_", "#ask\\_", "#give\\-", "\\#give", "&#103;", "#&#103;ive", "#g&#105;ve",
+    "#give&eacute;", "#give&amp;", "&nbsp;#ask", "x_y", "*a*", "__b__", "a\\_b", "&eacute;", "#a&#115;k", "&NUM;give",
+    "&#035;give", "&#X23;ask", "#", "#g", "give", "ask", "[r][]", "[Bob][]", "[t][Bob]", "![i][r]", "[ R ]",
 ]
 PREFIX = [
     "", "", "", "- ", "- ", "* ", "+ ", "1. ", "2) ", "10. ", "123456789. ", "1234567890. ", "  - ", "   - ",
     "    - ", "      - ", "  ", "   ", "    ", "        ", "\t", "\t- ", "-\t", "> ", ">", "> - ", "- > ",
     "# ", "## ", "###### ", "####### ", "#", "- [ ] ", "- [x] ", "- [X] ", "* [ ] ", "1. [x] ", "- [-] ",
     "-   ", "-    ", "-     ", "- - ", "1. - ", "  1. ", "- # ", "[ref]: ",
+    "> [!note] ", "> [!tip]- ", "> > ", ">\t", " >  ", "- \t", "1.\t", "\t\t", "  \t", "[^1]: ", "<div>", "$$ ",
 ]
 LINES = [
     "", "", "", "   ", "---", "***", "___", "===", "- - -", "* * *", "```", "```python", "````", "~~~", "  ```",
@@ -361,6 +384,27 @@ def simple_bodies(draw: Any) -> str:
     return "\n".join(out) + draw(st.sampled_from(["", "\n", "  "]))
 
 
+CONTAINER = ["", "", "", "> ", ">", "> > ", ">\t", " > ", "- ", "  ", "    ", "\t", "  - ", "-\t", "1. ", "\t- ",
+             "- > ", "> - ", "   > ", "  \t", "> [!note] ", "10) ", "* ", "- [ ] "]
+LEAF = ["", "", "[[Bob]] text", "2026-11-02 met [[Ann]] #give", "```", "~~~", "$$", "$$ x $$", "$$ (1)", "$$ a $$ b",
+        "<div>", "</div>", "<details>", "<!-- [[c]]", "-->", "<span>[[s]]</span> x", "<pre>", "</pre>", "<?x", "?>",
+        "<!X", "<![CDATA[", "]]>", "<b>", "<b> x", "===", "---", "- - -", "***", "___", "| a | b |", "|---|---|",
+        "| [[r]] | 2026-11-03 |", "[^1]: note [[F]] more", "[^2]: word", "[r]: Bob.md", "[r]:", "[[a]]: b",
+        "[R]: <Ann B.md> 'the", "title'", "[r]: https://x.y", "[a\\]b]: c.md", "[ r\n", "]: Bob.md", "(title)",
+        "[Bob] and [r] and [x][r] and [R][] and ![r]", "[^1]", "[r]: javascript:x",
+        "# 2026-11-04 [[H]]", "[!tip]- Title [[T]]", "Key:: [[V]]", "- [ ] task [[T]] 📅 2026-11-30", "-", "1.",
+        "text", "[ ] x", "2. two [[Z]]", "\t[[tab]]", "  [[two]]", "%% c", "c %%"]
+
+
+@st.composite
+def container_bodies(draw: Any) -> str:
+    """Bodies of quotes, callouts, lists and indentation (spaces and tabs) around every kind of block."""
+    out = []
+    for _ in range(draw(st.integers(0, 14))):
+        out.append(draw(st.sampled_from(CONTAINER)) + draw(st.sampled_from(CONTAINER[:9])) + draw(st.sampled_from(LEAF)))
+    return "\n".join(out) + draw(st.sampled_from(["", "\n", "  ", "\t"]))
+
+
 # -- the contract ---------------------------------------------------------------------------------
 
 SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -384,9 +428,11 @@ def test_parse_equals_the_full_pipeline(text: str) -> None:
 
 
 def _check_blocks(src: str) -> None:
-    events = blocks.simple_blocks(src)
-    if events is not None:
-        assert events == reference_blocks(src)
+    split = blocks.simple_blocks(src)
+    if split is not None:
+        env: dict[str, Any] = {}
+        assert split[0] == reference_blocks(src, env)
+        assert (split[1] or {}).get("references") == env.get("references")
 
 
 @SETTINGS
@@ -415,6 +461,25 @@ def test_simple_blocks_equal_markdown_it_blocks(body: str) -> None:
     assert parse("N.md", data) == plain_parse("N.md", data) == reference_parse("N.md", data)
 
 
+@SETTINGS
+@given(container_bodies())
+@example("> a\nlazy [[x]]\n- [[y]]")
+@example("> ```\nlazy [[x]]")
+@example("- > a\n  b [[x]]\nc [[y]]")
+@example(">\t\t[[x]]\n- \t[[y]]\n\t- [[z]]")
+@example("<div>\n[[x]]\n\n[[y]]\n<!--\n\n[[z]]\n-->\n[[w]]")
+@example("$$\n[[x]]\n$$ (eq)\n[[y]]")
+@example("a [[x]]\n===\nb [[y]]\n---\n- c [[z]]\n  ---")
+@example("[^1]: a [[x]] b\n[^2]: w\n")
+@example("> [r]: Bob.md\n\n- [r] and [t][r] and [x] [[y]]\n")
+@example("> -\n> \n> ")
+@example("[r]:\n  Bob.md\n  'multi\nline'\n[[after]]\n[r]\n")
+def test_containers_equal_markdown_it(body: str) -> None:
+    _check_blocks(body)
+    data = body.encode("utf-8")
+    assert parse("N.md", data) == plain_parse("N.md", data) == reference_parse("N.md", data)
+
+
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(INLINE), max_size=8).map(" ".join), st.integers(1, 50))
 @example("[x] [[Bob]]\n[t](Bob.md) ![[e]] [a]b [[c]]", 3)
@@ -427,25 +492,38 @@ def test_facts_equal_the_inline_rules(src: str, line: int) -> None:
     tokens = reference_markdown().parse(src)
     if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == src:
         assert FastParser().facts(src, line, None) == _ref_facts(tokens[1].children, line)
-    for tags, unsafe in ((False, fast_parse._LINK_UNSAFE), (True, fast_parse._TAG_UNSAFE)):
-        if not unsafe.search(src):
-            found = fast_parse._scan(src, line, tags)
-            if found is not None:
-                expected = _ref_facts(reference_children(src), line)
-                assert found == (expected if tags else (expected[0], False, False))
+    for tags in (False, True):
+        found = fast_inline.scan(src, line, tags)
+        if found is not None:
+            expected = _ref_facts(reference_children(src), line)
+            assert found == (expected if tags else (expected[0], False, False))
 
 
 def test_the_fast_paths_are_taken() -> None:
     """The shortcuts above are not vacuous: typical bodies go through them."""
     assert blocks.simple_blocks("# Jane\n\n## Log\n- 2026-11-02: coffee [[Bob]]\n  - nested\n") is not None
-    assert blocks.simple_blocks("- a\n  ```\n  > [[code]]\n  ```\n") == [(0, 0, ""), (3, 0, "a"), (1, 0, "")]
-    assert blocks.simple_blocks("> quote [[Bob]]\n") is None
-    assert blocks.simple_blocks("| a |\n|---|\n| [[b]] |\n") == [(4, 0, ["a"]), (4, 2, ["[[b]]"])]
-    assert blocks.simple_blocks("a\n---\n") is None
-    assert fast_parse._scan("coffee with [[Bob|B]] and [#give](Ann%20B.md)\n#ask", 1, True) == (
+    assert blocks.simple_blocks("- a\n  ```\n  > [[code]]\n  ```\n") == ([(0, 0, ""), (3, 0, "a"), (1, 0, "")], None)
+    assert blocks.simple_blocks("> quote [[Bob]]\nlazy\n\n- [[Ann]]\n") == ([(0, 0, ""), (3, 3, "[[Ann]]"), (1, 0, "")],
+                                                                              None)
+    assert blocks.simple_blocks("| a |\n|---|\n| [[b]] |\n") == ([(4, 0, ["a"]), (4, 2, ["[[b]]"])], None)
+    assert blocks.simple_blocks("a\n---\n\t[[code]]\n<div>\n[[html]]\n\n$$\n[[math]]\n$$\n") == ([(2, 0, "a")], None)
+    assert blocks.simple_blocks("[^1]: a note on [[Bob]]\n") == ([(3, 0, "[^1]: a note on [[Bob]]")], None)
+    assert blocks.simple_blocks("[r]: <Bob B.md>\n 'title'\n") == (
+        [], {"references": {"R": {"title": "title", "href": "Bob%20B.md", "map": [0, 2]}}})
+    assert fast_inline.scan("coffee with [[Bob|B]] and [#give](Ann%20B.md)\n#ask", 1, True) == (
         [LinkRef("Bob", 1), LinkRef("Ann B", 1)], True, True)
-    assert fast_parse._scan("[a [[b]] c](d.md)", 1, False) is None
-    assert fast_parse._LINK_UNSAFE.search("`[[Bob]]`")
+    assert fast_inline.scan("`[[No]]`\n<span>[x](<Bob B.md>)</span> $[[M]]$ [t](https://x.y \"t\") [[Ann]]", 1, True) == (
+        [LinkRef("Bob B", 2), LinkRef("Ann", 2)], False, False)
+    assert fast_inline.scan("[a [[b]] c](d.md)", 1, False) is None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["%%", "%", "`", "``", "```", "~~~", "    ```", "a", " ", "\n", "\n", "x %% y"]),
+                max_size=20).map("".join))
+@example("abcdefgh `x` and `y` %% [[H]] %%")
+@example("```\n%% a\n```\n%% b\n```\nc %%\n")
+def test_blank_comments_by_jumps_are_the_plain_ones(body: str) -> None:
+    assert fast_comments.blank_comments(body) == _blank_comments(body)
 
 
 @settings(max_examples=2000, deadline=None)
@@ -456,6 +534,14 @@ def test_the_fast_paths_are_taken() -> None:
 @example("٢٠٢٦-١١-٠٢")
 def test_the_skip_test_is_the_regex(body: str) -> None:
     assert FastParser().may_hold_entries(body) == bool(fast_parse._MAYBE_USEFUL.search(body))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["2026-11-02", "12.11.2026", "3/4/26", "12 ноября 2026", "Nov 12, 2026", "November",
+                                 "12th", "[[", "]]", "**", "__", " ", "\xa0", "\u2003", "\t", ".", ",", "x", "г.", "٣",
+                                 "12", "2026", "Coffee", "with"]), max_size=6).map("".join))
+def test_the_lead_shortcut_is_read_lead(text: str) -> None:
+    assert FastParser().lead(text) == read_lead(text)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -473,11 +559,40 @@ def test_the_transcribed_rules_are_checked_against_their_release() -> None:
     assert version("markdown-it-py") == blocks.UPSTREAM
 
 
-def test_md_trim_is_markdown_its() -> None:
-    from markdown_it.common.utils import MD_TRIM_CHARS
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", ":", " ", "\t", "^1", "r", "Bob.md", "<a>", "(", ")", '"t"', "'t'", "\\",
+                                 "x y", "https://x.y", "[[a]]", "\x01"]), max_size=8).map("".join),
+       st.sampled_from(["", '"title"', "'t'", "(t)", "more", "[x]: y", "- item"]))
+@example("[^1]: a note", "")
+@example("[a]: b", "")
+def test_maybe_reference_only_says_no_to_no_reference(line: str, after: str) -> None:
+    body = "[" + line + "\n" + after
+    env: dict[str, Any] = {}
+    reference_markdown().parse(body, env)
+    if not leaves.maybe_reference(body.split("\n")[0]):
+        assert not env.get("references")
 
-    assert blocks._MD_TRIM == MD_TRIM_CHARS
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from([*"aZ09;/?@=+$,-_.!~*'()#", "%20", "%2f", "%", "%zz", "/", "//", ".md"]),
+                max_size=12).map("".join))
+def test_a_safe_path_is_its_own_normalized_link(path: str) -> None:
+    if fast_inline.SAFE_PATH.fullmatch(path) and not path.startswith("//"):
+        assert markdown().normalizeLink(path) == path
+
+
+def test_transcribed_constants_are_markdown_its() -> None:
+    from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
+    from markdown_it.common.utils import MD_TRIM_CHARS
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+    from mdit_py_plugins.dollarmath.index import DOLLAR_EQNO_REV
+
+    assert blocks.MD_TRIM == MD_TRIM_CHARS
     assert markdown().options["maxNesting"] == blocks._MAX_NESTING
+    assert leaves.OPEN_CLOSE_TAG == HTML_OPEN_CLOSE_TAG_STR
+    assert [(a.pattern, a.flags, b.pattern, b.flags, c) for a, b, c in leaves.HTML_SEQUENCES] == [
+        (a.pattern, a.flags, b.pattern, b.flags, c) for a, b, c in HTML_SEQUENCES]
+    assert (leaves.MATH_LABEL.pattern, leaves.MATH_LABEL.flags) == (DOLLAR_EQNO_REV.pattern, DOLLAR_EQNO_REV.flags)
 
 
 def test_generated_vault_notes_parse_the_same() -> None:

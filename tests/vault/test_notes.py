@@ -394,6 +394,14 @@ def test_percent_signs_inside_inline_code_do_not_start_a_comment() -> None:
     assert dated(n) == {1: date(2026, 11, 1), 2: date(2026, 11, 2)}
 
 
+def test_percent_comments_after_inline_code_later_in_the_line() -> None:
+    # a code span's backtick run is measured from where it starts, not from the line's start
+    n = note("- 2026-11-02 abcdefgh `x` and `y` %% [[H]] %%\n")
+    assert links(n) == []
+    n = note("- 2026-11-02 abcdefgh `x` %%c [[Hidden]]%% [[Shown]]\n")
+    assert links(n) == ["Shown"]
+
+
 def test_indented_code_hides_links() -> None:
     n = note("Some text.\n\n    - 2026-11-01 [[Hidden]]\n    [[Hidden too]]\n\n- 2026-11-02 [[Shown]]\n")
     assert links(n) == ["Shown"]

@@ -1,202 +1,224 @@
-"""Splitting a simple note body into blocks the way markdown-it-py's block parser would.
+"""Splitting a note body into blocks the way markdown-it-py's block parser does.
 
-`simple_blocks` turns a body made of paragraphs, ATX headings, lists, GFM tables and fenced code
-into a flat list of block events (OPEN/CLOSE of list items, HEADING, PARA, ROW), or returns None
-for anything else, which then goes through markdown-it itself. It is a transcription of
-markdown-it's own rules as markdown-it-py `UPSTREAM` has them (rules_block/list.py, table.py,
-fence.py, heading.py, paragraph.py), held to giving the same result by
-tests/cache/test_parse_equivalence.py, which runs against that version. A new markdown-it-py is
-taken by reading its changes to those rules, updating this file, then `UPSTREAM` and the test
-extras' pin in pyproject.toml.
+`simple_blocks` turns a body into a flat list of block events -- (OPEN, 0, "") and (CLOSE, 0, "")
+around each list item, (HEADING, line, text), (PARA, line, text), (ROW, line, cells) -- and the
+reference definitions (markdown-it's `env`), or returns None for a body with a NUL (which then goes
+through markdown-it itself). It is a transcription of markdown-it-py `UPSTREAM`'s block tokenizer
+(parser_block.py, rules_block/*.py, with the line markers of state_block.py) for the rules vaultcrm's
+parser enables: CommonMark's, GFM tables, and dollarmath's math blocks (its options as
+vault/notes.py sets them). Each rule is tried only at lines whose first character could start it.
+Fenced and indented code, math, HTML blocks and thematic breaks make no event, and nothing inside a
+block quote does (no entry comes from them); their extent is worked out all the same.
+tests/cache/test_parse_equivalence.py holds the events equal to markdown-it's tokens. A new
+markdown-it-py is taken by reading its changes to those files, updating this one, then `UPSTREAM` and
+the test extras' pin in pyproject.toml.
 """
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from vaultcrm.cache.fast_leaves import (
+    HTML_SEQUENCES,
+    MATH_LABEL,
+    MD_TRIM,
+    atx,
+    atx_content,
+    bullet_marker,
+    maybe_reference,
+    ordered_marker,
+    table_cells,
+)
+from vaultcrm.vault.notes import markdown
 
 UPSTREAM = "4.3.0"  # the markdown-it-py release these rules follow
 
 OPEN, CLOSE, HEADING, PARA, ROW = range(5)
-# markdown-it's mdTrim (CommonMark whitespace); the test suite checks it against the library's
-_MD_TRIM = ('\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009'
-            '\u200a\u2028\u2029\u202f\u205f\u3000')
 _MAX_NESTING = 20  # the commonmark preset's maxNesting
-# A line that might start a block other than a paragraph, ATX heading, list item, table or fenced
-# code, once its indentation and list markers are set aside: a thematic break, setext underline,
-# table delimiter row or empty list item (only `-|:=*_+` and spaces), a quote, HTML, a math block,
-# or a `[` that could open a reference definition (no `[` or `]` before `]:`, a backslash, or the
-# end of the line). Over-eager by design: such a body just takes markdown-it's block parser.
-# Checked on every line but those a table or fence took (`_not_simple`, `_Blocks.exempt`);
-# `_LINE_START` finds the lines worth matching.
-_NOT_SIMPLE = re.compile(
-    r"^(?! *$) *(?:(?:[-*+]|[0-9]{1,9}[.)])(?: +|$))*"
-    r"(?:[-|:=*_+ ]*$|[><]|\$\$|\[(?!\[)[^\[\]\\\n]*(?:\]:|\\|$))",
-    re.MULTILINE)
-_LINE_START = re.compile(r"\n *[-*+0-9|:=_><$\[]")
 _TABLE_RULE = re.compile(r"^:?-+:?$")  # markdown-it's headerLineRe
-
-
-class _NotSimple(Exception):
-    """The body has something `_Blocks` leaves to markdown-it."""
+_OPENERS = "`~>*-_+0123456789<#"  # what a block that may end a paragraph starts with, but a table
+# The terminator lists (each rule's `alt`): which rules may end a paragraph, a block quote's lazy
+# lines or a table, and a list.
+_PARAGRAPH, _QUOTE, _LIST = range(3)
 
 
 class _Blocks:
-    """markdown-it's block tokenizer restricted to the list, heading and paragraph rules.
+    """markdown-it's StateBlock and block rules, making events instead of tokens (see the module's
+    docstring). Field names follow StateBlock: `bm`, `em`, `ts`, `sc`, `bs` are bMarks, eMarks,
+    tShift, sCount and bsCount; `blk` is blkIndent; `quiet` counts the open block quotes."""
 
-    Only for a body with no tab, and its result only kept when `_NOT_SIMPLE` passes every line
-    but those in `exempt` (fenced code, a table's header and delimiter rows: lines that no other
-    rule looks at), which `simple_blocks` checks afterwards. On such a body the other block rules
-    (code, math, blockquote, hr, reference, html_block, lheading) cannot fire, except indented
-    code, which raises _NotSimple. What is left follows markdown-it-py's parser_block.tokenize and
-    rules_block/{table,fence,list,heading,paragraph}.py step by step, with line offsets instead of
-    source offsets (no tabs, so tShift == sCount) and events instead of tokens: (OPEN, 0, ""),
-    (CLOSE, 0, ""), (HEADING, line, content), (PARA, line, content), (ROW, line, cells).
-    Fenced code makes no event (nothing in it is an entry).
-    """
-
-    __slots__ = ("blk", "events", "exempt", "ind", "lens", "level", "line", "lines", "list_indent", "n", "parent")
+    __slots__ = ("blk", "bm", "bs", "em", "events", "level", "line", "line_max", "list_indent", "parent", "quiet",
+                 "references", "sc", "src", "tabs", "ts")
 
     def __init__(self, src: str) -> None:
-        lines = src.split("\n")
-        if not lines[-1].strip(" "):  # markdown-it makes no line of a last one of only spaces
-            lines.pop()
-        self.n = len(lines)
-        self.lines = lines
-        self.lens = [len(s) for s in lines] + [0]
-        self.ind = [len(s) - len(s.lstrip(" ")) for s in lines] + [0]
+        self.src = src
+        bm: list[int] = []
+        em: list[int] = []
+        ts: list[int] = []
+        sc: list[int] = []
+        start = 0
+        length = len(src)
+        self.tabs = "\t" in src
+        for text in src.split("\n"):
+            end = start + len(text)
+            rest = text.lstrip(" \t")
+            indent = len(text) - len(rest)
+            if not rest and end == length:  # a last line of only blanks, without "\n", gets no marker
+                break
+            bm.append(start)
+            em.append(end)
+            ts.append(indent)
+            sc.append(_columns(text, indent) if self.tabs and "\t" in text[:indent] else indent)
+            start = end + 1
+        bm.append(length)
+        em.append(length)
+        ts.append(0)
+        sc.append(0)
+        self.bm, self.em, self.ts, self.sc = bm, em, ts, sc
+        self.bs = [0] * len(bm)
+        self.line_max = len(bm) - 1
         self.blk = 0
-        self.list_indent = -1
-        self.parent = "root"
         self.line = 0
         self.level = 0
-        self.events: list[tuple[int, int, str]] = []
-        self.exempt: list[tuple[int, int]] = []  # lines no rule but the one that took them looks at
+        self.list_indent = -1
+        self.parent = "root"
+        self.quiet = 0
+        self.events: list[tuple[int, int, Any]] = []
+        self.references: dict[str, dict[str, Any]] = {}  # env["references"] as markdown-it makes it
+
+    def empty(self, line: int) -> bool:
+        return self.bm[line] + self.ts[line] >= self.em[line]
 
     def tokenize(self, line: int, end: int) -> None:
-        ind, lens, n = self.ind, self.lens, self.n
+        """parser_block.tokenize, each rule tried only where its first character is."""
+        bm, em, ts, sc, src = self.bm, self.em, self.ts, self.sc, self.src
+        line_max = self.line_max
         while line < end:
-            while line < n and ind[line] >= lens[line]:  # skipEmptyLines
+            while line < line_max and bm[line] + ts[line] >= em[line]:  # skipEmptyLines
                 line += 1
             self.line = line
-            if line >= end or ind[line] < self.blk:
+            if line >= end or sc[line] < self.blk:
                 break
-            if self.level >= _MAX_NESTING or ind[line] - self.blk >= 4:  # markdown-it gives up / code
-                raise _NotSimple
-            first = self.lines[line][ind[line]]
-            if self._table_next(line) and self.table(line, end, False):
+            if self.level >= _MAX_NESTING:
+                self.line = end
+                break
+            pos = bm[line] + ts[line]
+            first = src[pos]
+            if self._table_next(line) and "|" in src[pos:em[line]] and self.table(line, end, False):
                 pass
-            elif first == "`" or first == "~":
-                if not self.fence(line, end, False):
-                    self.paragraph(line)
-            elif first in "-*+" or "0" <= first <= "9":
-                if not self.list(line, end, False):
-                    self.paragraph(line)
-            elif first != "#" or not self.heading(line, False):
-                self.paragraph(line)
+            elif sc[line] - self.blk >= 4:
+                self.code(line, end)
+            elif first == ">":
+                self.blockquote(line, end)
+            elif first == "[" and maybe_reference(src[pos:em[line]]) and self.reference(line):
+                pass
+            elif not self._leaf(line, end, first):
+                self.paragraph(line, end)
             line = self.line
-            if line < end and ind[line] >= lens[line]:
+            if line < end and bm[line] + ts[line] >= em[line]:
                 line += 1
                 self.line = line
 
-    def list(self, start: int, end: int, silent: bool) -> bool:
-        ind = self.ind
-        if ind[start] - self.blk >= 4:
-            return False
-        if self.list_indent >= 0 and ind[start] - self.list_indent >= 4 and ind[start] < self.blk:
-            return False
-        terminating = silent and self.parent == "paragraph" and ind[start] >= self.blk
-        after = _ordered_marker(self.lines[start], ind[start], self.lens[start])
-        ordered = after >= 0
-        if ordered:
-            if terminating and int(self.lines[start][ind[start]:after - 1]) != 1:
-                return False
-        else:
-            after = _bullet_marker(self.lines[start], ind[start], self.lens[start])
-            if after < 0:
-                return False
-        text = self.lines[start]
-        if terminating and len(text) - len(text[after:].lstrip(" ")) >= self.lens[start]:
-            return False
-        marker = text[after - 1]
-        if silent:
+    def _leaf(self, line: int, end: int, first: str) -> bool:
+        """Whether the math, fence, hr, list, html_block or heading rule took the line (the rule its
+        first character could start), in markdown-it's order."""
+        if first == "$":
+            return self.math(line, end)
+        if first in "`~":
+            return self.fence(line, end, False)
+        if first in "*-_" and self.hr(line, False):
             return True
-        self.level += 1
-        old_parent, self.parent = self.parent, "list"
-        line = start
-        while line < end:
-            text = self.lines[start]
-            size = self.lens[start]
-            initial = after
-            pos = after
-            while pos < size and text[pos] == " ":
-                pos += 1
-            if pos >= size:
-                raise _NotSimple  # an empty item (kept out by _NOT_SIMPLE)
-            indent_after = pos - initial
-            indent = initial + (indent_after if indent_after <= 4 else 1)
-            self.events.append((OPEN, 0, ""))
-            self.level += 1
-            old_list_indent, self.list_indent = self.list_indent, self.blk
-            self.blk = indent
-            old_ind, ind[start] = ind[start], pos
-            self.tokenize(start, end)
-            self.blk = self.list_indent
-            self.list_indent = old_list_indent
-            ind[start] = old_ind
-            self.events.append((CLOSE, 0, ""))
-            self.level -= 1
-            line = start = self.line
-            if line >= end or ind[line] < self.blk or ind[line] - self.blk >= 4:
-                break
-            text = self.lines[line]
-            if ordered:
-                after = _ordered_marker(text, ind[line], self.lens[line])
-            else:
-                after = _bullet_marker(text, ind[line], self.lens[line])
-            if after < 0 or text[after - 1] != marker:
-                break
-        self.parent = old_parent
-        self.line = line
-        self.level -= 1
-        return True
+        if first in "*-+" or "0" <= first <= "9":
+            return self.list(line, end, False)
+        if first == "<":
+            return self.html_block(line, end, False)
+        return first == "#" and self.heading(line, False)
 
-    def _interrupts(self, line: int, end: int) -> bool:
-        """Whether the list, heading or fence rule would start a block at this (non-blank) line: the
-        terminators, beside the table rule, that can fire here (the others are kept out)."""
-        first = self.lines[line][self.ind[line]]
-        if first in "-*+" or "0" <= first <= "9":
+    def _terminates(self, line: int, end: int, kind: int) -> bool:
+        """Whether a rule of the terminator list `kind` would start a block at `line` (silent mode)."""
+        pos = self.bm[line] + self.ts[line]
+        if pos >= self.em[line]:
+            return False
+        first = self.src[pos]
+        if kind == _PARAGRAPH and self._table_next(line) and self.table(line, end, True):
+            return True
+        if self.sc[line] - self.blk >= 4:
+            return False  # every other terminator refuses code
+        if first in "`~":
+            return self.fence(line, end, True)
+        if first == ">":
+            return True
+        if first in "*-_" and self.hr(line, True):
+            return True
+        if kind == _LIST:
+            return False
+        if first in "*-+" or "0" <= first <= "9":
             return self.list(line, end, True)
-        if first == "#":
-            return self.heading(line, True)
-        return (first == "`" or first == "~") and self.fence(line, end, True)
+        if first == "<":
+            return self.html_block(line, end, True)
+        return first == "#" and self.heading(line, True)
 
     def _table_next(self, line: int) -> bool:
         """Whether the next line could be a table's delimiter row (a cheap test before `table`)."""
         line += 1
-        return line < self.n and self.ind[line] < self.lens[line] and self.lines[line][self.ind[line]] in "|-:"
+        if line >= self.line_max:
+            return False
+        pos = self.bm[line] + self.ts[line]
+        return pos < self.em[line] and self.src[pos] in "|-:"
+
+    def get_lines(self, begin: int, end: int, indent: int) -> str:
+        """StateBlock.getLines(begin, end, indent, False)."""
+        bm, em, src, ts = self.bm, self.em, self.src, self.ts
+        if indent == 0:
+            return src[bm[begin]:em[end - 1]]
+        if not self.tabs:  # each blank or marker character is one column: skip up to `indent` of them
+            return "\n".join([src[bm[line] + min(indent, ts[line]):em[line]] for line in range(begin, end)])
+        bs = self.bs
+        parts = []
+        for line in range(begin, end):
+            line_indent = 0
+            start = first = bm[line]
+            last = em[line]
+            while first < last and line_indent < indent:
+                ch = src[first]
+                if ch == " ":
+                    line_indent += 1
+                elif ch == "\t":
+                    line_indent += 4 - (line_indent + bs[line]) % 4
+                elif first - start < ts[line]:
+                    line_indent += 1
+                else:
+                    break
+                first += 1
+            if line_indent > indent:
+                parts.append(" " * (line_indent - indent) + src[first:last])
+            else:
+                parts.append(src[first:last])
+        return "\n".join(parts)
+
+    # -- the rules, in markdown-it's order ---------------------------------------------------------
 
     def table(self, start: int, end: int, silent: bool) -> bool:
-        ind, lens, lines, blk = self.ind, self.lens, self.lines, self.blk
+        bm, em, ts, sc, src, blk = self.bm, self.em, self.ts, self.sc, self.src, self.blk
         if start + 2 > end:
             return False
         rule = start + 1
-        if ind[rule] < blk or ind[rule] - blk >= 4:
+        if sc[rule] < blk or sc[rule] - blk >= 4:
             return False
-        text = lines[rule]
-        pos = ind[rule]
-        size = lens[rule]
-        if pos >= size or text[pos] not in "|-:":
-            return False
+        pos = bm[rule] + ts[rule]
+        size = em[rule]
         if pos + 1 >= size:
             return False
-        second = text[pos + 1]
-        if second not in "|-: \t" or (text[pos] == "-" and second in " \t"):
+        head, second = src[pos], src[pos + 1]
+        if head not in "|-:" or second not in "|-: \t" or (head == "-" and second in " \t"):
             return False
-        if text[pos + 2:size].strip("|-: \t"):
+        text = src[pos:size]
+        if text[2:].strip("|-: \t"):
             return False
-        columns = text[pos:size].split("|")
+        columns = text.split("|")
         aligns = 0
         for index, column in enumerate(columns):
-            column = column.strip(_MD_TRIM)
+            column = column.strip(MD_TRIM)
             if not column:
                 if index == 0 or index == len(columns) - 1:
                     continue
@@ -204,54 +226,87 @@ class _Blocks:
             if not _TABLE_RULE.search(column):
                 return False
             aligns += 1
-        header = lines[start][ind[start]:].strip(_MD_TRIM)
-        if "|" not in header or ind[start] - blk >= 4:
+        header = src[bm[start] + ts[start]:em[start]].strip(MD_TRIM)
+        if "|" not in header or sc[start] - blk >= 4:
             return False
-        cells = _table_cells(header)
+        cells = table_cells(header)
         count = len(cells)
         if count == 0 or count != aligns:
             return False
         if silent:
             return True
         old_parent, self.parent = self.parent, "table"
-        self.events.append((ROW, start, [cell.strip(_MD_TRIM) for cell in cells]))  # type: ignore[arg-type]
+        quiet = self.quiet
+        if not quiet:
+            self.events.append((ROW, start, [cell.strip(MD_TRIM) for cell in cells]))
         autocompleted = 0
         line = start + 2
         while line < end:
-            if ind[line] < blk:
+            if sc[line] < blk or self._terminates(line, end, _QUOTE):
                 break
-            if ind[line] < lens[line] and self._interrupts(line, end):  # the blockquote rule's terminators
+            text = src[bm[line] + ts[line]:em[line]].strip(MD_TRIM)
+            if not text or sc[line] - blk >= 4:
                 break
-            text = lines[line][ind[line]:].strip(_MD_TRIM)
-            if not text or ind[line] - blk >= 4:
-                break
-            row = _table_cells(text)
+            row = table_cells(text)
             autocompleted += count - len(row)
             if autocompleted > 0x10000:
                 break
-            self.events.append((ROW, line, [  # type: ignore[arg-type]
-                row[index].strip(_MD_TRIM) if index < len(row) and row[index] else "" for index in range(count)]))
+            if not quiet:
+                self.events.append((ROW, line, [
+                    row[index].strip(MD_TRIM) if index < len(row) and row[index] else "" for index in range(count)]))
             line += 1
         self.parent = old_parent
         self.line = line
-        self.exempt.append((start, start + 2))
+        return True
+
+    def code(self, start: int, end: int) -> None:
+        last = line = start + 1
+        while line < end:
+            if self.empty(line):
+                line += 1
+            elif self.sc[line] - self.blk >= 4:
+                line += 1
+                last = line
+            else:
+                break
+        self.line = last
+
+    def math(self, start: int, end: int) -> bool:
+        """dollarmath's math_block (labels and blank lines allowed), which ends nothing."""
+        bm, em, ts, src = self.bm, self.em, self.ts, self.src
+        pos = bm[start] + ts[start]
+        size = em[start]
+        if pos + 2 > size or not src.startswith("$$", pos):
+            return False
+        line = start
+        text = src[pos:size]
+        closed = False
+        if len(text.strip()) > 3:
+            if text.strip().endswith("$$") or MATH_LABEL.match(text[::-1]):
+                closed = True
+            elif "$$" in text[2:]:
+                return False
+        while not closed:
+            line += 1
+            if line >= end:
+                return False
+            text = src[bm[line] + ts[line]:em[line]]
+            closed = text.strip().endswith("$$") or MATH_LABEL.match(text[::-1]) is not None
+        self.line = line + 1
         return True
 
     def fence(self, start: int, end: int, silent: bool) -> bool:
-        ind, lens, lines = self.ind, self.lens, self.lines
-        pos = ind[start]
-        size = lens[start]
-        if pos - self.blk >= 4 or pos + 3 > size:
+        bm, em, ts, sc, src = self.bm, self.em, self.ts, self.sc, self.src
+        pos = bm[start] + ts[start]
+        size = em[start]
+        if pos + 3 > size:
             return False
-        text = lines[start]
-        marker = text[pos]
-        if marker != "`" and marker != "~":
-            return False
+        marker = src[pos]
         mem = pos
-        while pos < size and text[pos] == marker:
+        while pos < size and src[pos] == marker:
             pos += 1
         length = pos - mem
-        if length < 3 or (marker == "`" and marker in text[pos:]):
+        if length < 3 or (marker == "`" and marker in src[pos:size]):
             return False
         if silent:
             return True
@@ -261,256 +316,397 @@ class _Blocks:
             line += 1
             if line >= end:
                 break
-            pos = mem = ind[line]
-            size = lens[line]
-            if pos < size and pos < self.blk:
+            pos = mem = bm[line] + ts[line]
+            size = em[line]
+            if pos < size and sc[line] < self.blk:
                 break
-            if pos >= size:
-                continue  # a blank line (markdown-it reads its "\n")
-            text = lines[line]
-            if text[pos] != marker or pos - self.blk >= 4:
+            if pos >= len(src):
+                break
+            if src[pos] != marker or sc[line] - self.blk >= 4:
                 continue
-            while pos < size and text[pos] == marker:
+            while pos < size and src[pos] == marker:
                 pos += 1
             if pos - mem < length:
                 continue
-            while pos < size and text[pos] == " ":
+            while pos < size and src[pos] in " \t":
                 pos += 1
             if pos < size:
                 continue
             closed = True
             break
         self.line = line + 1 if closed else line
-        self.exempt.append((start, self.line))
+        return True
+
+    def blockquote(self, start: int, end: int) -> None:
+        """rules_block/blockquote.py (not silent: as a terminator it is just `>`)."""
+        bm, em, ts, sc, bs, src = self.bm, self.em, self.ts, self.sc, self.bs, self.src
+        old_line_max = self.line_max
+        saved: list[tuple[int, int, int, int, int]] = []  # (line, bm, ts, sc, bs) to restore
+        old_parent, self.parent = self.parent, "blockquote"
+        last_empty = False
+        line = start
+        while line < end:
+            if line > start:
+                outdented = sc[line] < self.blk
+                pos = bm[line] + ts[line]
+                if pos >= em[line]:
+                    break  # an empty line ends the quote
+                if src[pos] != ">" or outdented:
+                    if last_empty:
+                        break
+                    if self._terminates(line, end, _QUOTE):
+                        self.line_max = line  # "hard termination" for the paragraphs inside
+                        if self.blk != 0:
+                            saved.append((line, bm[line], ts[line], sc[line], bs[line]))
+                            sc[line] -= self.blk
+                        break
+                    saved.append((line, bm[line], ts[line], sc[line], bs[line]))
+                    sc[line] = -1  # a lazy line: a paragraph's continuation
+                    line += 1
+                    continue
+            last_empty = self._quote_line(line, saved)
+            line += 1
+        old_indent, self.blk = self.blk, 0
+        self.quiet += 1
+        self.level += 1
+        self.tokenize(start, line)
+        self.level -= 1
+        self.quiet -= 1
+        self.line_max = old_line_max
+        self.parent = old_parent
+        for number, b, t, s, c in saved:
+            bm[number], ts[number], sc[number], bs[number] = b, t, s, c
+        self.blk = old_indent
+
+    def _quote_line(self, line: int, saved: list[tuple[int, int, int, int, int]]) -> bool:
+        """A `>` line's markers moved past the `>` and one optional blank; whether it is empty then."""
+        bm, em, ts, sc, bs, src = self.bm, self.em, self.ts, self.sc, self.bs, self.src
+        pos = bm[line] + ts[line] + 1
+        size = em[line]
+        initial = offset = sc[line] + 1
+        second = src[pos] if pos < len(src) else ""
+        adjust_tab = False
+        space_after = second == " " or second == "\t"
+        if second == " ":
+            pos += 1
+            initial += 1
+            offset += 1
+        elif second == "\t":
+            if (bs[line] + offset) % 4 == 3:
+                pos += 1
+                initial += 1
+                offset += 1
+            else:
+                adjust_tab = True
+        saved.append((line, bm[line], ts[line], sc[line], bs[line]))
+        bm[line] = pos
+        while pos < size:
+            ch = src[pos]
+            if ch == " ":
+                offset += 1
+            elif ch == "\t":
+                offset += 4 - (offset + bs[line] + (1 if adjust_tab else 0)) % 4
+            else:
+                break
+            pos += 1
+        bs[line] = sc[line] + 1 + (1 if space_after else 0)
+        sc[line] = offset - initial
+        ts[line] = pos - bm[line]
+        return pos >= size
+
+    def hr(self, start: int, silent: bool) -> bool:
+        pos = self.bm[start] + self.ts[start]
+        size = self.em[start]
+        src = self.src
+        marker = src[pos]
+        count = 1
+        pos += 1
+        while pos < size:
+            ch = src[pos]
+            pos += 1
+            if ch == marker:
+                count += 1
+            elif ch != " " and ch != "\t":
+                return False
+        if count < 3:
+            return False
+        if not silent:
+            self.line = start + 1
+        return True
+
+    def list(self, start: int, end: int, silent: bool) -> bool:
+        bm, em, ts, sc, bs, src = self.bm, self.em, self.ts, self.sc, self.bs, self.src
+        if self.list_indent >= 0 and sc[start] - self.list_indent >= 4 and sc[start] < self.blk:
+            return False
+        terminating = silent and self.parent == "paragraph" and sc[start] >= self.blk
+        begin = bm[start] + ts[start]
+        after = ordered_marker(src, begin, em[start])
+        ordered = after >= 0
+        if ordered:
+            if terminating and int(src[begin:after - 1]) != 1:
+                return False
+        else:
+            after = bullet_marker(src, begin, em[start])
+            if after < 0:
+                return False
+        if terminating:
+            pos = after
+            while pos < em[start] and src[pos] in " \t":
+                pos += 1
+            if pos >= em[start]:
+                return False
+        if silent:
+            return True
+        marker = src[after - 1]
+        self.level += 1
+        old_parent, self.parent = self.parent, "list"
+        line = start
+        while line < end:
+            pos = after
+            size = em[line]
+            initial = offset = sc[line] + after - (bm[start] + ts[start])
+            while pos < size:
+                ch = src[pos]
+                if ch == "\t":
+                    offset += 4 - (offset + bs[line]) % 4
+                elif ch == " ":
+                    offset += 1
+                else:
+                    break
+                pos += 1
+            content_start = pos
+            indent_after = 1 if content_start >= size else offset - initial
+            if indent_after > 4:
+                indent_after = 1
+            indent = initial + indent_after
+            if not self.quiet:
+                self.events.append((OPEN, 0, ""))
+            self.level += 1
+            old_ts, old_sc = ts[start], sc[start]
+            old_list_indent, self.list_indent = self.list_indent, self.blk
+            self.blk = indent
+            ts[start] = content_start - bm[start]
+            sc[start] = offset
+            if content_start >= size and self.empty(start + 1):
+                self.line = min(self.line + 2, end)
+            else:
+                self.tokenize(start, end)
+            self.blk = self.list_indent
+            self.list_indent = old_list_indent
+            ts[start], sc[start] = old_ts, old_sc
+            if not self.quiet:
+                self.events.append((CLOSE, 0, ""))
+            self.level -= 1
+            line = start = self.line
+            if line >= end or sc[line] < self.blk or sc[line] - self.blk >= 4:
+                break
+            if self._terminates(line, end, _LIST):
+                break
+            begin = bm[line] + ts[line]
+            after = (ordered_marker if ordered else bullet_marker)(src, begin, em[line])
+            if after < 0 or src[after - 1] != marker:
+                break
+        self.line = line
+        self.parent = old_parent
+        self.level -= 1
+        return True
+
+    def reference(self, start: int) -> bool:
+        """rules_block/reference.py (not silent: it ends nothing), with markdown-it's own helpers for the
+        destination, title and label."""
+        from markdown_it.common.utils import normalizeReference
+        from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+
+        md = markdown()
+        string = self.src[self.bm[start] + self.ts[start]:self.em[start] + 1]
+        size = len(string)
+        line = start + 1
+        label_end = -1
+        pos = 1
+        while pos < size:
+            ch = string[pos]
+            if ch == "[":
+                return False
+            if ch == "]":
+                label_end = pos
+                break
+            if ch == "\\":
+                pos += 1
+            if ch == "\n" or (ch == "\\" and pos < size and string[pos] == "\n"):
+                more = self._reference_line(line)
+                if more is not None:
+                    string += more
+                    size = len(string)
+                    line += 1
+            pos += 1
+        if label_end < 0 or not string.startswith(":", label_end + 1):
+            return False
+        pos, string, size, line = self._reference_blanks(label_end + 2, string, line)
+        found = parseLinkDestination(string, pos, size)
+        if not found.ok:
+            return False
+        href = md.normalizeLink(found.str)
+        if not md.validateLink(href):
+            return False
+        dest_end = pos = found.pos
+        dest_line = line
+        start_blanks = pos
+        pos, string, size, line = self._reference_blanks(pos, string, line)
+        title = parseLinkTitle(string, pos, size, None)
+        while title.can_continue:
+            more = self._reference_line(line)
+            if more is None:
+                break
+            string += more
+            pos = size
+            size = len(string)
+            line += 1
+            title = parseLinkTitle(string, pos, size, title)
+        if pos < size and start_blanks != pos and title.ok:
+            text = title.str
+            pos = title.pos
+        else:
+            text = ""
+            pos, line = dest_end, dest_line
+        while pos < size and string[pos] in " \t":
+            pos += 1
+        if pos < size and string[pos] != "\n" and text:
+            text = ""
+            pos, line = dest_end, dest_line
+            while pos < size and string[pos] in " \t":
+                pos += 1
+        if pos < size and string[pos] != "\n":
+            return False
+        label = normalizeReference(string[1:label_end])
+        if not label:
+            return False
+        self.line = line
+        self.references.setdefault(label, {"title": text, "href": href, "map": [start, line]})
+        return True
+
+    def _reference_blanks(self, pos: int, string: str, line: int) -> tuple[int, str, int, int]:
+        """The reference rule's skipping of blanks, taking the next line in at a line break."""
+        size = len(string)
+        while pos < size:
+            ch = string[pos]
+            if ch == "\n":
+                more = self._reference_line(line)
+                if more is not None:
+                    string += more
+                    size = len(string)
+                    line += 1
+            elif ch != " " and ch != "\t":
+                break
+            pos += 1
+        return pos, string, size, line
+
+    def _reference_line(self, line: int) -> str | None:
+        """rules_block/reference.py's getNextLine: the next line (with its line break) if a reference
+        definition may go on onto it."""
+        if line >= self.line_max or self.empty(line):
+            return None
+        if self.sc[line] - self.blk < 4 and self.sc[line] >= 0:
+            old_parent, self.parent = self.parent, "reference"
+            ends = self._terminates(line, self.line_max, _PARAGRAPH)
+            self.parent = old_parent
+            if ends:
+                return None
+        return self.src[self.bm[line] + self.ts[line]:self.em[line] + 1]
+
+    def html_block(self, start: int, end: int, silent: bool) -> bool:
+        bm, em, ts, sc, src = self.bm, self.em, self.ts, self.sc, self.src
+        text = src[bm[start] + ts[start]:em[start]]
+        sequence = next((seq for seq in HTML_SEQUENCES if seq[0].search(text)), None)
+        if sequence is None:
+            return False
+        _, closer, terminates = sequence
+        if silent:
+            return terminates
+        line = start + 1
+        on_blank = closer.search("") is not None
+        if not closer.search(text):
+            while line < end:
+                if sc[line] < self.blk and (on_blank or not self.empty(line)):
+                    break
+                text = src[bm[line] + ts[line]:em[line]]
+                if closer.search(text):
+                    if text:
+                        line += 1
+                    break
+                line += 1
+        self.line = line
         return True
 
     def heading(self, start: int, silent: bool) -> bool:
-        pos = self.ind[start]
-        if pos - self.blk >= 4:
-            return False
-        text = self.lines[start]
-        after = _atx(text, pos)
+        src = self.src
+        pos = self.bm[start] + self.ts[start]
+        size = self.em[start]
+        after = atx(src, pos, size)
         if after < 0:
             return False
         if not silent:
             self.line = start + 1
-            self.events.append((HEADING, start, _atx_content(text, after)))
+            if not self.quiet:
+                self.events.append((HEADING, start, atx_content(src, after, size)))
         return True
 
-    def paragraph(self, start: int) -> None:
-        ind, lens, blk = self.ind, self.lens, self.blk
-        line = start + 1
-        end = self.n
+    def paragraph(self, start: int, end: int) -> None:
+        """lheading, then paragraph: one scan for both (they stop at the same lines, but for the
+        setext underline lheading looks for first, and lheading's end is `end`, the paragraph's
+        `line_max`)."""
+        bm, em, ts, sc, src, blk = self.bm, self.em, self.ts, self.sc, self.src, self.blk
+        line_max = self.line_max
         old_parent, self.parent = self.parent, "paragraph"
-        while line < end:
-            if ind[line] >= lens[line]:
-                break
-            if ind[line] - blk > 3:
+        line = start + 1
+        heading = False
+        while line < end and bm[line] + ts[line] < em[line]:
+            if sc[line] - blk > 3:
                 line += 1
                 continue
-            if (self._table_next(line) and self.table(line, end, True)) or self._interrupts(line, end):
-                break
-            line += 1
-        self.line = line
-        self.parent = old_parent
-        self.events.append((PARA, start, self._content(start, line)))
-
-    def _content(self, begin: int, end: int) -> str:
-        """getLines(begin, end, blkIndent, False), trimmed."""
-        blk = self.blk
-        parts = []
-        for line in range(begin, end):
-            text = self.lines[line]
-            shift = self.ind[line]
-            first = 0
-            size = len(text)
-            while first < size and first < blk and (text[first] == " " or first < shift):
-                first += 1
-            parts.append(text[first:])
-        return "\n".join(parts).strip(_MD_TRIM)
-
-
-def _atx(text: str, pos: int) -> int:
-    """rules_block/heading.py: the position after the `#`s of an ATX heading starting at `pos`, or -1."""
-    size = len(text)
-    if pos >= size or text[pos] != "#":
-        return -1
-    level = 1
-    pos += 1
-    while pos < size and text[pos] == "#" and level <= 6:
-        level += 1
-        pos += 1
-    if level > 6 or (pos < size and text[pos] not in " \t"):
-        return -1
-    return pos
-
-
-def _atx_content(text: str, pos: int) -> str:
-    """An ATX heading's text: without the closing `#`s (after a space) and surrounding whitespace."""
-    stop = len(text)
-    while stop > pos and text[stop - 1] in " \t":
-        stop -= 1
-    hashes = stop
-    while hashes > pos and text[hashes - 1] == "#":
-        hashes -= 1
-    if hashes > pos and text[hashes - 1] in " \t":
-        stop = hashes
-    return text[pos:stop].strip(_MD_TRIM)
-
-
-def _flat_blocks(lines: list[str]) -> list[tuple[int, int, str]] | None:
-    """`_Blocks` for a body whose lines all start at column 0 (no tab, no fence, `_not_simple` false):
-    then a list item holds one paragraph (its first line and lazy lines) and nothing nests, so one
-    pass over the lines does. None for an item whose text starts a list or heading of its own, or
-    sits 5 spaces or more after its marker."""
-    events: list[tuple[int, int, str]] = []
-    append = events.append
-    count = len(lines)
-    line = 0
-    while line < count:
-        text = lines[line]
-        if not text:
-            line += 1
-            continue
-        first = text[0]
-        if first == "#":
-            after = _atx(text, 0)
-            if after >= 0:
-                append((HEADING, line, _atx_content(text, after)))
-                line += 1
-                continue
-        elif first in "-*+" or "0" <= first <= "9":
-            size = len(text)
-            after = _bullet_marker(text, 0, size) if first in "-*+" else _ordered_marker(text, 0, size)
-            if after >= 0:
-                pos = after
-                while pos < size and text[pos] == " ":
+            pos = bm[line] + ts[line]
+            first = src[pos]
+            if sc[line] >= blk and first in "-=":
+                size = em[line]
+                marker = src[pos]
+                while pos < size and src[pos] == marker:
                     pos += 1
-                if pos >= size or pos - after > 4:
-                    return None  # an empty item, or indented code in it
-                inner = text[pos]
-                if ((inner in "-*+" and _bullet_marker(text, pos, size) >= 0)
-                        or ("0" <= inner <= "9" and _ordered_marker(text, pos, size) >= 0)
-                        or (inner == "#" and _atx(text, pos) >= 0)):
-                    return None
-                stop = line + 1  # lazy lines: to a blank line, a list item or a heading
-                while stop < count and lines[stop] and not _flat_break(lines[stop], False):
-                    stop += 1
-                content = text[pos:] if stop == line + 1 else "\n".join([text[pos:], *lines[line + 1:stop]])
-                append((OPEN, 0, ""))
-                append((PARA, line, content.strip(_MD_TRIM)))
-                append((CLOSE, 0, ""))
-                line = stop
-                continue
-        stop = line + 1
-        while stop < count and lines[stop] and not _flat_break(lines[stop], True):
-            stop += 1
-        content = text if stop == line + 1 else "\n".join(lines[line:stop])
-        append((PARA, line, content.strip(_MD_TRIM)))
-        line = stop
-    return events
+                while pos < size and src[pos] in " \t":
+                    pos += 1
+                if pos >= size:
+                    heading = True
+                    break
+            if sc[line] >= 0 and (first in _OPENERS or self._table_next(line)) and self._terminates(
+                    line, end, _PARAGRAPH):
+                break
+            line += 1
+        if not heading and end != line_max:  # the paragraph's own scan, to line_max
+            line = start + 1
+            while line < line_max and bm[line] + ts[line] < em[line]:
+                if sc[line] - blk <= 3 and sc[line] >= 0 and self._terminates(line, line_max, _PARAGRAPH):
+                    break
+                line += 1
+        self.parent = old_parent
+        self.line = line + 1 if heading else line
+        if not self.quiet:
+            content = self.get_lines(start, line, blk).strip(MD_TRIM)
+            self.events.append((HEADING if heading else PARA, start, content))
 
 
-def _flat_break(text: str, top: bool) -> bool:
-    """Whether a line at column 0 ends the paragraph before it: a heading, or a list item (at the
-    top level, only a non-empty one, and an ordered one only from 1: the list rule's
-    isTerminatingParagraph)."""
-    first = text[0]
-    if first == "#":
-        return _atx(text, 0) >= 0
-    if first in "-*+":
-        after = _bullet_marker(text, 0, len(text))
-    elif "0" <= first <= "9":
-        after = _ordered_marker(text, 0, len(text))
-        if after >= 0 and top and int(text[:after - 1]) != 1:
-            return False
-    else:
-        return False
-    return after >= 0 and not (top and not text[after:].strip(" "))
+def _columns(text: str, indent: int) -> int:
+    """The column after a line's first `indent` blanks, tabs to the next multiple of 4."""
+    offset = 0
+    for ch in text[:indent]:
+        offset += 4 - offset % 4 if ch == "\t" else 1
+    return offset
 
 
-def _table_cells(text: str) -> list[str]:
-    """markdown-it's escapedSplit of a table row, without an empty first or last cell."""
-    from markdown_it.rules_block.table import escapedSplit
-
-    cells = escapedSplit(text)
-    if cells and cells[0] == "":
-        cells.pop(0)
-    if cells and cells[-1] == "":
-        cells.pop()
-    return cells
-
-
-def _bullet_marker(text: str, pos: int, size: int) -> int:
-    """skipBulletListMarker: the position after `-`, `+` or `*` and before a space or the end, or -1."""
-    if pos >= size or text[pos] not in "*-+":
-        return -1
-    pos += 1
-    if pos < size and text[pos] not in " \t":
-        return -1
-    return pos
-
-
-def _ordered_marker(text: str, pos: int, size: int) -> int:
-    """skipOrderedListMarker: the position after `1.` or `1)` (at most 9 digits), or -1."""
-    start = pos
-    if pos + 1 >= size or not "0" <= text[pos] <= "9":
-        return -1
-    pos += 1
-    while True:
-        if pos >= size:
-            return -1
-        ch = text[pos]
-        pos += 1
-        if "0" <= ch <= "9":
-            if pos - start >= 10:
-                return -1
-            continue
-        if ch in ").":
-            break
-        return -1
-    if pos < size and text[pos] not in " \t":
-        return -1
-    return pos
-
-
-def simple_blocks(src: str) -> list[tuple[int, int, str]] | None:
-    """The blocks of a body made only of paragraphs, ATX headings, lists, tables and fenced code, else None."""
-    if not src or "\t" in src or "\0" in src:
+def simple_blocks(src: str) -> tuple[list[tuple[int, int, Any]], dict[str, Any] | None] | None:
+    """The block events of a body and markdown-it's `env` (its reference definitions, if it has any),
+    or None for a body left to markdown-it: one with a NUL (see the module's docstring)."""
+    if not src:
+        return [], None
+    if "\0" in src:
         return None
-    fenced = "```" in src or "~~~" in src
-    exempt = fenced or "|" in src  # a fence or a table may take lines that need no check
-    flat = not fenced and not src.startswith(" ") and "\n " not in src
-    if not exempt or flat:
-        if _not_simple(src):
-            if not exempt:
-                return None
-        else:
-            if flat:
-                lines = src.split("\n")
-                if not lines[-1]:
-                    lines.pop()
-                events = _flat_blocks(lines)
-                if events is not None:
-                    return events
-            exempt = False  # checked already
     blocks = _Blocks(src)
-    try:
-        blocks.tokenize(0, blocks.n)
-    except _NotSimple:
-        return None
-    if exempt:
-        lines = blocks.lines[:]
-        for start, stop in blocks.exempt:
-            lines[start:stop] = [""] * (stop - start)
-        if _not_simple("\n".join(lines)):
-            return None
-    return blocks.events
-
-
-def _not_simple(src: str) -> bool:
-    """`_NOT_SIMPLE.search(src)`, looking only at lines that start with one of its characters."""
-    if _NOT_SIMPLE.match(src):
-        return True
-    match = _NOT_SIMPLE.match
-    return any(match(src, found.start() + 1) for found in _LINE_START.finditer(src))
+    blocks.tokenize(0, blocks.line_max)
+    return blocks.events, {"references": blocks.references} if blocks.references else None

@@ -16,7 +16,7 @@ from typing import Any
 from vaultcrm.vault.frontmatter import BY_FIRST_CHAR
 
 _PLAIN_KEY = re.compile(r"([^\W\d][\w-]*(?: [\w-]+)*):(?: +(.*))?")
-_ITEM = re.compile(r"( *)- +(.*)")
+_ITEM = re.compile(r"( *)-(?: +(.*))?")  # an empty item is null
 _PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s](?:[^:#]|:(?=\S)|(?<=\S)#)*")
 _FLOW_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^:#,\[\]{}]*")
 _QUOTED = re.compile(r'"[^"\\]*"')
@@ -47,7 +47,7 @@ def simple_load(lines: list[str]) -> dict[str, Any] | None:
                     indent, data[open_key] = len(item[1]), []
                 elif len(item[1]) != indent:
                     raise _NotSimple
-                data[open_key].append(_scalar(item[2], _PLAIN))
+                data[open_key].append(None if item[2] is None else _scalar(item[2], _PLAIN))
                 continue
             match = _PLAIN_KEY.fullmatch(line)
             if match is None or match[1] in data or _tag(match[1]) != _STR:

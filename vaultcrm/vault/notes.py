@@ -217,7 +217,7 @@ class Parser:
 
     def row_entry(self, cells: list[str], line: int, env: dict[str, Any] | None) -> Entry | None:
         first = cells[0].strip() if cells else ""
-        day, lead = read_lead(first)
+        day, lead = self.lead(first)
         if day is None and lead is None and not any("[" in cell for cell in cells):
             return None
         links: list[LinkRef] = []
@@ -233,10 +233,14 @@ class Parser:
                      tags=line_tags(text), lead=lead)
 
 
+    def lead(self, text: str) -> tuple[date | None, str | None]:
+        """The date opening an item's, heading's or row's text (`dates.read_lead`)."""
+        return read_lead(text)
+
     def entry(self, kind: str, content: str, line: int, task: str | None, env: dict[str, Any] | None,
                skip: int = 0) -> Entry | None:
         text = content[skip:] if skip else content
-        day, lead = read_lead(text) if kind != "para" else (None, None)
+        day, lead = self.lead(text) if kind != "para" else (None, None)
         done = planned = None
         if task == "done":
             done = _find_date(_DONE, text)
@@ -330,7 +334,7 @@ def _blank_line(line: str, in_comment: bool) -> tuple[str, bool]:
             chars[pos:stop] = " " * (stop - pos)
             pos, in_comment = stop, end < 0
         elif line[pos] == "`":
-            run = len(line) - len(line[pos:].lstrip("`"))
+            run = len(line) - pos - len(line[pos:].lstrip("`"))
             close = line.find("`" * run, pos + run)
             pos = pos + run if close < 0 else close + run
         elif line.startswith("%%", pos):

@@ -171,8 +171,10 @@ class Phrases:
             day = "" if r["same_day"] else r["day_label"]
             if r["kind"] == "followup":
                 out.append(self.met(date.fromisoformat(r["met"]), r["how"]))
-            elif r["kind"] in ("cadence", "never") and "every" in r:
-                out.append(r["every"] if r["kind"] == "cadence" else self.never(r["every"]))
+            elif r["kind"] == "cadence" and r.get("every"):
+                out.append(r["every"])
+            elif r["kind"] == "never" and "every" in r:
+                out.append(self.never(r["every"]))
             elif r["kind"] == "planned" and "text" in r:
                 out.append(self.planned(r["text"], day))
             elif r["kind"] == "occasion":
@@ -187,4 +189,4 @@ class Phrases:
 
     def line(self, name: str, item: dict[str, Any], today: date) -> str:
         """The line as the dashboard's template shows it, as plain text (links by their text)."""
-        return f"{name} — {self.urgency(item, today)} · " + " · ".join(self.parts(item))
+        return " · ".join([f"{name} — {self.urgency(item, today)}", *self.parts(item)])

@@ -33,6 +33,9 @@ QUOTE_MIN = 10  # a quote cut shorter says nothing: left out
 HOW_MIN = 20  # where two people met, cut to fit a line, at least
 HISTORY_WEEKS = 12  # calendar weeks in the weekly section's history
 SHOWN_STAGES = ("trust", "partnership")  # the stages an agenda line shows: the relationships worth most
+# What a line too long for its budget leaves out, in turn, after cutting the quote and where two people
+# met: the cadence, then the channel
+LEFT_OUT = ("every", "channel")
 
 
 class ContactResult(NamedTuple):
@@ -104,9 +107,12 @@ def line_item(line: Line, today: date, words: Phrases, text: Callable[[str], str
     A line is kept to about `budget` characters as it reads (two lines of a phone screen, measured by
     `reading_width`): the quote of the last conversation takes the room left, cut at a word, and is
     left out under QUOTE_MIN characters; then how two people met is cut, to HOW_MIN characters at
-    least. A plan's text is never cut further, as a ticked line is matched by it."""
+    least; then what LEFT_OUT names is left out, in turn, until the line fits (a longer language's
+    lines need it). Where two people met is never left out: it is who a follow-up is for. A plan's text
+    is never cut further, as a ticked line is matched by it."""
     quote_chars: int | None = None  # (None: not cut to fit)
     how_chars = TEXT_CHARS
+    left_out: tuple[str, ...] = ()
     if budget is not None:
         contact, name = line.contact, line.contact.name
         plain = _item(line, today, words, str, lambda _path, label: label, None, how_chars, stage)
@@ -123,7 +129,13 @@ def line_item(line: Line, today: date, words: Phrases, text: Callable[[str], str
         hows = [r["how"] for r in plain["reasons"] if r.get("how")]
         if over > 0 and hows:
             how_chars = max(HOW_MIN, len(hows[0]) - over)
-    return _item(line, today, words, text, link, quote_chars, how_chars, stage)
+        for part in LEFT_OUT:
+            plain = _item(line, today, words, str, lambda _path, label: label, quote_chars, how_chars, stage,
+                          left_out)
+            if reading_width(words.line(name, plain, today)) <= budget:
+                break
+            left_out += (part,)
+    return _item(line, today, words, text, link, quote_chars, how_chars, stage, left_out)
 
 
 def reading_width(text: str) -> int:
@@ -132,9 +144,9 @@ def reading_width(text: str) -> int:
 
 
 def _item(line: Line, today: date, words: Phrases, text: Callable[[str], str], link: Callable[[str, str], str],
-          quote_chars: int | None, how_chars: int, stage: str | None) -> dict[str, Any]:
+          quote_chars: int | None, how_chars: int, stage: str | None, left_out: tuple[str, ...] = ()) -> dict[str, Any]:
     contact = line.contact
-    reasons = [_reason(r, line, today, words, text, how_chars) for r in line.reminders]
+    reasons = [_reason(r, line, today, words, text, how_chars, left_out) for r in line.reminders]
     last = contact.last_touch
     context = line.group not in ("missed", "followup") and last is not None
     quote = ""
@@ -146,14 +158,14 @@ def _item(line: Line, today: date, words: Phrases, text: Callable[[str], str], l
         "last": {"link": link(last.evidence, words.short_day(last.day)), "day": last.day.isoformat()}
         if context and last is not None else None,
         "quote": text(quote) if quote else "",
-        "channel": text(shorten(contact.channel, TEXT_CHARS)) if contact.channel else "",
+        "channel": text(shorten(contact.channel, TEXT_CHARS)) if contact.channel and "channel" not in left_out else "",
         "stage": stage or "", "stage_label": words.stage(stage) if stage in SHOWN_STAGES else "",
     }
 
 
 def _reason(reminder: Reminder, line: Line, today: date, words: Phrases, text: Callable[[str], str],
-            how_chars: int = TEXT_CHARS) -> dict[str, Any]:
-    """One reminder's part of its line."""
+            how_chars: int = TEXT_CHARS, left_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One reminder's part of its line (without what `left_out` names: see `line_item`)."""
     contact, kind = reminder.contact, reminder.kind
     part: dict[str, Any] = {"kind": kind, "day": reminder.due.isoformat(),
                             "day_label": words.day_label(reminder.due, today), "same_day": reminder.due == line.day}
@@ -163,7 +175,8 @@ def _reason(reminder: Reminder, line: Line, today: date, words: Phrases, text: C
         part.update(missed=reminder.missed, met=met.isoformat(), met_label=words.short_day(met), how=how)
     elif kind in ("cadence", "never") and contact.cadence is not None:
         cadence = contact.cadence
-        part.update(count=cadence.count, unit=UNITS[cadence.unit], every=words.every(cadence.count, cadence.unit))
+        every = "" if kind == "cadence" and "every" in left_out else words.every(cadence.count, cadence.unit)
+        part.update(count=cadence.count, unit=UNITS[cadence.unit], every=every)
     elif kind == "planned" and reminder.plan is not None:
         part.update(text=text(plan_text(reminder.plan)))
     elif kind == "occasion":

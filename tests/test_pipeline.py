@@ -1,5 +1,5 @@
 """The pipeline with the cache and without it (`Plain`, as if vaultcrm/cache/ were deleted) gives the
-same bytes: the dashboard, `due --json` and the problems, on the example vault and a generated one,
+same bytes: the dashboard, `due --json`, `due`'s lines and the problems, on the example vault and a generated one,
 cold and after edits."""
 from __future__ import annotations
 
@@ -10,20 +10,17 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, generated_vault
+from tests.conftest import ROOT, due_of, generated_vault
 from vaultcrm.cache import Cache
-from vaultcrm.dashboard.due import due_object
-from vaultcrm.pipeline import Plain, analyse, sync
+from vaultcrm.pipeline import Plain, sync
 
 TODAY = date(2026, 11, 22)
 
 
-def outputs(vault: Path, memory: Any) -> tuple[str, str, dict[str, Any]]:
+def outputs(vault: Path, memory: Any) -> tuple[str, str, dict[str, Any], list[tuple[str, bool]]]:
     with memory:
         report = sync(vault, TODAY, dry_run=True, memory=memory)
-    with memory:
-        due = due_object(analyse(vault, TODAY, memory=memory))
-    return report.text, report.summary, due
+    return report.text, report.summary, *due_of(vault, TODAY, memory)
 
 
 @pytest.fixture(params=["example", "generated"])

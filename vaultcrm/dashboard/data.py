@@ -12,7 +12,8 @@ from vaultcrm.crm.profile import stage_of
 from vaultcrm.crm.rules import SIGNALS, horizon_end
 from vaultcrm.dashboard.agenda import STATES
 from vaultcrm.dashboard.phrases import Phrases, phrases
-from vaultcrm.dashboard.results import HISTORY_WEEKS, ContactResult
+from vaultcrm.dashboard.results import HISTORY_WEEKS
+from vaultcrm.dashboard.shown import ContactResult
 from vaultcrm.dashboard.text import md_inline, note_link
 from vaultcrm.model import Problem
 

@@ -55,7 +55,7 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
         path = contact.path
         known = member(contact, table)
         if not contact.active:
-            out[path] = ContactResult(path, False, member=known.plain())
+            out[path] = ContactResult(path, False, member=known.plain(), name=contact.name, aliases=contact.aliases)
             continue
         own = reminders.get(path, [])
         line = line_of(own, today) if own else None
@@ -65,7 +65,7 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
             (line.key(config), line_item(line, today, words, stage=stage)) if line else None,
             tuple((r.kind, r.overdue) for r in own),
             note_link(path, contact.name), contact.name.casefold(), signal.get(path),
-            tuple(contact_history(contact, config, weeks, month)), known.plain(), contact.name,
+            tuple(contact_history(contact, config, weeks, month)), known.plain(), contact.name, contact.aliases,
             tuple((order_key(r, config), reminder_row(r)) for r in own),
             (words.when(line.days_late, line.day, today), due_what(line, today, words, table)) if line else None,
             tuple(problems.get(path, ())))

@@ -17,7 +17,8 @@ ROW_KEYS = ("contact", "note", "kind", "due", "overdue", "days_overdue", "tier",
 
 
 class ContactResult(NamedTuple):
-    """One contact's share of the dashboard and of `vaultcrm due` on one day, under one config. Plain
+    """One contact's share of the dashboard and of `vaultcrm due` on one day, under one config, and
+what finds it by name (`touch`, `snooze`, completion: crm.names.Named). Plain
     data (Python's own types, dates as day numbers), so a vault's worth of them loads fast (the cache
     keeps them)."""
 
@@ -33,6 +34,7 @@ class ContactResult(NamedTuple):
     history: tuple[Any, ...] = ()  # its share of the last HISTORY_WEEKS weeks and of the month (crm.history)
     member: tuple[Any, ...] = ()  # what the network knows of it (crm.network.Member.plain()), inactive too
     name: str = ""
+    aliases: tuple[str, ...] = ()  # with its file name and name, what finds it (crm.names), inactive too
     due_rows: tuple[tuple[tuple[Any, ...], tuple[Any, ...]], ...] = ()  # (order key, ROW_KEYS' values) per reminder
     due_line: tuple[str, str] | None = None  # how urgent its line is and what is due, as `vaultcrm due` prints them
     problems: tuple[Problem, ...] = ()  # what its rules reported (the cache stores this field last)

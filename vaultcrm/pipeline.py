@@ -17,12 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from vaultcrm.config import Config, load_config
-from vaultcrm.dashboard.guards import check_ours, read_existing, unchanged_since
-from vaultcrm.dashboard.ledger import union
 from vaultcrm.dashboard.shown import Shown
 from vaultcrm.errors import VaultMissingError, file_error
 from vaultcrm.model import Problem
-from vaultcrm.vault import frontmatter
 from vaultcrm.vault.scan import ScanResult, conflict_copies_of, scan
 from vaultcrm.writeback.atomic import contained_path, remove_stale_temps, write_if_changed
 
@@ -35,6 +32,7 @@ if TYPE_CHECKING:
     from vaultcrm.crm.analysis import Analysis
     from vaultcrm.crm.touches import Contribution
     from vaultcrm.dashboard.ledger import Ledger
+    from vaultcrm.vault.frontmatter import Frontmatter
     from vaultcrm.writeback.tick_ledger import Dashboard
 
     # progress(total) -> a context manager yielding advance(count): the command line draws a bar
@@ -81,7 +79,7 @@ class Memory(Protocol):
                  summary: str) -> None:
         """Keep what a sync worked out (`text`: the dashboard written, None for a dry run)."""
 
-    def properties(self, lines: list[str]) -> frontmatter.Frontmatter:
+    def properties(self, lines: list[str]) -> Frontmatter:
         """A property block read."""
 
     def templates(self) -> BytecodeCache | None:
@@ -124,8 +122,10 @@ class Plain:
                  summary: str) -> None:
         pass
 
-    def properties(self, lines: list[str]) -> frontmatter.Frontmatter:
-        return frontmatter.read(lines)
+    def properties(self, lines: list[str]) -> Frontmatter:
+        from vaultcrm.vault.frontmatter import read
+
+        return read(lines)
 
     def templates(self) -> BytecodeCache | None:
         return None
@@ -221,6 +221,8 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
         summary = None if copied else memory.unchanged(config, found, today, target)
         if summary is not None:  # nothing read, parsed, rendered or written
             return SyncReport(None, config.dashboard, "", False, summary, [])
+    from vaultcrm.dashboard.guards import check_ours, read_existing, unchanged_since
+    from vaultcrm.dashboard.ledger import union
     from vaultcrm.writeback.tick_ledger import (
         Dashboard,
         copy_problems,

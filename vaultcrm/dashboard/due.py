@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from vaultcrm.config import Config
-from vaultcrm.crm.rules import horizon_end
 from vaultcrm.dashboard.phrases import phrases
 from vaultcrm.dashboard.shown import ROW_KEYS, ContactResult, Shown
 
@@ -27,7 +26,7 @@ def due_object(shown: Shown, config: Config, today: date) -> dict[str, Any]:
                                              key=lambda r: (r.sort_name, r.path))] for name in SIGNAL_KEYS}
     return {
         "today": today.isoformat(),
-        "horizon_end": horizon_end(config, today).isoformat(),
+        "horizon_end": config.horizon_end(today).isoformat(),
         "contacts": sum(1 for r in results if r.active),
         "reminders": [dict(zip(ROW_KEYS, values, strict=True)) for _, values in rows],
         "signals": signals,
@@ -44,7 +43,7 @@ def due_table(shown: Shown, config: Config, today: date) -> list[tuple[str, bool
     words = phrases(config.language)
     lines = [(r.name, item, r.due_line) for r, item in agenda(shown) if r.due_line is not None]
     if not lines:
-        return [(words.nobody_due(horizon_end(config, today)), False)]
+        return [(words.nobody_due(config.horizon_end(today)), False)]
     widths = max(len(when) for _, _, (when, _) in lines), max(len(name) for name, _, _ in lines)
     out: list[tuple[str, bool]] = []
     part = None

@@ -85,6 +85,19 @@ def due_json(run: Callable[..., Result]) -> Callable[..., dict[str, Any]]:
     return get
 
 
+def due_of(vault: Path, today: date = TODAY, memory: Any = None) -> tuple[dict[str, Any], list[tuple[str, bool]]]:
+    """`vaultcrm due --json`'s object and `vaultcrm due`'s lines, through `memory` (else the one
+    `open_memory` gives)."""
+    from vaultcrm.config import load_config
+    from vaultcrm.dashboard.due import due_object, due_table
+    from vaultcrm.pipeline import open_memory, shown
+
+    config = load_config(vault)
+    with memory or open_memory(vault) as entered:
+        results = shown(vault, today, config, entered)
+        return due_object(results, config, today), due_table(results, config, today)
+
+
 def age(vault: Path, seconds: float = 3600) -> None:
     """Give every note an mtime well before now (outside the racy window, cache.RACY_NS); inodes stay."""
     past = time.time_ns() - int(seconds * 1e9)

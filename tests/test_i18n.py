@@ -3,7 +3,7 @@ plural forms and dates through Babel; the terminal table and the calendar in Rus
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from icalendar import Calendar
 
-from vaultcrm.i18n import LOCALES, language, languages
+from vaultcrm.i18n import ENGLISH, LOCALES, language, languages
 from vaultcrm.model import Duration, Reason
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,15 @@ def test_dates_through_babel() -> None:
     day = date(2026, 11, 24)
     assert (RU.short_date(day), RU.full_date(day)) == ("вт 24 нояб.", "24 нояб. 2026 г.")
     assert (EN.short_date(day), EN.full_date(day)) == ("Tue 24 Nov", "2026-11-24")
+
+
+def test_english_dates_are_babels_without_babel() -> None:
+    """English's dates are written without Babel, as Babel writes them, every day of a leap year."""
+    from babel.dates import format_date
+
+    days = [date(2028, 1, 1) + timedelta(days=n) for n in range(366)]
+    for pattern, written in ENGLISH.items():
+        assert [written(day) for day in days] == [format_date(day, pattern, locale="en") for day in days], pattern
 
 
 def test_reasons_are_phrased_from_their_parts() -> None:

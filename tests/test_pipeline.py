@@ -1,6 +1,6 @@
 """The pipeline with the cache and without it (`Plain`, as if vaultcrm/cache/ were deleted) gives the
-same bytes: the dashboard, `due --json` and the problems, on the example vault and a generated one,
-cold and after edits."""
+same bytes: the dashboard, `due --json`, `due`'s lines, the problems and the names contacts are found
+by, on the example vault and a generated one, cold and after edits."""
 from __future__ import annotations
 
 import shutil
@@ -10,20 +10,21 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, generated_vault
+from tests.conftest import ROOT, due_of, generated_vault
 from vaultcrm.cache import Cache
-from vaultcrm.dashboard.due import due_object
-from vaultcrm.pipeline import Plain, analyse, sync
+from vaultcrm.config import load_config
+from vaultcrm.pipeline import Plain, shown, sync
 
 TODAY = date(2026, 11, 22)
 
 
-def outputs(vault: Path, memory: Any) -> tuple[str, str, dict[str, Any]]:
+def outputs(vault: Path, memory: Any) -> tuple[Any, ...]:
+    """A sync's dashboard and summary, `due`'s object and lines, and what finds each contact by name."""
     with memory:
         report = sync(vault, TODAY, dry_run=True, memory=memory)
     with memory:
-        due = due_object(analyse(vault, TODAY, memory=memory))
-    return report.text, report.summary, due
+        names = sorted((r.path, r.name, r.aliases) for r in shown(vault, TODAY, load_config(vault), memory).results.values())
+    return report.text, report.summary, *due_of(vault, TODAY, memory), names
 
 
 @pytest.fixture(params=["example", "generated"])

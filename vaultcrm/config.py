@@ -6,11 +6,12 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from vaultcrm.durations import MAX_DAYS, parse_duration
+from vaultcrm.durations import MAX_DAYS, add_duration, parse_duration
 from vaultcrm.errors import ConfigError
 from vaultcrm.fields import FIELD_SYNONYMS
 from vaultcrm.model import Duration
@@ -111,6 +112,10 @@ class Config:
 
     def tier_cadence(self, name: str) -> Duration:
         return next(t.cadence for t in self.tiers if t.name == name)
+
+    def horizon_end(self, today: date) -> date:
+        """The last day of the horizon: today + `horizon` − 1 day (today through today + 6 by default)."""
+        return add_duration(today, self.horizon) - timedelta(days=1)
 
 
 GOAL_KEYS = ("weekly_new_contacts", "weekly_touches", "weekly_gives", "monthly_interviews", "monthly_referrals",

@@ -19,6 +19,7 @@ chooses its own: English keeps ISO dates (`2026-11-24`), Russian writes `24 но
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -63,6 +64,20 @@ def _formatted(day: date, pattern: str, code: str) -> str:
     from babel.dates import format_date
 
     return format_date(day, pattern, locale=code)
+
+
+# English's dates as CLDR writes them (Babel's, held equal by tests/test_i18n.py), without loading
+# Babel and its locale data: that took a fifth of `vaultcrm due`.
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+ENGLISH: dict[str, Callable[[date], str]] = {
+    "EEE d MMM": lambda day: f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}",
+    "d MMM": lambda day: f"{day.day} {_MONTHS[day.month - 1]}",
+    "LLLL": lambda day: _MONTH_NAMES[day.month - 1],
+    "EEE": lambda day: _DAYS[day.weekday()],
+}
 
 
 OCCASIONS = (N_("birthday"),)  # the default `occasions` field, translated where a reason names it
@@ -110,7 +125,8 @@ class Language:
     def _format(self, day: date, pattern: str) -> str:
         if pattern == "yyyy-MM-dd":  # what English writes for every reason, in C
             return day.isoformat()
-        return _formatted(day, pattern, self.code)
+        english = ENGLISH.get(pattern) if self.code == SOURCE else None
+        return english(day) if english is not None else _formatted(day, pattern, self.code)
 
     def days_overdue(self, n: int) -> str:
         return self.ngettext("{n} day overdue", "{n} days overdue", n).format(n=n)

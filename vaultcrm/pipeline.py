@@ -3,10 +3,10 @@
     scan ──▶ read ──▶ contribute ──▶ assemble ──▶ evaluate ──▶ results ──▶ render ──▶ write
     vault/scan  vault/notes  crm/touches  crm/touches  crm/rules  dashboard/  dashboard/  writeback/
 
-`analyse` runs the stages up to the rules (what `due`, `check`, `touch` and the exports need); `sync`
-runs them all, after recording the boxes ticked in the dashboard. A `Memory` may answer a stage from
-what an earlier run kept: `Plain` keeps nothing and works everything out; the cache
-(vaultcrm/cache/) keeps what it can, for speed only. Both give the same bytes.
+`analyse` runs the stages up to the rules (what `check` and the exports need); `shown` up to the
+results (what `due` shows); `sync` runs them all, after recording the boxes ticked in the dashboard.
+A `Memory` may answer a stage from what an earlier run kept: `Plain` keeps nothing and works
+everything out; the cache (vaultcrm/cache/) keeps what it can, for speed only. Both give the same bytes.
 """
 from __future__ import annotations
 
@@ -17,12 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from vaultcrm.config import Config, load_config
-from vaultcrm.dashboard.guards import check_ours, read_existing, unchanged_since
-from vaultcrm.dashboard.ledger import union
-from vaultcrm.dashboard.results import Shown
+from vaultcrm.dashboard.shown import Shown
 from vaultcrm.errors import VaultMissingError, file_error
 from vaultcrm.model import Problem
-from vaultcrm.vault import frontmatter
 from vaultcrm.vault.scan import ScanResult, conflict_copies_of, scan
 from vaultcrm.writeback.atomic import contained_path, remove_stale_temps, write_if_changed
 
@@ -35,6 +32,7 @@ if TYPE_CHECKING:
     from vaultcrm.crm.analysis import Analysis
     from vaultcrm.crm.touches import Contribution
     from vaultcrm.dashboard.ledger import Ledger
+    from vaultcrm.vault.frontmatter import Frontmatter
     from vaultcrm.writeback.tick_ledger import Dashboard
 
     # progress(total) -> a context manager yielding advance(count): the command line draws a bar
@@ -61,7 +59,11 @@ class Memory(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
     def scan(self, config: Config, today: date, changed: frozenset[str] | None = None) -> ScanResult:
-        """The vault's notes (`changed`: the only paths that changed since the last call, when known)."""
+        """The vault's notes (`changed`: the only paths that changed since the last call, when known),
+        for a sync: what `unchanged` and `remember` compare is taken with them."""
+
+    def walk(self, config: Config) -> ScanResult:
+        """The vault's notes, for a command that writes no dashboard."""
 
     def unchanged(self, config: Config, found: ScanResult, today: date, dashboard: Path) -> str | None:
         """The last sync's summary line, when it proves that a sync now would change nothing."""
@@ -77,7 +79,7 @@ class Memory(Protocol):
                  summary: str) -> None:
         """Keep what a sync worked out (`text`: the dashboard written, None for a dry run)."""
 
-    def properties(self, lines: list[str]) -> frontmatter.Frontmatter:
+    def properties(self, lines: list[str]) -> Frontmatter:
         """A property block read."""
 
     def templates(self) -> BytecodeCache | None:
@@ -99,6 +101,9 @@ class Plain:
     def scan(self, config: Config, today: date, changed: frozenset[str] | None = None) -> ScanResult:
         return scan(self.vault, config)
 
+    def walk(self, config: Config) -> ScanResult:
+        return scan(self.vault, config)
+
     def unchanged(self, config: Config, found: ScanResult, today: date, dashboard: Path) -> str | None:
         return None
 
@@ -117,8 +122,10 @@ class Plain:
                  summary: str) -> None:
         pass
 
-    def properties(self, lines: list[str]) -> frontmatter.Frontmatter:
-        return frontmatter.read(lines)
+    def properties(self, lines: list[str]) -> Frontmatter:
+        from vaultcrm.vault.frontmatter import read
+
+        return read(lines)
 
     def templates(self) -> BytecodeCache | None:
         return None
@@ -173,6 +180,27 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, memory: M
     return Analysis(vault, today, config, index, outcome, problems)
 
 
+def shown(vault: Path, today: date, config: Config, memory: Memory) -> Shown:
+    """Every contact's result and every problem of `today`, as `analyse` finds them (what `vaultcrm
+    due` shows): from what the memory kept when it can, else analysed, and then kept."""
+    check_vault(vault)
+    found = memory.walk(config)
+    remove_stale_temps(vault, found.leftovers)
+    if conflict_copies_of(config.dashboard, found.problems):
+        from vaultcrm.writeback.tick_ledger import explain_copies
+
+        found.problems[:] = explain_copies(vault, config, found.problems)  # the scan's own list
+    kept = memory.results(config, found, today)
+    if kept is not None:
+        kept.problems = sorted([*found.problems, *kept.problems], key=Problem.sort_key)
+        return kept
+    from vaultcrm.dashboard.results import shown_of
+
+    made = shown_of(analyse(vault, today, config, memory=memory, found=found))
+    memory.remember(config, found, today, made, None, "")
+    return made
+
+
 def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False, allow_empty: bool = False,
          config: Config | None = None, memory: Memory | None = None, changed: frozenset[str] | None = None,
          progress: Progress | None = None) -> SyncReport:
@@ -193,6 +221,8 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
         summary = None if copied else memory.unchanged(config, found, today, target)
         if summary is not None:  # nothing read, parsed, rendered or written
             return SyncReport(None, config.dashboard, "", False, summary, [])
+    from vaultcrm.dashboard.guards import check_ours, read_existing, unchanged_since
+    from vaultcrm.dashboard.ledger import union
     from vaultcrm.writeback.tick_ledger import (
         Dashboard,
         copy_problems,
@@ -216,7 +246,9 @@ def sync(vault: Path, today: date, *, dry_run: bool = False, force: bool = False
     found.problems[:] = copy_problems(found.problems, copies, union([plan.known, kept]))  # the scan's own list
     shown = None if ticked else memory.results(config, found, today)
     if shown is None:
-        shown = _shown(analyse(vault, today, config, memory=memory, found=found, changed=changed))
+        from vaultcrm.dashboard.results import shown_of
+
+        shown = shown_of(analyse(vault, today, config, memory=memory, found=found, changed=changed))
     else:
         shown.problems = sorted([*found.problems, *shown.problems], key=Problem.sort_key)
     text, summary = _render(vault, today, config, memory, shown, kept)
@@ -254,13 +286,6 @@ def _record_ticks(vault: Path, today: date, config: Config, memory: Memory, foun
         return analyses[day]
 
     return record(vault, config, on, dashboard)
-
-
-def _shown(analysis: Analysis) -> Shown:
-    from vaultcrm.dashboard.results import contact_results
-
-    results = contact_results(analysis.index.contacts, analysis.outcome, analysis.config, analysis.today)
-    return Shown(results, analysis.problems, analysis)
 
 
 def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Shown,

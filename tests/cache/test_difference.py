@@ -308,3 +308,46 @@ def test_by_difference_equals_a_full_sync_under_any_edits(edits: list[tuple[Any,
         full = uncached(vault, monkeypatch)
         assert shown(report) == full, (kind, note)
         assert report.analysis is None, (kind, note)  # no edit here makes or unmakes a contact
+
+
+# -- the commands that find a contact by name ------------------------------------------------------
+
+def no_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the vault was analysed")
+
+    monkeypatch.setattr(pipeline, "analyse", refuse)
+
+
+def test_touch_finds_a_contact_from_the_stored_results(make_vault: Callable[..., Path], run: Callable[..., Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a sync, `touch` and `snooze` find a contact by file name, name or alias with no analysis,
+    after an edit too (by difference): an alias added is found, one taken away no longer is."""
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    edit(vault, "People/Bob Roe.md", BOB.replace("cadence: 2w", "aliases: [Bobby]\ncadence: 2w"))
+    edit(vault, "People/Jane Doe.md", JANE.replace("aliases: [JD]\n", ""))
+    no_analysis(monkeypatch)
+    touched = run(vault, "touch", "bobby", "--dry-run")
+    assert touched.exit_code == 0, touched.output
+    assert "would record a touch with Bob Roe on 2026-11-22 in People/Bob Roe.md" in touched.output
+    assert run(vault, "touch", "JD", "--dry-run").exit_code == 6
+    snoozed = run(vault, "snooze", "ann lee", "--for", "2w", "--dry-run")
+    assert "would have snoozed Ann Lee (People/Ann Lee.md)" in snoozed.output
+    assert run(vault, "add", "Jane Doe", "--dry-run").exit_code != 0  # she exists
+
+
+def test_completion_reads_no_note_when_results_are_stored(make_vault: Callable[..., Path],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultcrm.cli import completion
+    from vaultcrm.cli.completion import contact_names
+
+    vault = make_vault(FILES)
+    age(vault)
+    before = contact_names(vault, "", TODAY)  # nothing stored: every property block read
+    synced(vault)
+    edit(vault, "People/Bob Roe.md", BOB.replace("cadence: 2w", "aliases: [Bobby]\ncadence: 2w"))
+    monkeypatch.setattr(completion, "_read", lambda *_: pytest.fail("every property block was read"))
+    assert contact_names(vault, "", TODAY) == sorted(
+        [*before, ("Bobby", "alias of Bob Roe")], key=lambda item: (item[0].casefold(), item[1] is not None))

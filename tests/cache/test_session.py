@@ -4,12 +4,15 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vaultcrm.cache import Cache
+from vaultcrm.crm.analysis import Analysis
 from vaultcrm.dashboard.due import due_object
+from vaultcrm.dashboard.results import shown_of
 from vaultcrm.pipeline import analyse
 
 TODAY = date(2026, 11, 22)
@@ -30,6 +33,10 @@ step = st.one_of(
     st.tuples(st.just("dup"), st.sampled_from(PEOPLE), st.just("---\ntier: D\n---\n")),
     st.tuples(st.just("conflict"), st.sampled_from(PEOPLE), st.just("---\ntier: A\n---\n")),
 )
+
+
+def due(analysis: Analysis) -> dict[str, Any]:
+    return due_object(shown_of(analysis), analysis.config, analysis.today)
 
 
 def apply(vault: Path, kind: str, name: str, body: str) -> frozenset[str]:
@@ -59,10 +66,10 @@ def test_session_results_equal_fresh_results(tmp_path_factory, monkeypatch, step
     for kind, name, body in steps:
         changed = apply(vault, kind, name, body)
         with memory:
-            with_session = due_object(analyse(vault, TODAY, memory=memory, changed=changed))
+            with_session = due(analyse(vault, TODAY, memory=memory, changed=changed))
         with monkeypatch.context() as patch:
             patch.setenv("VAULTCRM_NO_CACHE", "1")
-            fresh = due_object(analyse(vault, TODAY))
+            fresh = due(analyse(vault, TODAY))
         assert with_session == fresh
 
 
@@ -74,9 +81,9 @@ def test_an_edit_within_the_same_tick_is_still_seen(tmp_path: Path) -> None:
     stamp = note.stat().st_mtime_ns
     memory = Cache(vault, keep=True)
     with memory:
-        first = due_object(analyse(vault, TODAY, memory=memory))
+        first = due(analyse(vault, TODAY, memory=memory))
     note.write_text("---\ntier: A\nlast_contact: 2026-11-21\n---\n")  # same size, same timestamp
     os.utime(note, ns=(stamp, stamp))
     with memory:
-        again = due_object(analyse(vault, TODAY, memory=memory))
+        again = due(analyse(vault, TODAY, memory=memory))
     assert first["reminders"] and not again["reminders"]

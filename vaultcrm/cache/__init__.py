@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from vaultcrm.cache.store import NoteCache
     from vaultcrm.config import Config
     from vaultcrm.crm.touches import Contribution
-    from vaultcrm.dashboard.results import Shown
+    from vaultcrm.dashboard.shown import Shown
     from vaultcrm.vault.frontmatter import Frontmatter
     from vaultcrm.vault.scan import ScanResult
 
@@ -79,6 +79,11 @@ class Cache:
         self._inputs = (found, Fingerprint(config, today).inputs(self.vault, found))
         return found
 
+    def walk(self, config: Config) -> ScanResult:
+        from vaultcrm.vault.scan import scan
+
+        return scan(self.vault, config)
+
     def _inputs_of(self, found: ScanResult) -> str | None:
         return self._inputs[1] if self._inputs is not None and self._inputs[0] is found else None
 
@@ -100,7 +105,7 @@ class Cache:
         if store is None:
             return None
         from vaultcrm.cache.difference import answer
-        from vaultcrm.dashboard.results import Shown
+        from vaultcrm.dashboard.shown import Shown
 
         quick = answer(self.vault, found.files, config, today, store)
         return None if quick is None else Shown(quick.results, quick.problems)

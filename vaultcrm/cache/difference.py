@@ -1,7 +1,7 @@
 """A sync after an edit, by difference: the last sync's results, with only the contacts the changed
 notes touch, before or after the change, evaluated again.
 
-A contact's result (dashboard/results.py, ContactResult) is a function of its own note, the notes that give
+A contact's result (dashboard/shown.py, ContactResult) is a function of its own note, the notes that give
 it touches or plans, the config and the day. So a full sync through the note cache stores every
 contact's result with the notes that touch it, and every note's problems (`remember`), in the cache's
 `results` table, for the epoch of the rows they were made from. The next sync on the same day under
@@ -18,32 +18,22 @@ from __future__ import annotations
 import marshal
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultcrm.cache.changes import Verdict, verdict
-from vaultcrm.cache.contributions import renew
 from vaultcrm.cache.fingerprint import Fingerprint
-from vaultcrm.cache.serialize import load_part
-from vaultcrm.cache.store import NoteCache, ResultRow, Row, Settled
+from vaultcrm.cache.store import NoteCache, ResultRow, Settled
 from vaultcrm.config import Config
-from vaultcrm.crm.rules import evaluate
-from vaultcrm.crm.touches import (
-    NOTHING,
-    Contribution,
-    Contributor,
-    VaultIndex,
-    assemble,
-    contribute,
-    note_problems,
-    targets,
-)
-from vaultcrm.dashboard.results import ContactResult, contact_results
-from vaultcrm.model import Contact, Note, Problem
-from vaultcrm.vault.links import LinkIndex
+from vaultcrm.dashboard.shown import ContactResult
+from vaultcrm.model import Problem
 from vaultcrm.vault.scan import FileStat
+
+if TYPE_CHECKING:
+    from vaultcrm.cache.touched import Renewed
+    from vaultcrm.crm.touches import Contribution, VaultIndex
 
 FEW = 50  # more changed notes than this: a full sync costs about the same
 
@@ -59,29 +49,36 @@ class Answer:
 def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactResult], config: Config,
              today: date) -> None:
     """Store a full sync's results, for the rows its contributions came from (see NoteCache.write_results)."""
-    touching = {contact.path: _touching(contact) for contact in index.contacts}
+    from vaultcrm.cache.touched import touching
+
+    by_contact = {contact.path: touching(contact) for contact in index.contacts}
     problems: dict[str, list[Problem]] = {}
     for problem in index.problems:
         problems.setdefault(problem.note, []).append(problem)
-    rows = [_row(path, touching.get(path, ()), results.get(path), problems.get(path))
+    rows = [_row(path, by_contact.get(path, ()), results.get(path), problems.get(path))
             for path in sorted(results.keys() | problems.keys())]
     store.write_results(Fingerprint(config, today).showing, rows, replace=True)
-
-
-def _touching(contact: Contact) -> set[str]:
-    """The notes a contact's result is made from: its own, and those giving it a touch or a plan."""
-    return {touch.evidence for touch in contact.touches} | {plan.note for plan in contact.plans} | {contact.path}
 
 
 def _row(path: str, touching: Iterable[str], result: ContactResult | None,
          problems: Sequence[Problem] | None) -> ResultRow:
     return (path, "\0".join(sorted(touching)) if result is not None else None,
-            marshal.dumps((*result[:-1], _plain(result.problems))) if result is not None else None,
-            marshal.dumps(_plain(problems)) if problems else None)
+            _stored(result) if result is not None else None, marshal.dumps(_plain(problems)) if problems else None)
 
 
 # Stored with marshal, not pickle: plain data in Python's own types loads in a fifth of the time, and the
 # cache is emptied whenever Python's version changes (fingerprint.code), as marshal's format may.
+
+_EMPTY: frozenset[Any] = frozenset()
+
+
+def _stored(result: ContactResult) -> bytes:
+    """A result as kept: its problems as plain tuples, and each empty set in its history one shared
+    object, which marshal writes once and then refers to (loading a vault's worth of new empty sets
+    took as long as loading everything else)."""
+    history = tuple(tuple(_EMPTY if isinstance(x, frozenset) and not x else x for x in part)
+                    for part in result.history)
+    return marshal.dumps((*result._replace(history=history)[:-1], _plain(result.problems)))
 
 def _plain(problems: Sequence[Problem]) -> tuple[tuple[str, int | None, str], ...]:
     return tuple((p.note, p.line, p.message) for p in problems)
@@ -105,11 +102,11 @@ class _Difference:
     changed: list[str]
     confirms: list[str]  # unconfirmed rows old enough now to trust
     settled: Settled  # the settled rows' keys (cache.NoteCache.settled)
-    renewed: list[tuple[str, Contribution, Row | None]]  # the changed notes read again, with their rows
     stored: dict[str, ResultRow]  # every stored result, by path
-    contacts: set[str]  # every contact's path
-    touched: set[str]  # the contacts to evaluate again
-    parts: dict[str, Contribution]  # what the touched contacts are made from
+    contacts: set[str] = field(default_factory=set)  # every contact's path
+    renewed: Renewed = field(default_factory=list)  # the changed notes read again, with their rows
+    touched: set[str] = field(default_factory=set)  # the contacts to evaluate again
+    parts: dict[str, Contribution] = field(default_factory=dict)  # what the touched contacts are made from
 
 
 def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, store: NoteCache) -> Answer | None:
@@ -121,10 +118,12 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     diff = _difference(vault, files, order, config, (key, state), store)
     if diff is None:
         return None
-    index = assemble({path: diff.parts[path] for path in sorted(diff.parts, key=order.__getitem__)}, today)
-    renewed = [c for c in index.contacts if c.path in diff.touched]
-    fresh = contact_results(renewed, evaluate(renewed, config, today), config, today)
-    touching = {contact.path: _touching(contact) for contact in renewed}
+    fresh: dict[str, ContactResult] = {}
+    touching: dict[str, set[str]] = {}
+    if diff.changed:
+        from vaultcrm.cache.touched import evaluated
+
+        fresh, touching = evaluated(diff.parts, order, diff.touched, config, today)
     try:
         problems = {path: _problems(row[3]) for path, row in diff.stored.items() if row[3] is not None}
         results = {path: _result(row[2]) for path, row in diff.stored.items()
@@ -132,23 +131,32 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     except (ValueError, EOFError, TypeError):  # a damaged row: only a miss
         return None
     results.update(fresh)
-    for path, part, _ in diff.renewed:
-        problems[path] = tuple(note_problems(path, part, diff.contacts))
+    if diff.changed:
+        from vaultcrm.cache.touched import problems_of
+
+        problems.update(problems_of(diff.renewed, diff.contacts))
+    if diff.changed or diff.confirms:
+        _store(store, diff, files, order, key, state, fresh, touching, problems)
+    every = [p for group in problems.values() for p in group] + [p for r in results.values() for p in r.problems]
+    return Answer(results, every)
+
+
+def _store(store: NoteCache, diff: _Difference, files: Sequence[FileStat], order: Mapping[str, int], key: str,
+           state: str, fresh: Mapping[str, ContactResult], touching: Mapping[str, set[str]],
+           problems: Mapping[str, Sequence[Problem]]) -> None:
+    """The changed notes' rows, the confirmed rows and the results made again, stored."""
     rows = [_row(path, touching.get(path, ()), fresh.get(path), problems.get(path))
             for path in sorted(diff.touched | set(diff.changed))]
     settled = diff.settled
-    if diff.renewed or diff.confirms:
-        written = [row for _, _, row in diff.renewed if row is not None]
-        store.write(written, confirms=diff.confirms, state=state)
-        for path in diff.changed:
-            settled.pop(path, None)
-        settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
-        settled.update((path, (files[order[path]].size, files[order[path]].mtime_ns, files[order[path]].inode))
-                       for path in diff.confirms)
+    written = [row for _, _, row in diff.renewed if row is not None]
+    store.write(written, confirms=diff.confirms, state=state)
+    for path in diff.changed:
+        settled.pop(path, None)
+    settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
+    settled.update((path, (files[order[path]].size, files[order[path]].mtime_ns, files[order[path]].inode))
+                   for path in diff.confirms)
     store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
                         [row[0] for row in rows if row[2] is None and row[3] is None], settled=settled)
-    every = [p for group in problems.values() for p in group] + [p for r in results.values() for p in r.problems]
-    return Answer(results, every)
 
 
 def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], config: Config,
@@ -163,39 +171,25 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
         if found is None:
             return None
         changed, confirms, settled = found
-        before = {path: _stored_part(blob) for path, blob in store.parts_of(changed).items()}
         stored = {row[0]: row for row in store.results()}
-        renewed = list(renew(vault, files, sorted(order[p] for p in changed), config, _FewNotes(order, config),
-                             started, True))
-        after = {path: part for path, part, _ in renewed}
-        old = {path: part for path, part in before.items() if part is not None}
-        if len(old) < len(before) or any((old[p].contact is None) != (after[p].contact is None) for p in changed):
-            return None  # a damaged row, or a note that became or stopped being a contact
+        if not changed:
+            return _Difference(changed, confirms, settled, stored)
+        from vaultcrm.cache.touched import read_again, stored_part, touched
+
+        before = store.parts_of(changed)
+        renewed = read_again(vault, files, order, config, changed, started)
         contacts = {path for path, row in stored.items() if row[2] is not None}
-        touched = {path for p in changed for path in (*targets(old[p]), *targets(after[p]), p) if path in contacts}
-        needed = ({source for path in touched for source in (stored[path][1] or "").split("\0") if source}
-                  | touched) - set(changed)
-        loaded = {path: _stored_part(blob) for path, blob in store.parts_of(needed).items()}
+        seen = touched(before, renewed, contacts)
+        if seen is None:
+            return None  # a damaged row, or a note that became or stopped being a contact
+        needed = ({source for path in seen[1] for source in (stored[path][1] or "").split("\0") if source}
+                  | seen[1]) - set(changed)
+        loaded = {path: stored_part(blob) for path, blob in store.parts_of(needed).items()}
     parts = {path: part for path, part in loaded.items() if part is not None}
     if store.epoch is None or len(parts) < len(loaded):
         return None
-    return _Difference(changed, confirms, settled, renewed, stored, contacts, touched, {**parts, **after})
-
-
-def _stored_part(blob: bytes | None) -> Contribution | None:
-    """A row's contribution: nothing for a file that could not be read as a note; None if damaged."""
-    return NOTHING if blob is None else load_part(blob)
-
-
-class _FewNotes(Contributor):
-    """Contributes a few notes, each with an index of only the notes its links could name, not the
-    whole vault's (an eighth of a sync after an edit at 10,000 notes). The names are those its links
-    look up when nothing matches them (Contribution.names), which include those they look up when
-    something does."""
-
-    def __call__(self, note: Note) -> Contribution:
-        asked = contribute(note, self.config, self.table, self.dates, LinkIndex(())).names
-        return contribute(note, self.config, self.table, self.dates, LinkIndex.covering(self.paths, asked))
+    after = {path: part for path, part, _ in renewed}
+    return _Difference(changed, confirms, settled, stored, contacts, renewed, seen[1], {**parts, **after})
 
 
 def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: int,

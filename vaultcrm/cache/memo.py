@@ -10,7 +10,6 @@ racy (cache/changes.py), so a recorded fingerprint can only match unchanged note
 from __future__ import annotations
 
 import json
-import logging
 import os
 from pathlib import Path
 
@@ -33,7 +32,9 @@ def remember_sync(vault: Path, inputs: str | None, text: str, summary: str) -> N
         tmp.write_text(json.dumps(record), "utf-8")
         os.replace(tmp, folder / LAST_SYNC)
     except OSError as exc:
-        logging.getLogger("vaultcrm.cache").debug("last sync not recorded: %s", exc)
+        from vaultcrm.cache.store import log
+
+        log().debug("last sync not recorded: %s", exc)
 
 
 def unchanged_summary(vault: Path, dashboard: Path, inputs: str | None) -> str | None:

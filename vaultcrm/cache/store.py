@@ -48,7 +48,7 @@ Row = tuple[str, int, int, int, "bytes | None", "bytes | None"]
 META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
 TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
          "inode INTEGER NOT NULL, digest BLOB, part BLOB)")
-# a contact's result (dashboard.results.ContactResult) with the notes that touch it, or a note's problems
+# a contact's result (dashboard.shown.ContactResult) with the notes that touch it, or a note's problems
 RESULTS = "CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, sources TEXT, result BLOB, problems BLOB)"
 ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None"]
 Settled = dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode) of each settled row

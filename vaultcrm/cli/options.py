@@ -18,6 +18,7 @@ from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError, file_e
 if TYPE_CHECKING:
     from vaultcrm.config import Config
     from vaultcrm.crm.analysis import Analysis
+    from vaultcrm.dashboard.shown import Shown
 
 
 def find_vault(explicit: str | None) -> Path:
@@ -138,6 +139,21 @@ def analysed() -> Iterator[Analysis]:
     warn_config(config)
     with open_memory(vault) as memory:
         yield analyse(vault, options.day, config, memory=memory)
+
+
+def shown_today() -> tuple[Path, date, Config, Shown]:
+    """The vault, the day and the config of the command being run, with every contact's result and
+    every problem (pipeline.shown: what `due` shows, and what finds a contact by name)."""
+    from vaultcrm.config import load_config
+    from vaultcrm.pipeline import check_vault, open_memory, shown
+
+    options = state()
+    vault, today = options.vault_path, options.day
+    check_vault(vault)
+    config = load_config(vault)
+    warn_config(config)
+    with open_memory(vault) as memory:
+        return vault, today, config, shown(vault, today, config, memory)
 
 
 def parse_day(text: str | None, option: str) -> date | None:

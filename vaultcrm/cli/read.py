@@ -12,6 +12,7 @@ from vaultcrm.cli.options import (
     analysed,
     common_options,
     handle_errors,
+    shown_today,
     state,
     warn_config,
 )
@@ -67,21 +68,21 @@ def due(as_json: bool) -> None:
     """List who is due: today's agenda, then later this week."""
     from vaultcrm.dashboard.due import due_object, due_table
 
-    with analysed() as analysis:
-        if as_json:
-            import json
+    _, today, config, results = shown_today()
+    if as_json:
+        import json
 
-            click.echo(json.dumps(due_object(analysis), ensure_ascii=False, indent=2))
-            return
-        for line, overdue in due_table(analysis):
-            click.echo(click.style(line, fg="red") if overdue else line)
-        if analysis.problems:
-            from vaultcrm.i18n import language
+        click.echo(json.dumps(due_object(results, config, today), ensure_ascii=False, indent=2))
+        return
+    for line, overdue in due_table(results, config, today):
+        click.echo(click.style(line, fg="red") if overdue else line)
+    if results.problems:
+        from vaultcrm.i18n import language
 
-            n = len(analysis.problems)
-            click.echo("\n" + language(analysis.config.language).ngettext(
-                "{n} problem: run `vaultcrm check` to see it.", "{n} problems: run `vaultcrm check` to see them.",
-                n).format(n=n), err=True)
+        n = len(results.problems)
+        click.echo("\n" + language(config.language).ngettext(
+            "{n} problem: run `vaultcrm check` to see it.", "{n} problems: run `vaultcrm check` to see them.",
+            n).format(n=n), err=True)
 
 
 @click.command()

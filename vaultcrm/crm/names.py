@@ -7,14 +7,31 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import Protocol, TypeVar
 
 from vaultcrm.errors import ContactLookupError
-from vaultcrm.model import Contact
 
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "г-н", "г-жа"})
 _CHUNK_SPLIT = re.compile(r"[\s,;]+")
 _APOSTROPHES = re.compile(r"['’ʼ`]")
 _TOKEN = re.compile(r"[^\W_]+")
+
+
+class Named(Protocol):
+    """What a contact is found by: its note's path, its name and aliases (a `Contact`, or its stored
+    result, dashboard.shown.ContactResult)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+C = TypeVar("C", bound=Named)
 
 
 def fold(text: str) -> str:
@@ -40,7 +57,7 @@ def _path_form(text: str) -> str:
     return text[:-3] if text.endswith(".md") else text
 
 
-def _names(contact: Contact) -> Iterator[str]:
+def _names(contact: Named) -> Iterator[str]:
     stem = contact.path.replace("\\", "/").rsplit("/", 1)[-1]
     yield stem[:-3] if stem.lower().endswith(".md") else stem
     yield contact.name
@@ -60,7 +77,7 @@ def _level(query: tuple[str, ...], candidate: tuple[str, ...]) -> int | None:
     return None
 
 
-def match_contacts(query: str, contacts: Sequence[Contact]) -> list[Contact]:
+def match_contacts(query: str, contacts: Sequence[C]) -> list[C]:
     """The contacts that best match `query`, ordered by path.
 
     A query containing `/` is a note path (from the vault root or a trailing part of it, `.md`
@@ -72,7 +89,7 @@ def match_contacts(query: str, contacts: Sequence[Contact]) -> list[Contact]:
         hits = [c for c in contacts if (p := _path_form(c.path)) == wanted or p.endswith("/" + wanted)]
         return sorted(hits, key=lambda c: c.path)
     key = name_key(query[:-3] if query.lower().endswith(".md") else query)
-    levels: dict[int, list[Contact]] = {}
+    levels: dict[int, list[C]] = {}
     for contact in contacts:
         found = [lvl for name in _names(contact) if (lvl := _level(key, name_key(name))) is not None]
         if found:
@@ -80,7 +97,7 @@ def match_contacts(query: str, contacts: Sequence[Contact]) -> list[Contact]:
     return sorted(levels[min(levels)], key=lambda c: c.path) if levels else []
 
 
-def resolve_contact(query: str, contacts: Sequence[Contact]) -> Contact:
+def resolve_contact(query: str, contacts: Sequence[C]) -> C:
     """The one contact `query` names; `ContactLookupError` (exit 6) when it names none or several."""
     found = match_contacts(query, contacts)
     if len(found) == 1:
@@ -93,7 +110,7 @@ def resolve_contact(query: str, contacts: Sequence[Contact]) -> Contact:
     raise ContactLookupError(f'No contact matches "{query}"', hint=_suggest(query, contacts))
 
 
-def _suggest(query: str, contacts: Sequence[Contact]) -> str:
+def _suggest(query: str, contacts: Sequence[Named]) -> str:
     spelled: dict[str, str] = {}
     for contact in sorted(contacts, key=lambda c: c.path):
         for name in _names(contact):

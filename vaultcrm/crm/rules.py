@@ -25,16 +25,11 @@ class Outcome:
     active: list[Contact] = field(default_factory=list)
 
 
-def horizon_end(config: Config, today: date) -> date:
-    """The last day of the horizon: today + `horizon` − 1 day (today through today + 6 by default)."""
-    return add_duration(today, config.horizon) - timedelta(days=1)
-
-
 def evaluate(contacts: list[Contact], config: Config, today: date) -> Outcome:
     """Apply custom rules and tiers, then yield every contact's reminders (in the order of behaviour §4.2)
     and signals."""
     outcome = Outcome()
-    end = horizon_end(config, today)
+    end = config.horizon_end(today)
     table = field_keys(config.fields)
     for contact in contacts:
         if not contact.active:

@@ -7,7 +7,6 @@ Later this week holds the rest, by day.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,11 +31,6 @@ class Line:
     days_late: int
 
     @property
-    def today(self) -> bool:
-        """In Today (else in Later this week)."""
-        return self.group != "later"
-
-    @property
     def state(self) -> str:
         """Its category in the chart: going cold, late, today or later this week."""
         if self.group == "cold" or self.group == "later":
@@ -48,14 +42,6 @@ class Line:
         contact = self.contact
         return (GROUPS.index(self.group), -self.days_late, self.day.toordinal(), config.tier_index(contact.tier),
                 contact.name.casefold(), contact.path)
-
-
-def agenda_lines(reminders: Iterable[Reminder], today: date) -> list[Line]:
-    """Each contact's reminders merged into one line (in the order the contacts first appear)."""
-    by_contact: dict[str, list[Reminder]] = {}
-    for reminder in reminders:
-        by_contact.setdefault(reminder.contact.path, []).append(reminder)
-    return [line_of(own, today) for own in by_contact.values()]
 
 
 def line_of(reminders: list[Reminder], today: date) -> Line:

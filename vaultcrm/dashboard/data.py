@@ -9,10 +9,11 @@ from vaultcrm.config import Config
 from vaultcrm.crm.history import GOALS, ContactHistory, History, combine, last_weeks, month_of
 from vaultcrm.crm.network import CompanyPath, Member, Network, Person
 from vaultcrm.crm.profile import stage_of
-from vaultcrm.crm.rules import SIGNALS, horizon_end
+from vaultcrm.crm.rules import SIGNALS
 from vaultcrm.dashboard.agenda import STATES
 from vaultcrm.dashboard.phrases import Phrases, phrases
-from vaultcrm.dashboard.results import HISTORY_WEEKS, ContactResult
+from vaultcrm.dashboard.results import HISTORY_WEEKS
+from vaultcrm.dashboard.shown import ContactResult
 from vaultcrm.dashboard.text import md_inline, note_link
 from vaultcrm.model import Problem
 
@@ -60,7 +61,7 @@ def template_data(results: Mapping[str, ContactResult], problems: list[Problem],
     history = combine((ContactHistory(*r.history) for r in active if r.history), weeks, month, config)
     return {
         "today": today.isoformat(), "today_label": words.day_label(today),
-        "horizon_end": horizon_end(config, today).isoformat(), "contacts": len(active),
+        "horizon_end": config.horizon_end(today).isoformat(), "contacts": len(active),
         "language": config.language or "en",
         "now": {"shown": now[:picks], "folded": now[picks:],
                 "folded_late": sum(1 for item in now[picks:] if item["days_late"])},

@@ -1,23 +1,24 @@
 """Each contact's share of the dashboard (`ContactResult`): its agenda line, signal, place in the chart,
-its share of the weeks' figures and what the network knows of it (behaviour §5).
+its share of the weeks' figures and what the network knows of it (behaviour §5); and of `vaultcrm
+due`: its reminders' rows and its line as the terminal shows it (behaviour §6, §8).
 
 A contact's result depends only on its own note, the notes that touch it, the config and the day, so
 the dashboard can be made from results however they were worked out (see dashboard/data.py).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from vaultcrm.config import Config
 from vaultcrm.crm.history import contact_history, last_weeks, month_of
 from vaultcrm.crm.network import member
-from vaultcrm.crm.profile import stage_of
-from vaultcrm.crm.rules import SIGNALS, Outcome
+from vaultcrm.crm.profile import contact_stage, stage_of
+from vaultcrm.crm.rules import SIGNALS, Outcome, order_key
 from vaultcrm.dashboard.agenda import Line, line_of
 from vaultcrm.dashboard.phrases import UNITS, Phrases, phrases
+from vaultcrm.dashboard.shown import ContactResult, Shown
 from vaultcrm.dashboard.text import md_inline, note_link, shorten
 from vaultcrm.fields import field_keys
 from vaultcrm.model import Contact, Plan, Problem, Reminder
@@ -36,24 +37,6 @@ SHOWN_STAGES = ("trust", "partnership")  # the stages an agenda line shows: the 
 # What a line too long for its budget leaves out, in turn, after cutting the quote and where two people
 # met: the cadence, then the channel
 LEFT_OUT = ("every", "channel")
-
-
-class ContactResult(NamedTuple):
-    """One contact's share of the dashboard on one day, under one config. Plain data (Python's own
-    types, dates as day numbers), so a vault's worth of them loads fast (the cache keeps them)."""
-
-    path: str
-    active: bool
-    tier: str | None = None
-    state: str | None = None  # its chart category (agenda.STATES); None: neither listed nor tracked
-    line: tuple[tuple[Any, ...], dict[str, Any]] | None = None  # (agenda key, template item) when listed
-    kinds: tuple[tuple[str, bool], ...] = ()  # (kind, overdue) of each reminder listed: the summary line
-    link: str = ""
-    sort_name: str = ""  # signals list contacts by this, then by path
-    signal: str | None = None  # one of crm.rules.SIGNALS (behaviour §4.4)
-    history: tuple[Any, ...] = ()  # its share of the last HISTORY_WEEKS weeks and of the month (crm.history)
-    member: tuple[Any, ...] = ()  # what the network knows of it (crm.network.Member.plain()), inactive too
-    problems: tuple[Problem, ...] = ()  # what its rules reported (the cache stores this field last)
 
 
 def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Config,
@@ -75,7 +58,7 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
         path = contact.path
         known = member(contact, table)
         if not contact.active:
-            out[path] = ContactResult(path, False, member=known.plain())
+            out[path] = ContactResult(path, False, member=known.plain(), name=contact.name, aliases=contact.aliases)
             continue
         own = reminders.get(path, [])
         line = line_of(own, today) if own else None
@@ -85,8 +68,34 @@ def contact_results(contacts: Iterable[Contact], outcome: Outcome, config: Confi
             (line.key(config), line_item(line, today, words, stage=stage)) if line else None,
             tuple((r.kind, r.overdue) for r in own),
             note_link(path, contact.name), contact.name.casefold(), signal.get(path),
-            tuple(contact_history(contact, config, weeks, month)), known.plain(), tuple(problems.get(path, ())))
+            tuple(contact_history(contact, config, weeks, month)), known.plain(), contact.name, contact.aliases,
+            tuple((order_key(r, config), reminder_row(r)) for r in own),
+            (words.when(line.days_late, line.day, today), due_what(line, today, words, table)) if line else None,
+            tuple(problems.get(path, ())))
     return out
+
+
+def shown_of(analysis: Analysis) -> Shown:
+    """Every contact's result, from an analysis, with its problems."""
+    results = contact_results(analysis.index.contacts, analysis.outcome, analysis.config, analysis.today)
+    return Shown(results, analysis.problems, analysis)
+
+
+def reminder_row(reminder: Reminder) -> tuple[Any, ...]:
+    """A reminder's row in `due --json`: the values of shown.ROW_KEYS."""
+    contact = reminder.contact
+    last = contact.last_touch
+    return (contact.name, contact.path, reminder.kind, reminder.due.isoformat(), reminder.overdue,
+            reminder.days_overdue, contact.tier, reminder.cadence_days, last.day.isoformat() if last else None,
+            last.evidence if last else None, contact.touch_count, reminder.reason, reminder.missed)
+
+
+def due_what(line: Line, today: date, words: Phrases, table: Mapping[str, tuple[str, ...]]) -> str:
+    """What is due on a line of `vaultcrm due`, in words: its group, its reasons, the last touch and the channel."""
+    item = line_item(line, today, words, text=str, link=lambda _path, label: label, budget=None,
+                     stage=contact_stage(line.contact, table))
+    group = words.group_word(line.group)
+    return " · ".join([group, *words.parts(item)] if group else words.parts(item))
 
 
 def _unlisted(contact: Contact, today: date) -> str | None:
@@ -213,13 +222,3 @@ def last_time(contact: Contact, chars: int | None = None) -> str:
         return shorten(without_date(line.text), QUOTE_CHARS)
     cut = shorten(without_date(line.text), chars, whole_words=True) if chars >= QUOTE_MIN else ""
     return cut if len(cut) >= QUOTE_MIN else ""
-
-
-@dataclass
-class Shown:
-    """What the dashboard is made of: every contact's result and the problems to list, with the
-    analysis they came from (None when the cache made them by difference)."""
-
-    results: dict[str, ContactResult]
-    problems: list[Problem]
-    analysis: Analysis | None = None

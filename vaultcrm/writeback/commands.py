@@ -11,12 +11,10 @@ from pathlib import Path
 
 from vaultcrm.config import Config
 from vaultcrm.crm.contacts import tags_of
-from vaultcrm.crm.names import name_key, resolve_contact
-from vaultcrm.dashboard.render import contact_note
+from vaultcrm.crm.names import Named, name_key, resolve_contact
 from vaultcrm.durations import add_duration, parse_duration
 from vaultcrm.errors import ConfigError, NotEditableError, NotOursError, UsageError
 from vaultcrm.fields import EMAIL_KEYS, LINKEDIN_KEYS, field_keys
-from vaultcrm.model import Contact
 from vaultcrm.vault.dates import DailyFormat, DateReader
 from vaultcrm.vault.frontmatter import read_text
 from vaultcrm.vault.links import key
@@ -47,7 +45,7 @@ def check_not_conflicted(vault: Path, rel: str) -> None:
                                    hint="merge the copy into the note and delete it, then run the command again")
 
 
-def touch_contact(vault: Path, contact: Contact, config: Config, day: date, *, text: str = "",
+def touch_contact(vault: Path, contact: Named, config: Config, day: date, *, text: str = "",
                   give: bool = False, ask: bool = False, channel: str | None = None,
                   dry_run: bool = False) -> EditResult:
     """Raise the contact's last-touch date to `day` (never back) and append a dated log line."""
@@ -65,8 +63,8 @@ def reader(config: Config) -> DateReader:
     return DateReader(DailyFormat(config.daily_notes), config.date_order)
 
 
-def touch(vault: Path, contacts: Sequence[Contact], config: Config, query: str, day: date, today: date,
-          **options: object) -> tuple[Contact, EditResult]:
+def touch(vault: Path, contacts: Sequence[Named], config: Config, query: str, day: date, today: date,
+          **options: object) -> tuple[Named, EditResult]:
     """`vaultcrm touch NAME`: find the one contact `query` names and record a touch on `day`."""
     if day > today:
         raise UsageError(f"--date {day.isoformat()} is after today ({today.isoformat()})",
@@ -75,9 +73,9 @@ def touch(vault: Path, contacts: Sequence[Contact], config: Config, query: str, 
     return contact, touch_contact(vault, contact, config, day, **options)  # type: ignore[arg-type]
 
 
-def snooze(vault: Path, contacts: Sequence[Contact], config: Config, query: str, today: date, *,
+def snooze(vault: Path, contacts: Sequence[Named], config: Config, query: str, today: date, *,
            until: date | None = None, span: str | None = None, clear: bool = False,
-           dry_run: bool = False) -> tuple[Contact, EditResult]:
+           dry_run: bool = False) -> tuple[Named, EditResult]:
     """`vaultcrm snooze NAME --until D | --for 2w | --clear`: set or remove `snooze_until`."""
     if sum((until is not None, span is not None, clear)) != 1:
         raise UsageError("give exactly one of --until, --for or --clear", hint="e.g. vaultcrm snooze Jane --for 2w")
@@ -132,7 +130,7 @@ def note_tags(tags: Sequence[str]) -> str:
     return "[" + ", ".join(out) + "]"
 
 
-def add(vault: Path, contacts: Sequence[Contact], config: Config, name: str, today: date, *,
+def add(vault: Path, contacts: Sequence[Named], config: Config, name: str, today: date, *,
         tier: str | None = None, met: date | None = None, how_met: str | None = None,
         company: str | None = None, channel: str | None = None, tags: Sequence[str] = (),
         email: str | None = None, linkedin: str | None = None, note: str | None = None,
@@ -154,6 +152,8 @@ def add(vault: Path, contacts: Sequence[Contact], config: Config, name: str, tod
         found = existing[0].path if existing else clash or rel
         raise NotOursError(f"a note for {name!r} already exists: {found}; nothing was written",
                            hint=f'use `vaultcrm touch "{name}"`, or give a fuller name')
+    from vaultcrm.dashboard.render import contact_note
+
     text = contact_note(vault, {
         "title": " ".join(name.split()), "tier": _yaml(config.tier_named(tier)) if tier else "",
         "met": met.isoformat() if met else "", "how_met": _yaml(how_met), "company": _yaml(company),

@@ -22,11 +22,7 @@ For each vault (its notes as `vaultcrm sync` finds them, read into memory first)
    links compared; and the bodies that went to markdown-it's block parser split again by the block
    parser alone (no core rules), and with the block rules' logging calls made no-ops -- the time of
    each against the parser's own;
-5. two cheap changes tried from here: `_blank_comments` jumping with str.find (same output), and
-   how many texts go to the full inline parser only for a bare `&` (which makes no entity, so no tag);
-   and the whole parse again with those two and the block rules' logging a no-op swapped in (each
-   Note must come out equal);
-6. with --pyrs, markdown-it-pyrs (the Rust port) on every body: its speed, with and without visiting
+5. with --pyrs, markdown-it-pyrs (the Rust port) on every body: its speed, with and without visiting
    the tree from Python, and in how many notes the links read from its tree differ from vaultcrm's.
 
 The timers add overhead (each wrapped call costs a few hundred nanoseconds); the shares are read
@@ -261,115 +257,6 @@ class Probe:
             for key, value in self.t.items():
                 parts[key] += value - before.get(key, 0.0)
             parts["parse"] += spent
-
-
-# -- two cheap changes, tried from here (vaultcrm/ is not changed) --------------------------------------------------------------
-
-def _blank_line_fast(line: str, in_comment: bool) -> tuple[str, bool]:
-    """notes._blank_line jumping with str.find instead of stepping one character at a time."""
-    if "%%" not in line:
-        return (" " * len(line), True) if in_comment else (line, False)
-    size = len(line)
-    pieces: list[str] = []
-    pos = start = 0  # line[start:pos] is kept as it is
-    while pos < size:
-        if in_comment:
-            end = line.find("%%", pos)
-            stop = size if end < 0 else end + 2
-            pieces += [line[start:pos], " " * (stop - pos)]
-            pos = start = stop
-            in_comment = end < 0
-            continue
-        percent = line.find("%%", pos)
-        if percent < 0:
-            break
-        tick = line.find("`", pos, percent)
-        if tick >= 0:
-            run = size - len(line[tick:].lstrip("`"))  # tick + the run's length: as notes._blank_line has it
-            close = line.find("`" * run, tick + run)
-            pos = tick + run if close < 0 else close + run
-            continue
-        pieces += [line[start:percent], "  "]
-        pos = start = percent + 2
-        in_comment = True
-    pieces.append(line[start:])
-    return "".join(pieces), in_comment
-
-
-def blank_comments_fast(body: str) -> str:
-    """notes._blank_comments with _blank_line_fast."""
-    if "%%" not in body:
-        return body
-    out: list[str] = []
-    fence: str | None = None
-    in_comment = False
-    match = notes._FENCE.match
-    for line in body.split("\n"):
-        if not in_comment:
-            opener = match(line)
-            if fence is not None:
-                if opener and opener[1][0] == fence[0] and len(opener[1]) >= len(fence) and not line.strip(" \t`~"):
-                    fence = None
-                out.append(line)
-                continue
-            if opener:
-                fence = opener[1]
-                out.append(line)
-                continue
-        blanked, in_comment = _blank_line_fast(line, in_comment)
-        out.append(blanked)
-    return "\n".join(out)
-
-
-def blank_check(data: list[tuple[str, bytes]]) -> dict[str, Any]:
-    bodies = [frontmatter.read_text(notes.decode(raw).replace("\r\n", "\n"))[1] for _, raw in data]
-    started = cpu()
-    own = [notes.blank_comments(body) for body in bodies]
-    own_s = cpu() - started
-    started = cpu()
-    fast = [blank_comments_fast(body) for body in bodies]
-    fast_s = cpu() - started
-    return {"bodies with %%": sum("%%" in b for b in bodies), "_blank_comments s": round(own_s, 3),
-            "find-based s": round(fast_s, 3), "same output": own == fast}
-
-
-# `&` makes a tag only as an entity (`&#35;give`, `&num;give`): a bare `&` cannot.
-_TAG_HINT_EXACT = re.compile(r"#(?:give|ask)|&(?:#[xX]?[0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});", re.IGNORECASE)
-
-
-def swaps_check(data: list[tuple[str, bytes]], repeat: int) -> dict[str, Any]:
-    """The whole parse with three swaps that keep every fact: the find-based `_blank_comments`, the
-    exact tag hint (a bare `&` is no hint), and markdown-it's block-rule logging made a no-op. Each
-    Note must equal the parser's own; passes interleaved, medians."""
-    import importlib
-    import pkgutil
-
-    import markdown_it.rules_block as rules_block
-
-    modules = [importlib.import_module(f"markdown_it.rules_block.{m.name}") for m in pkgutil.iter_modules(rules_block.__path__)]
-    loggers = [(m, m.LOGGER) for m in modules if hasattr(m, "LOGGER")]
-    own_notes = [fast_parse.parse(path, raw) for path, raw in data]
-    saved = (fast_parse.blank_comments, fast_inline.TAG_HINT)
-
-    def swap(on: bool) -> None:
-        fast_parse.blank_comments, fast_inline.TAG_HINT = (blank_comments_fast, _TAG_HINT_EXACT) if on else saved
-        for m, logger in loggers:
-            m.LOGGER = _Quiet if on else logger  # type: ignore[attr-defined]
-
-    own_t, swapped_t = [], []
-    try:
-        for _ in range(repeat):
-            swap(False)
-            own_t.append(throughput(data, 1)[0])
-            swap(True)
-            swapped_t.append(throughput(data, 1)[0])
-        same = all(fast_parse.parse(path, raw) == note for (path, raw), note in zip(data, own_notes, strict=False))
-    finally:
-        swap(False)
-    size = sum(len(raw) for _, raw in data)
-    own, swapped = statistics.median(own_t), statistics.median(swapped_t)
-    return {"own s": round(own, 3), "swapped s": round(swapped, 3), "own MB/s": round(size / own / 1e6, 2),
-            "swapped MB/s": round(size / swapped / 1e6, 2), "gain": f"{own / swapped:.2f}x", "same notes": same}
 
 
 # -- the leaner markdown-it -----------------------------------------------------------------------
@@ -652,12 +539,6 @@ def study(vault: Path, repeat: int, top: int, pyrs: bool = False) -> dict[str, A
     out["inline"] = {k: {"texts": v, "bytes": probe.inline_bytes[k], "s": round(probe.inline_t[k], 3)}
                      for k, v in probe.inline.items()}
 
-    blank = blank_check(data)
-    print(f"\n_blank_comments with str.find jumps (same output required): {blank}")
-    out["blank_comments"] = blank
-    swaps = swaps_check(data, repeat)
-    print(f"the whole parse with those two and markdown-it's block logging a no-op: {swaps}")
-    out["swaps"] = swaps
     lean = lean_check(probe.full_inline)
     print(f"\nleaner inline parser on the full-inline texts without a tag hint: {lean}")
     blk = block_check(probe.full_blocks)

@@ -20,7 +20,7 @@ a noisy moment hits them all alike -- each a whole new process, page cache warm,
                middle note, by path, of the first folder named like a contact folder -- People,
                Contacts, any depth -- that holds notes, else the middle note of the vault)
   no change    `vaultcrm sync` again, nothing changed since the last sync (which ran after the
-               note had aged past the 2 s racy window, see vaultcrm/cache.py)
+               note had aged past the 2 s racy window, see vaultcrm/cache/changes.py)
 
 and peak memory (max RSS of the sync process, from wait4; pool workers are separate processes,
 forked from it, and smaller). It prints each against its floor and the goals, and the cold sync's

@@ -1,4 +1,4 @@
-"""`vaultcrm.links.LinkIndex`: link targets -> notes, the way Obsidian resolves them (behaviour §3).
+"""`vaultcrm.vault.links.LinkIndex`: link targets -> notes, the way Obsidian resolves them (behaviour §3).
 
 Order: (1) a path from the vault root; (2) a path relative to the linking note (`./`, `../`);
 (3) a path suffix; (4) a unique file name. Several notes of that name: fewest folders, then the

@@ -1,8 +1,8 @@
-"""The parser as a unit: `vaultcrm.notes.parse(path, bytes) -> Note` and `vaultcrm.frontmatter.read`.
+"""The parser as a unit: `vaultcrm.vault.notes.parse(path, bytes) -> Note` and
+`vaultcrm.vault.frontmatter.read`.
 
-Each test is one awkward note from the real-world corpus (reference/people-notes-in-the-wild.md,
-reference/obsidian-spec.md) or a synthetic one for what the corpus lacked (BOM, CRLF, duplicate keys,
-alias bombs). Parsing is pure and must never raise: what is wrong becomes a Problem on the Note.
+Each test is one awkward note as real vaults write people notes, or a synthetic one for what they
+lacked (BOM, CRLF, duplicate keys, alias bombs). Parsing is pure and must never raise: what is wrong becomes a Problem on the Note.
 """
 from __future__ import annotations
 

@@ -537,6 +537,13 @@ def test_the_skip_test_is_the_regex(body: str) -> None:
 
 
 @settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "- ", "* ", "1. ", "> ", "## ", "| ", "[x] ", "[[", "**", "__", " ", "\t", "\xa0",
+                                 "Nov", "ноября", ".", "/", "-", "12", "3", "2026", "x", "\r"]), max_size=12).map("".join))
+def test_the_skip_test_is_the_regex_on_dated_lines(body: str) -> None:
+    assert FastParser().may_hold_entries(body) == bool(fast_parse._MAYBE_USEFUL.search(body))
+
+
+@settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(["2026-11-02", "12.11.2026", "3/4/26", "12 ноября 2026", "Nov 12, 2026", "November",
                                  "12th", "[[", "]]", "**", "__", " ", "\xa0", "\u2003", "\t", ".", ",", "x", "г.", "٣",
                                  "12", "2026", "Coffee", "with"]), max_size=6).map("".join))

@@ -45,6 +45,10 @@ _MAYBE_DATE = re.compile(
     r"[^\S\n]*(?:\[\[|\*\*|__)?"
     r"(?:\d{1,4}[./-]\d|\d{1,2}[^\s\d]{0,3}\s+[^\W\d_]|[^\W\d_]+\.?\s+\d)", re.MULTILINE)
 _MAYBE_USEFUL = re.compile(r"\[\[|\]\(|\]:|::|" + _MAYBE_DATE.pattern, re.MULTILINE)
+# _MAYBE_DATE in three parts, a quarter faster on a body without links: ISO anywhere, and the line
+# opening on the first line or after a newline (a literal first character the regex engine jumps to)
+_ISO, _LINE_DATE = (re.compile(part) for part in _MAYBE_DATE.pattern.split("|^", 1))
+_NEXT_LINE_DATE = re.compile("\n" + _LINE_DATE.pattern)
 
 
 # What a text must open with for dates.LEAD to match it (after blanks): a digit, `[[`, `**`, `__`, or a
@@ -65,7 +69,7 @@ class FastParser(Parser):
         """`_MAYBE_USEFUL.search(body)`, faster: the links are looked for as plain text."""
         if "[[" in body or "](" in body or "]:" in body or "::" in body:
             return True
-        return _MAYBE_DATE.search(body) is not None
+        return (_ISO.search(body) or _LINE_DATE.match(body) or _NEXT_LINE_DATE.search(body)) is not None
 
     def facts(self, src: str, line: int, env: dict[str, Any] | None) -> tuple[list[LinkRef], bool, bool]:
         tags = ("#" in src or "&" in src) and TAG_HINT.search(src) is not None

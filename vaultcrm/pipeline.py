@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from vaultcrm.config import Config, load_config
 from vaultcrm.dashboard.shown import Shown
-from vaultcrm.errors import VaultMissingError, file_error
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem, VaultMissingError, file_error
 from vaultcrm.vault.scan import ScanResult, conflict_copies_of, scan
 from vaultcrm.writeback.atomic import contained_path, remove_stale_temps, write_if_changed
 

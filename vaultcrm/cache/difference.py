@@ -28,7 +28,7 @@ from vaultcrm.cache.fingerprint import Fingerprint
 from vaultcrm.cache.store import NoteCache, ResultRow, Settled
 from vaultcrm.config import Config
 from vaultcrm.dashboard.shown import ContactResult
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem
 from vaultcrm.vault.scan import FileStat
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from vaultcrm.errors import ContactLookupError
 
@@ -29,6 +29,14 @@ class Named(Protocol):
 
     @property
     def aliases(self) -> tuple[str, ...]: ...
+
+
+class Name(NamedTuple):
+    """What finds one contact, alone (the cache keeps it apart from the rest of a contact's result)."""
+
+    path: str
+    name: str
+    aliases: tuple[str, ...]
 
 
 C = TypeVar("C", bound=Named)

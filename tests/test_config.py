@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from vaultcrm.config import Config, build_config, load_config
+from vaultcrm.durations import Duration
 from vaultcrm.errors import ConfigError
-from vaultcrm.model import Duration
 
 
 def test_an_empty_config_is_the_defaults() -> None:

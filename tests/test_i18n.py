@@ -12,8 +12,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from icalendar import Calendar
 
+from vaultcrm.durations import Duration
 from vaultcrm.i18n import ENGLISH, LOCALES, language, languages
-from vaultcrm.model import Duration, Reason
+from vaultcrm.model import Reason
 
 ROOT = Path(__file__).resolve().parent.parent
 RU = language("ru")

@@ -11,10 +11,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from vaultcrm.durations import MAX_DAYS, add_duration, parse_duration
+from vaultcrm.durations import MAX_DAYS, Duration, add_duration, parse_duration
 from vaultcrm.errors import ConfigError
 from vaultcrm.fields import FIELD_SYNONYMS
-from vaultcrm.model import Duration
 
 CONFIG_PATH = ".vaultcrm/config.toml"
 MAX_NOTE_BYTES = 1 << 30

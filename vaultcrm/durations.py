@@ -3,10 +3,18 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from vaultcrm.model import Duration
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A cadence: `count` days, weeks, months or years (months and years add on the calendar)."""
+
+    count: int
+    unit: str  # "d", "w", "m" or "y"
+
 
 _DURATION = re.compile(r"(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
 _ISO_DURATION = re.compile(r"P(?:(\d+)Y|(\d+)M|(\d+)W|(\d+)D)", re.IGNORECASE)

@@ -1,8 +1,26 @@
-"""The exceptions the library raises; the CLI maps each to a message, a hint and an exit code."""
+"""The exceptions the library raises, which the CLI maps each to a message, a hint and an exit code; and
+the problems it reports about notes without stopping (`Problem`)."""
 from __future__ import annotations
 
 import errno
 import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one note, in words a non-programmer understands."""
+
+    note: str
+    line: int | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"note": self.note, "line": self.line, "message": self.message}
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.note, self.line or 0, self.message)
 
 
 class VaultcrmError(Exception):

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vaultcrm.model import Duration, Reason
+    from vaultcrm.durations import Duration
+    from vaultcrm.model import Reason
 
 DOMAIN = "vaultcrm"
 LOCALES = Path(__file__).resolve().parent / "locale"

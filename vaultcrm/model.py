@@ -1,4 +1,6 @@
-"""The plain data that flows between the stages: notes, contacts, touches, reminders, problems."""
+"""The plain data that flows between the stages: notes, contacts, touches, reminders. A note's problems
+(`errors.Problem`) and cadences (`durations.Duration`) live with what reports and reads them, so that a
+command answered from stored results never creates these classes."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import takewhile
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from vaultcrm.durations import Duration
+    from vaultcrm.errors import Problem
 
 T = TypeVar("T")
 
@@ -24,21 +30,6 @@ class cached_property(Generic[T]):  # noqa: N801 - it stands for functools.cache
             return self  # type: ignore[return-value]
         value = obj.__dict__[self.name] = self.func(obj)
         return value
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong with one note, in words a non-programmer understands."""
-
-    note: str
-    line: int | None
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"note": self.note, "line": self.line, "message": self.message}
-
-    def sort_key(self) -> tuple[str, int, str]:
-        return (self.note, self.line or 0, self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +92,6 @@ class Note:
     def stem(self) -> str:
         name = self.path.rsplit("/", 1)[-1]
         return name[:-3] if name.lower().endswith(".md") else name
-
-
-@dataclass(frozen=True, slots=True)
-class Duration:
-    """A cadence: `count` days, weeks, months or years (months and years add on the calendar)."""
-
-    count: int
-    unit: str  # "d", "w", "m" or "y"
 
 
 class Touch(NamedTuple):

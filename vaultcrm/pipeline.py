@@ -18,18 +18,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from vaultcrm.config import Config, load_config
 from vaultcrm.dashboard.shown import Shown
-from vaultcrm.errors import VaultMissingError, file_error
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem, VaultMissingError, file_error
 from vaultcrm.vault.scan import ScanResult, conflict_copies_of, scan
 from vaultcrm.writeback.atomic import contained_path, remove_stale_temps, write_if_changed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from contextlib import AbstractContextManager
 
     from jinja2.bccache import BytecodeCache
 
     from vaultcrm.crm.analysis import Analysis
+    from vaultcrm.crm.names import Name, Named
     from vaultcrm.crm.touches import Contribution
     from vaultcrm.dashboard.ledger import Ledger
     from vaultcrm.vault.frontmatter import Frontmatter
@@ -75,6 +75,9 @@ class Memory(Protocol):
     def results(self, config: Config, found: ScanResult, today: date) -> Shown | None:
         """Every contact's result and the notes' problems (not the scan's)."""
 
+    def names(self, config: Config, found: ScanResult, today: date) -> list[Name] | None:
+        """Every contact's path, name and aliases, in the order of `results`' contacts."""
+
     def remember(self, config: Config, found: ScanResult, today: date, shown: Shown, text: str | None,
                  summary: str) -> None:
         """Keep what a sync worked out (`text`: the dashboard written, None for a dry run)."""
@@ -116,6 +119,9 @@ class Plain:
         return {f.path: contributor(read_note(self.vault, f, config)) for f in found.files}
 
     def results(self, config: Config, found: ScanResult, today: date) -> Shown | None:
+        return None
+
+    def names(self, config: Config, found: ScanResult, today: date) -> list[Name] | None:
         return None
 
     def remember(self, config: Config, found: ScanResult, today: date, shown: Shown, text: str | None,
@@ -186,6 +192,23 @@ def shown(vault: Path, today: date, config: Config, memory: Memory) -> Shown:
     check_vault(vault)
     found = memory.walk(config)
     remove_stale_temps(vault, found.leftovers)
+    return _shown(vault, today, config, memory, found)
+
+
+def named(vault: Path, today: date, config: Config, memory: Memory) -> list[Named]:
+    """Every contact's path, name and aliases, in the order of their notes' paths (what `touch`, `snooze`
+    and `add` find contacts by): what `shown` gives, from what the memory kept of names alone when it can."""
+    check_vault(vault)
+    found = memory.walk(config)
+    remove_stale_temps(vault, found.leftovers)
+    kept = memory.names(config, found, today)
+    contacts: Iterable[Named] = kept if kept is not None else \
+        _shown(vault, today, config, memory, found).results.values()
+    return sorted(contacts, key=lambda contact: contact.path)
+
+
+def _shown(vault: Path, today: date, config: Config, memory: Memory, found: ScanResult) -> Shown:
+    """`shown`, after its walk."""
     if conflict_copies_of(config.dashboard, found.problems):
         from vaultcrm.writeback.tick_ledger import explain_copies
 

@@ -351,3 +351,69 @@ def test_completion_reads_no_note_when_results_are_stored(make_vault: Callable[.
     monkeypatch.setattr(completion, "_read", lambda *_: pytest.fail("every property block was read"))
     assert contact_names(vault, "", TODAY) == sorted(
         [*before, ("Bobby", "alias of Bob Roe")], key=lambda item: (item[0].casefold(), item[1] is not None))
+
+
+def names_and_results(vault: Path) -> tuple[Any, list[tuple[str, str, tuple[str, ...]]] | None]:
+    """What the cache keeps of names alone, and the same fields of the results it keeps, in their order."""
+    from vaultcrm.cache import Cache
+    from vaultcrm.config import load_config
+
+    config = load_config(vault)
+    with Cache(vault) as memory:
+        found = memory.walk(config)
+        names = memory.names(config, found, TODAY)
+        kept = memory.results(config, found, TODAY)
+    return names, None if kept is None else [(r.path, r.name, r.aliases) for r in kept.results.values()]
+
+
+def test_names_alone_are_the_stored_results_names_until_a_note_changes(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    names, results = names_and_results(vault)
+    assert names is not None and [tuple(n) for n in names] == results
+    assert ("People/Jane Doe.md", "Jane Doe", ("JD",)) in results
+    edit(vault, "People/Bob Roe.md", BOB.replace("cadence: 2w", "aliases: [Bobby]\ncadence: 2w"))
+    names, results = names_and_results(vault)  # (the results, by difference, are stored again)
+    assert names is None
+    names, again = names_and_results(vault)
+    assert names is not None and [tuple(n) for n in names] == again == results
+    assert ("People/Bob Roe.md", "Bob Roe", ("Bobby",)) in again
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE results SET names = x'00ff' WHERE path = 'People/Jane Doe.md'",
+    "UPDATE meta SET value = x'00ff' WHERE key = 'settled'",
+])
+def test_touch_finds_a_contact_when_the_names_kept_are_damaged(damage: str, make_vault: Callable[..., Path],
+                                                               run: Callable[..., Any]) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
+    try:
+        with db:
+            db.execute(damage)
+    finally:
+        db.close()
+    assert names_and_results(vault)[0] is None
+    touched = run(vault, "touch", "JD", "--dry-run")
+    assert touched.exit_code == 0, touched.output
+    assert "would record a touch with Jane Doe on 2026-11-22 in People/Jane Doe.md" in touched.output
+
+
+def test_touch_and_completion_load_names_alone_when_no_note_changed(make_vault: Callable[..., Path],
+                                                                   run: Callable[..., Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultcrm.cli.completion import contact_names
+
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    before = contact_names(vault, "j", TODAY)
+    no_analysis(monkeypatch)
+    monkeypatch.setattr(by_difference, "answer", lambda *_: pytest.fail("every result was loaded"))
+    touched = run(vault, "touch", "jane", "--dry-run")
+    assert touched.exit_code == 0, touched.output
+    assert "would record a touch with Jane Doe on 2026-11-22 in People/Jane Doe.md" in touched.output
+    assert contact_names(vault, "j", TODAY) == before == [("Jane Doe", None), ("JD", "alias of Jane Doe")]

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultcrm.crm.names import HONORIFICS, match_contacts, name_key, resolve_contact
+from vaultcrm.crm.names import HONORIFICS, _level, fold, match_contacts, name_key, resolve_contact
 from vaultcrm.errors import ContactLookupError
 from vaultcrm.model import Contact
 
@@ -113,3 +113,34 @@ def test_name_key_ignores_order_case_honorifics_and_punctuation(words: list[str]
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     variant = f"{title.title()}. " + sep.join(w.upper() for w in shuffled)
     assert name_key(variant) == name_key(" ".join(words))
+
+
+def _slow_fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@given(st.text(max_size=30) | st.text(st.characters(max_codepoint=127), max_size=30))
+def test_fold_of_plain_ascii_is_the_full_fold(text: str) -> None:
+    assert fold(text) == _slow_fold(text)
+
+
+_PIECES = ["Maria", "MARÍA", "maría", "o'brien", "O’Brien", "Dr.", "mr", "Petrova,", "петрова", "Ёлка", "jean-luc",
+           "ß", "strasse", "ﬁne", "fine", "e\u0301", "x_y", ";", ".", "  "]
+
+
+@given(st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map(" ".join), min_size=1, max_size=6),
+       st.lists(st.sampled_from(_PIECES), min_size=1, max_size=3).map(" ".join))
+def test_matching_skips_only_names_that_match_at_no_level(names: list[str], query: str) -> None:
+    """The quick test before each name's words are worked out leaves the matches as they were."""
+    contacts = [person(f"P/{i}.md", name=name, aliases=tuple(names[:i])) for i, name in enumerate(names)]
+    key = name_key(query)
+    levels: dict[int, list[Contact]] = {}
+    for contact in contacts:
+        found = [lvl for name in (contact.path[2:-3], contact.name, *contact.aliases)
+                 if (lvl := _level(key, name_key(name))) is not None]
+        if found:
+            levels.setdefault(min(found), []).append(contact)
+    assert match_contacts(query, contacts) == (sorted(levels[min(levels)], key=lambda c: c.path) if levels else [])

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultcrm.durations import LAST_DAY, add_duration, next_occurrence, parse_duration
-from vaultcrm.model import Duration
+from vaultcrm.durations import LAST_DAY, Duration, add_duration, next_occurrence, parse_duration
 from vaultcrm.vault.dates import (
     DailyFormat,
     DateReader,

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from vaultcrm.cache.session import Session
     from vaultcrm.cache.store import NoteCache
     from vaultcrm.config import Config
+    from vaultcrm.crm.names import Name
     from vaultcrm.crm.touches import Contribution
     from vaultcrm.dashboard.shown import Shown
     from vaultcrm.vault.frontmatter import Frontmatter
@@ -109,6 +110,16 @@ class Cache:
 
         quick = answer(self.vault, found.files, config, today, store)
         return None if quick is None else Shown(quick.results, quick.problems)
+
+    def names(self, config: Config, found: ScanResult, today: date) -> list[Name] | None:
+        if self.session is not None:
+            return None
+        store = self.store()
+        if store is None:
+            return None
+        from vaultcrm.cache.difference import names
+
+        return names(self.vault, found.files, config, today, store)
 
     def remember(self, config: Config, found: ScanResult, today: date, shown: Shown, text: str | None,
                  summary: str) -> None:

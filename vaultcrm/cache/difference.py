@@ -12,6 +12,9 @@ them, and takes every other result as stored. The dashboard is then made from re
 It declines (None, and the caller runs the full pipeline) whenever the shortcut could differ from it:
 another day or config, notes that came or went, a note that became or stopped being a contact, more
 than `FEW` changed notes, or a cache another writer changed meanwhile.
+
+What finds a contact by name is also stored apart (`names`): when no note changed, `touch` and
+completion load only that, not every result.
 """
 from __future__ import annotations
 
@@ -28,11 +31,12 @@ from vaultcrm.cache.fingerprint import Fingerprint
 from vaultcrm.cache.store import NoteCache, ResultRow, Settled
 from vaultcrm.config import Config
 from vaultcrm.dashboard.shown import ContactResult
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem
 from vaultcrm.vault.scan import FileStat
 
 if TYPE_CHECKING:
     from vaultcrm.cache.touched import Renewed
+    from vaultcrm.crm.names import Name
     from vaultcrm.crm.touches import Contribution, VaultIndex
 
 FEW = 50  # more changed notes than this: a full sync costs about the same
@@ -62,8 +66,11 @@ def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactR
 
 def _row(path: str, touching: Iterable[str], result: ContactResult | None,
          problems: Sequence[Problem] | None) -> ResultRow:
-    return (path, "\0".join(sorted(touching)) if result is not None else None,
-            _stored(result) if result is not None else None, marshal.dumps(_plain(problems)) if problems else None)
+    problems_blob = marshal.dumps(_plain(problems)) if problems else None
+    if result is None:
+        return (path, None, None, problems_blob, None)
+    return (path, "\0".join(sorted(touching)), _stored(result), problems_blob,
+            marshal.dumps((result.name, result.aliases)))
 
 
 # Stored with marshal, not pickle: plain data in Python's own types loads in a fifth of the time, and the
@@ -93,6 +100,28 @@ def _result(blob: bytes) -> ContactResult:
     result: ContactResult = tuple.__new__(ContactResult, fields)  # (a named tuple's own __new__ is Python)
     stored_problems = fields[-1]
     return result._replace(problems=tuple(Problem(*p) for p in stored_problems)) if stored_problems else result
+
+
+def names(vault: Path, files: Sequence[FileStat], config: Config, today: date,
+          store: NoteCache) -> list[Name] | None:
+    """Every contact's path, name and aliases, in the order of the results `answer` gives, when no
+    note changed since they were stored; else None (and `answer` is asked)."""
+    fingerprint = Fingerprint(config, today)
+    state = fingerprint.notes({f.path: position for position, f in enumerate(files)})
+    started = time.time_ns()
+    with store.snapshot() as readable:
+        if not readable or not _current(store, (fingerprint.showing, state)):
+            return None
+        found = _changed(store, files, str(vault), config.max_note_bytes, started)
+        if found is None or found[0] or found[1]:
+            return None
+        rows = list(store.names())
+    from vaultcrm.crm.names import Name
+
+    try:
+        return [Name(path, *marshal.loads(blob)) for path, blob in rows]
+    except (ValueError, EOFError, TypeError):  # a damaged row: only a miss
+        return None
 
 
 @dataclass
@@ -166,8 +195,8 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
     `wanted`: the results key and the `parts` state the stored results must be made under."""
     started = time.time_ns()
     with store.snapshot() as readable:
-        current = (store.seen_results, store.seen_parts) == (f"{store.epoch} {wanted[0]}", wanted[1])
-        found = _changed(store, files, str(vault), config.max_note_bytes, started) if readable and current else None
+        found = _changed(store, files, str(vault), config.max_note_bytes, started) \
+            if readable and _current(store, wanted) else None
         if found is None:
             return None
         changed, confirms, settled = found
@@ -190,6 +219,12 @@ def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], c
         return None
     after = {path: part for path, part, _ in renewed}
     return _Difference(changed, confirms, settled, stored, contacts, renewed, seen[1], {**parts, **after})
+
+
+def _current(store: NoteCache, wanted: tuple[str, str]) -> bool:
+    """The stored results were made under `wanted` (results key, `parts` state) from the rows as they are
+    (inside a snapshot)."""
+    return (store.seen_results, store.seen_parts) == (f"{store.epoch} {wanted[0]}", wanted[1])
 
 
 def _changed(store: NoteCache, files: Sequence[FileStat], root: str, max_bytes: int,

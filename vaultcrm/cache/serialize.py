@@ -15,15 +15,15 @@ from vaultcrm.crm.touches import NOTHING, Contribution
 
 @lru_cache(maxsize=1)
 def _register_reducers() -> None:
+    from vaultcrm.durations import Duration
+    from vaultcrm.errors import Problem
     from vaultcrm.model import (
         Contact,
-        Duration,
         Entry,
         InlineField,
         LinkRef,
         Note,
         Plan,
-        Problem,
         Touch,
     )
     from vaultcrm.vault.links import Resolution

@@ -16,7 +16,8 @@ from vaultcrm.crm.rules import evaluate
 from vaultcrm.crm.touches import NOTHING, Contribution, Contributor, assemble, contribute, note_problems, targets
 from vaultcrm.dashboard.results import contact_results
 from vaultcrm.dashboard.shown import ContactResult
-from vaultcrm.model import Contact, Note, Problem
+from vaultcrm.errors import Problem
+from vaultcrm.model import Contact, Note
 from vaultcrm.vault.links import LinkIndex
 from vaultcrm.vault.scan import FileStat
 

@@ -2,9 +2,10 @@
 machinery).
 
 Enable it with `eval "$(_VAULTCRM_COMPLETE=bash_source vaultcrm)"` (zsh: `zsh_source`; fish:
-`_VAULTCRM_COMPLETE=fish_source vaultcrm | source`). The names come from the contacts' results the
-cache keeps (a sync, `due` or `touch` stored them for the day), else from every note's property
-block, so it is quick; any failure completes nothing rather than printing an error into the shell.
+`_VAULTCRM_COMPLETE=fish_source vaultcrm | source`). The names come from what the cache keeps of the
+contacts' results (a sync, `due` or `touch` stored them for the day: their names alone when no note
+changed since), else from every note's property block, so it is quick; any failure completes nothing
+rather than printing an error into the shell.
 """
 from __future__ import annotations
 
@@ -36,8 +37,11 @@ def contact_names(vault: Path, incomplete: str = "", today: date | None = None) 
     aliases: dict[str, str] = {}
     with open_memory(vault) as memory:
         notes = memory.walk(config)
-        kept = memory.results(config, notes, today or date.today())
-        contacts = kept.results.values() if kept is not None else _read(vault, config, memory, notes)
+        day = today or date.today()
+        contacts: Iterable[Named] | None = memory.names(config, notes, day)
+        if contacts is None:
+            kept = memory.results(config, notes, day)
+            contacts = kept.results.values() if kept is not None else _read(vault, config, memory, notes)
         for contact in contacts:
             if _starts(contact.name, wanted):
                 found[contact.name] = None

@@ -1,16 +1,13 @@
 """The commands that write to contact notes: `touch`, `snooze` and `add`. They find contacts by
-name from each contact's result (options.shown_today), which the cache keeps: no analysis when it has them."""
+file name, name or alias (options.named_today), which the cache keeps: no analysis when it has them."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from vaultcrm.cli.options import common_options, handle_errors, parse_day, shown_today
+from vaultcrm.cli.options import common_options, handle_errors, named_today, parse_day
 from vaultcrm.errors import UsageError
-
-if TYPE_CHECKING:
-    from vaultcrm.dashboard.shown import ContactResult, Shown
 
 
 def complete_contact(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -18,11 +15,6 @@ def complete_contact(ctx: click.Context, param: click.Parameter, incomplete: str
     from vaultcrm.cli.completion import complete_contact as complete
 
     return complete(ctx, param, incomplete)
-
-
-def by_path(shown: Shown) -> list[ContactResult]:
-    """Every contact's result, in the order of their notes' paths (as an analysis lists contacts)."""
-    return sorted(shown.results.values(), key=lambda result: result.path)
 
 
 def _show_edit(result: Any, dry_run: bool, done: str) -> None:
@@ -49,9 +41,9 @@ def touch(name: str, day: str | None, text: str, give: bool, ask: bool, channel:
 
     if give and ask:
         raise UsageError("--give and --ask cannot both be given", hint="log a give and an ask as two touches")
-    vault, today, config, shown = shown_today()
+    vault, today, config, contacts = named_today()
     when = parse_day(day, "--date") or today
-    contact, result = record(vault, by_path(shown), config, name, when, today, text=text, give=give,
+    contact, result = record(vault, contacts, config, name, when, today, text=text, give=give,
                              ask=ask, channel=channel, dry_run=dry_run)
     verb = "would record" if dry_run else "recorded"
     _show_edit(result, dry_run, f"{verb} a touch with {contact.name} on {when.isoformat()} in {contact.path}")
@@ -69,8 +61,8 @@ def snooze(name: str, until: str | None, span: str | None, clear: bool, dry_run:
     """Silence NAME's follow-up and cadence reminders for a while."""
     from vaultcrm.writeback.commands import snooze as set_snooze
 
-    vault, today, config, shown = shown_today()
-    contact, result = set_snooze(vault, by_path(shown), config, name, today,
+    vault, today, config, contacts = named_today()
+    contact, result = set_snooze(vault, contacts, config, name, today,
                                  until=parse_day(until, "--until"), span=span, clear=clear, dry_run=dry_run)
     what = "cleared the snooze of" if clear else "snoozed"
     _show_edit(result, dry_run, f"{'would have ' if dry_run else ''}{what} {contact.name} ({contact.path})")
@@ -96,8 +88,8 @@ def add(name: str, tier: str | None, met: str | None, how_met: str | None, compa
     """Create a contact note for NAME in the first contact folder (never overwrites)."""
     from vaultcrm.writeback.commands import add as create
 
-    vault, today, config, shown = shown_today()
-    rel, text = create(vault, by_path(shown), config, name, today, tier=tier,
+    vault, today, config, contacts = named_today()
+    rel, text = create(vault, contacts, config, name, today, tier=tier,
                        met=parse_day(met, "--met"), how_met=how_met, company=company, channel=channel, tags=tags,
                        email=email, linkedin=linkedin, note=note, dry_run=dry_run)
     if dry_run:

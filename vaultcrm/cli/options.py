@@ -18,6 +18,7 @@ from vaultcrm.errors import UsageError, VaultcrmError, VaultMissingError, file_e
 if TYPE_CHECKING:
     from vaultcrm.config import Config
     from vaultcrm.crm.analysis import Analysis
+    from vaultcrm.crm.names import Named
     from vaultcrm.dashboard.shown import Shown
 
 
@@ -154,6 +155,21 @@ def shown_today() -> tuple[Path, date, Config, Shown]:
     warn_config(config)
     with open_memory(vault) as memory:
         return vault, today, config, shown(vault, today, config, memory)
+
+
+def named_today() -> tuple[Path, date, Config, list[Named]]:
+    """The vault, the day and the config of the command being run, with every contact's path, name and
+    aliases in the order of their notes' paths (pipeline.named: what finds a contact by name)."""
+    from vaultcrm.config import load_config
+    from vaultcrm.pipeline import check_vault, named, open_memory
+
+    options = state()
+    vault, today = options.vault_path, options.day
+    check_vault(vault)
+    config = load_config(vault)
+    warn_config(config)
+    with open_memory(vault) as memory:
+        return vault, today, config, named(vault, today, config, memory)
 
 
 def parse_day(text: str | None, option: str) -> date | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from vaultcrm.config import Config
 from vaultcrm.crm.rules import Outcome
 from vaultcrm.crm.touches import VaultIndex
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem
 
 
 @dataclass

@@ -7,8 +7,9 @@ from typing import Any, NamedTuple
 
 from vaultcrm.config import Config
 from vaultcrm.durations import parse_duration
+from vaultcrm.errors import Problem
 from vaultcrm.fields import MULTI_VALUE_FIELDS, normalise_key, synonym_spelling
-from vaultcrm.model import Contact, Note, Problem, Touch
+from vaultcrm.model import Contact, Note, Touch
 from vaultcrm.vault.dates import DateReader, link_target, to_date, to_month_day
 from vaultcrm.vault.inline import properties
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from vaultcrm.errors import ContactLookupError
 
@@ -31,11 +31,21 @@ class Named(Protocol):
     def aliases(self) -> tuple[str, ...]: ...
 
 
+class Name(NamedTuple):
+    """What finds one contact, alone (the cache keeps it apart from the rest of a contact's result)."""
+
+    path: str
+    name: str
+    aliases: tuple[str, ...]
+
+
 C = TypeVar("C", bound=Named)
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: NFKD, combining marks dropped, casefolded (ё -> е)."""
+    if text.isascii():  # (neither NFKD nor dropping marks changes it)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -77,6 +87,13 @@ def _level(query: tuple[str, ...], candidate: tuple[str, ...]) -> int | None:
     return None
 
 
+def _may_match(query: tuple[str, ...], name: str) -> bool:
+    """Whether every word of `query` is in `name` folded, without apostrophes: so is each of its words
+    (name_key), so a name without it matches at no level (a quick test before name_key)."""
+    text = _APOSTROPHES.sub("", fold(name))
+    return all(part in text for part in query)
+
+
 def match_contacts(query: str, contacts: Sequence[C]) -> list[C]:
     """The contacts that best match `query`, ordered by path.
 
@@ -91,7 +108,8 @@ def match_contacts(query: str, contacts: Sequence[C]) -> list[C]:
     key = name_key(query[:-3] if query.lower().endswith(".md") else query)
     levels: dict[int, list[C]] = {}
     for contact in contacts:
-        found = [lvl for name in _names(contact) if (lvl := _level(key, name_key(name))) is not None]
+        found = [lvl for name in _names(contact)
+                 if _may_match(key, name) and (lvl := _level(key, name_key(name))) is not None]
         if found:
             levels.setdefault(min(found), []).append(contact)
     return sorted(levels[min(levels)], key=lambda c: c.path) if levels else []

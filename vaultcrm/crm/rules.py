@@ -8,9 +8,10 @@ from typing import Any
 from vaultcrm.config import Config, Rule
 from vaultcrm.crm.profile import contact_stage
 from vaultcrm.durations import add_duration, next_occurrence
+from vaultcrm.errors import Problem
 from vaultcrm.fields import field_keys
 from vaultcrm.i18n import language
-from vaultcrm.model import Contact, Problem, Reason, Reminder, Signals
+from vaultcrm.model import Contact, Reason, Reminder, Signals
 from vaultcrm.vault.text import plain_text
 
 ENGLISH = language()  # the reasons' own text (`due --json`, the dashboard); other languages phrase `why`

@@ -15,7 +15,7 @@ from vaultcrm.dashboard.phrases import Phrases, phrases
 from vaultcrm.dashboard.results import HISTORY_WEEKS
 from vaultcrm.dashboard.shown import ContactResult
 from vaultcrm.dashboard.text import md_inline, note_link
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem
 
 NAMES_SHOWN = 3  # names per signal before "…and N more" (five signals: a phone screen holds them)
 PROBLEMS_SHOWN = 10

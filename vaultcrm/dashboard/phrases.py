@@ -13,8 +13,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from vaultcrm.durations import Duration
 from vaultcrm.i18n import Language, language
-from vaultcrm.model import Duration
 
 UNITS = {"d": "day", "w": "week", "m": "month", "y": "year"}  # a cadence's unit as a template sees it
 

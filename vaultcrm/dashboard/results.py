@@ -20,8 +20,9 @@ from vaultcrm.dashboard.agenda import Line, line_of
 from vaultcrm.dashboard.phrases import UNITS, Phrases, phrases
 from vaultcrm.dashboard.shown import ContactResult, Shown
 from vaultcrm.dashboard.text import md_inline, note_link, shorten
+from vaultcrm.errors import Problem
 from vaultcrm.fields import field_keys
-from vaultcrm.model import Contact, Plan, Problem, Reminder
+from vaultcrm.model import Contact, Plan, Reminder
 from vaultcrm.vault.text import plain_text, without_date
 
 if TYPE_CHECKING:

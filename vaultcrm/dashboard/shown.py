@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem
 
 if TYPE_CHECKING:
     from vaultcrm.crm.analysis import Analysis

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from vaultcrm.crm.analysis import Analysis
 from vaultcrm.crm.rules import contact_reminders
-from vaultcrm.durations import add_duration
+from vaultcrm.durations import Duration, add_duration
 from vaultcrm.errors import UsageError, file_error
 from vaultcrm.exporters.calendar import calendar_items, ics_bytes
 from vaultcrm.exporters.spreadsheet import csv_rows, csv_text
 from vaultcrm.i18n import language
-from vaultcrm.model import Duration, Reminder
+from vaultcrm.model import Reminder
 from vaultcrm.writeback.atomic import contained_path, write_if_changed
 
 DEFAULT_ICS_HORIZON = Duration(90, "d")

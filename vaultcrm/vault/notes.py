@@ -17,7 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultcrm.model import Entry, InlineField, LinkRef, Note, Problem
+from vaultcrm.errors import Problem
+from vaultcrm.model import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.dates import read_lead
 from vaultcrm.vault.inline import block_fields

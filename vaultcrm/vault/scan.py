@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from vaultcrm.config import Config
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem
 
 _new_tuple = tuple.__new__
 

@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING
 from vaultcrm.config import Config
 from vaultcrm.dashboard.guards import Existing, read_existing, unchanged_since
 from vaultcrm.dashboard.ledger import Ledger, union
-from vaultcrm.errors import VaultcrmError
-from vaultcrm.model import Problem
+from vaultcrm.errors import Problem, VaultcrmError
 from vaultcrm.vault.scan import conflict_copies_of
 from vaultcrm.writeback.atomic import contained_path, write_if_changed
 

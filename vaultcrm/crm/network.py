@@ -44,6 +44,7 @@ class Member(NamedTuple):
     gives: int
     asks: int
     profile: Profile
+    keys: tuple[tuple[str, ...], ...]  # (name_key of) its file name, name and aliases: how introductions find it
 
     def plain(self) -> tuple[Any, ...]:
         """As Python's own types only (dates as day numbers), for marshal."""
@@ -55,27 +56,31 @@ class Member(NamedTuple):
         return (self.path, self.name, self.aliases, self.active, self.tags, self.how_met,
                 self.last_day.toordinal() if self.last_day else None, self.evidence, self.touch_count, self.gives,
                 self.asks, (names(prof.companies), names(prof.former_companies), prof.role, prof.stage,
-                            names(prof.introduced_by)))
+                            names(prof.introduced_by)), self.keys)
 
     @classmethod
     def from_plain(cls, data: Sequence[Any]) -> Member:
         (path, name, aliases, active, tags, how_met, last_day, evidence, touch_count, gives, asks,
-         (companies, former, role, stage, introduced_by)) = data
+         (companies, former, role, stage, introduced_by), keys) = data
 
         def names(found: Sequence[PlainNamed]) -> tuple[Named, ...]:
             return tuple(Named(*n) for n in found)
 
         return cls(path, name, tuple(aliases), active, tuple(tags), how_met,
                    date.fromordinal(last_day) if last_day is not None else None, evidence, touch_count, gives, asks,
-                   Profile(names(companies), names(former), role, stage, names(introduced_by)))
+                   Profile(names(companies), names(former), role, stage, names(introduced_by)),
+                   tuple(map(tuple, keys)))
 
 
 def member(contact: Contact, table: Mapping[str, tuple[str, ...]]) -> Member:
     """`contact` as the network sees it; `table` is `fields.field_keys(config.fields)`."""
     last = contact.last_touch
+    stem = contact.path.rsplit("/", 1)[-1]
+    names = (stem[:-3] if stem.lower().endswith(".md") else stem, contact.name, *contact.aliases)
     return Member(contact.path, contact.name, tuple(contact.aliases), contact.active, tuple(contact.tags),
                   contact.how_met, last.day if last else None, last.evidence if last else None,
-                  contact.touch_count, contact.gives, contact.asks, profile(contact, table))
+                  contact.touch_count, contact.gives, contact.asks, profile(contact, table),
+                  tuple(person_key(name) for name in names))
 
 
 @dataclass(frozen=True)
@@ -195,9 +200,8 @@ class Network:
         self.profiles: dict[str, Profile] = {path: m.profile for path, m in self.contacts.items()}
         self._names: dict[tuple[str, ...], set[str]] = {}
         for path, contact in self.contacts.items():
-            stem = path.rsplit("/", 1)[-1]
-            for name in (stem[:-3] if stem.lower().endswith(".md") else stem, contact.name, *contact.aliases):
-                self._names.setdefault(person_key(name), set()).add(path)
+            for key in contact.keys:
+                self._names.setdefault(key, set()).add(path)
         self.introduced: dict[str, list[str]] = {}  # introducer's path -> the active contacts they introduced
         for path in sorted(self.contacts, key=lambda p: (self.contacts[p].name.casefold(), p)):
             if self.contacts[path].active:

@@ -2,6 +2,7 @@
 exactly what the Loader gives, or decline (None) and leave the block to PyYAML."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -112,3 +113,12 @@ def test_the_resolver_table_is_pyyamls_with_yaml_1_2_scalars(text: str) -> None:
     expected = next((tag for tag, regex in reference_resolvers().get(text[0], []) if regex.match(text)),
                     "tag:yaml.org,2002:str")
     assert _tag(text) == expected
+
+
+def test_the_odd_characters_are_those_outside_the_kept_ranges() -> None:
+    """`_ODD`, written as the ranges it finds, finds every character outside the ranges kept, and only those."""
+    from vaultcrm.cache.fast_frontmatter import _ODD
+
+    kept = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+    every = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in _ODD.finditer(every)] == [i for i, ch in enumerate(every) if not kept.match(ch)]

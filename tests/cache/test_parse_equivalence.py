@@ -489,6 +489,7 @@ def test_containers_equal_markdown_it(body: str) -> None:
 @example("[[#give]] [[x|#ask]] [t](#give)", 2)
 @example("`x` [[a\nb]] [[c]] [[d\n", 2)
 @example("#ask [[a\nb]] [[c]]", 2)
+@example("[[a [[b]] [[c #give [x [[d", 2)
 def test_facts_equal_the_inline_rules(src: str, line: int) -> None:
     """Links and tags of a block's text, and `_scan` wherever `_facts` lets it read them."""
     tokens = reference_markdown().parse(src)
@@ -545,6 +546,7 @@ def test_the_fast_paths_are_taken() -> None:
         [LinkRef("Bob B", 2), LinkRef("Ann", 2)], False, False)
     assert fast_inline.scan("[a [[b]] c](d.md)", 1, False) == ([LinkRef("b", 1)], False, False)  # no link: a wikilink
     assert fast_inline.scan("![a [[b]] c](d.md)", 1, False) is None
+    assert fast_inline.scan("[[Bob]] and [[Ann\nEve", 1, False) == ([LinkRef("Bob", 1)], False, False)
     assert fast_inline.scan("[t][r] and [R][]\n[r] [x]", 2, False, _REFERENCES) == (
         [LinkRef("Bob", 2), LinkRef("Bob", 2), LinkRef("Bob", 3)], False, False)
 

@@ -111,6 +111,9 @@ class _Scan:
                 if src.startswith("[", at + 1):
                     end = _wikilink_end(src, at + 2)
                     if end < 0:
+                        if src.find("]", at + 2) < 0:  # no label can close: both brackets are text
+                            pos = at + 1
+                            continue
                         raise _Declined("an unclosed wikilink")
                     target = link_target(src[at + 2:end])
                     if target:

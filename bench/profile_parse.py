@@ -89,12 +89,12 @@ def declined_reasons(src: str) -> tuple[str, set[str]]:
     return reason, {reason}
 
 
-def declined_why(src: str, line: int, tags: bool) -> str:
+def declined_why(src: str, line: int, tags: bool, references: dict[str, Any] | None = None) -> str:
     """Why fast_inline.scan gave a text to markdown-it's inline parser."""
     if tags and fast_inline._TAG_UNSAFE.search(src):
         return "tags, and emphasis, an escape or an entity"
     try:
-        fast_inline._Scan(src, line).run(tags)
+        fast_inline._Scan(src, line, references).run(tags)
     except fast_inline._Declined as exc:
         return str(exc)
     return "?"
@@ -121,6 +121,7 @@ class Probe:
         self.full_inline: list[tuple[str, int, dict[str, Any] | None, bool]] = []  # for the lean check
         self.full_blocks: list[str] = []
         self.scan_none = False
+        self.scan_references: dict[str, Any] | None = None  # what the last scan was given
         self.kind_parts: dict[str, Counter[str]] = defaultdict(Counter)  # seconds by part, by path
 
     def patch(self, owner: Any, name: str, make: Any) -> None:
@@ -193,11 +194,12 @@ class Probe:
         self.patch(notes, "_block_markdown", lambda original: (lambda: timed_md))
 
         def scan_(original: Any) -> Any:
-            def wrapper(src: str, line: int, tags: bool) -> Any:
+            def wrapper(src: str, line: int, tags: bool, references: dict[str, Any] | None = None) -> Any:
                 started = now()
-                result = original(src, line, tags)
+                result = original(src, line, tags, references)
                 probe.t["_scan"] += now() - started
                 probe.scan_none = result is None
+                probe.scan_references = references
                 return result
             return wrapper
         self.patch(fast_parse, "scan", scan_)
@@ -217,16 +219,16 @@ class Probe:
                 tags = ("#" in src or "&" in src) and fast_inline.TAG_HINT.search(src) is not None
                 if "[" not in src and not tags:
                     kind = "no `[` and no tag hint: nothing parsed"
-                elif env and "[" in src:
-                    kind = "full inline: the note has reference definitions"
+                elif env and "[" in src and fast_inline.references_matter(src, env["references"]):
+                    kind = "scan, with reference definitions"
                 else:
                     kind = "scan"
                 probe.scan_none = False
                 started = now()
                 result = original(parser, src, line, env)
                 spent = now() - started
-                if kind == "scan" and probe.scan_none:
-                    kind = "full inline: scan declined: " + declined_why(src, line, tags)
+                if kind.startswith("scan") and probe.scan_none:
+                    kind = "full inline: scan declined: " + declined_why(src, line, tags, probe.scan_references)
                 if kind.startswith("full"):
                     probe.full_inline.append((src, line, env, tags))
                 probe.inline[kind] += 1

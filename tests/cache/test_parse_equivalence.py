@@ -227,15 +227,16 @@ def _ref_facts(children: Any, line: int) -> tuple[list[LinkRef], bool, bool]:
     return links, give, ask
 
 
-def reference_children(src: str) -> list[Any]:
-    """The children the core `inline` and `text_join` rules give a paragraph holding `src`."""
+def reference_children(src: str, env: dict[str, Any] | None = None) -> list[Any]:
+    """The children the core `inline` and `text_join` rules give a paragraph holding `src` (with the
+    reference definitions of `env`)."""
     from markdown_it.rules_core.text_join import text_join
     from markdown_it.token import Token
 
     md = reference_markdown()
     token = Token("inline", "", 0)
     token.content, token.children = src, []
-    md.inline.parse(src, md, {}, token.children)
+    md.inline.parse(src, md, env or {}, token.children)
     text_join(SimpleNamespace(tokens=[token]))
     return token.children
 
@@ -488,6 +489,7 @@ def test_containers_equal_markdown_it(body: str) -> None:
 @example("[[#give]] [[x|#ask]] [t](#give)", 2)
 @example("`x` [[a\nb]] [[c]] [[d\n", 2)
 @example("#ask [[a\nb]] [[c]]", 2)
+@example("[[a [[b]] [[c #give [x [[d", 2)
 def test_facts_equal_the_inline_rules(src: str, line: int) -> None:
     """Links and tags of a block's text, and `_scan` wherever `_facts` lets it read them."""
     tokens = reference_markdown().parse(src)
@@ -498,6 +500,33 @@ def test_facts_equal_the_inline_rules(src: str, line: int) -> None:
         if found is not None:
             expected = _ref_facts(reference_children(src), line)
             assert found == (expected if tags else (expected[0], False, False))
+
+
+_REFERENCES = {"R": {"title": "", "href": "Bob.md", "map": [0, 1]},
+               "WEB-0": {"title": "t", "href": "https://x.y/a.md", "map": [1, 2]},
+               "A B": {"title": "", "href": "Ann%20B.md#h", "map": [2, 3]}}
+REFERENCE_INLINE = [
+    "[t][r]", "[r]", "[R][]", "[x][ r ]", "[t][r", "][", "[t][ ]", "[t][]", "![r]", "![t][r]", "[r](", "[r]( ", "[r](x",
+    "[r](Ann.md)", "[web-0]", "[t][web-0]", "[a  b]", "[A\nb]", "[t][a b]", "[t][a\nb]", "[x][r][r]", "[[r]]", "[r][[x]]",
+    "[t][`r`]", "[t][r\\]", "[t][$r$]", "[t][<r>]", "[t][a [r] b]", "[`r`]", "[*r*]", "[r]:", "[r] x", "[ ]", "[x]",
+    "[t](Bob.md)", "[[Bob]]", "#give", "#ask", "a", " ", "\n", "[", "]", "`", "!", "(", ")", "<b>", "$x$", "\\",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(REFERENCE_INLINE + INLINE[:40]), max_size=8).map("".join), st.integers(1, 50))
+@example("[>] About a [budget partnership][web-0] *keynote* [status:: [[Quarry#Notes]]] v1.2.3", 2)
+@example("[ ] `garden()` [[Inlet|Inlet]] naïve send [to the][web-0] draft\nThe end", 4)
+@example("[t][r] [R][] [r] ![r] [a b]", 1)
+def test_scan_with_references_equals_the_inline_rules(src: str, line: int) -> None:
+    """`_scan` follows reference links: full, collapsed and shortcut ones."""
+    env = {"references": _REFERENCES}
+    for tags in (False, True):
+        found = fast_inline.scan(src, line, tags, _REFERENCES)
+        if found is not None:
+            expected = _ref_facts(reference_children(src, env), line)
+            assert found == (expected if tags else (expected[0], False, False))
+    assert FastParser().facts(src, line, env) == _ref_facts(reference_children(src, env), line)
 
 
 def test_the_fast_paths_are_taken() -> None:
@@ -515,7 +544,11 @@ def test_the_fast_paths_are_taken() -> None:
         [LinkRef("Bob", 1), LinkRef("Ann B", 1)], True, True)
     assert fast_inline.scan("`[[No]]`\n<span>[x](<Bob B.md>)</span> $[[M]]$ [t](https://x.y \"t\") [[Ann]]", 1, True) == (
         [LinkRef("Bob B", 2), LinkRef("Ann", 2)], False, False)
-    assert fast_inline.scan("[a [[b]] c](d.md)", 1, False) is None
+    assert fast_inline.scan("[a [[b]] c](d.md)", 1, False) == ([LinkRef("b", 1)], False, False)  # no link: a wikilink
+    assert fast_inline.scan("![a [[b]] c](d.md)", 1, False) is None
+    assert fast_inline.scan("[[Bob]] and [[Ann\nEve", 1, False) == ([LinkRef("Bob", 1)], False, False)
+    assert fast_inline.scan("[t][r] and [R][]\n[r] [x]", 2, False, _REFERENCES) == (
+        [LinkRef("Bob", 2), LinkRef("Bob", 2), LinkRef("Bob", 3)], False, False)
 
 
 @settings(max_examples=3000, deadline=None)

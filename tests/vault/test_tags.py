@@ -2,9 +2,12 @@
 line's, and a meeting note's own tags."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vaultcrm.config import Config
 from vaultcrm.crm.touches import Contributor, assemble
@@ -27,6 +30,19 @@ from vaultcrm.vault.tags import has_tag, line_tags
 ])
 def test_line_tags(text: str, tags: tuple[str, ...]) -> None:
     assert line_tags(text) == tags
+
+
+def _blanked_tags(text: str) -> tuple[str, ...]:
+    """line_tags without its shortcut: the spans blanked and tags looked for in every text."""
+    hidden = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|!?\[\[[^\]]*\]\]|\]\([^)]*\)")
+    found = re.findall(r"(?<![^\s(\[])#([\w/-]+)", hidden.sub(lambda m: " " * len(m[0]), text))
+    return tuple(dict.fromkeys(tag.lower() for tag in found if any(ch.isalpha() for ch in tag)))
+
+
+@given(st.lists(st.sampled_from(["#", "a", "1", "-", "/", " ", "\n", "\t", "`", "``", "[", "]", "[[", "]]", "(",
+                                 ")", "](", "!", "|", "\\", "&", "\xa0", "я", "_", "x#y"]), max_size=30).map("".join))
+def test_line_tags_skips_only_texts_without_tags(text: str) -> None:
+    assert line_tags(text) == _blanked_tags(text)
 
 
 def test_a_child_tag_counts_for_its_parent() -> None:

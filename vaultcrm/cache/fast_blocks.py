@@ -36,6 +36,7 @@ UPSTREAM = "4.3.0"  # the markdown-it-py release these rules follow
 OPEN, CLOSE, HEADING, PARA, ROW = range(5)
 _MAX_NESTING = 20  # the commonmark preset's maxNesting
 _TABLE_RULE = re.compile(r"^:?-+:?$")  # markdown-it's headerLineRe
+_LEAVES = "$`~*-_+0123456789<#"  # what `_leaf` may take a line for
 _OPENERS = "`~>*-_+0123456789<#"  # what a block that may end a paragraph starts with, but a table
 # The terminator lists (each rule's `alt`): which rules may end a paragraph, a block quote's lazy
 # lines or a table, and a list.
@@ -104,15 +105,18 @@ class _Blocks:
                 break
             pos = bm[line] + ts[line]
             first = src[pos]
-            if self._table_next(line) and "|" in src[pos:em[line]] and self.table(line, end, False):
+            after = line + 1  # _table_next, inline
+            if (after < line_max and bm[after] + ts[after] < em[after] and src[bm[after] + ts[after]] in "|-:"
+                    and src.find("|", pos, em[line]) >= 0 and self.table(line, end, False)):
                 pass
             elif sc[line] - self.blk >= 4:
                 self.code(line, end)
             elif first == ">":
                 self.blockquote(line, end)
-            elif first == "[" and maybe_reference(src[pos:em[line]]) and self.reference(line):
-                pass
-            elif not self._leaf(line, end, first):
+            elif first == "[":
+                if src[pos + 1:pos + 2] == "[" or not maybe_reference(src[pos:em[line]]) or not self.reference(line):
+                    self.paragraph(line, end)  # `[[` opens no reference definition: maybe_reference says so
+            elif first not in _LEAVES or not self._leaf(line, end, first):
                 self.paragraph(line, end)
             line = self.line
             if line < end and bm[line] + ts[line] >= em[line]:
@@ -126,8 +130,10 @@ class _Blocks:
             return self.math(line, end)
         if first in "`~":
             return self.fence(line, end, False)
-        if first in "*-_" and self.hr(line, False):
-            return True
+        if first in "*-_":  # a thematic break's third character is a marker or a blank: a cheap test first
+            pos = self.bm[line] + self.ts[line] + 2
+            if pos < self.em[line] and self.src[pos] in "*-_ \t" and self.hr(line, False):
+                return True
         if first in "*-+" or "0" <= first <= "9":
             return self.list(line, end, False)
         if first == "<":
@@ -139,18 +145,22 @@ class _Blocks:
         pos = self.bm[line] + self.ts[line]
         if pos >= self.em[line]:
             return False
-        first = self.src[pos]
-        if kind == _PARAGRAPH and self._table_next(line) and self.table(line, end, True):
-            return True
+        src = self.src
+        first = src[pos]
+        if kind == _PARAGRAPH and line + 1 < self.line_max:  # _table_next, inline
+            after = self.bm[line + 1] + self.ts[line + 1]
+            if (after < self.em[line + 1] and src[after] in "|-:" and src.find("|", pos, self.em[line]) >= 0
+                    and self.table(line, end, True)):  # (a header row holds a `|`)
+                return True
         if self.sc[line] - self.blk >= 4:
             return False  # every other terminator refuses code
         if first in "`~":
             return self.fence(line, end, True)
         if first == ">":
             return True
-        if first in "*-_" and self.hr(line, True):
-            return True
-        if kind == _LIST:
+        if first in "*-_" and pos + 2 < self.em[line] and src[pos + 2] in "*-_ \t" and self.hr(line, True):
+            return True  # (as in `_leaf`)
+        if kind == _LIST:  # (which is why `list` calls this only at a line opening with "`~>*-_")
             return False
         if first in "*-+" or "0" <= first <= "9":
             return self.list(line, end, True)
@@ -172,6 +182,8 @@ class _Blocks:
         if indent == 0:
             return src[bm[begin]:em[end - 1]]
         if not self.tabs:  # each blank or marker character is one column: skip up to `indent` of them
+            if end == begin + 1:
+                return src[bm[begin] + min(indent, ts[begin]):em[begin]]
             return "\n".join([src[bm[line] + min(indent, ts[line]):em[line]] for line in range(begin, end)])
         bs = self.bs
         parts = []
@@ -440,10 +452,10 @@ class _Blocks:
             return False
         terminating = silent and self.parent == "paragraph" and sc[start] >= self.blk
         begin = bm[start] + ts[start]
-        after = ordered_marker(src, begin, em[start])
-        ordered = after >= 0
+        ordered = begin < em[start] and "0" <= src[begin] <= "9"  # else only a bullet may be there
         if ordered:
-            if terminating and int(src[begin:after - 1]) != 1:
+            after = ordered_marker(src, begin, em[start])
+            if after < 0 or (terminating and int(src[begin:after - 1]) != 1):
                 return False
         else:
             after = bullet_marker(src, begin, em[start])
@@ -487,7 +499,7 @@ class _Blocks:
             self.blk = indent
             ts[start] = content_start - bm[start]
             sc[start] = offset
-            if content_start >= size and self.empty(start + 1):
+            if content_start >= size and bm[start + 1] + ts[start + 1] >= em[start + 1]:  # empty(start + 1)
                 self.line = min(self.line + 2, end)
             else:
                 self.tokenize(start, end)
@@ -500,9 +512,9 @@ class _Blocks:
             line = start = self.line
             if line >= end or sc[line] < self.blk or sc[line] - self.blk >= 4:
                 break
-            if self._terminates(line, end, _LIST):
-                break
             begin = bm[line] + ts[line]
+            if begin < em[line] and src[begin] in "`~>*-_" and self._terminates(line, end, _LIST):
+                break
             after = (ordered_marker if ordered else bullet_marker)(src, begin, em[line])
             if after < 0 or src[after - 1] != marker:
                 break
@@ -675,8 +687,9 @@ class _Blocks:
                 if pos >= size:
                     heading = True
                     break
-            if sc[line] >= 0 and (first in _OPENERS or self._table_next(line)) and self._terminates(
-                    line, end, _PARAGRAPH):
+            if sc[line] >= 0 and (first in _OPENERS or (  # or _table_next(line), inline
+                    line + 1 < line_max and bm[line + 1] + ts[line + 1] < em[line + 1]
+                    and src[bm[line + 1] + ts[line + 1]] in "|-:")) and self._terminates(line, end, _PARAGRAPH):
                 break
             line += 1
         if not heading and end != line_max:  # the paragraph's own scan, to line_max

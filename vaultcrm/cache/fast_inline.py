@@ -1,11 +1,12 @@
 """The links and `#give`/`#ask` tags markdown-it's inline rules find in one block's text, read by a
 scan that follows those rules (markdown-it-py `fast_blocks.UPSTREAM`, with vault/notes.py's wikilink
 rule and dollarmath's inline rule as it sets them) wherever one could hide, make or end a link: a
-wikilink or embed, a link `[label](destination "title")`, a code span, inline math, an escape, an
-autolink and inline HTML. Anything else starts nothing a link depends on (text, line breaks, emphasis,
-entities). `scan` returns None where it does not follow the rules (an image, a bracket inside a
-link's label, an unclosed wikilink, a plain path with an escape or entity, a `data:` URL) and the
-text goes to markdown-it's inline parser.
+wikilink or embed, a link `[label](destination "title")` or a reference link (`[text][label]`,
+`[label][]`, `[label]`), a code span, inline math, an escape, an autolink and inline HTML. Anything
+else starts nothing a link depends on (text, line breaks, emphasis, entities). `scan` returns None
+where it does not follow the rules (an image, a bracket inside a link's label, an unclosed wikilink,
+a plain path with an escape or entity, a `data:` URL, a reference link's second label holding what
+makes a token) and the text goes to markdown-it's inline parser.
 
 Each link is on the line of its opening bracket: the line breaks before it that markdown-it makes
 tokens of are counted (those in code spans, math, and a link's destination and title are not).
@@ -47,6 +48,9 @@ HTML_TAG = re.compile(
 WHITESPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
 
+# What could end a reference link's second label, or make a token in it (then it is not followed): in
+# anything else, markdown-it's parseLinkLabel stops at the first `]`
+_LABEL_STOP = re.compile(r"[\[\]\\`$<]")
 # A bracketed text without an unescaped bracket: what a reference link could look its label up by
 _LABEL = re.compile(r"\[((?:[^\[\]\\]|\\[\s\S])*)\]")
 
@@ -65,23 +69,25 @@ class _Declined(Exception):
     """The text holds what the scan does not follow (the message says what)."""
 
 
-def scan(src: str, line: int, tags: bool) -> tuple[list[LinkRef], bool, bool] | None:
+def scan(src: str, line: int, tags: bool, references: dict[str, Any] | None = None
+         ) -> tuple[list[LinkRef], bool, bool] | None:
     """The links (each with its line, `line` being the text's first) and, if `tags`, whether a
     `#give` and an `#ask` tag are in the text; None where markdown-it's inline parser must read it.
-    Only for a text no reference definition can make a link in (`references_matter`)."""
+    `references`: the note's reference definitions (env["references"]), or None for none."""
     if tags and _TAG_UNSAFE.search(src):
         return None
     try:
-        return _Scan(src, line).run(tags)
+        return _Scan(src, line, references).run(tags)
     except _Declined:
         return None
 
 
 class _Scan:
-    __slots__ = ("counted", "line", "multiline", "runs", "size", "src", "terminators")
+    __slots__ = ("counted", "line", "multiline", "references", "runs", "size", "src", "terminators")
 
-    def __init__(self, src: str, line: int) -> None:
+    def __init__(self, src: str, line: int, references: dict[str, Any] | None = None) -> None:
         self.src = src
+        self.references = references
         self.size = len(src)
         self.line = line  # the line of src[counted]
         self.counted = 0
@@ -105,6 +111,9 @@ class _Scan:
                 if src.startswith("[", at + 1):
                     end = _wikilink_end(src, at + 2)
                     if end < 0:
+                        if src.find("]", at + 2) < 0:  # no label can close: both brackets are text
+                            pos = at + 1
+                            continue
                         raise _Declined("an unclosed wikilink")
                     target = link_target(src[at + 2:end])
                     if target:
@@ -280,25 +289,56 @@ class _Scan:
         return found
 
     def link(self, at: int) -> tuple[int, int, str | None] | None:
-        """rules_inline/link.py at a `[` (no references): (its end, its label's end, the note it
-        names), or None where it is no link."""
+        """rules_inline/link.py at a `[`: (its end, its label's end, the note it names), or None where
+        it is no link."""
         line, counted = self.line, self.counted
         label_end = self.label(at, False)
         found = None if label_end < 0 else self.destination(label_end + 1)
+        if found is None and label_end >= 0 and self.references is not None:
+            found = self.reference(at, label_end)
         if found is None:
             self.line, self.counted = line, counted  # the label is to be read again, as text
             return None
         self.hide(label_end, found[0])
         return found[0], label_end, found[1]
 
+    def reference(self, at: int, label_end: int) -> tuple[int, str | None] | None:
+        """rules_inline/link.py's reference branch, after the label `[...]` at `at` (with no inline
+        destination after it): a full (`[text][label]`), collapsed (`[label][]`) or shortcut
+        (`[label]`) reference link's end and the note its definition names, or None where the label
+        names no definition."""
+        src = self.src
+        pos = label_end + 1
+        if src.startswith("(", pos):  # a destination that did not read: the rule goes on from where it failed
+            raise _Declined("a reference link after a parenthesis")
+        label = None
+        if src.startswith("[", pos):
+            close = _LABEL_STOP.search(src, pos + 1)
+            if close is not None:  # else the second label is not closed: a shortcut, ending at the first
+                if src[close.start()] != "]":
+                    raise _Declined("a reference link's label with tokens of its own")
+                label = src[pos + 1:close.start()]
+                pos = close.start() + 1
+        if not label:
+            label = src[at + 1:label_end]
+        from markdown_it.common.utils import normalizeReference
+
+        assert self.references is not None
+        found = self.references.get(normalizeReference(label))
+        if not found:
+            return None
+        return pos, markdown_target(found["href"])
+
     def image(self, at: int) -> int:
-        """rules_inline/image.py at a `![` (no references): its end, or -1. Nothing in it counts (its
-        label is no text token)."""
+        """rules_inline/image.py at a `![` (no reference images): its end, or -1. Nothing in it counts
+        (its label is no text token)."""
         line, counted = self.line, self.counted
         label_end = self.label(at + 1, True)
         found = None if label_end < 0 else self.destination(label_end + 1)
         self.line, self.counted = line, counted
         if found is None:
+            if label_end >= 0 and self.references is not None:
+                raise _Declined("an image, and reference definitions")
             return -1
         self.hide(at, found[0])
         return found[0]
@@ -347,6 +387,8 @@ class _Scan:
                     return pos
                 pos += 1
             elif ch == "[":
+                if not nested and src.startswith("[", pos + 1) and _wikilink_end(src, pos + 2) >= 0:
+                    return -1  # the wikilink rule reads a token at this `[`: a link's label may hold none
                 if not nested or src.startswith("[", pos + 1):
                     raise _Declined("a bracket in a link's label, or a wikilink in an image's")
                 link = self.link(pos)

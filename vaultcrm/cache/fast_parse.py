@@ -9,8 +9,8 @@ tests/cache/test_parse_equivalence.py holds every result equal to the plain pars
   and the reference definitions;
 * markdown-it's inline rules run only on a block whose text could hold what matters: a block
   without `[` has no link, one without `#give`/`#ask` (or an entity) no tag; the others are read by
-  `fast_inline.scan`, which follows the inline rules' own steps, unless a reference link could be
-  in them; any doubt, and the block gets the real inline parser;
+  `fast_inline.scan`, which follows the inline rules' own steps (reference links too, given the
+  definitions a label in the text could name); any doubt, and the block gets the real inline parser;
 * a text that cannot open with a date is not given to `dates.read_lead`;
 * a property block of `key: value` lines and simple lists is read without PyYAML
   (`fast_frontmatter.simple_load`).
@@ -77,12 +77,10 @@ class FastParser(Parser):
             if not tags:
                 return [], False, False
             env = None  # no reference can matter
-        if env and not references_matter(src, env["references"]):
-            env = None
-        if not env:
-            found = scan(src, line, tags)
-            if found is not None:
-                return found
+        references = env["references"] if env and references_matter(src, env["references"]) else None
+        found = scan(src, line, tags, references)
+        if found is not None:
+            return found
         return super().facts(src, line, env)
 
     def body_entries(self, body: str, line_offset: int) -> tuple[list[Entry], list[InlineField]]:

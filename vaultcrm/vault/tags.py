@@ -9,12 +9,18 @@ import re
 _HIDDEN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|!?\[\[[^\]]*\]\]|\]\([^)]*\)")
 # A tag starts the line or follows a space or an opening bracket (not `\#`, `&#`, `a#`).
 _TAG = re.compile(r"(?<![^\s(\[])#([\w/-]+)")
+# Where a tag may be once `_HIDDEN` is blanked: a `#` and a tag character, after a space, an opening
+# bracket or what a blanked span ends with (`` ` ``, `]`, `)`), or at the start. Blanking keeps that `#`
+# and the character after it (no span starts with a tag character), and the one before it is as
+# _TAG wants or blanked: a text without this has no tag, and is not blanked. (The `#` first: the regex
+# engine jumps to it.)
+_MAYBE_TAG = re.compile(r"#(?<![^\s(\[\]`)]#)[\w/-]")
 
 
 def line_tags(text: str) -> tuple[str, ...]:
     """The tags of `text`, lower-case, without `#`, each once, in order. A tag holds letters, digits,
     `_`, `-` or `/` (`#intro/warm` is a child of `#intro`) and at least one letter (`#1` is none)."""
-    if "#" not in text:
+    if "#" not in text or _MAYBE_TAG.search(text) is None:
         return ()
     found = _TAG.findall(_HIDDEN.sub(lambda m: " " * len(m[0]), text))
     return tuple(dict.fromkeys(tag.lower() for tag in found if any(ch.isalpha() for ch in tag)))

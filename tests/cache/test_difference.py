@@ -67,6 +67,16 @@ def uncached(vault: Path, monkeypatch: pytest.MonkeyPatch, today: Any = TODAY) -
         return shown(synced(vault, today))
 
 
+def damage_cache(vault: Path, statement: str) -> None:
+    """Run one SQL statement on the vault's note cache, as a damaged disk or another program might."""
+    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
+    try:
+        with db:
+            db.execute(statement)
+    finally:
+        db.close()
+
+
 def edit(vault: Path, rel: str, text: str) -> None:
     """Rewrite a note and date it an hour back, as a save that is no longer racy."""
     path = vault / rel
@@ -197,12 +207,7 @@ def test_damaged_results_run_a_full_sync(damage: str, make_vault: Callable[..., 
     vault = make_vault(FILES)
     age(vault)
     synced(vault)
-    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
-    try:
-        with db:
-            db.execute(damage)
-    finally:
-        db.close()
+    damage_cache(vault, damage)
     edit(vault, "People/Bob Roe.md", BOB.replace("2w", "1w"))
     report = synced(vault)
     assert report.analysis is not None
@@ -390,12 +395,7 @@ def test_touch_finds_a_contact_when_the_names_kept_are_damaged(damage: str, make
     vault = make_vault(FILES)
     age(vault)
     synced(vault)
-    db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
-    try:
-        with db:
-            db.execute(damage)
-    finally:
-        db.close()
+    damage_cache(vault, damage)
     assert names_and_results(vault)[0] is None
     touched = run(vault, "touch", "JD", "--dry-run")
     assert touched.exit_code == 0, touched.output

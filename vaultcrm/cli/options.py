@@ -126,33 +126,37 @@ def state() -> Context:
     return click.get_current_context().ensure_object(Context)
 
 
-@contextmanager
-def analysed() -> Iterator[Analysis]:
-    """The vault analysed for the command being run; what the analysis built is kept out of the
-    cycle collector's way until the command is done (see pipeline.open_memory)."""
+def _checked() -> tuple[Path, date, Config]:
+    """The vault, the day and the config of the command being run: the vault checked, the config's
+    warnings shown."""
     from vaultcrm.config import load_config
-    from vaultcrm.pipeline import analyse, check_vault, open_memory
+    from vaultcrm.pipeline import check_vault
 
     options = state()
     vault = options.vault_path
     check_vault(vault)
     config = load_config(vault)
     warn_config(config)
+    return vault, options.day, config
+
+
+@contextmanager
+def analysed() -> Iterator[Analysis]:
+    """The vault analysed for the command being run; what the analysis built is kept out of the
+    cycle collector's way until the command is done (see pipeline.open_memory)."""
+    from vaultcrm.pipeline import analyse, open_memory
+
+    vault, today, config = _checked()
     with open_memory(vault) as memory:
-        yield analyse(vault, options.day, config, memory=memory)
+        yield analyse(vault, today, config, memory=memory)
 
 
 def shown_today() -> tuple[Path, date, Config, Shown]:
     """The vault, the day and the config of the command being run, with every contact's result and
     every problem (pipeline.shown: what `due` shows, and what finds a contact by name)."""
-    from vaultcrm.config import load_config
-    from vaultcrm.pipeline import check_vault, open_memory, shown
+    from vaultcrm.pipeline import open_memory, shown
 
-    options = state()
-    vault, today = options.vault_path, options.day
-    check_vault(vault)
-    config = load_config(vault)
-    warn_config(config)
+    vault, today, config = _checked()
     with open_memory(vault) as memory:
         return vault, today, config, shown(vault, today, config, memory)
 
@@ -160,14 +164,9 @@ def shown_today() -> tuple[Path, date, Config, Shown]:
 def named_today() -> tuple[Path, date, Config, list[Named]]:
     """The vault, the day and the config of the command being run, with every contact's path, name and
     aliases in the order of their notes' paths (pipeline.named: what finds a contact by name)."""
-    from vaultcrm.config import load_config
-    from vaultcrm.pipeline import check_vault, named, open_memory
+    from vaultcrm.pipeline import named, open_memory
 
-    options = state()
-    vault, today = options.vault_path, options.day
-    check_vault(vault)
-    config = load_config(vault)
-    warn_config(config)
+    vault, today, config = _checked()
     with open_memory(vault) as memory:
         return vault, today, config, named(vault, today, config, memory)
 

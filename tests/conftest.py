@@ -190,3 +190,26 @@ def unprivileged(tmp_path: Path) -> Iterator[Unprivileged]:
         for folder, _dirs, _files in os.walk(root):
             os.chmod(folder, 0o755)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """`actual` must equal the golden file at `path` (written instead with VAULTCRM_UPDATE_GOLDEN=1)."""
+    if os.environ.get("VAULTCRM_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(actual, "utf-8", newline="\n")
+    assert path.exists(), f"{path} is missing: run with VAULTCRM_UPDATE_GOLDEN=1 to create it"
+    assert actual == path.read_text("utf-8"), f"{path.name} differs from the golden file (see the module docstring)"
+
+
+def wikilink_rule(state: Any, silent: bool) -> bool:
+    """A markdown-it inline rule reading `[[...]]` as one wikilink token, as Obsidian does."""
+    if not state.src.startswith("[[", state.pos):
+        return False
+    end = state.src.find("]]", state.pos + 2)
+    if end < 0:
+        return False
+    if not silent:
+        state.push("wikilink", "", 0).content = state.src[state.pos + 2:end]
+    state.pos = end + 2
+    return True
+

@@ -10,15 +10,14 @@ and read their diff like code.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import check_golden
 from tests.dashboard.test_golden import EXAMPLE, copy_example
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("VAULTCRM_UPDATE_GOLDEN") == "1"
 
 VAULT = {
     "People/Ann Lee.md": "---\nName: Ann Lee\ntier: B\nCompany: \"[[Acme]]\"\nprevious_company: [Initech, \"[[Hooli]]\"]\n"
@@ -105,20 +104,11 @@ def test_show_of_a_contact_kept_in_inline_fields_and_russian(make_vault, run):
     assert "  Компания: [[Acme]]\n" in text
 
 
-def check_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(actual, "utf-8", newline="\n")
-    assert path.exists(), f"{path} is missing: run with VAULTCRM_UPDATE_GOLDEN=1 to create it"
-    assert actual == path.read_text("utf-8"), f"{name} differs from the golden file (see the module docstring)"
-
-
 @pytest.mark.parametrize(("name", "file"), [("Sarah Chen", "show-sarah-chen"), ("Ben Carter", "show-ben-carter")])
 def test_show_on_the_example_vault_matches_golden(tmp_path, run, name, file):
     example = copy_example(EXAMPLE, tmp_path / "example-vault")
     text = run(example, "show", name, today="2026-11-22")
     assert text.exit_code == 0, text.output
-    check_golden(f"{file}.txt", text.stdout)
+    check_golden(GOLDEN / f"{file}.txt", text.stdout)
     data = run(example, "show", name, "--json", today="2026-11-22")
-    check_golden(f"{file}.json", data.stdout)
+    check_golden(GOLDEN / f"{file}.json", data.stdout)

@@ -2,7 +2,7 @@
 
 Regenerate after an intended change with
 
-    VAULTCRM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+    VAULTCRM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/dashboard/test_golden.py
 
 and review the diff of tests/golden/ like code: every line of it is a claim about the vault below.
 
@@ -148,10 +148,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from tests.conftest import check_golden
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "example-vault"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("VAULTCRM_UPDATE_GOLDEN") == "1"
 
 
 def copy_example(source: Path, target: Path) -> Path:
@@ -186,20 +187,11 @@ def test_a_dashboard_left_in_the_checkout_is_not_copied(tmp_path: Path, run: Cal
         p.relative_to(checkout) for p in checkout.rglob("*") if not p.is_relative_to(checkout / "CRM"))
 
 
-def check_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(actual, "utf-8", newline="\n")
-    assert path.exists(), f"{path} is missing: run with VAULTCRM_UPDATE_GOLDEN=1 to create it"
-    assert actual == path.read_text("utf-8"), f"{name} differs from the golden file (see the module docstring)"
-
-
 def test_due_json_matches_golden(example: Path, run: Callable[..., Result]) -> None:
     result = run(example, "due", "--json", today="2026-11-22")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    check_golden("example-vault-due.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    check_golden(GOLDEN / "example-vault-due.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     golden = json.loads((GOLDEN / "example-vault-due.json").read_text("utf-8"))
     assert data == golden
 
@@ -356,7 +348,7 @@ def test_agenda_lines_fit_two_phone_lines() -> None:
 def test_dashboard_matches_golden(example: Path, run: Callable[..., Result]) -> None:
     result = run(example, "sync", "--dry-run", today="2026-11-22")
     assert result.exit_code == 0, result.output
-    check_golden("example-vault-dashboard.md", result.stdout)
+    check_golden(GOLDEN / "example-vault-dashboard.md", result.stdout)
     assert not (example / "CRM").exists()
 
 
@@ -397,7 +389,7 @@ def russian(example: Path) -> Path:
 def test_russian_dashboard_matches_golden(example: Path, run: Callable[..., Result]) -> None:
     result = run(russian(example), "sync", "--dry-run", today="2026-11-22")
     assert result.exit_code == 0, result.output
-    check_golden("example-vault-dashboard.ru.md", result.stdout)
+    check_golden(GOLDEN / "example-vault-dashboard.ru.md", result.stdout)
 
 
 def test_russian_golden_is_the_english_one_in_russian() -> None:

@@ -24,10 +24,9 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from tests.conftest import write_files
+from tests.conftest import wikilink_rule, write_files
 from vaultcrm.cli import main
 from vaultcrm.config import load_config
 from vaultcrm.dashboard import render
@@ -729,21 +728,9 @@ def test_override_of_another_template_does_not_replace_the_dashboard(make_vault:
 # Text from notes cannot break the note's structure
 # ---------------------------------------------------------------------------------------------
 
-def _wikilink(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("[[", state.pos):
-        return False
-    end = state.src.find("]]", state.pos + 2)
-    if end < 0:
-        return False
-    if not silent:
-        state.push("wikilink", "", 0).content = state.src[state.pos + 2:end]
-    state.pos = end + 2
-    return True
-
-
 def obsidian_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
-    md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.inline.ruler.before("link", "wikilink", wikilink_rule)
     return md
 
 

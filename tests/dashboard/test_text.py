@@ -13,9 +13,9 @@ from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from tests.conftest import wikilink_rule
 from vaultcrm.dashboard.text import md_inline, note_link, shorten
 from vaultcrm.vault.text import plain_text
 
@@ -31,24 +31,12 @@ def normal(text: str) -> str:
     return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
 
 
-def _wikilink(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("[[", state.pos):
-        return False
-    end = state.src.find("]]", state.pos + 2)
-    if end < 0:
-        return False
-    if not silent:
-        state.push("wikilink", "", 0).content = state.src[state.pos + 2:end]
-    state.pos = end + 2
-    return True
-
-
 def obsidian() -> MarkdownIt:
     """markdown-it with what Obsidian adds to CommonMark inside a line: HTML, tables, strikethrough,
     math and wikilinks."""
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(dollarmath_plugin)
-    md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.inline.ruler.before("link", "wikilink", wikilink_rule)
     return md
 
 

@@ -78,6 +78,9 @@ class Memory(Protocol):
     def names(self, config: Config, found: ScanResult, today: date) -> list[Name] | None:
         """Every contact's path, name and aliases, in the order of `results`' contacts."""
 
+    def due(self, config: Config, found: ScanResult, today: date) -> Shown | None:
+        """`results`, each contact's holding only what `vaultcrm due` reads of it (dashboard/due.py)."""
+
     def remember(self, config: Config, found: ScanResult, today: date, shown: Shown, text: str | None,
                  summary: str) -> None:
         """Keep what a sync worked out (`text`: the dashboard written, None for a dry run)."""
@@ -122,6 +125,9 @@ class Plain:
         return None
 
     def names(self, config: Config, found: ScanResult, today: date) -> list[Name] | None:
+        return None
+
+    def due(self, config: Config, found: ScanResult, today: date) -> Shown | None:
         return None
 
     def remember(self, config: Config, found: ScanResult, today: date, shown: Shown, text: str | None,
@@ -186,13 +192,14 @@ def analyse(vault: Path, today: date, config: Config | None = None, *, memory: M
     return Analysis(vault, today, config, index, outcome, problems)
 
 
-def shown(vault: Path, today: date, config: Config, memory: Memory) -> Shown:
+def shown(vault: Path, today: date, config: Config, memory: Memory, *, due: bool = False) -> Shown:
     """Every contact's result and every problem of `today`, as `analyse` finds them (what `vaultcrm
-    due` shows): from what the memory kept when it can, else analysed, and then kept."""
+    due` shows): from what the memory kept when it can, else analysed, and then kept. `due`: the results
+    may hold only what `vaultcrm due` reads (dashboard/due.py), when the memory kept that alone."""
     check_vault(vault)
     found = memory.walk(config)
     remove_stale_temps(vault, found.leftovers)
-    return _shown(vault, today, config, memory, found)
+    return _shown(vault, today, config, memory, found, due)
 
 
 def named(vault: Path, today: date, config: Config, memory: Memory) -> list[Named]:
@@ -207,13 +214,15 @@ def named(vault: Path, today: date, config: Config, memory: Memory) -> list[Name
     return sorted(contacts, key=lambda contact: contact.path)
 
 
-def _shown(vault: Path, today: date, config: Config, memory: Memory, found: ScanResult) -> Shown:
+def _shown(vault: Path, today: date, config: Config, memory: Memory, found: ScanResult, due: bool = False) -> Shown:
     """`shown`, after its walk."""
     if conflict_copies_of(config.dashboard, found.problems):
         from vaultcrm.writeback.tick_ledger import explain_copies
 
         found.problems[:] = explain_copies(vault, config, found.problems)  # the scan's own list
-    kept = memory.results(config, found, today)
+    kept = memory.due(config, found, today) if due else None
+    if kept is None:
+        kept = memory.results(config, found, today)
     if kept is not None:
         kept.problems = sorted([*found.problems, *kept.problems], key=Problem.sort_key)
         return kept

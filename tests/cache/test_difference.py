@@ -417,3 +417,81 @@ def test_touch_and_completion_load_names_alone_when_no_note_changed(make_vault: 
     assert touched.exit_code == 0, touched.output
     assert "would record a touch with Jane Doe on 2026-11-22 in People/Jane Doe.md" in touched.output
     assert contact_names(vault, "j", TODAY) == before == [("Jane Doe", None), ("JD", "alias of Jane Doe")]
+
+
+COPY = "CRM/Due this week.sync-conflict-20261122-201500-LAPTOP1.md"
+
+
+def due_alone(vault: Path) -> tuple[Any, Any]:
+    """What the cache keeps of the results as `due` reads them, and the results it keeps."""
+    from vaultcrm.cache import Cache
+    from vaultcrm.config import load_config
+
+    config = load_config(vault)
+    with Cache(vault) as memory:
+        found = memory.walk(config)
+        return memory.due(config, found, TODAY), memory.results(config, found, TODAY)
+
+
+def due_outputs(vault: Path, run: Callable[..., Any]) -> list[tuple[int, str, str]]:
+    return [(out.exit_code, out.stdout, out.stderr) for out in (run(vault, "due"), run(vault, "due", "--json"))]
+
+
+def test_due_loads_what_it_shows_alone_when_no_note_changed(make_vault: Callable[..., Path], run: Callable[..., Any],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same lines, object and problems (the scan's, a conflict copy's explained, the notes' and
+    the rules') as from every result, and as with no cache."""
+    vault = make_vault({**FILES, "People/Ann Lee.md": ANN.replace("tier: B", "tier: Z"), COPY: "- [ ] x\n"})
+    age(vault)
+    with monkeypatch.context() as patch:
+        patch.setenv("VAULTCRM_NO_CACHE", "1")
+        expected = due_outputs(vault, run)
+    assert "problems" in expected[0][2] and "conflict" in expected[1][1]
+    synced(vault)
+    alone, every = due_alone(vault)
+    assert alone is not None and every is not None
+    assert [p.as_dict() for p in alone.problems] == [p.as_dict() for p in every.problems]
+    no_analysis(monkeypatch)
+    monkeypatch.setattr(by_difference, "answer", lambda *_: pytest.fail("every result was loaded"))
+    assert due_outputs(vault, run) == expected
+
+
+def test_due_loads_every_result_after_an_edit(make_vault: Callable[..., Path], run: Callable[..., Any],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    edit(vault, "People/Bob Roe.md", BOB.replace("cadence: 2w", "cadence: 1d"))
+    with monkeypatch.context() as patch:
+        patch.setenv("VAULTCRM_NO_CACHE", "1")
+        expected = due_outputs(vault, run)
+    answered: list[bool] = []
+    real = by_difference.due
+
+    def spied(*args: Any) -> Any:
+        found = real(*args)
+        answered.append(found is not None)
+        return found
+
+    monkeypatch.setattr(by_difference, "due", spied)
+    assert due_outputs(vault, run) == expected  # (the results, by difference, are stored again)
+    assert answered[0] is False and answered[-1] is True
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE results SET due = x'00ff' WHERE path = 'People/Jane Doe.md'",
+    "UPDATE results SET due = NULL WHERE path = 'People/Jane Doe.md'",
+    "UPDATE meta SET value = x'00ff' WHERE key = 'settled'",
+])
+def test_due_loads_every_result_when_what_it_reads_is_damaged(damage: str, make_vault: Callable[..., Path],
+                                                              run: Callable[..., Any],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    with monkeypatch.context() as patch:
+        patch.setenv("VAULTCRM_NO_CACHE", "1")
+        expected = due_outputs(vault, run)
+    synced(vault)
+    damage_cache(vault, damage)
+    assert due_alone(vault)[0] is None
+    assert due_outputs(vault, run) == expected

@@ -11,7 +11,7 @@ What it keeps lives in the per-device state folder (vaultcrm/state.py), never in
 - `store.py` + `contributions.py`: the note cache, each note's contribution by its file's key; a sync
   reads only the notes that changed.
 - `difference.py`: each contact's share of the last dashboard; a sync after a few edits evaluates
-  only the contacts they touch.
+  only the contacts they touch, and `touch` and `due` load only what they read of it.
 - `session.py`: the daemon's memory of the vault between syncs.
 - `templates.py`: compiled dashboard templates.
 
@@ -120,6 +120,18 @@ class Cache:
         from vaultcrm.cache.difference import names
 
         return names(self.vault, found.files, config, today, store)
+
+    def due(self, config: Config, found: ScanResult, today: date) -> Shown | None:
+        if self.session is not None:
+            return None
+        store = self.store()
+        if store is None:
+            return None
+        from vaultcrm.cache.difference import due
+        from vaultcrm.dashboard.shown import Shown
+
+        quick = due(self.vault, found.files, config, today, store)
+        return None if quick is None else Shown(quick.results, quick.problems)
 
     def remember(self, config: Config, found: ScanResult, today: date, shown: Shown, text: str | None,
                  summary: str) -> None:

@@ -13,18 +13,18 @@ It declines (None, and the caller runs the full pipeline) whenever the shortcut 
 another day or config, notes that came or went, a note that became or stopped being a contact, more
 than `FEW` changed notes, or a cache another writer changed meanwhile.
 
-What finds a contact by name is also stored apart (`names`): when no note changed, `touch` and
-completion load only that, not every result.
+What finds a contact by name is also stored apart (`names`), and so is what `vaultcrm due` shows of
+it (`due`): when no note changed, `touch` and completion, and `due`, load only that, not every result.
 """
 from __future__ import annotations
 
 import marshal
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultcrm.cache.changes import Verdict, verdict
 from vaultcrm.cache.fingerprint import Fingerprint
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from vaultcrm.crm.touches import Contribution, VaultIndex
 
 FEW = 50  # more changed notes than this: a full sync costs about the same
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -68,9 +70,9 @@ def _row(path: str, touching: Iterable[str], result: ContactResult | None,
          problems: Sequence[Problem] | None) -> ResultRow:
     problems_blob = marshal.dumps(_plain(problems)) if problems else None
     if result is None:
-        return (path, None, None, problems_blob, None)
+        return (path, None, None, problems_blob, None, None)
     return (path, "\0".join(sorted(touching)), _stored(result), problems_blob,
-            marshal.dumps((result.name, result.aliases)))
+            marshal.dumps((result.name, result.aliases)), _due(result))
 
 
 # Stored with marshal, not pickle: plain data in Python's own types loads in a fifth of the time, and the
@@ -91,6 +93,25 @@ def _plain(problems: Sequence[Problem]) -> tuple[tuple[str, int | None, str], ..
     return tuple((p.note, p.line, p.message) for p in problems)
 
 
+def _due(result: ContactResult) -> bytes:
+    """What `vaultcrm due` reads of a result (dashboard/due.py): of its line, the agenda key and the
+    item's group, day, lateness and reasons' kinds; not the rest of the item, nor the dashboard's fields."""
+    line = result.line
+    kept = None if line is None else \
+        (line[0], line[1]["group"], line[1]["day"], line[1]["days_late"], tuple(r["kind"] for r in line[1]["reasons"]))
+    return marshal.dumps((result.active, kept, result.sort_name, result.signal, result.name, result.due_rows,
+                          result.due_line, _plain(result.problems)))
+
+
+def _due_result(path: str, blob: bytes) -> ContactResult:
+    """A result holding only what `_due` kept (the other fields their defaults)."""
+    active, kept, sort_name, signal, name, due_rows, due_line, problems = marshal.loads(blob)
+    line = None if kept is None else \
+        (kept[0], {"group": kept[1], "day": kept[2], "days_late": kept[3], "reasons": [{"kind": k} for k in kept[4]]})
+    return ContactResult(path, active, line=line, sort_name=sort_name, signal=signal, name=name, due_rows=due_rows,
+                         due_line=due_line, problems=tuple(Problem(*p) for p in problems))
+
+
 def _problems(blob: bytes) -> tuple[Problem, ...]:
     return tuple(Problem(*fields) for fields in marshal.loads(blob))
 
@@ -106,6 +127,35 @@ def names(vault: Path, files: Sequence[FileStat], config: Config, today: date,
           store: NoteCache) -> list[Name] | None:
     """Every contact's path, name and aliases, in the order of the results `answer` gives, when no
     note changed since they were stored; else None (and `answer` is asked)."""
+    rows = _unchanged(vault, files, config, today, store, store.names)
+    if rows is None:
+        return None
+    from vaultcrm.crm.names import Name
+
+    try:
+        return [Name(path, *marshal.loads(blob)) for path, blob in rows]
+    except (ValueError, EOFError, TypeError):  # a damaged row: only a miss
+        return None
+
+
+def due(vault: Path, files: Sequence[FileStat], config: Config, today: date, store: NoteCache) -> Answer | None:
+    """`answer`'s results, each holding only what `vaultcrm due` reads of it (`_due`), and its problems,
+    when no note changed since they were stored; else None (and `answer` is asked)."""
+    rows = _unchanged(vault, files, config, today, store, store.due)
+    if rows is None or any(kept is None and result for _, kept, _, result in rows):
+        return None
+    try:
+        problems = [p for _, _, blob, _ in rows if blob is not None for p in _problems(blob)]
+        results = {path: _due_result(path, kept) for path, kept, _, _ in rows if kept is not None}
+    except (ValueError, EOFError, TypeError):  # a damaged row: only a miss
+        return None
+    return Answer(results, problems + [p for r in results.values() for p in r.problems])
+
+
+def _unchanged(vault: Path, files: Sequence[FileStat], config: Config, today: date, store: NoteCache,
+               load: Callable[[], Iterable[T]]) -> list[T] | None:
+    """What `load` reads of the stored results, in the snapshot that finds them made under `config` on
+    `today` and no note changed since; else None."""
     fingerprint = Fingerprint(config, today)
     state = fingerprint.notes({f.path: position for position, f in enumerate(files)})
     started = time.time_ns()
@@ -115,13 +165,7 @@ def names(vault: Path, files: Sequence[FileStat], config: Config, today: date,
         found = _changed(store, files, str(vault), config.max_note_bytes, started)
         if found is None or found[0] or found[1]:
             return None
-        rows = list(store.names())
-    from vaultcrm.crm.names import Name
-
-    try:
-        return [Name(path, *marshal.loads(blob)) for path, blob in rows]
-    except (ValueError, EOFError, TypeError):  # a damaged row: only a miss
-        return None
+        return list(load())
 
 
 @dataclass

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from vaultcrm.config import Config
     from vaultcrm.vault.scan import ScanResult
 
-SCHEMA = 10  # bump when the stored layout changes
+SCHEMA = 11  # bump when the stored layout changes
 MAX_TEMPLATE_BYTES = 1 << 20  # the vault's own templates larger than this: no inputs digest
 
 

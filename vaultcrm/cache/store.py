@@ -49,10 +49,11 @@ META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
 TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
          "inode INTEGER NOT NULL, digest BLOB, part BLOB)")
 # a contact's result (dashboard.shown.ContactResult) with the notes that touch it and, apart, what finds it
-# by name (its name and aliases: `touch` and completion load no more), or a note's problems
+# by name (its name and aliases: `touch` and completion load no more) and what `due` shows of it; or a
+# note's problems
 RESULTS = ("CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, sources TEXT, result BLOB, problems BLOB, "
-           "names BLOB)")
-ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None", "bytes | None"]
+           "names BLOB, due BLOB)")
+ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None", "bytes | None", "bytes | None"]
 Settled = dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode) of each settled row
 
 
@@ -153,11 +154,16 @@ class NoteCache:
 
     def results(self) -> Iterator[ResultRow]:
         """Every stored result (inside a snapshot)."""
-        return self.db.execute("SELECT path, sources, result, problems, names FROM results")
+        return self.db.execute("SELECT path, sources, result, problems, names, due FROM results")
 
     def names(self) -> Iterator[tuple[str, bytes]]:
         """(path, names) of every stored contact, in the order `results` gives them (inside a snapshot)."""
         return self.db.execute("SELECT path, names FROM results WHERE names IS NOT NULL")
+
+    def due(self) -> Iterator[tuple[str, bytes | None, bytes | None, int]]:
+        """(path, due, problems, whether it holds a result) of every stored row, in the order `results`
+        gives them (inside a snapshot)."""
+        return self.db.execute("SELECT path, due, problems, result IS NOT NULL FROM results")
 
     def settled(self) -> Settled | None:
         """What the `settled` meta value holds (see the module's docstring), or None (inside a snapshot)."""
@@ -225,7 +231,7 @@ class NoteCache:
                     return False
                 if replace:
                     self.db.execute("DELETE FROM results")
-                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", upserts)
+                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", upserts)
                 self.db.executemany("DELETE FROM results WHERE path = ?", ((p,) for p in deletes))
                 if settled is None:
                     settled = {path: (size, mtime_ns, inode) for path, size, mtime_ns, inode in self.db.execute(

@@ -151,14 +151,14 @@ def analysed() -> Iterator[Analysis]:
         yield analyse(vault, today, config, memory=memory)
 
 
-def shown_today() -> tuple[Path, date, Config, Shown]:
+def shown_today(*, due: bool = False) -> tuple[Path, date, Config, Shown]:
     """The vault, the day and the config of the command being run, with every contact's result and
-    every problem (pipeline.shown: what `due` shows, and what finds a contact by name)."""
+    every problem (pipeline.shown: what `due` shows; `due`: the results may hold only that)."""
     from vaultcrm.pipeline import open_memory, shown
 
     vault, today, config = _checked()
     with open_memory(vault) as memory:
-        return vault, today, config, shown(vault, today, config, memory)
+        return vault, today, config, shown(vault, today, config, memory, due=due)
 
 
 def named_today() -> tuple[Path, date, Config, list[Named]]:

@@ -68,7 +68,7 @@ def due(as_json: bool) -> None:
     """List who is due: today's agenda, then later this week."""
     from vaultcrm.dashboard.due import due_object, due_table
 
-    _, today, config, results = shown_today()
+    _, today, config, results = shown_today(due=True)
     if as_json:
         import json
 

@@ -99,10 +99,13 @@ class Cache:
 
         return read_parts(self.vault, found.files, config, self.store(), self.progress)
 
+    def _stored(self) -> NoteCache | None:
+        """The note cache, for what the last sync stored; none while the daemon's session runs (it
+        makes a full analysis cheap)."""
+        return None if self.session is not None else self.store()
+
     def results(self, config: Config, found: ScanResult, today: date) -> Shown | None:
-        if self.session is not None:  # the daemon's session makes a full analysis cheap
-            return None
-        store = self.store()
+        store = self._stored()
         if store is None:
             return None
         from vaultcrm.cache.difference import answer
@@ -112,9 +115,7 @@ class Cache:
         return None if quick is None else Shown(quick.results, quick.problems)
 
     def names(self, config: Config, found: ScanResult, today: date) -> list[Name] | None:
-        if self.session is not None:
-            return None
-        store = self.store()
+        store = self._stored()
         if store is None:
             return None
         from vaultcrm.cache.difference import names
@@ -122,9 +123,7 @@ class Cache:
         return names(self.vault, found.files, config, today, store)
 
     def due(self, config: Config, found: ScanResult, today: date) -> Shown | None:
-        if self.session is not None:
-            return None
-        store = self.store()
+        store = self._stored()
         if store is None:
             return None
         from vaultcrm.cache.difference import due

@@ -598,6 +598,7 @@ def test_the_transcribed_rules_are_checked_against_their_release() -> None:
     from importlib.metadata import version
 
     assert version("markdown-it-py") == blocks.UPSTREAM
+    assert version("mdit-py-plugins") == blocks.DOLLARMATH_UPSTREAM
 
 
 @settings(max_examples=3000, deadline=None)

@@ -32,6 +32,7 @@ from vaultcrm.cache.fast_leaves import (
 from vaultcrm.vault.notes import markdown
 
 UPSTREAM = "4.3.0"  # the markdown-it-py release these rules follow
+DOLLARMATH_UPSTREAM = "0.7.0"  # the mdit-py-plugins release whose dollarmath rules they follow
 
 OPEN, CLOSE, HEADING, PARA, ROW = range(5)
 _MAX_NESTING = 20  # the commonmark preset's maxNesting

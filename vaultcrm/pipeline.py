@@ -196,22 +196,25 @@ def shown(vault: Path, today: date, config: Config, memory: Memory, *, due: bool
     """Every contact's result and every problem of `today`, as `analyse` finds them (what `vaultcrm
     due` shows): from what the memory kept when it can, else analysed, and then kept. `due`: the results
     may hold only what `vaultcrm due` reads (dashboard/due.py), when the memory kept that alone."""
-    check_vault(vault)
-    found = memory.walk(config)
-    remove_stale_temps(vault, found.leftovers)
-    return _shown(vault, today, config, memory, found, due)
+    return _shown(vault, today, config, memory, _walked(vault, config, memory), due)
 
 
 def named(vault: Path, today: date, config: Config, memory: Memory) -> list[Named]:
     """Every contact's path, name and aliases, in the order of their notes' paths (what `touch`, `snooze`
     and `add` find contacts by): what `shown` gives, from what the memory kept of names alone when it can."""
-    check_vault(vault)
-    found = memory.walk(config)
-    remove_stale_temps(vault, found.leftovers)
+    found = _walked(vault, config, memory)
     kept = memory.names(config, found, today)
     contacts: Iterable[Named] = kept if kept is not None else \
         _shown(vault, today, config, memory, found).results.values()
     return sorted(contacts, key=lambda contact: contact.path)
+
+
+def _walked(vault: Path, config: Config, memory: Memory) -> ScanResult:
+    """The vault's notes, for a command that writes no dashboard, its leftover temporary files removed."""
+    check_vault(vault)
+    found = memory.walk(config)
+    remove_stale_temps(vault, found.leftovers)
+    return found
 
 
 def _shown(vault: Path, today: date, config: Config, memory: Memory, found: ScanResult, due: bool = False) -> Shown:

@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from contextlib import AbstractContextManager
 
-    from jinja2.bccache import BytecodeCache
-
     from vaultcrm.crm.analysis import Analysis
     from vaultcrm.crm.names import Name, Named
     from vaultcrm.crm.touches import Contribution
@@ -88,8 +86,8 @@ class Memory(Protocol):
     def properties(self, lines: list[str]) -> Frontmatter:
         """A property block read."""
 
-    def templates(self) -> BytecodeCache | None:
-        """Where compiled templates are kept."""
+    def body(self, data: dict[str, Any]) -> str:
+        """The dashboard's body rendered from the template's data (dashboard/render.py, `render_body`)."""
 
 
 class Plain:
@@ -139,8 +137,10 @@ class Plain:
 
         return read(lines)
 
-    def templates(self) -> BytecodeCache | None:
-        return None
+    def body(self, data: dict[str, Any]) -> str:
+        from vaultcrm.dashboard.render import render_body
+
+        return render_body(self.vault, data)
 
 
 def open_memory(vault: Path, *, keep: bool = False, progress: Progress | None = None) -> Memory:
@@ -327,11 +327,11 @@ def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Sho
             ticks: Ledger) -> tuple[str, str]:
     """The dashboard's text (keeping `ticks` in its record of ticks) and the sync's summary line."""
     from vaultcrm.dashboard.data import summary_counts, template_data
-    from vaultcrm.dashboard.render import document, render_body, written_ticks
+    from vaultcrm.dashboard.guards import document, written_ticks
     from vaultcrm.i18n import language
 
     data: dict[str, Any] = template_data(shown.results, shown.problems, config, today)
-    body = render_body(vault, data, memory.templates())
+    body = memory.body(data)
     text = document(body, sum(1 for r in shown.results.values() if r.active), language(config.language),
                     {**ticks, **written_ticks(body)})
     return text, summary_counts(shown.results)

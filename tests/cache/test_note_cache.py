@@ -1,4 +1,4 @@
-"""The per-file cache of parsed notes and the memo of the last sync.
+"""The per-file cache of parsed notes and the memos of the last sync and render.
 
 Every test compares against the pipeline with the cache turned off: the cache may make vaultcrm
 faster, never different.
@@ -533,6 +533,80 @@ def test_no_cache_means_no_state_written(make_vault: Callable[..., Path], run: C
     cli_sync(run, vault)
     assert not (state_dir(vault) / cache.DB_NAME).exists()
     assert not (state_dir(vault) / memo.LAST_SYNC).exists()
+
+
+# -- the memo of the last render -------------------------------------------------------------------
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates rendered, in order."""
+    from vaultcrm.dashboard import render
+
+    seen: list[str] = []
+    real = render.render_template
+
+    def counting(template: Any, data: dict[str, Any]) -> str:
+        seen.append(template.name)
+        return real(template, data)
+
+    monkeypatch.setattr(render, "render_template", counting)
+    return seen
+
+
+def dashboard_of(vault: Path) -> str:
+    return (vault / "CRM" / "Due this week.md").read_text("utf-8")
+
+
+def test_an_edit_that_changes_no_line_renders_nothing(make_vault: Callable[..., Path], run: Callable[..., Any],
+                                                      renders: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    cli_sync(run, vault)
+    assert renders == ["dashboard.md.j2"]
+    (vault / "Notes" / "Plain.md").write_text(PLAIN + "More prose, still nothing to find.\n", "utf-8")
+    (vault / "People" / "Jane Doe.md").write_text(JANE + "\nShe likes sailing.\n", "utf-8")
+    assert "unchanged" in cli_sync(run, vault)
+    assert renders == ["dashboard.md.j2"]  # the body is the last render's: its data is the same
+    assert outcome(vault) == uncached(vault, monkeypatch)
+
+
+def test_a_changed_line_or_template_renders_again(make_vault: Callable[..., Path], run: Callable[..., Any],
+                                                  renders: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    own = vault / ".vaultcrm" / "templates" / "dashboard.md.j2"
+    own.parent.mkdir(parents=True)
+
+    def rendered(change: Callable[[], object]) -> bool:
+        before = len(renders)
+        change()
+        cli_sync(run, vault)
+        return len(renders) > before
+
+    assert rendered(lambda: None)
+    assert rendered(lambda: (vault / "People" / "Bob Roe.md").write_text(BOB + "- 2026-11-21: call\n", "utf-8"))
+    assert outcome(vault) == uncached(vault, monkeypatch)
+    assert rendered(lambda: own.write_text("Our own words.\n", "utf-8"))
+    assert "Our own words." in dashboard_of(vault)
+    assert rendered(lambda: own.write_text("Other words.\n", "utf-8"))
+    assert "Other words." in dashboard_of(vault)
+    assert rendered(own.unlink)
+    assert "Other words." not in dashboard_of(vault)
+    assert outcome(vault) == uncached(vault, monkeypatch)
+
+
+def test_a_damaged_render_memo_is_rendered_again(make_vault: Callable[..., Path], run: Callable[..., Any],
+                                                 renders: list[str]) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    cli_sync(run, vault)
+    first = dashboard_of(vault)
+    for damage in (b"{not json", b'{"schema": 1, "key": 3, "body": null}', b"[]"):
+        (state_dir(vault) / memo.LAST_RENDER).write_bytes(damage)
+        (vault / "Notes" / "Plain.md").write_text(PLAIN + f"{damage!r}\n", "utf-8")
+        cli_sync(run, vault)
+        assert dashboard_of(vault) == first
+    assert len(renders) == 4
 
 
 # -- whole processes ------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from vaultcrm.config import Config
 from vaultcrm.crm.rules import evaluate
 from vaultcrm.crm.touches import Contributor, assemble
 from vaultcrm.dashboard.data import summary_counts, template_data
-from vaultcrm.dashboard.guards import body_hash, read_existing
-from vaultcrm.dashboard.render import document, render_body
+from vaultcrm.dashboard.guards import body_hash, document, read_existing
+from vaultcrm.dashboard.render import render_body
 from vaultcrm.dashboard.results import contact_results
 from vaultcrm.dashboard.text import md_inline, note_link
 from vaultcrm.vault.notes import parse

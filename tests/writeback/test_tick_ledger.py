@@ -367,9 +367,8 @@ def test_a_tick_finished_days_later_is_worked_out_on_its_own_day(make_vault: Cal
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_record_reads_back_from_the_closing_comment(tmp_path: Path, lang: str) -> None:
-    from vaultcrm.dashboard.guards import body_hash, read_existing
+    from vaultcrm.dashboard.guards import body_hash, document, read_existing
     from vaultcrm.dashboard.ledger import tick_id
-    from vaultcrm.dashboard.render import document
     from vaultcrm.i18n import language
 
     body = "## Today\n- [x] [[People/Ann|Ann]] — late\n> [!note]- 1 more\n> - [x] [[People/Bob|Bob]] — late\n"

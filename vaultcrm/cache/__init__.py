@@ -7,7 +7,8 @@ byte-identical output (VAULTCRM_NO_CACHE=1 does just that; the tests hold the tw
 What it keeps lives in the per-device state folder (vaultcrm/state.py), never in the vault:
 
 - `memo.py`: the last sync's fingerprint; a repeated sync that would change nothing is answered from
-  a walk and one read.
+  a walk and one read. And the last body rendered, by its data: a sync after an edit that changed
+  nobody's line takes it instead of rendering again.
 - `store.py` + `contributions.py`: the note cache, each note's contribution by its file's key; a sync
   reads only the notes that changed.
 - `difference.py`: each contact's share of the last dashboard; a sync after a few edits evaluates
@@ -25,14 +26,12 @@ from __future__ import annotations
 import gc
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vaultcrm.cache.fingerprint import Fingerprint
-from vaultcrm.cache.memo import remember_sync, unchanged_summary
+from vaultcrm.cache.memo import remember_sync, rendered_body, unchanged_summary
 
 if TYPE_CHECKING:
-    from jinja2.bccache import BytecodeCache
-
     from vaultcrm.cache.pool import Progress
     from vaultcrm.cache.session import Session
     from vaultcrm.cache.store import NoteCache
@@ -149,10 +148,14 @@ class Cache:
 
         return read(lines, simple_load)
 
-    def templates(self) -> BytecodeCache | None:
-        from vaultcrm.cache.templates import compiled_templates
+    def body(self, data: dict[str, Any]) -> str:
+        def render() -> str:
+            from vaultcrm.cache.templates import compiled_templates
+            from vaultcrm.dashboard.render import render_body
 
-        return compiled_templates(self.vault)
+            return render_body(self.vault, data, compiled_templates(self.vault))
+
+        return rendered_body(self.vault, data, render)
 
     def __enter__(self) -> Cache:
         """One command, or one sync of the daemon: the cycle collector stays out of it: a vault's

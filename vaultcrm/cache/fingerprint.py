@@ -141,24 +141,35 @@ class Fingerprint:
                 return None
             lines.append(f"{f.path}\0{f.size}\0{f.mtime_ns}\0{f.inode}\n")
         hasher.update("".join(lines).encode("utf-8", "surrogateescape"))
-        templates = vault / ".vaultcrm" / "templates"
-        if templates.is_dir():
-            total = 0
-            for folder, dirs, names in sorted(os.walk(templates)):
-                dirs.sort()
-                for name in sorted(names):
-                    path = os.path.join(folder, name)
-                    try:
-                        data = Path(path).read_bytes()
-                    except OSError:
-                        return None
-                    total += len(data)
-                    if total > MAX_TEMPLATE_BYTES:
-                        return None
-                    name = os.path.relpath(path, templates)
-                    hasher.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-                    hasher.update(data)
+        templates = vault_templates(vault)
+        if templates is None:
+            return None
+        hasher.update(templates.encode())
         return hasher.hexdigest()
+
+
+def vault_templates(vault: Path) -> str | None:
+    """A digest of the vault's own templates (`.vaultcrm/templates/`, every file in it); None when one
+    cannot be read or they are larger than MAX_TEMPLATE_BYTES together."""
+    hasher = blake2b()
+    templates = vault / ".vaultcrm" / "templates"
+    if templates.is_dir():
+        total = 0
+        for folder, dirs, names in sorted(os.walk(templates)):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                try:
+                    data = Path(path).read_bytes()
+                except OSError:
+                    return None
+                total += len(data)
+                if total > MAX_TEMPLATE_BYTES:
+                    return None
+                name = os.path.relpath(path, templates)
+                hasher.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+                hasher.update(data)
+    return hasher.hexdigest()
 
 
 # the last inputs digest made, and of what: (walk, config, vault, day, digest)

@@ -1,4 +1,5 @@
-"""The memo of the last sync: a repeated `vaultcrm sync` answered without reading a note.
+"""The memos of the last sync: a repeated `vaultcrm sync` answered without reading a note, and a body
+that would be rendered again as it was taken from the last render.
 
 After a sync writes (or leaves) the dashboard, `last-sync.json` in the per-device state folder records
 the fingerprint of its inputs (cache/fingerprint.py, `Fingerprint.inputs`: vaultcrm's code, the
@@ -6,35 +7,35 @@ config, today, every note's key, the scan's problems, the vault's own templates)
 dashboard's bytes and the summary line. `unchanged_summary` then answers a repeated sync after a walk
 and one small read, without importing the parser or the renderer. No record is made while any note is
 racy (cache/changes.py), so a recorded fingerprint can only match unchanged notes.
+
+Most edits change nobody's line on the dashboard. `last-render.json` keeps the last body rendered
+with a digest of what it was rendered from: vaultcrm's code (its packaged templates and translations
+with it), the vault's own templates and the template's data (dashboard/data.py), which holds
+everything the body shows. `rendered_body` returns that body for the same digest, without loading
+Jinja; a template that fails is never kept.
 """
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from vaultcrm.cache.fingerprint import code, vault_templates
 from vaultcrm.digests import blake2b
 from vaultcrm.state import state_dir
 
 LAST_SYNC = "last-sync.json"
-SCHEMA = 1  # bump when the record's layout changes
+LAST_RENDER = "last-render.json"
+SCHEMA = 1  # bump when a record's layout changes
 
 
 def remember_sync(vault: Path, inputs: str | None, text: str, summary: str) -> None:
     """Record a finished sync: its inputs, the dashboard's bytes (by hash) and its summary line."""
-    if inputs is None:
-        return
-    record = {"schema": SCHEMA, "inputs": inputs, "summary": summary,
-              "dashboard": blake2b(text.encode("utf-8")).hexdigest()}
-    try:
-        folder = state_dir(vault)
-        tmp = folder / f".{LAST_SYNC}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(record), "utf-8")
-        os.replace(tmp, folder / LAST_SYNC)
-    except OSError as exc:
-        from vaultcrm.cache.store import log
-
-        log().debug("last sync not recorded: %s", exc)
+    if inputs is not None:
+        _record(vault, LAST_SYNC, {"inputs": inputs, "summary": summary,
+                                   "dashboard": blake2b(text.encode("utf-8")).hexdigest()})
 
 
 def unchanged_summary(vault: Path, dashboard: Path, inputs: str | None) -> str | None:
@@ -45,13 +46,51 @@ def unchanged_summary(vault: Path, dashboard: Path, inputs: str | None) -> str |
     """
     if inputs is None:
         return None
+    record = _recalled(vault, LAST_SYNC)
+    if record is None or record.get("inputs") != inputs:
+        return None
     try:
-        record = json.loads((state_dir(vault) / LAST_SYNC).read_bytes())
-        if record.get("schema") != SCHEMA or record.get("inputs") != inputs:
-            return None
         data = dashboard.read_bytes()
-    except (OSError, ValueError, AttributeError):
+    except OSError:
         return None
     if blake2b(data).hexdigest() != record.get("dashboard"):
         return None
     return f"{record['summary']} · unchanged"
+
+
+def rendered_body(vault: Path, data: dict[str, Any], render: Callable[[], str]) -> str:
+    """The body `render()` gives for the template's `data`: the last one rendered, when it was rendered
+    from the same code, templates and data; else rendered now, and kept."""
+    templates = vault_templates(vault)
+    key = None if templates is None else \
+        blake2b(f"{code()}\0{templates}\0{data!r}".encode("utf-8", "surrogateescape")).hexdigest()
+    record = _recalled(vault, LAST_RENDER) if key is not None else None
+    if record is not None and record.get("key") == key and isinstance(record.get("body"), str):
+        body: str = record["body"]
+        return body
+    body = render()
+    if key is not None:
+        _record(vault, LAST_RENDER, {"key": key, "body": body})
+    return body
+
+
+def _record(vault: Path, name: str, record: dict[str, Any]) -> None:
+    """Write a record to the state folder, atomically; one that cannot be written is only not kept."""
+    try:
+        folder = state_dir(vault)
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"schema": SCHEMA, **record}), "utf-8")
+        os.replace(tmp, folder / name)
+    except OSError as exc:
+        from vaultcrm.cache.store import log
+
+        log().debug("%s not recorded: %s", name, exc)
+
+
+def _recalled(vault: Path, name: str) -> dict[str, Any] | None:
+    """A record of the state folder, or None when there is none of this schema."""
+    try:
+        record = json.loads((state_dir(vault) / name).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("schema") == SCHEMA else None

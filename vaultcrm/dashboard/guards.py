@@ -1,4 +1,5 @@
-"""The generated note's guards: is the file still vaultcrm's to rewrite? (behaviour §5)."""
+"""The generated note around its body, and its guards: is the file still vaultcrm's to rewrite?
+(behaviour §5)."""
 from __future__ import annotations
 
 import re
@@ -137,3 +138,17 @@ def unchanged_since(target: Path, rel: str, existing: Existing | None) -> Callab
             raise NotOursError(f"{rel} changed while vaultcrm was writing it; your version is kept",
                                hint="run `vaultcrm sync` again")
     return check
+
+
+def document(body: str, contacts: int, lang: Language | None = None,
+             ticks: Mapping[str, date | None] | None = None) -> str:
+    """The whole note: the ownership marker as its only property, the body, and the stamp (its
+    readable words in `lang`; the record of its ticks, ledger.py, only when there is one)."""
+    return f"---\nvaultcrm: generated\n---\n{body}\n{stamp(body, contacts, lang or language(), ticks)}\n"
+
+
+def written_ticks(body: str) -> Ledger:
+    """The boxes a template wrote ticked, as recorded ticks: they are never the user's."""
+    lines = ticked_lines(body)
+    digest = body_hash(body) if lines else ""
+    return {tick_id(digest, text): None for text in lines}

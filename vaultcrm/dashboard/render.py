@@ -4,9 +4,8 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,6 @@ from jinja2.bccache import BytecodeCache
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from vaultcrm.dashboard.guards import body_hash, stamp
-from vaultcrm.dashboard.ledger import Ledger, tick_id, ticked_lines
 from vaultcrm.errors import ConfigError
 from vaultcrm.i18n import Language, language
 
@@ -217,17 +214,3 @@ def contact_note(vault: Path, data: dict[str, Any]) -> str:
     except TemplateError as exc:
         raise ConfigError(f"the contact template {name} failed: {exc}",
                           hint=f"fix {OVERRIDE_DIR}/{name}, or remove it to use the default") from exc
-
-
-def document(body: str, contacts: int, lang: Language | None = None,
-             ticks: Mapping[str, date | None] | None = None) -> str:
-    """The whole note: the ownership marker as its only property, the body, and the stamp (its
-    readable words in `lang`; the record of its ticks, ledger.py, only when there is one)."""
-    return f"---\nvaultcrm: generated\n---\n{body}\n{stamp(body, contacts, lang or language(), ticks)}\n"
-
-
-def written_ticks(body: str) -> Ledger:
-    """The boxes a template wrote ticked, as recorded ticks: they are never the user's."""
-    lines = ticked_lines(body)
-    digest = body_hash(body) if lines else ""
-    return {tick_id(digest, text): None for text in lines}

@@ -7,6 +7,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -149,36 +150,73 @@ def scan(root: Path, config: Config) -> ScanResult:
     while stack:
         folder = stack.pop()
         try:
-            entries = list(os.scandir(root / folder if folder else root))
+            listing = _Listing(root / folder if folder else root)
         except OSError as exc:
             result.problems.append(Problem(folder or ".", None, f"this folder cannot be read ({exc.strerror})"))
             continue
         prefix = f"{folder}/" if folder else ""
-        for entry in entries:  # (this loop runs once per file of the vault: it is kept lean)
-            name = entry.name
-            if name[0] == ".":
-                if name.endswith(".tmp") and is_own_temp(name):
-                    result.leftovers.append(prefix + name)
-                continue
-            rel = prefix + name
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if paths.folder_read(rel):
-                        stack.append(rel)
-                    continue
-                if not paths.file_is_note(rel, name):
-                    if "conflict" in name.lower() and paths.is_conflict_copy(rel):
-                        result.problems.append(_conflict_problem(rel))
-                    continue
-                info = entry.stat()
-            except OSError:
-                continue  # vanished while scanning, or a dangling link: not a note now
-            if entry.is_file():  # (tuple.__new__: a named tuple's own __new__ is written in Python)
-                files.append(_new_tuple(FileStat, (rel, info.st_size, info.st_mtime_ns, info.st_ino)))
-    files.sort()  # by path: paths are unique
+        with listing:
+            _read_folder(listing.entries, prefix, paths, result, stack)
+    files.sort(key=_path)  # by path: paths are unique
     result.problems.sort(key=Problem.sort_key)
     result.leftovers.sort()
     return result
+
+
+def _read_folder(entries: list[os.DirEntry[str]], prefix: str, paths: NotePaths, result: ScanResult,
+                 stack: list[str]) -> None:
+    """One folder's notes, conflict copies and leftovers into `result`, its folders to read onto `stack`."""
+    files = result.files
+    for entry in entries:  # (this loop runs once per file of the vault: it is kept lean)
+        name = entry.name
+        if name[0] == ".":
+            if name.endswith(".tmp") and is_own_temp(name):
+                result.leftovers.append(prefix + name)
+            continue
+        rel = prefix + name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if paths.folder_read(rel):
+                    stack.append(rel)
+                continue
+            if not paths.file_is_note(rel, name):
+                if "conflict" in name.lower() and paths.is_conflict_copy(rel):
+                    result.problems.append(_conflict_problem(rel))
+                continue
+            info = entry.stat()
+        except OSError:
+            continue  # vanished while scanning, or a dangling link: not a note now
+        if entry.is_file():  # (tuple.__new__: a named tuple's own __new__ is written in Python)
+            files.append(_new_tuple(FileStat, (rel, info.st_size, info.st_mtime_ns, info.st_ino)))
+
+
+_path = itemgetter(0)
+
+
+class _Listing:
+    """A folder's entries, read through a descriptor of the folder where the system allows it: then each
+    entry's `stat()` looks up its own name in the folder (while the listing is open), not its whole path
+    again from the root."""
+
+    def __init__(self, folder: Path) -> None:
+        self.descriptor: int | None = None
+        if os.scandir not in os.supports_fd:
+            self.entries = list(os.scandir(folder))
+            return
+        self.descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            with os.scandir(self.descriptor) as entries:
+                self.entries = list(entries)
+        except OSError:
+            os.close(self.descriptor)
+            raise
+
+    def __enter__(self) -> _Listing:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.descriptor is not None:
+            os.close(self.descriptor)
 
 
 def rescan(root: Path, config: Config, previous: ScanResult, changed: frozenset[str]) -> ScanResult:

@@ -127,7 +127,7 @@ def record(vault: Path, config: Config, on: Callable[[date], Analysis], dashboar
 def _write_ahead(dashboard: Dashboard, config: Config) -> None:
     """The dashboard, with its body as it is (the copy's, when there is no dashboard yet) and the day of
     each tick in its record."""
-    from vaultcrm.dashboard.render import document
+    from vaultcrm.dashboard.guards import document
     from vaultcrm.i18n import language
 
     existing = dashboard.existing

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import posixpath
-import re
 import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
@@ -51,12 +50,20 @@ class LinkIndex:
     def covering(cls, paths: Iterable[str], names: AbstractSet[str]) -> LinkIndex:
         """An index of the notes that may bear one of `names`: for a link whose Resolution.names are
         among them, it answers as the index of all `paths` would (a resolution only looks notes up by
-        those names; notes of other names in it are never asked for). An ASCII path whose lower case
-        holds none of the names cannot bear one; the others are all kept."""
+        those names; notes of other names in it are never asked for). An ASCII path's name is its
+        file name's lower case without `.md`, stripped (NFC and casefold change no ASCII text); the
+        others are named in full."""
         if not names:
             return cls(())
-        search = re.compile("|".join(map(re.escape, sorted(names)))).search
-        return cls(p for p in paths if not p.isascii() or search(p.lower()))
+        kept = []
+        for path in paths:  # (this runs once per note of the vault)
+            if path.isascii():
+                name = path[path.rfind("/") + 1:]
+                if (name[:-3] if name[-3:].lower() == ".md" else name).strip().lower() in names:
+                    kept.append(path)
+            elif name_of(path) in names:
+                kept.append(path)
+        return cls(kept)
 
     def resolve(self, target: str, source: str) -> Resolution:
         """The note `target` (text before `#`/`^`/`|`, `.md` removed) reaches from note `source`."""

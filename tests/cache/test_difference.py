@@ -126,6 +126,33 @@ def test_a_note_that_starts_to_touch_a_contact_counts_in_later_syncs(
     assert shown(report) == uncached(vault, monkeypatch)  # (two days of touches this week, not one)
 
 
+@pytest.mark.parametrize(("text", "evaluated"), [
+    (JANE + "- 2026-11-21: dinner with [[Ann Lee]]\n", ["People/Ann Lee.md", "People/Jane Doe.md"]),
+    (JANE.replace("# Jane Doe\n", "# Jane Doe\nA line above the others.\n"),  # Bob's plan moves a line down
+     ["People/Bob Roe.md", "People/Jane Doe.md"]),
+    (JANE.replace("- [ ] call back [[Bob Roe]] 📅 2026-11-25\n", ""), ["People/Bob Roe.md", "People/Jane Doe.md"]),
+])
+def test_an_edit_evaluates_again_only_the_contacts_it_gives_otherwise(
+        text: str, evaluated: list[str], make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultcrm.cache import touched
+
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    seen: list[list[str]] = []
+    real = touched.evaluated
+
+    def spy(parts: Any, order: Any, contacts: set[str], *args: Any) -> Any:
+        seen.append(sorted(contacts))
+        return real(parts, order, contacts, *args)
+
+    monkeypatch.setattr(touched, "evaluated", spy)
+    edit(vault, "People/Jane Doe.md", text)
+    report = synced(vault)
+    assert report.analysis is None and seen == [evaluated]  # Bob is given the same plan: made from the same
+    assert shown(report) == uncached(vault, monkeypatch)
+
+
 def _becomes_a_contact(vault: Path) -> None:
     edit(vault, "Notes/Plain.md", "---\ntags: [person]\n---\n")
 

@@ -13,7 +13,7 @@ from vaultcrm.cache.serialize import load_part
 from vaultcrm.cache.store import Row
 from vaultcrm.config import Config
 from vaultcrm.crm.rules import evaluate
-from vaultcrm.crm.touches import NOTHING, Contribution, Contributor, assemble, contribute, note_problems, targets
+from vaultcrm.crm.touches import NOTHING, Contribution, Contributor, assemble, contribute, note_problems
 from vaultcrm.dashboard.results import contact_results
 from vaultcrm.dashboard.shown import ContactResult
 from vaultcrm.errors import Problem
@@ -33,13 +33,29 @@ def read_again(vault: Path, files: Sequence[FileStat], order: Mapping[str, int],
 
 def touched(before: Mapping[str, bytes | None], renewed: Renewed,
             contacts: set[str]) -> tuple[dict[str, Contribution], set[str]] | None:
-    """The changed notes' contributions before the change, and the contacts they touch before or
-    after it; None for a damaged row, or a note that became or stopped being a contact."""
+    """The changed notes' contributions before the change, and the contacts whose results they change:
+    a changed contact note's own, and those it gives other touches or plans now than before (a
+    contact given the same is made from the same); None for a damaged row, or a note that became or
+    stopped being a contact."""
     old = {path: part for path, blob in before.items() if (part := stored_part(blob)) is not None}
     after = {path: part for path, part, _ in renewed}
     if len(old) < len(before) or any((old[p].contact is None) != (after[p].contact is None) for p in after):
         return None
-    return old, {path for p in after for path in (*targets(old[p]), *targets(after[p]), p) if path in contacts}
+    return old, {path for p in after for path in (p, *_given_otherwise(old[p], after[p])) if path in contacts}
+
+
+def _given_otherwise(before: Contribution, after: Contribution) -> set[str]:
+    """The paths a note gives other touches or plans after a change than before it."""
+    was, now = _given(before), _given(after)
+    return {path for path in was.keys() | now.keys() if was.get(path) != now.get(path)}
+
+
+def _given(part: Contribution) -> dict[str, list[object]]:
+    """The touches and plans a contribution gives, by the path they are given to, in its order."""
+    given: dict[str, list[object]] = {}
+    for path, item in (*part.touches, *part.plans):
+        given.setdefault(path, []).append(item)
+    return given
 
 
 def stored_part(blob: bytes | None) -> Contribution | None:

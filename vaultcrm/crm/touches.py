@@ -165,11 +165,6 @@ def note_problems(path: str, part: Contribution, contacts: Container[str]) -> li
     return problems
 
 
-def targets(part: Contribution) -> set[str]:
-    """The paths a contribution gives touches or plans to."""
-    return {target for target, _ in part.touches} | {target for target, _ in part.plans}
-
-
 # -- touches --------------------------------------------------------------------------------------
 
 class _NoteFacts:

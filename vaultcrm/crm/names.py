@@ -90,7 +90,12 @@ def _level(query: tuple[str, ...], candidate: tuple[str, ...]) -> int | None:
 def _may_match(query: tuple[str, ...], name: str) -> bool:
     """Whether every word of `query` is in `name` folded, without apostrophes: so is each of its words
     (name_key), so a name without it matches at no level (a quick test before name_key)."""
-    text = _APOSTROPHES.sub("", fold(name))
+    if name.isascii():  # (fold is casefold, and the only apostrophes are ' and `)
+        text = name.casefold()
+        if "'" in text or "`" in text:
+            text = text.replace("'", "").replace("`", "")
+    else:
+        text = _APOSTROPHES.sub("", fold(name))
     return all(part in text for part in query)
 
 

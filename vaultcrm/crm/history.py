@@ -133,17 +133,13 @@ class History:
 def combine(parts: Iterable[ContactHistory], weeks: Sequence[Week], month: tuple[date, date],
             config: Config) -> History:
     """The contacts' shares summed: a give or goal event touching several people counts once."""
-    touches = [0] * len(weeks)
-    met = [0] * len(weeks)
-    gives: list[set[Event]] = [set() for _ in weeks]
-    goals: list[set[Event]] = [set() for _ in GOALS]
-    for part in parts:
-        for index in range(len(weeks)):
-            touches[index] += part.days[index]
-            met[index] += part.met[index]
-            gives[index] |= part.gives[index]
-        for index in range(len(GOALS)):
-            goals[index] |= part.goals[index]
+    # (each figure summed down a column of the shares, in C: a vault has thousands; none sums to nothing)
+    every = list(parts) or [ContactHistory((0,) * len(weeks), (False,) * len(weeks), (frozenset(),) * len(weeks),
+                                           (frozenset(),) * len(GOALS))]
+    touches = [sum(column) for column in zip(*(p.days for p in every), strict=True)]
+    met = [sum(column) for column in zip(*(p.met for p in every), strict=True)]
+    gives = [frozenset[Event]().union(*column) for column in zip(*(p.gives for p in every), strict=True)]
+    goals = [frozenset[Event]().union(*column) for column in zip(*(p.goals for p in every), strict=True)]
     figures = tuple(WeekFigures(w.start, w.end, touches[i], met[i], len(gives[i])) for i, w in enumerate(weeks))
     counts = {goal: len(goals[i]) for i, goal in enumerate(GOALS)}
     return History(figures, MonthFigures(*month, counts, {goal: config.goals.get(f"monthly_{goal}") for goal in GOALS}))

@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable
 from datetime import date
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,17 +131,14 @@ class Fingerprint:
 
     def _inputs(self, vault: Path, found: ScanResult) -> str | None:
         assert self.today is not None
-        started = time.time_ns()
+        if found.files and racy(max(map(attrgetter("mtime_ns"), found.files)), time.time_ns()):
+            return None  # (the note just saved, before a sync after an edit: known before any text is made)
         hasher = blake2b()
         hasher.update(f"{code()}\0{self.today.isoformat()}\0{self.settings}\0".encode("utf-8", "replace"))
         for problem in found.problems:
             hasher.update(repr(problem.as_dict()).encode("utf-8", "surrogateescape"))
-        lines = []
-        for f in found.files:
-            if racy(f.mtime_ns, started):
-                return None
-            lines.append(f"{f.path}\0{f.size}\0{f.mtime_ns}\0{f.inode}\n")
-        hasher.update("".join(lines).encode("utf-8", "surrogateescape"))
+        hasher.update("".join(f"{f.path}\0{f.size}\0{f.mtime_ns}\0{f.inode}\n" for f in found.files)
+                      .encode("utf-8", "surrogateescape"))
         templates = vault_templates(vault)
         if templates is None:
             return None

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultcrm.cache.changes import Verdict, verdict
 from vaultcrm.cache.fingerprint import Fingerprint
-from vaultcrm.cache.store import NoteCache, ResultRow, Settled
+from vaultcrm.cache.store import NoteCache, ResultRow, Settled, StoredResult
 from vaultcrm.config import Config
 from vaultcrm.dashboard.shown import ContactResult
 from vaultcrm.errors import Problem
@@ -175,7 +175,7 @@ class _Difference:
     changed: list[str]
     confirms: list[str]  # unconfirmed rows old enough now to trust
     settled: Settled  # the settled rows' keys (cache.NoteCache.settled)
-    stored: dict[str, ResultRow]  # every stored result, by path
+    stored: dict[str, StoredResult]  # every stored result, by path
     contacts: set[str] = field(default_factory=set)  # every contact's path
     renewed: Renewed = field(default_factory=list)  # the changed notes read again, with their rows
     touched: set[str] = field(default_factory=set)  # the contacts to evaluate again

@@ -54,6 +54,7 @@ TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER 
 RESULTS = ("CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, sources TEXT, result BLOB, problems BLOB, "
            "names BLOB, due BLOB)")
 ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None", "bytes | None", "bytes | None"]
+StoredResult = tuple[str, "str | None", "bytes | None", "bytes | None"]  # a ResultRow's first four
 Settled = dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode) of each settled row
 
 
@@ -152,9 +153,9 @@ class NoteCache:
             out += self.db.execute(f"SELECT {columns} FROM notes WHERE path IN ({','.join('?' * len(chunk))})", chunk)
         return out
 
-    def results(self) -> Iterator[ResultRow]:
-        """Every stored result (inside a snapshot)."""
-        return self.db.execute("SELECT path, sources, result, problems, names, due FROM results")
+    def results(self) -> Iterator[StoredResult]:
+        """Every stored result, without what finds it by name or what `due` shows of it (inside a snapshot)."""
+        return self.db.execute("SELECT path, sources, result, problems FROM results")
 
     def names(self) -> Iterator[tuple[str, bytes]]:
         """(path, names) of every stored contact, in the order `results` gives them (inside a snapshot)."""

@@ -23,6 +23,8 @@ DATE_ORDERS = ("DMY", "MDY")  # how a slashed date reads: day/month/year or mont
 
 @dataclass(frozen=True)
 class Tier:
+    """A closeness tier: its name, how often its people are due, and the other names it goes by."""
+
     name: str
     cadence: Duration
     aliases: tuple[str, ...] = ()
@@ -64,6 +66,8 @@ GOAL_TAGS = {"interviews": ("interview", "info-interview"), "referrals": ("refer
 
 @dataclass
 class Config:
+    """The vault's settings (`.vaultcrm/config.toml`), with the defaults of what it leaves out."""
+
     contact_folders: tuple[str, ...] = ("People", "Contacts")
     templates: str = "Templates"
     exclude: tuple[str, ...] = ()

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class SyncReport:
+    """What a sync did: the dashboard's text, whether it was written, its summary line and problems."""
+
     analysis: Analysis | None  # None when nothing was analysed afresh (see Shown)
     dashboard: str
     text: str

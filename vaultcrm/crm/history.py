@@ -118,6 +118,8 @@ class MonthFigures:
 
 @dataclass(frozen=True)
 class History:
+    """The networking weeks and the month, in figures."""
+
     weeks: tuple[WeekFigures, ...]  # oldest first; the last holds today
     month: MonthFigures
 

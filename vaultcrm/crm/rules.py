@@ -20,6 +20,8 @@ KIND_ORDER = {"followup": 0, "cadence": 1, "never": 2, "planned": 3, "occasion":
 
 @dataclass
 class Outcome:
+    """What the rules make of the contacts: reminders, signals, problems, and the active contacts."""
+
     reminders: list[Reminder] = field(default_factory=list)
     signals: Signals = field(default_factory=Signals)
     problems: list[Problem] = field(default_factory=list)

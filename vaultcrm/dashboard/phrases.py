@@ -27,6 +27,8 @@ def phrases(code: str | None = None) -> Phrases:
 
 @dataclass(frozen=True)
 class Phrases:
+    """The dashboard's and `due`'s words for days, cadences and reasons, in one language."""
+
     lang: Language
 
     # -- days ---------------------------------------------------------------------------------

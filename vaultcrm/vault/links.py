@@ -24,6 +24,8 @@ def name_of(path: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
+    """Where a link leads: the note it reaches (None for none), and the notes it could mean when several."""
+
     path: str | None
     candidates: tuple[str, ...] = ()  # every note the target could mean, when more than one
     # the note names whose arrival or departure could change this answer

@@ -29,6 +29,8 @@ class FileStat(NamedTuple):
 
 @dataclass
 class ScanResult:
+    """The notes a walk found, in path order, with the problems and leftovers it met."""
+
     files: list[FileStat] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     leftovers: list[str] = field(default_factory=list)  # vaultcrm's own temporary files, found in passing

@@ -75,6 +75,8 @@ class _Doc:
 
 @dataclass(frozen=True)
 class _Frontmatter:
+    """A note's properties: their YAML node (None when there are none) and their values."""
+
     root: yaml.MappingNode | None
     data: dict[Any, Any]
 

@@ -533,6 +533,7 @@ def test_no_cache_means_no_state_written(make_vault: Callable[..., Path], run: C
     cli_sync(run, vault)
     assert not (state_dir(vault) / cache.DB_NAME).exists()
     assert not (state_dir(vault) / memo.LAST_SYNC).exists()
+    assert not (state_dir(vault) / memo.LAST_RENDER).exists()
 
 
 # -- the memo of the last render -------------------------------------------------------------------

@@ -188,7 +188,8 @@ def test_repeated_lookups_are_stable() -> None:
 # ---------------------------------------------------------------------------------------------
 
 _SEGMENTS = st.sampled_from(["People", "people", "Work", "A", "B", "Archive", "Zoë", "Zoe\u0308", "x"])
-_NAMES = st.sampled_from(["Jane", "jane", "Bob", "Sam", "Zoë", "Zoe\u0308", "Jane Doe", "Jane Doe "])
+_NAMES = st.sampled_from(["Jane", "jane", "Bob", "Sam", "Zoë", "Zoe\u0308", "Jane Doe", "Jane Doe ", "Straße", "STRASSE",
+                          "İz", "iz"])
 _PATHS = st.builds(lambda folders, name: "/".join([*folders, name]) + ".md",
                    st.lists(_SEGMENTS, max_size=3), _NAMES)
 _TARGETS = st.one_of(
@@ -234,7 +235,7 @@ def test_a_note_is_found_by_its_name_of(parts: list[str]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 _ASCII_SEGMENTS = st.sampled_from(["People", "people", "Work", "A", " B ", "x.md", "Jane", "JANE", "Bob"])
-_ASCII_NAMES = st.sampled_from(["Jane", "jane", "JANE ", " Bob", "Bob.MD", "Sam", "Jane Doe", "a.md"])
+_ASCII_NAMES = st.sampled_from(["Jane", "jane", "JANE ", " Bob", "Bob.MD", "Sam", "Jane Doe", "a.md", ""])
 _MIXED_PATHS = st.one_of(_PATHS, st.builds(lambda folders, name, ext: "/".join([*folders, name]) + ext,
                                            st.lists(_ASCII_SEGMENTS, max_size=3), _ASCII_NAMES,
                                            st.sampled_from([".md", ".MD", ".Md"])))
@@ -251,3 +252,13 @@ def test_an_index_covering_the_names_asked_resolves_as_the_whole_one(paths: list
         covering = LinkIndex.covering(paths, asked)
         a, b = whole.resolve(target, source), covering.resolve(target, source)
         assert (a.path, a.candidates, a.names) == (b.path, b.candidates, b.names), (target, paths)
+
+
+@pytest.mark.parametrize("target", ["STRASSE", "straße", "Zoë", "Zoe\u0308", "ZOË", "İz", "Jane Doe", "People/jane doe"])
+def test_an_index_covering_a_name_finds_it_as_keys_fold_it(target: str) -> None:
+    """Case folding (ß is ss), composed and decomposed accents, and a fold that lengthens a path."""
+    paths = ["People/Straße.md", "Archive/Zoe\u0308.md", "İz.md", "x/.md", "People/Jane Doe .md", "A/ß.md"]
+    asked = LinkIndex(()).resolve(target, "x.md").names
+    whole, covering = LinkIndex(paths).resolve(target, "x.md"), LinkIndex.covering(paths, asked).resolve(target, "x.md")
+    assert whole.path is not None
+    assert (covering.path, covering.candidates) == (whole.path, whole.candidates)

@@ -17,6 +17,7 @@ Jinja; a template that fails is never kept.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -62,8 +63,11 @@ def rendered_body(vault: Path, data: dict[str, Any], render: Callable[[], str]) 
     """The body `render()` gives for the template's `data`: the last one rendered, when it was rendered
     from the same code, templates and data; else rendered now, and kept."""
     templates = vault_templates(vault)
-    key = None if templates is None else \
-        blake2b(f"{code()}\0{templates}\0{data!r}".encode("utf-8", "surrogateescape")).hexdigest()
+    try:  # (marshal's version 2 writes values alone: not which objects are shared, nor which strings interned)
+        written = None if templates is None else marshal.dumps(data, 2)
+    except ValueError:  # a value marshal cannot write: rendered every time
+        written = None
+    key = None if written is None else blake2b(f"{code()}\0{templates}\0".encode() + written).hexdigest()
     record = _recalled(vault, LAST_RENDER) if key is not None else None
     if record is not None and record.get("key") == key and isinstance(record.get("body"), str):
         body: str = record["body"]

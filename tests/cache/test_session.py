@@ -6,14 +6,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import age
 from vaultcrm.cache import Cache
 from vaultcrm.crm.analysis import Analysis
 from vaultcrm.dashboard.due import due_object
 from vaultcrm.dashboard.results import shown_of
-from vaultcrm.pipeline import analyse
+from vaultcrm.pipeline import SyncReport, analyse, sync
 
 TODAY = date(2026, 11, 22)
 PEOPLE = ["Jane Doe", "Bob Stone", "Ann Lee", "Мария Петрова"]
@@ -87,3 +89,76 @@ def test_an_edit_within_the_same_tick_is_still_seen(tmp_path: Path) -> None:
     with memory:
         again = due(analyse(vault, TODAY, memory=memory))
     assert first["reminders"] and not again["reminders"]
+
+
+def session_sync(vault: Path, memory: Cache, changed: frozenset[str] | None = None) -> SyncReport:
+    with memory:
+        return sync(vault, TODAY, dry_run=True, memory=memory, changed=changed)
+
+
+def shown(report: SyncReport) -> tuple[str, list[dict[str, Any]]]:
+    return report.text, [p.as_dict() for p in report.problems]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(step, min_size=1, max_size=8))
+def test_session_syncs_equal_plain_syncs(tmp_path_factory, monkeypatch, steps) -> None:
+    """The daemon's syncs, made by difference from the last one's results when they can, write what a
+    plain sync writes."""
+    vault = tmp_path_factory.mktemp("vault")
+    (vault / ".obsidian").mkdir()
+    for name in PEOPLE[:3]:
+        apply(vault, "person", name, BODIES[1])
+    apply(vault, "daily", "2026-11-21", DAILY[0])
+    memory = Cache(vault, keep=True)
+    session_sync(vault, memory)
+    for kind, name, body in steps:
+        with_session = shown(session_sync(vault, memory, apply(vault, kind, name, body)))
+        with monkeypatch.context() as patch:
+            patch.setenv("VAULTCRM_NO_CACHE", "1")
+            assert with_session == shown(sync(vault, TODAY, dry_run=True))
+
+
+def test_a_session_sync_after_an_edit_evaluates_only_the_contacts_it_touches(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultcrm.cache import touched
+
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    for name in PEOPLE:
+        apply(vault, "person", name, BODIES[0])
+    apply(vault, "daily", "2026-11-21", DAILY[0])
+    age(vault)  # (a note saved within the racy window is read again at every sync)
+    memory = Cache(vault, keep=True)
+    assert session_sync(vault, memory).analysis is not None  # the first sync analyses everything
+    seen: list[list[str]] = []
+    real = touched.evaluated
+
+    def spy(parts: Any, order: Any, contacts: set[str], *args: Any) -> Any:
+        seen.append(sorted(contacts))
+        return real(parts, order, contacts, *args)
+
+    monkeypatch.setattr(touched, "evaluated", spy)
+    report = session_sync(vault, memory, apply(vault, "daily", "2026-11-21", DAILY[3]))
+    assert report.analysis is None  # made by difference
+    assert seen == [["People/Bob Stone.md", "People/Jane Doe.md", "People/Мария Петрова.md"]]
+    with monkeypatch.context() as patch:
+        patch.setenv("VAULTCRM_NO_CACHE", "1")
+        assert shown(report) == shown(sync(vault, TODAY, dry_run=True))
+    assert session_sync(vault, memory, apply(vault, "daily", "2026-11-22", DAILY[1])).analysis is not None  # a new note
+
+
+def test_the_daemon_keeps_the_calendar_fresh_after_a_sync_by_difference(tmp_path: Path) -> None:
+    from vaultcrm.daemon.loop import PipelineSync
+
+    vault = tmp_path / "vault"
+    (vault / ".vaultcrm").mkdir(parents=True)
+    (vault / ".vaultcrm/config.toml").write_text('ics = "CRM/reminders.ics"\n')
+    for name in PEOPLE:
+        apply(vault, "person", name, BODIES[0])
+    run = PipelineSync()
+    run(vault, TODAY, None)
+    calendar = vault / "CRM/reminders.ics"
+    assert "send the deck" not in calendar.read_text("utf-8")
+    run(vault, TODAY, apply(vault, "person", "Ann Lee", BODIES[0] + "- [ ] send the deck 📅 2026-11-24\n"))
+    assert "send the deck" in calendar.read_text("utf-8")

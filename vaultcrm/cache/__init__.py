@@ -104,6 +104,8 @@ class Cache:
         return None if self.session is not None else self.store()
 
     def results(self, config: Config, found: ScanResult, today: date) -> Shown | None:
+        if self.session is not None:
+            return self.session.results(self.vault, found, config, today)
         store = self._stored()
         if store is None:
             return None
@@ -133,7 +135,9 @@ class Cache:
 
     def remember(self, config: Config, found: ScanResult, today: date, shown: Shown, text: str | None,
                  summary: str) -> None:
-        if shown.analysis is not None and self.session is None:
+        if self.session is not None:
+            self.session.remember(config, today, shown)
+        elif shown.analysis is not None:
             store = self.store()
             if store is not None:
                 from vaultcrm.cache.difference import remember

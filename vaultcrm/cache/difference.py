@@ -207,7 +207,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     if diff.changed:
         from vaultcrm.cache.touched import problems_of
 
-        problems.update(problems_of(diff.renewed, diff.contacts))
+        problems.update(problems_of({path: part for path, part, _ in diff.renewed}, diff.contacts))
     if diff.changed or diff.confirms:
         _store(store, diff, files, order, key, state, fresh, touching, problems)
     every = [p for group in problems.values() for p in group] + [p for r in results.values() for p in r.problems]

@@ -4,7 +4,7 @@ from the contributions of the notes that touch them. Apart, so that the stored r
 without the parser, the rules or the dashboard's results."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -33,15 +33,23 @@ def read_again(vault: Path, files: Sequence[FileStat], order: Mapping[str, int],
 
 def touched(before: Mapping[str, bytes | None], renewed: Renewed,
             contacts: set[str]) -> tuple[dict[str, Contribution], set[str]] | None:
-    """The changed notes' contributions before the change, and the contacts whose results they change:
-    a changed contact note's own, and those it gives other touches or plans now than before (a
-    contact given the same is made from the same); None for a damaged row, or a note that became or
-    stopped being a contact."""
+    """The changed notes' contributions before the change, and the contacts whose results they change
+    (`affected`); None for a damaged row, or a note that became or stopped being a contact."""
     old = {path: part for path, blob in before.items() if (part := stored_part(blob)) is not None}
-    after = {path: part for path, part, _ in renewed}
-    if len(old) < len(before) or any((old[p].contact is None) != (after[p].contact is None) for p in after):
+    if len(old) < len(before):
         return None
-    return old, {path for p in after for path in (p, *_given_otherwise(old[p], after[p])) if path in contacts}
+    seen = affected(old, {path: part for path, part, _ in renewed}, contacts)
+    return None if seen is None else (old, seen)
+
+
+def affected(before: Mapping[str, Contribution], after: Mapping[str, Contribution],
+             contacts: Container[str]) -> set[str] | None:
+    """The contacts whose results changed notes change: a changed contact note's own, and those it gives
+    other touches or plans now than before (a contact given the same is made from the same); None for
+    a note that became or stopped being a contact (`before` and `after`: the changed notes' contributions)."""
+    if any((before[p].contact is None) != (after[p].contact is None) for p in after):
+        return None
+    return {path for p in after for path in (p, *_given_otherwise(before[p], after[p])) if path in contacts}
 
 
 def _given_otherwise(before: Contribution, after: Contribution) -> set[str]:
@@ -78,9 +86,9 @@ def touching(contact: Contact) -> set[str]:
     return {touch.evidence for touch in contact.touches} | {plan.note for plan in contact.plans} | {contact.path}
 
 
-def problems_of(renewed: Renewed, contacts: set[str]) -> dict[str, tuple[Problem, ...]]:
-    """The changed notes' problems as they are now."""
-    return {path: tuple(note_problems(path, part, contacts)) for path, part, _ in renewed}
+def problems_of(parts: Mapping[str, Contribution], contacts: Container[str]) -> dict[str, tuple[Problem, ...]]:
+    """The changed notes' problems as they are now (`parts`: their contributions)."""
+    return {path: tuple(note_problems(path, part, contacts)) for path, part in parts.items()}
 
 
 class _FewNotes(Contributor):

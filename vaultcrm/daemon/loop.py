@@ -99,14 +99,18 @@ class PipelineSync:
         self.memories: dict[Path, Memory] = {}
 
     def __call__(self, vault: Path, today: date, changed: frozenset[str] | None) -> Any:
+        from vaultcrm.config import load_config
         from vaultcrm.exporters.outputs import refresh_ics
-        from vaultcrm.pipeline import open_memory, sync
+        from vaultcrm.pipeline import analyse, open_memory, sync
 
         memory = self.memories.get(vault) or self.memories.setdefault(vault, open_memory(vault, keep=True))
         with memory:
             report = sync(vault, today, memory=memory, changed=changed)
-            if report.analysis is not None:
-                refresh_ics(report.analysis)
+            analysis = report.analysis
+            if analysis is None and load_config(vault).ics:  # made by difference: the calendar lists everyone
+                analysis = analyse(vault, today, memory=memory)
+            if analysis is not None:
+                refresh_ics(analysis)
         return report
 
 

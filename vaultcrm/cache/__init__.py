@@ -13,7 +13,8 @@ What it keeps lives in the per-device state folder (vaultcrm/state.py), never in
   reads only the notes that changed.
 - `difference.py`: each contact's share of the last dashboard; a sync after a few edits evaluates
   only the contacts they touch, and `touch` and `due` load only what they read of it.
-- `session.py`: the daemon's memory of the vault between syncs.
+- `session.py`: the daemon's memory of the vault between syncs, its last results with it: an edit
+  evaluates again only the contacts it touches.
 - `templates.py`: compiled dashboard templates.
 
 And the faster ways: the parser's shortcuts (`fast_parse.py`, `fast_blocks.py`,
@@ -100,7 +101,7 @@ class Cache:
 
     def _stored(self) -> NoteCache | None:
         """The note cache, for what the last sync stored; none while the daemon's session runs (it
-        makes a full analysis cheap)."""
+        keeps the last sync's results itself)."""
         return None if self.session is not None else self.store()
 
     def results(self, config: Config, found: ScanResult, today: date) -> Shown | None:

@@ -118,6 +118,22 @@ def generated_vault(folder: Path, n: int, seed: int) -> Path:
 
 
 @pytest.fixture
+def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The contacts each sync by difference evaluated again (cache/touched.py, `evaluated`), in order."""
+    from vaultcrm.cache import touched
+
+    seen: list[list[str]] = []
+    real = touched.evaluated
+
+    def spy(parts: Any, order: Any, contacts: set[str], *args: Any) -> Any:
+        seen.append(sorted(contacts))
+        return real(parts, order, contacts, *args)
+
+    monkeypatch.setattr(touched, "evaluated", spy)
+    return seen
+
+
+@pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths parsed, in order, by the plain parser or the cache's (which share `Parser.parse`)."""
     from vaultcrm.vault.notes import Parser

@@ -133,23 +133,14 @@ def test_a_note_that_starts_to_touch_a_contact_counts_in_later_syncs(
     (JANE.replace("- [ ] call back [[Bob Roe]] 📅 2026-11-25\n", ""), ["People/Bob Roe.md", "People/Jane Doe.md"]),
 ])
 def test_an_edit_evaluates_again_only_the_contacts_it_gives_otherwise(
-        text: str, evaluated: list[str], make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    from vaultcrm.cache import touched
-
+        text: str, evaluated: list[str], make_vault: Callable[..., Path], evaluations: list[list[str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     vault = make_vault(FILES)
     age(vault)
     synced(vault)
-    seen: list[list[str]] = []
-    real = touched.evaluated
-
-    def spy(parts: Any, order: Any, contacts: set[str], *args: Any) -> Any:
-        seen.append(sorted(contacts))
-        return real(parts, order, contacts, *args)
-
-    monkeypatch.setattr(touched, "evaluated", spy)
     edit(vault, "People/Jane Doe.md", text)
     report = synced(vault)
-    assert report.analysis is None and seen == [evaluated]  # Bob is given the same plan: made from the same
+    assert report.analysis is None and evaluations == [evaluated]  # Bob is given the same plan: made from the same
     assert shown(report) == uncached(vault, monkeypatch)
 
 

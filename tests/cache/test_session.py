@@ -119,10 +119,8 @@ def test_session_syncs_equal_plain_syncs(tmp_path_factory, monkeypatch, steps) -
             assert with_session == shown(sync(vault, TODAY, dry_run=True))
 
 
-def test_a_session_sync_after_an_edit_evaluates_only_the_contacts_it_touches(tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from vaultcrm.cache import touched
-
+def test_a_session_sync_after_an_edit_evaluates_only_the_contacts_it_touches(
+        tmp_path: Path, evaluations: list[list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
     vault = tmp_path / "vault"
     (vault / ".obsidian").mkdir(parents=True)
     for name in PEOPLE:
@@ -131,17 +129,9 @@ def test_a_session_sync_after_an_edit_evaluates_only_the_contacts_it_touches(tmp
     age(vault)  # (a note saved within the racy window is read again at every sync)
     memory = Cache(vault, keep=True)
     assert session_sync(vault, memory).analysis is not None  # the first sync analyses everything
-    seen: list[list[str]] = []
-    real = touched.evaluated
-
-    def spy(parts: Any, order: Any, contacts: set[str], *args: Any) -> Any:
-        seen.append(sorted(contacts))
-        return real(parts, order, contacts, *args)
-
-    monkeypatch.setattr(touched, "evaluated", spy)
     report = session_sync(vault, memory, apply(vault, "daily", "2026-11-21", DAILY[3]))
     assert report.analysis is None  # made by difference
-    assert seen == [["People/Bob Stone.md", "People/Jane Doe.md", "People/Мария Петрова.md"]]
+    assert evaluations == [["People/Bob Stone.md", "People/Jane Doe.md", "People/Мария Петрова.md"]]
     with monkeypatch.context() as patch:
         patch.setenv("VAULTCRM_NO_CACHE", "1")
         assert shown(report) == shown(sync(vault, TODAY, dry_run=True))

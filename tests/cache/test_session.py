@@ -152,3 +152,23 @@ def test_the_daemon_keeps_the_calendar_fresh_after_a_sync_by_difference(tmp_path
     assert "send the deck" not in calendar.read_text("utf-8")
     run(vault, TODAY, apply(vault, "person", "Ann Lee", BODIES[0] + "- [ ] send the deck 📅 2026-11-24\n"))
     assert "send the deck" in calendar.read_text("utf-8")
+
+
+def test_a_session_sync_that_cannot_be_made_by_difference_reads_the_changed_note_once(
+        tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    for name in PEOPLE[:2]:
+        apply(vault, "person", name, BODIES[0])
+    apply(vault, "daily", "2026-11-21", DAILY[0])
+    age(vault)
+    memory = Cache(vault, keep=True)
+    session_sync(vault, memory)
+    parses.clear()
+    changed = apply(vault, "daily", "2026-11-21", "---\ntags: [person]\n---\nNow a contact.\n")
+    report = session_sync(vault, memory, changed)
+    assert report.analysis is not None  # a note that became a contact: everything analysed
+    assert parses == ["Daily/2026-11-21.md"]
+    with monkeypatch.context() as patch:
+        patch.setenv("VAULTCRM_NO_CACHE", "1")
+        assert shown(report) == shown(sync(vault, TODAY, dry_run=True))

@@ -14,10 +14,10 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from vaultcrm.config import Config, load_config
-from vaultcrm.dashboard.shown import Shown
+from vaultcrm.dashboard.shown import Drawn, Shown
 from vaultcrm.errors import Problem, VaultMissingError, file_error
 from vaultcrm.vault.scan import ScanResult, conflict_copies_of, scan
 from vaultcrm.writeback.atomic import contained_path, remove_stale_temps, write_if_changed
@@ -88,8 +88,8 @@ class Memory(Protocol):
     def properties(self, lines: list[str]) -> Frontmatter:
         """A property block read."""
 
-    def body(self, data: dict[str, Any]) -> str:
-        """The dashboard's body rendered from the template's data (dashboard/render.py, `render_body`)."""
+    def dashboard(self, shown: Shown, config: Config, today: date) -> Drawn:
+        """The dashboard's body rendered from what it is made of (dashboard/data.py, `drawn`)."""
 
 
 class Plain:
@@ -139,10 +139,11 @@ class Plain:
 
         return read(lines)
 
-    def body(self, data: dict[str, Any]) -> str:
+    def dashboard(self, shown: Shown, config: Config, today: date) -> Drawn:
+        from vaultcrm.dashboard.data import drawn
         from vaultcrm.dashboard.render import render_body
 
-        return render_body(self.vault, data)
+        return drawn(shown, config, today, lambda data: render_body(self.vault, data))
 
 
 def open_memory(vault: Path, *, keep: bool = False, progress: Progress | None = None) -> Memory:
@@ -328,12 +329,9 @@ def _record_ticks(vault: Path, today: date, config: Config, memory: Memory, foun
 def _render(vault: Path, today: date, config: Config, memory: Memory, shown: Shown,
             ticks: Ledger) -> tuple[str, str]:
     """The dashboard's text (keeping `ticks` in its record of ticks) and the sync's summary line."""
-    from vaultcrm.dashboard.data import summary_counts, template_data
     from vaultcrm.dashboard.guards import document, written_ticks
     from vaultcrm.i18n import language
 
-    data: dict[str, Any] = template_data(shown.results, shown.problems, config, today)
-    body = memory.body(data)
-    text = document(body, sum(1 for r in shown.results.values() if r.active), language(config.language),
-                    {**ticks, **written_ticks(body)})
-    return text, summary_counts(shown.results)
+    drawn = memory.dashboard(shown, config, today)
+    text = document(drawn.body, drawn.active, language(config.language), {**ticks, **written_ticks(drawn.body)})
+    return text, drawn.summary

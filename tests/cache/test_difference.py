@@ -204,7 +204,7 @@ def test_results_are_not_trusted_after_another_writer_changed_the_rows(make_vaul
     list(late.rows())
     edit(vault, "People/Bob Roe.md", BOB.replace("2w", "1w"))
     assert synced(vault).analysis is None  # stores results for its own rows
-    assert late.write_results("whatever", []) is False  # the late writer's results would miss that edit
+    assert late.write_results("whatever", []) is None  # the late writer's results would miss that edit
     late.close()
     db = sqlite3.connect(state_dir(vault) / cache.DB_NAME)
     try:
@@ -276,8 +276,29 @@ def test_rows_not_written_mean_results_not_stored(make_vault: Callable[..., Path
         blocker.rollback()
         blocker.close()
     assert store.epoch is None
-    assert store.write_results("whatever", []) is False
+    assert store.write_results("whatever", []) is None
     store.close()
+
+
+def test_the_stored_results_keep_their_name_until_one_of_them_changes(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    store, late = cache.NoteCache.open(vault), cache.NoteCache.open(vault)
+    assert store is not None and late is not None
+    for reader in (store, late):
+        with reader.snapshot():
+            pass
+    first = store.seen_made
+    assert first and store.write_results("key", []) == first  # nothing written: the same results
+    row = ("Notes/Plain.md", None, None, b"\xa9\x00", None, None, None)
+    second = store.write_results("key", [row])
+    assert second not in (None, first)
+    assert late.write_results("key", []) is None  # it read the results before they changed
+    with late.snapshot():
+        assert late.seen_made == second and late.seen_results is None  # and so they are not trusted
+    store.close()
+    late.close()
 
 
 # -- a generated vault under edit sequences ----------------------------------------------------------

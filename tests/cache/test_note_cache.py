@@ -571,6 +571,56 @@ def test_an_edit_that_changes_no_line_renders_nothing(make_vault: Callable[..., 
     assert outcome(vault) == uncached(vault, monkeypatch)
 
 
+def test_an_edit_that_changes_no_result_reads_no_stored_result(make_vault: Callable[..., Path],
+                                                               run: Callable[..., Any], renders: list[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultcrm.cache import difference
+    from vaultcrm.dashboard import data
+
+    vault = make_vault(FILES)
+    age(vault)
+    cli_sync(run, vault)
+    (vault / "Notes" / "Plain.md").write_text(PLAIN + "More prose.\n", "utf-8")
+    cli_sync(run, vault)  # by difference: its results bear a name (those of a full sync are named after it)
+    decoded: list[bytes] = []
+    made: list[object] = []
+    real_result, real_data = difference._result, data.template_data
+    monkeypatch.setattr(difference, "_result", lambda blob: decoded.append(blob) or real_result(blob))
+    monkeypatch.setattr(data, "template_data", lambda *args: made.append(args) or real_data(*args))
+    (vault / "People" / "Jane Doe.md").write_text(JANE + "\nShe likes sailing.\n", "utf-8")
+    assert "unchanged" in cli_sync(run, vault)
+    assert decoded == [] and made == [] and renders == ["dashboard.md.j2"]
+    (vault / "People" / "Jane Doe.md").write_text(JANE + "- 2026-11-21: call\n", "utf-8")  # her line changes
+    assert "wrote" in cli_sync(run, vault)
+    assert decoded and len(made) == 1 and renders == ["dashboard.md.j2"] * 2
+    assert outcome(vault) == uncached(vault, monkeypatch)
+
+
+def test_the_same_results_with_other_problems_are_drawn_again(make_vault: Callable[..., Path]) -> None:
+    from vaultcrm.dashboard.shown import Shown
+    from vaultcrm.errors import Problem
+
+    vault = make_vault(FILES)
+    config = load_config(vault)
+    drawn: list[int] = []
+
+    def render(data: dict[str, Any]) -> str:
+        drawn.append(data["problems"]["count"])
+        return f"{data['problems']['count']} problems\n"
+
+    def body(source: str | None, *problems: Problem) -> str:
+        return memo.drawn(vault, Shown({}, list(problems), source=source), config, TODAY, render).body
+
+    late = Problem("Notes/Plain.md", 1, "late")
+    assert body("one") == "0 problems\n" and drawn == [0]
+    assert body("one") == "0 problems\n" and drawn == [0]  # the same name: taken as it was
+    assert memo.knows(vault, "one") and not memo.knows(vault, "two")
+    assert body("one", late) == "1 problems\n" and drawn == [0, 1]  # the same results, another problem
+    assert body("two", late) == "1 problems\n" and drawn == [0, 1]  # other results, the same data
+    assert memo.knows(vault, "two")
+    assert body(None, late) == "1 problems\n" and drawn == [0, 1]
+
+
 def test_a_changed_line_or_template_renders_again(make_vault: Callable[..., Path], run: Callable[..., Any],
                                                   renders: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     vault = make_vault(FILES)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vaultcrm.cache.fingerprint import Fingerprint
-from vaultcrm.cache.memo import remember_sync, rendered_body, unchanged_summary
+from vaultcrm.cache.memo import drawn, knows, remember_sync, unchanged_summary
 
 if TYPE_CHECKING:
     from vaultcrm.cache.pool import Progress
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from vaultcrm.config import Config
     from vaultcrm.crm.names import Name
     from vaultcrm.crm.touches import Contribution
-    from vaultcrm.dashboard.shown import Shown
+    from vaultcrm.dashboard.shown import Drawn, Shown
     from vaultcrm.vault.frontmatter import Frontmatter
     from vaultcrm.vault.scan import ScanResult
 
@@ -113,8 +113,8 @@ class Cache:
         from vaultcrm.cache.difference import answer
         from vaultcrm.dashboard.shown import Shown
 
-        quick = answer(self.vault, found.files, config, today, store)
-        return None if quick is None else Shown(quick.results, quick.problems)
+        quick = answer(self.vault, found.files, config, today, store, lambda source: knows(self.vault, source))
+        return None if quick is None else Shown(quick.results, quick.problems, source=quick.source)
 
     def names(self, config: Config, found: ScanResult, today: date) -> list[Name] | None:
         store = self._stored()
@@ -153,14 +153,14 @@ class Cache:
 
         return read(lines, simple_load)
 
-    def body(self, data: dict[str, Any]) -> str:
-        def render() -> str:
+    def dashboard(self, shown: Shown, config: Config, today: date) -> Drawn:
+        def render(data: dict[str, Any]) -> str:
             from vaultcrm.cache.templates import compiled_templates
             from vaultcrm.dashboard.render import render_body
 
             return render_body(self.vault, data, compiled_templates(self.vault))
 
-        return rendered_body(self.vault, data, render)
+        return drawn(self.vault, shown, config, today, render)
 
     def __enter__(self) -> Cache:
         """One command, or one sync of the daemon: the cycle collector stays out of it: a vault's

@@ -8,6 +8,9 @@ contact's result with the notes that touch it, and every note's problems (`remem
 the same config (`answer`) re-reads the changed notes, works out from their contributions before and
 after which contacts they touch, evaluates those again from the contributions of the notes that touch
 them, and takes every other result as stored. The dashboard is then made from results either way.
+The answer names its results and problems (`Answer.source`: the store's `made` with the settings and
+the day), so that a dashboard already rendered from the same ones is taken as it was; then the
+stored results are decoded only when something reads them.
 
 It declines (None, and the caller runs the full pipeline) whenever the shortcut could differ from it:
 another day or config, notes that came or went, a note that became or stopped being a contact, more
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import marshal
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,8 +51,9 @@ T = TypeVar("T")
 class Answer:
     """The dashboard's inputs, from stored results and the changed notes."""
 
-    results: dict[str, ContactResult]
+    results: Mapping[str, ContactResult]
     problems: list[Problem]  # every note's and every rule's (not the scan's)
+    source: str | None = None  # the same for the same results and problems (see the module's docstring)
 
 
 def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactResult], config: Config,
@@ -70,8 +74,9 @@ def _row(path: str, touching: Iterable[str], result: ContactResult | None,
          problems: Sequence[Problem] | None) -> ResultRow:
     problems_blob = marshal.dumps(_plain(problems)) if problems else None
     if result is None:
-        return (path, None, None, problems_blob, None, None)
+        return (path, None, None, problems_blob, None, None, None)
     return (path, "\0".join(sorted(touching)), _stored(result), problems_blob,
+            marshal.dumps(_plain(result.problems)) if result.problems else None,
             marshal.dumps((result.name, result.aliases)), _due(result))
 
 
@@ -182,8 +187,11 @@ class _Difference:
     parts: dict[str, Contribution] = field(default_factory=dict)  # what the touched contacts are made from
 
 
-def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, store: NoteCache) -> Answer | None:
-    """The results of `today` from the stored ones and the notes changed since, or None (see above)."""
+def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, store: NoteCache,
+           known: Callable[[str], bool] = lambda source: False) -> Answer | None:
+    """The results of `today` from the stored ones and the notes changed since, or None (see above).
+    `known`: whether the caller has already made what it makes of the results of a `source`; their
+    stored results are then decoded only when read."""
     fingerprint = Fingerprint(config, today)
     key = fingerprint.showing
     order = {f.path: position for position, f in enumerate(files)}  # the scan's order, as a full sync has it
@@ -199,27 +207,60 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
         fresh, touching = evaluated(diff.parts, order, diff.touched, config, today)
     try:
         problems = {path: _problems(row[3]) for path, row in diff.stored.items() if row[3] is not None}
-        results = {path: _result(row[2]) for path, row in diff.stored.items()
-                   if row[2] is not None and path not in fresh}
+        rules = {path: _problems(row[4]) for path, row in diff.stored.items() if row[4] is not None}
     except (ValueError, EOFError, TypeError):  # a damaged row: only a miss
         return None
-    results.update(fresh)
     if diff.changed:
         from vaultcrm.cache.touched import problems_of
 
         problems.update(problems_of({path: part for path, part, _ in diff.renewed}, diff.contacts))
+        rules.update((path, result.problems) for path, result in fresh.items())
+    made = store.seen_made or None
     if diff.changed or diff.confirms:
-        _store(store, diff, files, order, key, state, fresh, touching, problems)
-    every = [p for group in problems.values() for p in group] + [p for r in results.values() for p in r.problems]
-    return Answer(results, every)
+        made = _store(store, diff, files, order, key, state, fresh, touching, problems)
+    source = None if made is None else f"{made} {key}"
+    stored = {path: row[2] for path, row in diff.stored.items() if row[2] is not None and path not in fresh}
+    results: Mapping[str, ContactResult] = _Results(stored, fresh)
+    if source is None or not known(source):
+        try:
+            results = dict(results)
+        except (ValueError, EOFError, TypeError):  # a damaged row: only a miss
+            return None
+    every = [p for group in problems.values() for p in group] + [p for group in rules.values() for p in group]
+    return Answer(results, every, source)
+
+
+class _Results(Mapping[str, ContactResult]):
+    """Every contact's result: the stored ones not made again, decoded when first read, then the fresh ones."""
+
+    def __init__(self, stored: dict[str, bytes], fresh: dict[str, ContactResult]) -> None:
+        self._stored, self._fresh = stored, fresh
+        self._decoded: dict[str, ContactResult] | None = None
+
+    def _all(self) -> dict[str, ContactResult]:
+        if self._decoded is None:
+            self._decoded = {path: _result(blob) for path, blob in self._stored.items()}
+            self._decoded.update(self._fresh)
+        return self._decoded
+
+    def __getitem__(self, path: str) -> ContactResult:
+        return self._all()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._stored) + len(self._fresh)
 
 
 def _store(store: NoteCache, diff: _Difference, files: Sequence[FileStat], order: Mapping[str, int], key: str,
            state: str, fresh: Mapping[str, ContactResult], touching: Mapping[str, set[str]],
-           problems: Mapping[str, Sequence[Problem]]) -> None:
-    """The changed notes' rows, the confirmed rows and the results made again, stored."""
-    rows = [_row(path, touching.get(path, ()), fresh.get(path), problems.get(path))
-            for path in sorted(diff.touched | set(diff.changed))]
+           problems: Mapping[str, Sequence[Problem]]) -> str | None:
+    """The changed notes' rows, the confirmed rows and the results made again (those that differ from
+    the stored ones), stored; the stored results' name (NoteCache.write_results), or None."""
+    rows = [row for row in (_row(path, touching.get(path, ()), fresh.get(path), problems.get(path))
+                            for path in sorted(diff.touched | set(diff.changed)))
+            if diff.stored.get(row[0], row[:1]) != row[:5]]
     settled = diff.settled
     written = [row for _, _, row in diff.renewed if row is not None]
     store.write(written, confirms=diff.confirms, state=state)
@@ -228,8 +269,9 @@ def _store(store: NoteCache, diff: _Difference, files: Sequence[FileStat], order
     settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
     settled.update((path, (files[order[path]].size, files[order[path]].mtime_ns, files[order[path]].inode))
                    for path in diff.confirms)
-    store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
-                        [row[0] for row in rows if row[2] is None and row[3] is None], settled=settled)
+    return store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
+                               [row[0] for row in rows if row[2] is None and row[3] is None and row[0] in diff.stored],
+                               settled=settled)
 
 
 def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], config: Config,

@@ -11,8 +11,10 @@ racy (cache/changes.py), so a recorded fingerprint can only match unchanged note
 Most edits change nobody's line on the dashboard. `last-render.json` keeps the last body rendered
 with a digest of what it was rendered from: vaultcrm's code (its packaged templates and translations
 with it), the vault's own templates and the template's data (dashboard/data.py), which holds
-everything the body shows. `rendered_body` returns that body for the same digest, without loading
-Jinja; a template that fails is never kept.
+everything the body shows. `drawn` returns that body for the same digest, without loading Jinja; a
+template that fails is never kept. The record also names the results and problems the data was made
+from, when the cache named them (`Shown.source`): a sync whose results and problems bear the same
+names takes the body as it is, without making the data, or decoding a stored result.
 """
 from __future__ import annotations
 
@@ -20,12 +22,17 @@ import json
 import marshal
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultcrm.cache.fingerprint import code, vault_templates
 from vaultcrm.digests import blake2b
 from vaultcrm.state import state_dir
+
+if TYPE_CHECKING:
+    from vaultcrm.config import Config
+    from vaultcrm.dashboard.shown import Drawn, Shown
 
 LAST_SYNC = "last-sync.json"
 LAST_RENDER = "last-render.json"
@@ -59,23 +66,61 @@ def unchanged_summary(vault: Path, dashboard: Path, inputs: str | None) -> str |
     return f"{record['summary']} · unchanged"
 
 
-def rendered_body(vault: Path, data: dict[str, Any], render: Callable[[], str]) -> str:
-    """The body `render()` gives for the template's `data`: the last one rendered, when it was rendered
-    from the same code, templates and data; else rendered now, and kept."""
+def drawn(vault: Path, shown: Shown, config: Config, today: date,
+          render: Callable[[dict[str, Any]], str]) -> Drawn:
+    """The dashboard `render` makes of what it is made of (dashboard/data.py, `drawn`): the last one
+    rendered, when it was rendered from the same code, templates and results or data; else rendered
+    now, and kept."""
+    from vaultcrm.dashboard.data import drawn as draw
+    from vaultcrm.dashboard.shown import Drawn
+
     templates = vault_templates(vault)
-    try:  # (marshal's version 2 writes values alone: not which objects are shared, nor which strings interned)
-        written = None if templates is None else marshal.dumps(data, 2)
-    except ValueError:  # a value marshal cannot write: rendered every time
-        written = None
-    key = None if written is None else blake2b(f"{code()}\0{templates}\0".encode() + written).hexdigest()
-    record = _recalled(vault, LAST_RENDER) if key is not None else None
-    if record is not None and record.get("key") == key and isinstance(record.get("body"), str):
-        body: str = record["body"]
-        return body
-    body = render()
-    if key is not None:
-        _record(vault, LAST_RENDER, {"key": key, "body": body})
-    return body
+    record = _recalled(vault, LAST_RENDER) or {}
+    source = _named(templates, shown)
+    if source is not None and record.get("source") == source and _fits(record):
+        return Drawn(record["body"], record["active"], record["summary"])
+    key: str | None = None
+
+    def rendered(data: dict[str, Any]) -> str:
+        nonlocal key
+        try:  # (marshal's version 2 writes values alone: not which objects are shared, nor which strings interned)
+            written = None if templates is None else marshal.dumps(data, 2)
+        except ValueError:  # a value marshal cannot write: rendered every time
+            written = None
+        key = None if written is None else _digest(templates, written)
+        return record["body"] if key is not None and record.get("key") == key and _fits(record) else render(data)
+
+    made = draw(shown, config, today, rendered)
+    if key is not None and (record.get("key"), record.get("source")) != (key, source):
+        _record(vault, LAST_RENDER, {"key": key, "source": source, **made._asdict()})
+    return made
+
+
+def knows(vault: Path, source: str) -> bool:
+    """Whether the last render was made from the results named `source` (Shown.source), with this code
+    and these templates."""
+    record = _recalled(vault, LAST_RENDER)
+    templates = vault_templates(vault)
+    named = None if record is None or templates is None else record.get("source")
+    return isinstance(named, str) and named.startswith(_digest(templates, source.encode()))
+
+
+def _named(templates: str | None, shown: Shown) -> str | None:
+    """What names the data `shown` makes: its source with the problems, under this code and templates."""
+    if templates is None or shown.source is None:
+        return None
+    problems = marshal.dumps([(p.note, p.line, p.message) for p in shown.problems], 2)
+    return _digest(templates, shown.source.encode()) + blake2b(problems).hexdigest()
+
+
+def _digest(templates: str | None, written: bytes) -> str:
+    return blake2b(f"{code()}\0{templates}\0".encode() + written).hexdigest()
+
+
+def _fits(record: dict[str, Any]) -> bool:
+    """A record holds a body, with its count and summary line."""
+    return isinstance(record.get("body"), str) and isinstance(record.get("active"), int) and \
+        isinstance(record.get("summary"), str)
 
 
 def _record(vault: Path, name: str, record: dict[str, Any]) -> None:

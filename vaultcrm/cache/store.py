@@ -19,9 +19,11 @@ leave it cleared, never wrong.
 
 *Results.* The `results` table keeps each contact's share of the last dashboard, and each note's
 problems (cache/difference.py), for the `epoch` of the rows they were made from: every write of rows
-sets a new epoch, and results are stored only by a writer that saw every write since it read. With
-them goes the `settled` meta value: the key of every confirmed row that has a contribution, so a
-sync after an edit finds the changed notes without reading every row.
+sets a new epoch, and results are stored only by a writer that saw every write since it read. The
+`made` meta value names the stored results: every write that changes one of them sets a new one, so
+the same name means the same results. With them goes the `settled` meta value: the key of every
+confirmed row that has a contribution, so a sync after an edit finds the changed notes without
+reading every row.
 """
 from __future__ import annotations
 
@@ -48,13 +50,13 @@ Row = tuple[str, int, int, int, "bytes | None", "bytes | None"]
 META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
 TABLE = ("CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
          "inode INTEGER NOT NULL, digest BLOB, part BLOB)")
-# a contact's result (dashboard.shown.ContactResult) with the notes that touch it and, apart, what finds it
-# by name (its name and aliases: `touch` and completion load no more) and what `due` shows of it; or a
-# note's problems
+# a contact's result (dashboard.shown.ContactResult) with the notes that touch it, what its rules reported
+# and, apart, what finds it by name (its name and aliases: `touch` and completion load no more) and what
+# `due` shows of it; or a note's problems
 RESULTS = ("CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, sources TEXT, result BLOB, problems BLOB, "
-           "names BLOB, due BLOB)")
-ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None", "bytes | None", "bytes | None"]
-StoredResult = tuple[str, "str | None", "bytes | None", "bytes | None"]  # a ResultRow's first four
+           "rules BLOB, names BLOB, due BLOB)")
+ResultRow = tuple[str, "str | None", "bytes | None", "bytes | None", "bytes | None", "bytes | None", "bytes | None"]
+StoredResult = tuple[str, "str | None", "bytes | None", "bytes | None", "bytes | None"]  # a ResultRow's first five
 Settled = dict[str, tuple[int, int, int]]  # path -> (size, mtime_ns, inode) of each settled row
 
 
@@ -80,6 +82,7 @@ class NoteCache:
         self.token: str | None = None  # this writer's claim on `parts` (see write)
         self.epoch: str | None = None  # the rows' epoch as this connection knows it; None: it lost track
         self.seen_results: str | None = None  # what the `results` meta value said in the last snapshot
+        self.seen_made: str = ""  # and the `made` one
 
     @classmethod
     def open(cls, vault: Path) -> NoteCache | None:
@@ -113,13 +116,15 @@ class NoteCache:
 
         try:
             self.db.execute("BEGIN")
-            meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('parts', 'epoch', 'results')"))
+            meta = dict(self.db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('parts', 'epoch', 'results', 'made')"))
         except sqlite3.DatabaseError as exc:
             self.epoch = None
             self._rebuild(exc)
             yield False
             return
         self.seen_parts, self.seen_results = meta.get("parts"), meta.get("results")
+        self.seen_made = meta.get("made") or ""
         self.epoch = meta.get("epoch") or ""
         try:
             yield True
@@ -155,7 +160,7 @@ class NoteCache:
 
     def results(self) -> Iterator[StoredResult]:
         """Every stored result, without what finds it by name or what `due` shows of it (inside a snapshot)."""
-        return self.db.execute("SELECT path, sources, result, problems FROM results")
+        return self.db.execute("SELECT path, sources, result, problems, rules FROM results")
 
     def names(self) -> Iterator[tuple[str, bytes]]:
         """(path, names) of every stored contact, in the order `results` gives them (inside a snapshot)."""
@@ -214,37 +219,43 @@ class NoteCache:
         self.epoch = epoch if self.epoch is not None and (found[0] if found else "") == self.epoch else None
 
     def write_results(self, key: str, upserts: Sequence[ResultRow], deletes: Sequence[str] = (), *,
-                      replace: bool = False, settled: Settled | None = None) -> bool:
-        """Results made from the rows as this connection knows them (all of them when `replace`),
-        stored for the rows' epoch under `key`; cleared instead when another writer changed the rows.
+                      replace: bool = False, settled: Settled | None = None) -> str | None:
+        """Results made from the rows as this connection knows them (all of them when `replace`, else
+        changing those of its last snapshot), stored for the rows' epoch under `key`; cleared instead
+        when another writer changed the rows or the results. The stored results' name (`made`), or None.
         `settled`: the settled rows' keys, when the caller knows them; else they are read here."""
         import sqlite3
 
         if self.broken:
-            return False
+            return None
         try:
             with self.db:
                 self.db.execute("BEGIN IMMEDIATE")
-                found = self.db.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
-                epoch = found[0] if found else ""
-                if self.epoch is None or epoch != self.epoch:
+                meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('epoch', 'made')"))
+                if self.epoch is None or meta.get("epoch", "") != self.epoch or \
+                        (not replace and meta.get("made", "") != self.seen_made):
                     self.db.execute("DELETE FROM meta WHERE key = 'results'")
-                    return False
+                    return None
+                made = self.seen_made
+                if replace or upserts or deletes:
+                    made = os.urandom(8).hex()
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('made', ?)", (made,))
                 if replace:
                     self.db.execute("DELETE FROM results")
-                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", upserts)
+                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", upserts)
                 self.db.executemany("DELETE FROM results WHERE path = ?", ((p,) for p in deletes))
                 if settled is None:
                     settled = {path: (size, mtime_ns, inode) for path, size, mtime_ns, inode in self.db.execute(
                         "SELECT path, size, mtime_ns, inode FROM notes WHERE digest IS NULL AND part IS NOT NULL")}
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (marshal.dumps(settled),))
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (f"{epoch} {key}",))
-                return True
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (f"{self.epoch} {key}",))
+                self.seen_made = made
+                return made
         except sqlite3.OperationalError as exc:
             log().debug("results not stored: %s", exc)
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
-        return False
+        return None
 
     def _swap(self, state: str | None, final: bool) -> None:
         found = self.db.execute("SELECT value FROM meta WHERE key = 'parts'").fetchone()

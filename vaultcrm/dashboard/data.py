@@ -1,7 +1,7 @@
 """The template's data and the sync's summary line, made from every contact's result (behaviour §5)."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,7 @@ from vaultcrm.crm.rules import SIGNALS
 from vaultcrm.dashboard.agenda import STATES
 from vaultcrm.dashboard.phrases import Phrases, phrases
 from vaultcrm.dashboard.results import HISTORY_WEEKS
-from vaultcrm.dashboard.shown import ContactResult
+from vaultcrm.dashboard.shown import ContactResult, Drawn, Shown
 from vaultcrm.dashboard.text import md_inline, note_link
 from vaultcrm.errors import Problem
 
@@ -21,6 +21,12 @@ NAMES_SHOWN = 3  # names per signal before "…and N more" (five signals: a phon
 PROBLEMS_SHOWN = 10
 TARGETS_SHOWN = 5  # target companies before "…and N more"
 SPARKS = "▁▂▃▄▅▆▇█"  # a week's bar, from nothing to the most of the weeks shown
+
+
+def drawn(shown: Shown, config: Config, today: date, render: Callable[[dict[str, Any]], str]) -> Drawn:
+    """The body `render` makes of the template's data, the active contacts and the summary line."""
+    body = render(template_data(shown.results, shown.problems, config, today))
+    return Drawn(body, sum(1 for r in shown.results.values() if r.active), summary_counts(shown.results))
 
 
 def summary_counts(results: Mapping[str, ContactResult]) -> str:

@@ -3,6 +3,7 @@
 from it, with nothing to import, so that a command answered from stored results loads only this."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -45,6 +46,17 @@ class Shown:
     """What the dashboard is made of: every contact's result and the problems to list, with the
     analysis they came from (None when the cache made them by difference)."""
 
-    results: dict[str, ContactResult]
-    problems: list[Problem]
+    results: Mapping[str, ContactResult]
+    problems: list[Problem]  # every note's and rule's; the pipeline adds the scan's
     analysis: Analysis | None = None
+    # what the cache names these results and the notes' and rules' problems by: the same for the same
+    source: str | None = None
+
+
+class Drawn(NamedTuple):
+    """The dashboard's body, with the count of contacts the note around it states and the sync's
+    summary line."""
+
+    body: str
+    active: int
+    summary: str

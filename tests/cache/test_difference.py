@@ -280,6 +280,21 @@ def test_rows_not_written_mean_results_not_stored(make_vault: Callable[..., Path
     store.close()
 
 
+def test_a_settled_note_edited_and_put_back_with_its_old_key_is_read_again(
+        make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    note = vault / "People/Bob Roe.md"
+    old = note.stat()
+    note.write_text(BOB.replace("2w", "1w"), "utf-8")  # the same size, just now: not settled yet
+    assert synced(vault).analysis is None
+    note.write_text(BOB, "utf-8")  # put back, with the key it had when it was settled
+    os.utime(note, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert note.stat().st_ino == old.st_ino
+    assert shown(synced(vault)) == uncached(vault, monkeypatch)
+
+
 def test_the_stored_results_keep_their_name_until_one_of_them_changes(make_vault: Callable[..., Path]) -> None:
     vault = make_vault(FILES)
     age(vault)

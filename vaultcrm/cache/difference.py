@@ -264,14 +264,14 @@ def _store(store: NoteCache, diff: _Difference, files: Sequence[FileStat], order
     settled = diff.settled
     written = [row for _, _, row in diff.renewed if row is not None]
     store.write(written, confirms=diff.confirms, state=state)
-    for path in diff.changed:
-        settled.pop(path, None)
-    settled.update((row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None)
-    settled.update((path, (files[order[path]].size, files[order[path]].mtime_ns, files[order[path]].inode))
-                   for path in diff.confirms)
+    unsettled = [path for path in diff.changed if settled.pop(path, None) is not None]
+    now = [(row[0], (row[1], row[2], row[3])) for row in written if row[4] is None and row[5] is not None]
+    now += [(path, (files[order[path]].size, files[order[path]].mtime_ns, files[order[path]].inode))
+            for path in diff.confirms]
+    settled.update(now)
     return store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
                                [row[0] for row in rows if row[2] is None and row[3] is None and row[0] in diff.stored],
-                               settled=settled)
+                               settled=settled if unsettled or now else None)
 
 
 def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], config: Config,

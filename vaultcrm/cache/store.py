@@ -223,7 +223,8 @@ class NoteCache:
         """Results made from the rows as this connection knows them (all of them when `replace`, else
         changing those of its last snapshot), stored for the rows' epoch under `key`; cleared instead
         when another writer changed the rows or the results. The stored results' name (`made`), or None.
-        `settled`: the settled rows' keys, when the caller knows them; else they are read here."""
+        `settled`: the settled rows' keys, when they changed since the snapshot (a full sync's, with
+        `replace`, are read here); None leaves them as they were."""
         import sqlite3
 
         if self.broken:
@@ -244,10 +245,11 @@ class NoteCache:
                     self.db.execute("DELETE FROM results")
                 self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", upserts)
                 self.db.executemany("DELETE FROM results WHERE path = ?", ((p,) for p in deletes))
-                if settled is None:
+                if replace:
                     settled = {path: (size, mtime_ns, inode) for path, size, mtime_ns, inode in self.db.execute(
                         "SELECT path, size, mtime_ns, inode FROM notes WHERE digest IS NULL AND part IS NOT NULL")}
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (marshal.dumps(settled),))
+                if settled is not None:
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (marshal.dumps(settled),))
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (f"{self.epoch} {key}",))
                 self.seen_made = made
                 return made

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -151,6 +150,8 @@ def load_config(vault: Path) -> Config:
         raise ConfigError(f"{CONFIG_PATH} cannot be read: {exc.strerror or exc}",
                           hint="check the file's permissions (and its folder's)") from exc
     if data is not None:
+        import tomllib
+
         try:
             raw = tomllib.loads(data.decode("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

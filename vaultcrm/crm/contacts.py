@@ -1,7 +1,6 @@
 """Notes -> contacts: which notes are people, and their fields read as users write them (behaviour §2)."""
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -217,6 +216,8 @@ def looks_like_last_touch(key: str, keys: tuple[str, ...]) -> str | None:
     for wanted in sorted(keys, key=len, reverse=True):
         if len(wanted) >= 6 and key.startswith(wanted):
             return wanted
+    import difflib
+
     close = difflib.get_close_matches(key, keys, n=1, cutoff=0.85)
     return close[0] if close else None
 

@@ -2,7 +2,6 @@
 word order, honorifics and punctuation ("Petrova, Maria" and "Dr. Maria Petrova" find Maria Petrova)."""
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -134,6 +133,8 @@ def resolve_contact(query: str, contacts: Sequence[C]) -> C:
 
 
 def _suggest(query: str, contacts: Sequence[Named]) -> str:
+    import difflib
+
     spelled: dict[str, str] = {}
     for contact in sorted(contacts, key=lambda c: c.path):
         for name in _names(contact):

@@ -6,7 +6,6 @@ in every grammatical form a date uses: `ноябрь` stands alone, `12 нояб
 """
 from __future__ import annotations
 
-import difflib
 import re
 
 _MONTH_SPELLINGS = (
@@ -47,6 +46,8 @@ def month_number(word: str) -> int | None:
 
 def near_month(word: str) -> int | None:
     """The month a misspelt word probably means (`ноябя`, `Novmber`), or None when it is no month-like word."""
+    import difflib
+
     found = difflib.get_close_matches(word.casefold().rstrip("."), [w for w in MONTHS if len(w) > 4], n=1,
                                       cutoff=0.75)
     return MONTHS[found[0]] if found else None

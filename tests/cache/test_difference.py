@@ -295,6 +295,20 @@ def test_a_settled_note_edited_and_put_back_with_its_old_key_is_read_again(
     assert shown(synced(vault)) == uncached(vault, monkeypatch)
 
 
+def test_a_result_made_again_is_compared_with_the_stored_one_as_values() -> None:
+    import marshal
+
+    text = "a note's text " * 30
+    shared, apart = marshal.dumps((text, text)), marshal.dumps((text, "".join(text)))
+    assert shared != apart  # marshal refers back to an object met twice: equal values, other bytes
+    stored = ("People/Ann Lee.md", "People/Ann Lee.md", shared, None, None)
+    assert by_difference._same(stored, (*stored[:2], apart, None, None, b"", b""))
+    assert not by_difference._same(stored, (*stored[:2], marshal.dumps((text, "")), None, None, b"", b""))
+    assert not by_difference._same(stored, (stored[0], "Other.md", apart, None, None, b"", b""))
+    assert not by_difference._same(stored, (*stored[:3], marshal.dumps(()), None, b"", b""))
+    assert by_difference._same(None, ("Notes/Plain.md", None, None, None, None, None, None))
+
+
 def test_the_stored_results_keep_their_name_until_one_of_them_changes(make_vault: Callable[..., Path]) -> None:
     vault = make_vault(FILES)
     age(vault)

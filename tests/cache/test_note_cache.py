@@ -579,9 +579,7 @@ def test_an_edit_that_changes_no_result_reads_no_stored_result(make_vault: Calla
 
     vault = make_vault(FILES)
     age(vault)
-    cli_sync(run, vault)
-    (vault / "Notes" / "Plain.md").write_text(PLAIN + "More prose.\n", "utf-8")
-    cli_sync(run, vault)  # by difference: its results bear a name (those of a full sync are named after it)
+    cli_sync(run, vault)  # a full sync: its body is named by the results it stores
     decoded: list[bytes] = []
     made: list[object] = []
     real_result, real_data = difference._result, data.template_data
@@ -590,6 +588,9 @@ def test_an_edit_that_changes_no_result_reads_no_stored_result(make_vault: Calla
     (vault / "People" / "Jane Doe.md").write_text(JANE + "\nShe likes sailing.\n", "utf-8")
     assert "unchanged" in cli_sync(run, vault)
     assert decoded == [] and made == [] and renders == ["dashboard.md.j2"]
+    (vault / "Notes" / "Plain.md").write_text(PLAIN + "More prose.\n", "utf-8")
+    assert "unchanged" in cli_sync(run, vault)
+    assert decoded == [] and made == []
     (vault / "People" / "Jane Doe.md").write_text(JANE + "- 2026-11-21: call\n", "utf-8")  # her line changes
     assert "wrote" in cli_sync(run, vault)
     assert decoded and len(made) == 1 and renders == ["dashboard.md.j2"] * 2

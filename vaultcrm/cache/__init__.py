@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vaultcrm.cache.fingerprint import Fingerprint
-from vaultcrm.cache.memo import drawn, knows, remember_sync, unchanged_summary
+from vaultcrm.cache.memo import drawn, knows, name_render, remember_sync, unchanged_summary
 
 if TYPE_CHECKING:
     from vaultcrm.cache.pool import Progress
@@ -59,6 +59,7 @@ class Cache:
         self._store: NoteCache | None = None
         self._store_opened = False
         self._inputs: tuple[ScanResult, str | None] | None = None  # the fingerprint of the last walk
+        self._body: str | None = None  # the last dashboard body drawn
         self._collecting = True
 
     def store(self) -> NoteCache | None:
@@ -142,8 +143,11 @@ class Cache:
             store = self.store()
             if store is not None:
                 from vaultcrm.cache.difference import remember
+                from vaultcrm.dashboard.shown import Shown
 
-                remember(store, shown.analysis.index, shown.results, config, today)
+                source = remember(store, shown.analysis.index, shown.results, config, today)
+                if source is not None and self._body is not None:  # the next sync may take that body by its name
+                    name_render(self.vault, Shown(shown.results, shown.problems, source=source), self._body)
         if text is not None:
             remember_sync(self.vault, self._inputs_of(found), text, summary)
 
@@ -160,7 +164,9 @@ class Cache:
 
             return render_body(self.vault, data, compiled_templates(self.vault))
 
-        return drawn(self.vault, shown, config, today, render)
+        made = drawn(self.vault, shown, config, today, render)
+        self._body = made.body
+        return made
 
     def __enter__(self) -> Cache:
         """One command, or one sync of the daemon: the cycle collector stays out of it: a vault's

@@ -57,8 +57,9 @@ class Answer:
 
 
 def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactResult], config: Config,
-             today: date) -> None:
-    """Store a full sync's results, for the rows its contributions came from (see NoteCache.write_results)."""
+             today: date) -> str | None:
+    """Store a full sync's results, for the rows its contributions came from (see NoteCache.write_results);
+    their name as `answer` gives it (Answer.source), or None when they were not stored."""
     from vaultcrm.cache.touched import touching
 
     by_contact = {contact.path: touching(contact) for contact in index.contacts}
@@ -67,7 +68,9 @@ def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactR
         problems.setdefault(problem.note, []).append(problem)
     rows = [_row(path, by_contact.get(path, ()), results.get(path), problems.get(path))
             for path in sorted(results.keys() | problems.keys())]
-    store.write_results(Fingerprint(config, today).showing, rows, replace=True)
+    key = Fingerprint(config, today).showing
+    made = store.write_results(key, rows, replace=True)
+    return None if made is None else f"{made} {key}"
 
 
 def _row(path: str, touching: Iterable[str], result: ContactResult | None,
@@ -218,7 +221,7 @@ def answer(vault: Path, files: Sequence[FileStat], config: Config, today: date, 
     made = store.seen_made or None
     if diff.changed or diff.confirms:
         made = _store(store, diff, files, order, key, state, fresh, touching, problems)
-    source = None if made is None else f"{made} {key}"
+    source = None if made is None else f"{made} {key}"  # (as `remember` gives it)
     stored = {path: row[2] for path, row in diff.stored.items() if row[2] is not None and path not in fresh}
     results: Mapping[str, ContactResult] = _Results(stored, fresh)
     if source is None or not known(source):
@@ -260,7 +263,7 @@ def _store(store: NoteCache, diff: _Difference, files: Sequence[FileStat], order
     the stored ones), stored; the stored results' name (NoteCache.write_results), or None."""
     rows = [row for row in (_row(path, touching.get(path, ()), fresh.get(path), problems.get(path))
                             for path in sorted(diff.touched | set(diff.changed)))
-            if diff.stored.get(row[0], row[:1]) != row[:5]]
+            if not _same(diff.stored.get(row[0]), row)]
     settled = diff.settled
     written = [row for _, _, row in diff.renewed if row is not None]
     store.write(written, confirms=diff.confirms, state=state)
@@ -270,8 +273,18 @@ def _store(store: NoteCache, diff: _Difference, files: Sequence[FileStat], order
             for path in diff.confirms]
     settled.update(now)
     return store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
-                               [row[0] for row in rows if row[2] is None and row[3] is None and row[0] in diff.stored],
+                               [row[0] for row in rows if row[2] is None and row[3] is None],
                                settled=settled if unsettled or now else None)
+
+
+def _same(stored: StoredResult | None, row: ResultRow) -> bool:
+    """Whether a row holds what is stored (no row: nothing), compared as values: marshal may write equal
+    values apart (it refers back to an object met twice, and a full sync's values share more objects)."""
+    if stored is None:
+        return row[2] is None and row[3] is None
+    return stored[1] == row[1] and all(
+        old == new or (old is not None and new is not None and marshal.loads(old) == marshal.loads(new))
+        for old, new in zip(stored[2:], row[2:5], strict=True))
 
 
 def _difference(vault: Path, files: Sequence[FileStat], order: dict[str, int], config: Config,

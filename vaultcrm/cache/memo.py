@@ -96,6 +96,17 @@ def drawn(vault: Path, shown: Shown, config: Config, today: date,
     return made
 
 
+def name_render(vault: Path, shown: Shown, body: str) -> None:
+    """Name the last render by the results and problems of `shown` (its source, given only once they
+    were stored), when its body is `body`: the body drawn from them."""
+    templates = vault_templates(vault)
+    source = _named(templates, shown)
+    record = _recalled(vault, LAST_RENDER)
+    if source is not None and record is not None and _fits(record) and record["body"] == body \
+            and record.get("source") != source:
+        _record(vault, LAST_RENDER, {**record, "source": source})
+
+
 def knows(vault: Path, source: str) -> bool:
     """Whether the last render was made from the results named `source` (Shown.source), with this code
     and these templates."""

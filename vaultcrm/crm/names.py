@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from typing import NamedTuple, Protocol, TypeVar
 
 from vaultcrm.errors import ContactLookupError
@@ -46,7 +47,8 @@ def fold(text: str) -> str:
     if text.isascii():  # (neither NFKD nor dropping marks changes it)
         return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    marks = "".join(sorted(ch for ch in set(decomposed) if unicodedata.combining(ch)))  # (each kind looked at once)
+    return (re.sub(f"[{marks}]", "", decomposed) if marks else decomposed).casefold()
 
 
 def name_key(text: str) -> tuple[str, ...]:
@@ -111,7 +113,7 @@ def match_contacts(query: str, contacts: Sequence[C]) -> list[C]:
         return sorted(hits, key=lambda c: c.path)
     key = name_key(query[:-3] if query.lower().endswith(".md") else query)
     levels: dict[int, list[C]] = {}
-    for contact in contacts:
+    for contact in _candidates(key, contacts):
         found = [lvl for name in _names(contact)
                  if _may_match(key, name) and (lvl := _level(key, name_key(name))) is not None]
         if found:
@@ -144,3 +146,25 @@ def _suggest(query: str, contacts: Sequence[Named]) -> str:
     if names:
         return "did you mean " + " or ".join(f'"{name}"' for name in names) + "?"
     return "check the spelling; file names, names and aliases are searched"
+
+
+def _candidates(key: tuple[str, ...], contacts: Sequence[C]) -> Sequence[C]:
+    """The contacts whose note path, name or an alias holds the longest word of `key`, folded as
+    `_may_match` folds: the others match at no level. (One test over all contacts' texts at once, so a
+    vault's worth of names is not looked at one by one.)"""
+    if not key or not contacts:
+        return contacts
+    word = max(key, key=len)
+    found: set[int] = set()
+    for texts in (map(attrgetter("path"), contacts), map(attrgetter("name"), contacts),
+                  map("\t".join, map(attrgetter("aliases"), contacts))):
+        lines = _folded_lines("\n".join(texts))
+        if len(lines) != len(contacts):  # (a line break within a name)
+            return contacts
+        found.update(number for number, line in enumerate(lines) if word in line)
+    return [contacts[number] for number in sorted(found)]
+
+
+def _folded_lines(text: str) -> list[str]:
+    """The lines of `text`, each folded and without apostrophes."""
+    return _APOSTROPHES.sub("", fold(text)).split("\n")

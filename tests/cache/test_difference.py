@@ -454,9 +454,48 @@ def test_names_alone_are_the_stored_results_names_until_a_note_changes(make_vaul
     assert ("People/Bob Roe.md", "Bob Roe", ("Bobby",)) in again
 
 
+def names_alone(vault: Path) -> Any:
+    """What the cache keeps of names alone (None: a note changed since)."""
+    from vaultcrm.cache import Cache
+    from vaultcrm.config import load_config
+
+    config = load_config(vault)
+    with Cache(vault) as memory:
+        return memory.names(config, memory.walk(config), TODAY)
+
+
+def stored_walk(vault: Path) -> str | None:
+    store = cache.NoteCache.open(vault)
+    assert store is not None
+    with store.snapshot():
+        walk = store.seen_walk
+    store.close()
+    return walk
+
+
+def test_a_read_knows_from_one_digest_of_its_walk_that_no_note_changed(make_vault: Callable[..., Path],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault(FILES)
+    age(vault)
+    synced(vault)
+    names = names_alone(vault)
+    with monkeypatch.context() as patch:
+        patch.setattr(cache.NoteCache, "settled", lambda self: pytest.fail("the settled keys were read"))
+        assert names_alone(vault) == names is not None
+    edit(vault, "People/Bob Roe.md", BOB.replace("2w", "3w"))  # (the same size, dated an hour back)
+    assert names_alone(vault) is None
+    assert synced(vault).analysis is None  # by difference: the edited note is settled again
+    with monkeypatch.context() as patch:
+        patch.setattr(cache.NoteCache, "settled", lambda self: pytest.fail("the settled keys were read"))
+        assert sorted(names_alone(vault)) == sorted(names)
+    (vault / "People/Bob Roe.md").write_text(BOB, "utf-8")  # just now: not settled yet
+    assert synced(vault).analysis is None and stored_walk(vault) is None  # (the settled keys are read again)
+    assert sorted(names_alone(vault)) == sorted(names)
+
+
 @pytest.mark.parametrize("damage", [
     "UPDATE results SET names = x'00ff' WHERE path = 'People/Jane Doe.md'",
-    "UPDATE meta SET value = x'00ff' WHERE key = 'settled'",
+    "UPDATE meta SET value = x'00ff' WHERE key IN ('settled', 'walk')",
 ])
 def test_touch_finds_a_contact_when_the_names_kept_are_damaged(damage: str, make_vault: Callable[..., Path],
                                                                run: Callable[..., Any]) -> None:
@@ -549,7 +588,7 @@ def test_due_loads_every_result_after_an_edit(make_vault: Callable[..., Path], r
 @pytest.mark.parametrize("damage", [
     "UPDATE results SET due = x'00ff' WHERE path = 'People/Jane Doe.md'",
     "UPDATE results SET due = NULL WHERE path = 'People/Jane Doe.md'",
-    "UPDATE meta SET value = x'00ff' WHERE key = 'settled'",
+    "UPDATE meta SET value = x'00ff' WHERE key IN ('settled', 'walk')",
 ])
 def test_due_loads_every_result_when_what_it_reads_is_damaged(damage: str, make_vault: Callable[..., Path],
                                                               run: Callable[..., Any],

@@ -145,7 +145,7 @@ class Cache:
                 from vaultcrm.cache.difference import remember
                 from vaultcrm.dashboard.shown import Shown
 
-                source = remember(store, shown.analysis.index, shown.results, config, today)
+                source = remember(store, shown.analysis.index, shown.results, config, today, found.files)
                 if source is not None and self._body is not None:  # the next sync may take that body by its name
                     name_render(self.vault, Shown(shown.results, shown.problems, source=source), self._body)
         if text is not None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultcrm.cache.changes import Verdict, verdict
-from vaultcrm.cache.fingerprint import Fingerprint
+from vaultcrm.cache.fingerprint import Fingerprint, keys_digest
 from vaultcrm.cache.store import NoteCache, ResultRow, Settled, StoredResult
 from vaultcrm.config import Config
 from vaultcrm.dashboard.shown import ContactResult
@@ -57,9 +57,10 @@ class Answer:
 
 
 def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactResult], config: Config,
-             today: date) -> str | None:
-    """Store a full sync's results, for the rows its contributions came from (see NoteCache.write_results);
-    their name as `answer` gives it (Answer.source), or None when they were not stored."""
+             today: date, files: Sequence[FileStat]) -> str | None:
+    """Store a full sync's results, for the rows its contributions came from (see NoteCache.write_results),
+    made from the notes `files`; their name as `answer` gives it (Answer.source), or None when they were
+    not stored."""
     from vaultcrm.cache.touched import touching
 
     by_contact = {contact.path: touching(contact) for contact in index.contacts}
@@ -69,7 +70,7 @@ def remember(store: NoteCache, index: VaultIndex, results: Mapping[str, ContactR
     rows = [_row(path, by_contact.get(path, ()), results.get(path), problems.get(path))
             for path in sorted(results.keys() | problems.keys())]
     key = Fingerprint(config, today).showing
-    made = store.write_results(key, rows, replace=True)
+    made = store.write_results(key, rows, replace=True, walk=files)
     return None if made is None else f"{made} {key}"
 
 
@@ -165,14 +166,15 @@ def _unchanged(vault: Path, files: Sequence[FileStat], config: Config, today: da
     """What `load` reads of the stored results, in the snapshot that finds them made under `config` on
     `today` and no note changed since; else None."""
     fingerprint = Fingerprint(config, today)
-    state = fingerprint.notes({f.path: position for position, f in enumerate(files)})
+    state = fingerprint.notes([f.path for f in files])
     started = time.time_ns()
     with store.snapshot() as readable:
         if not readable or not _current(store, (fingerprint.showing, state)):
             return None
-        found = _changed(store, files, str(vault), config.max_note_bytes, started)
-        if found is None or found[0] or found[1]:
-            return None
+        if store.seen_walk != keys_digest(files):  # (else every note is settled with its key)
+            found = _changed(store, files, str(vault), config.max_note_bytes, started)
+            if found is None or found[0] or found[1]:
+                return None
         return list(load())
 
 
@@ -274,7 +276,7 @@ def _store(store: NoteCache, diff: _Difference, files: Sequence[FileStat], order
     settled.update(now)
     return store.write_results(key, [row for row in rows if row[2] is not None or row[3] is not None],
                                [row[0] for row in rows if row[2] is None and row[3] is None],
-                               settled=settled if unsettled or now else None)
+                               settled=settled if unsettled or now else None, walk=files)
 
 
 def _same(stored: StoredResult | None, row: ResultRow) -> bool:

@@ -15,10 +15,11 @@ Each answer the cache stores is valid for one fingerprint, in widening circles:
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property, lru_cache
 from operator import attrgetter
@@ -31,7 +32,7 @@ from vaultcrm.digests import blake2b
 
 if TYPE_CHECKING:
     from vaultcrm.config import Config
-    from vaultcrm.vault.scan import ScanResult
+    from vaultcrm.vault.scan import FileStat, ScanResult
 
 SCHEMA = 11  # bump when the stored layout changes
 MAX_TEMPLATE_BYTES = 1 << 20  # the vault's own templates larger than this: no inputs digest
@@ -137,13 +138,22 @@ class Fingerprint:
         hasher.update(f"{code()}\0{self.today.isoformat()}\0{self.settings}\0".encode("utf-8", "replace"))
         for problem in found.problems:
             hasher.update(repr(problem.as_dict()).encode("utf-8", "surrogateescape"))
-        hasher.update("".join(f"{f.path}\0{f.size}\0{f.mtime_ns}\0{f.inode}\n" for f in found.files)
-                      .encode("utf-8", "surrogateescape"))
+        hasher.update(keys_digest(found.files).encode())
         templates = vault_templates(vault)
         if templates is None:
             return None
         hasher.update(templates.encode())
         return hasher.hexdigest()
+
+
+def keys_digest(files: Sequence[FileStat]) -> str:
+    """A digest of every note's path and key (size, modification time and inode), in their order."""
+    hasher = blake2b()
+    if files:
+        paths, sizes, mtimes, inodes = zip(*files, strict=True)
+        hasher.update("\0".join(paths).encode("utf-8", "surrogateescape"))
+        hasher.update(marshal.dumps((sizes, mtimes, inodes), 2))  # (version 2: no references, the same bytes)
+    return hasher.hexdigest()
 
 
 def vault_templates(vault: Path) -> str | None:

@@ -23,7 +23,9 @@ sets a new epoch, and results are stored only by a writer that saw every write s
 `made` meta value names the stored results: every write that changes one of them sets a new one, so
 the same name means the same results. With them goes the `settled` meta value: the key of every
 confirmed row that has a contribution, so a sync after an edit finds the changed notes without
-reading every row.
+reading every row; and, when those are the keys of exactly the notes the results were made from, the
+`walk` meta value: their digest (fingerprint.keys_digest), so a command that only reads finds that no
+note changed from one digest of its walk.
 """
 from __future__ import annotations
 
@@ -34,12 +36,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultcrm.cache.fingerprint import code
+from vaultcrm.cache.fingerprint import code, keys_digest
 from vaultcrm.state import state_dir
 
 if TYPE_CHECKING:
     import logging
     import sqlite3
+
+    from vaultcrm.vault.scan import FileStat
 
 
 DB_NAME = "notes.sqlite3"
@@ -83,6 +87,7 @@ class NoteCache:
         self.epoch: str | None = None  # the rows' epoch as this connection knows it; None: it lost track
         self.seen_results: str | None = None  # what the `results` meta value said in the last snapshot
         self.seen_made: str = ""  # and the `made` one
+        self.seen_walk: str | None = None  # and the `walk` one
 
     @classmethod
     def open(cls, vault: Path) -> NoteCache | None:
@@ -117,14 +122,14 @@ class NoteCache:
         try:
             self.db.execute("BEGIN")
             meta = dict(self.db.execute(
-                "SELECT key, value FROM meta WHERE key IN ('parts', 'epoch', 'results', 'made')"))
+                "SELECT key, value FROM meta WHERE key IN ('parts', 'epoch', 'results', 'made', 'walk')"))
         except sqlite3.DatabaseError as exc:
             self.epoch = None
             self._rebuild(exc)
             yield False
             return
         self.seen_parts, self.seen_results = meta.get("parts"), meta.get("results")
-        self.seen_made = meta.get("made") or ""
+        self.seen_made, self.seen_walk = meta.get("made") or "", meta.get("walk")
         self.epoch = meta.get("epoch") or ""
         try:
             yield True
@@ -219,12 +224,14 @@ class NoteCache:
         self.epoch = epoch if self.epoch is not None and (found[0] if found else "") == self.epoch else None
 
     def write_results(self, key: str, upserts: Sequence[ResultRow], deletes: Sequence[str] = (), *,
-                      replace: bool = False, settled: Settled | None = None) -> str | None:
+                      replace: bool = False, settled: Settled | None = None,
+                      walk: Sequence[FileStat] | None = None) -> str | None:
         """Results made from the rows as this connection knows them (all of them when `replace`, else
         changing those of its last snapshot), stored for the rows' epoch under `key`; cleared instead
         when another writer changed the rows or the results. The stored results' name (`made`), or None.
         `settled`: the settled rows' keys, when they changed since the snapshot (a full sync's, with
-        `replace`, are read here); None leaves them as they were."""
+        `replace`, are read here); None leaves them as they were. `walk`: the notes the results were
+        made from, which name the settled keys when they are exactly these notes' keys."""
         import sqlite3
 
         if self.broken:
@@ -250,6 +257,7 @@ class NoteCache:
                         "SELECT path, size, mtime_ns, inode FROM notes WHERE digest IS NULL AND part IS NOT NULL")}
                 if settled is not None:
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (marshal.dumps(settled),))
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('walk', ?)", (_walk(settled, walk),))
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('results', ?)", (f"{self.epoch} {key}",))
                 self.seen_made = made
                 return made
@@ -287,6 +295,14 @@ class NoteCache:
             self.db.close()
         except Exception:
             pass
+
+
+def _walk(settled: Settled, walk: Sequence[FileStat] | None) -> str | None:
+    """The `walk` meta value: the digest of `walk`'s keys when they are exactly the settled ones."""
+    if walk is None or len(walk) != len(settled):
+        return None
+    get = settled.get
+    return keys_digest(walk) if all(get(note.path) == note[1:] for note in walk) else None
 
 
 def _connect(path: Path) -> sqlite3.Connection:

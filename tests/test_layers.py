@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "vaultcrm"
 LAYERS = [
-    {"vaultcrm", "vaultcrm.errors", "vaultcrm.model", "vaultcrm.digests", "vaultcrm.fields",
+    {"vaultcrm", "vaultcrm.errors", "vaultcrm.model", "vaultcrm.parsed", "vaultcrm.digests", "vaultcrm.fields",
      "vaultcrm.durations", "vaultcrm.state", "vaultcrm.i18n"},
     {"vaultcrm.config"},
     {"vaultcrm.vault"},

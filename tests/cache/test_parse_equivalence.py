@@ -26,7 +26,7 @@ from vaultcrm.cache import fast_comments, fast_inline, fast_parse
 from vaultcrm.cache import fast_leaves as leaves
 from vaultcrm.cache.fast_parse import FastParser, parse
 from vaultcrm.errors import Problem
-from vaultcrm.model import Entry, InlineField, LinkRef, Note
+from vaultcrm.parsed import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter, notes
 from vaultcrm.vault.dates import read_lead
 from vaultcrm.vault.inline import block_fields

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vaultcrm.model import InlineField
+from vaultcrm.parsed import InlineField
 from vaultcrm.vault.inline import line_fields, source_fields, typed
 from vaultcrm.vault.notes import parse
 

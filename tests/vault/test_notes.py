@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vaultcrm.crm.contacts import tags_of
-from vaultcrm.model import Entry, Note
+from vaultcrm.parsed import Entry, Note
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.dates import link_target as value_link
 from vaultcrm.vault.dates import to_date

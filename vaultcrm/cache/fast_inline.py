@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from vaultcrm.cache.fast_leaves import CLOSE_TAG, OPEN_TAG
-from vaultcrm.model import LinkRef
+from vaultcrm.parsed import LinkRef
 from vaultcrm.vault.notes import _TAG, _wikilink_end, markdown
 from vaultcrm.vault.text import link_target, markdown_target
 

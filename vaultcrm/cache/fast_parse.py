@@ -27,7 +27,7 @@ from vaultcrm.cache.fast_blocks import CLOSE, HEADING, OPEN, ROW, simple_blocks
 from vaultcrm.cache.fast_comments import blank_comments
 from vaultcrm.cache.fast_frontmatter import simple_load
 from vaultcrm.cache.fast_inline import TAG_HINT, references_matter, scan
-from vaultcrm.model import Entry, InlineField, LinkRef, Note
+from vaultcrm.parsed import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.dates import read_lead
 from vaultcrm.vault.notes import Parser

@@ -15,7 +15,7 @@ from vaultcrm.cache.serialize import dump_part, dumps
 
 if TYPE_CHECKING:
     from vaultcrm.crm.touches import Contributor
-    from vaultcrm.model import Note
+    from vaultcrm.parsed import Note
     from vaultcrm.vault.scan import FileStat
 
 POOL_MIN_FILES = 500  # parse in forked workers from this many files (break-even measured at ~300)

@@ -17,15 +17,8 @@ from vaultcrm.crm.touches import NOTHING, Contribution
 def _register_reducers() -> None:
     from vaultcrm.durations import Duration
     from vaultcrm.errors import Problem
-    from vaultcrm.model import (
-        Contact,
-        Entry,
-        InlineField,
-        LinkRef,
-        Note,
-        Plan,
-        Touch,
-    )
+    from vaultcrm.model import Contact, Plan, Touch
+    from vaultcrm.parsed import Entry, InlineField, LinkRef, Note
     from vaultcrm.vault.links import Resolution
 
     for cls in (Note, Entry, InlineField, LinkRef, Problem, Contribution, Contact, Plan, Duration, Resolution):

@@ -17,7 +17,8 @@ from vaultcrm.crm.touches import NOTHING, Contribution, Contributor, assemble, c
 from vaultcrm.dashboard.results import contact_results
 from vaultcrm.dashboard.shown import ContactResult
 from vaultcrm.errors import Problem
-from vaultcrm.model import Contact, Note
+from vaultcrm.model import Contact
+from vaultcrm.parsed import Note
 from vaultcrm.vault.links import LinkIndex
 from vaultcrm.vault.scan import FileStat
 

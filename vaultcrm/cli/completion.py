@@ -56,7 +56,7 @@ def _read(vault: Path, config: Config, memory: Memory, notes: ScanResult) -> Ite
     """The contacts, from every note's property block alone (what names them is all there)."""
     from vaultcrm.crm.contacts import is_contact, read_contact
     from vaultcrm.fields import field_keys
-    from vaultcrm.model import Note
+    from vaultcrm.parsed import Note
     from vaultcrm.vault.dates import DailyFormat, DateReader
 
     table, dates = field_keys(config.fields), DateReader(DailyFormat(config.daily_notes), config.date_order)

@@ -8,7 +8,8 @@ from vaultcrm.config import Config
 from vaultcrm.durations import parse_duration
 from vaultcrm.errors import Problem
 from vaultcrm.fields import MULTI_VALUE_FIELDS, normalise_key, synonym_spelling
-from vaultcrm.model import Contact, Note, Touch
+from vaultcrm.model import Contact, Touch
+from vaultcrm.parsed import Note
 from vaultcrm.vault.dates import DateReader, link_target, to_date, to_month_day
 from vaultcrm.vault.inline import properties
 

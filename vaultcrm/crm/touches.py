@@ -12,7 +12,8 @@ from vaultcrm.config import Config
 from vaultcrm.crm.contacts import is_contact, is_empty, read_contact, tags_of
 from vaultcrm.errors import Problem
 from vaultcrm.fields import field_keys, normalise_key
-from vaultcrm.model import Contact, Entry, Note, Plan, SuspiciousLink, Touch
+from vaultcrm.model import Contact, Plan, SuspiciousLink, Touch
+from vaultcrm.parsed import Entry, Note
 from vaultcrm.vault.dates import DailyFormat, DateReader, link_target, parse_iso, to_date
 from vaultcrm.vault.inline import properties
 from vaultcrm.vault.links import LinkIndex, Resolution, key, name_of

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from vaultcrm.model import InlineField, Note
+from vaultcrm.parsed import InlineField, Note
 
 _KEY = re.compile(r"[\w\s/-]*[^\W\d_][\w\s/-]*")
 _FORMAT = "*_~"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vaultcrm.errors import Problem
-from vaultcrm.model import Entry, InlineField, LinkRef, Note
+from vaultcrm.parsed import Entry, InlineField, LinkRef, Note
 from vaultcrm.vault import frontmatter
 from vaultcrm.vault.dates import read_lead
 from vaultcrm.vault.inline import block_fields

@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 from vaultcrm.config import Config
-from vaultcrm.crm.contacts import tags_of
 from vaultcrm.crm.names import Named, name_key, resolve_contact
 from vaultcrm.durations import add_duration, parse_duration
 from vaultcrm.errors import ConfigError, NotEditableError, NotOursError, UsageError
@@ -171,6 +170,8 @@ def _filled(data: bytes, tags: Sequence[str], email: str | None, linkedin: str |
             log_heading: Sequence[str]) -> bytes:
     """The rendered note with the email, LinkedIn URL and note added; ConfigError (exit 3) when the
     vault's own template leaves out the tags asked for."""
+    from vaultcrm.crm.contacts import tags_of  # (how contacts are read: `touch` and `snooze` need none of it)
+
     written = set(tags_of(read_text(data.decode("utf-8"))[0].data))
     missing = [t for t in tags if t.strip().lstrip("#").lower() not in written]
     if missing:

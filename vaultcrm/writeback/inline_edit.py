@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vaultcrm.fields import normalise_key
-from vaultcrm.model import InlineField, Note
+from vaultcrm.parsed import InlineField, Note
 from vaultcrm.vault.inline import source_fields
 from vaultcrm.vault.notes import parse
 

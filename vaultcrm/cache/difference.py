@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from vaultcrm.cache.changes import Verdict, verdict
 from vaultcrm.cache.fingerprint import Fingerprint, keys_digest
@@ -47,9 +47,10 @@ FEW = 50  # more changed notes than this: a full sync costs about the same
 T = TypeVar("T")
 
 
-@dataclass
-class Answer:
-    """The dashboard's inputs, from stored results and the changed notes."""
+class Answer(NamedTuple):
+    """The dashboard's inputs, from stored results and the changed notes. (A named tuple: `touch` and
+    `due` import this module each time they start, and a named tuple's class is made in a seventh of
+    the time of a dataclass's.)"""
 
     results: Mapping[str, ContactResult]
     problems: list[Problem]  # every note's and every rule's (not the scan's)

@@ -7,8 +7,8 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from vaultcrm.errors import NotOursError, file_error
 
@@ -129,8 +129,7 @@ class Changed(Exception):
     """The file no longer holds the bytes an edit was computed from."""
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A file's bytes and the identity they were read under. Its descriptor stays open while the
     snapshot is in use, so the very file that was read can be checked again after a replace."""
 

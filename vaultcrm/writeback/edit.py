@@ -17,10 +17,9 @@ import stat
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -42,8 +41,11 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 
 
-@dataclass(frozen=True)
-class _Doc:
+# The records of an edit are named tuples, as are the snapshot (atomic.py) and a located inline field
+# (inline_edit.py): `touch` creates their classes each time it starts, a named tuple's in a seventh of the
+# time of a dataclass's.
+
+class _Doc(NamedTuple):
     """A note's text as lines (each with its line ending), cut at its frontmatter delimiters."""
 
     bom: str
@@ -73,16 +75,14 @@ class _Doc:
         return self.bom + "".join(lines)
 
 
-@dataclass(frozen=True)
-class _Frontmatter:
+class _Frontmatter(NamedTuple):
     """A note's properties: their YAML node (None when there are none) and their values."""
 
     root: yaml.MappingNode | None
     data: dict[Any, Any]
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One top-level `key: value` of the frontmatter, located on the note's lines."""
 
     key: str
@@ -455,8 +455,7 @@ def complete_task(data: bytes, line: int, text: str, day: date) -> bytes:
     return doc.text(lines).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class EditResult:
+class EditResult(NamedTuple):
     """The bytes of a note before and after an edit (written unless it was a dry run)."""
 
     path: Path

@@ -8,7 +8,7 @@ every other field read the same, and the edited field reads as what was written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vaultcrm.fields import normalise_key
 from vaultcrm.parsed import InlineField, Note
@@ -20,12 +20,11 @@ class InlineRefusal(Exception):
     """The field cannot be edited without risking other bytes; the message says why."""
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A field as the parser read it, and its value's place on the note's line."""
 
     field: InlineField
-    index: int  # the line's index in the note's text (BOM aside), split on "\n"
+    line_index: int  # its line's index in the note's text (BOM aside), split on "\n"
     start: int
     end: int
 
@@ -66,12 +65,12 @@ def rewrite(data: bytes, at: Located, value: str) -> bytes:
         raise InlineRefusal("a field's value is one line")
     bom, text = _text(data)
     lines = _lines(text)
-    raw = lines[at.index]
+    raw = lines[at.line_index]
     before, after = raw[:at.start], raw[at.end:]
     if not value and not after.strip():
         before = before.rstrip(" \t")  # `Key::` emptied leaves no trailing space
     gap = " " if at.start == at.end and value and not before.endswith((" ", "\t")) else ""
-    lines[at.index] = before + gap + value + after
+    lines[at.line_index] = before + gap + value + after
     new = (bom + "".join(lines)).encode("utf-8")
     if not _proven(parse("note.md", data), parse("note.md", new), at.field, value.strip()):
         raise InlineRefusal("the change could not be made without touching other properties or the text")

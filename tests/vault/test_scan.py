@@ -5,6 +5,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +20,12 @@ FILES = {
 }
 
 
-def test_the_scan_finds_the_notes_and_lists_conflict_copies(make_vault: Callable[..., Path]) -> None:
+@pytest.mark.parametrize(("exclude", "archived"), [(["Archive/**"], []), ([], ["Archive/2019/Old.md"])])
+def test_the_scan_finds_the_notes_and_lists_conflict_copies(exclude: list[str], archived: list[str],
+                                                            make_vault: Callable[..., Path]) -> None:
     vault = make_vault(FILES)
-    found = scan(vault, build_config({"exclude": ["Archive/**"]}))
-    assert [f.path for f in found.files] == ["Daily/2026-11-20.md", "People/Jane Doe.md"]
+    found = scan(vault, build_config({"exclude": exclude}))
+    assert [f.path for f in found.files] == [*archived, "Daily/2026-11-20.md", "People/Jane Doe.md"]
     assert [p.note for p in found.problems] == ["Inbox/Idea (Conflicted copy 2026-11-20).md",
                                                 "People/Jane Doe.sync-conflict-20261120-101010-ABC.md"]
     assert all(f.size == 1 and f.inode > 0 for f in found.files)
@@ -35,19 +38,22 @@ def test_an_unreadable_folder_is_a_problem_not_a_crash(make_vault: Callable[...,
     assert [f.path for f in found.files] == ["People/Jane Doe.md"] and found.problems == []
 
 
-PARTS = st.sampled_from(["People", "Templates", "Archive", ".obsidian", "CRM", "a", "Jane Doe", "x.sync-conflict-1"])
+PARTS = st.sampled_from(["People", "Templates", "Archive", ".obsidian", "CRM", "a", "Jane Doe", "x.sync-conflict-1",
+                        "f.md"])
 NAMES = st.sampled_from(["Jane.md", "Due this week.md", ".h.md", "n.txt", "n.md.tmp", "Jane (Conflicted copy).md",
                          "Jane.sync-conflict-2.md", "N.MD"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(paths=st.lists(st.tuples(st.lists(PARTS, max_size=3), NAMES).map(lambda t: "/".join([*t[0], t[1]])),
-                      max_size=12, unique=True))
-def test_the_scan_and_the_daemon_agree_on_what_a_note_is(tmp_path_factory, paths: list[str]) -> None:
+                      max_size=12, unique=True),
+       exclude=st.sampled_from([[], ["Archive/**"]]))
+def test_the_scan_and_the_daemon_agree_on_what_a_note_is(tmp_path_factory, paths: list[str],
+                                                         exclude: list[str]) -> None:
     """NotePaths decides for both: a path the daemon hears about is a note exactly when the scan
     would list it, and rescanning it gives what a fresh scan gives."""
     vault = tmp_path_factory.mktemp("vault")
-    config = build_config({"exclude": ["Archive/**"]})
+    config = build_config({"exclude": exclude})
     written = []
     for rel in paths:
         target = vault / rel

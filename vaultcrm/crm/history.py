@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -24,8 +23,10 @@ GOALS = tuple(GOAL_TAGS)  # the monthly goals: interviews, referrals, intros
 Event = tuple[str, "int | None"]  # (note, line): one line or meeting, however many people it touches
 
 
-@dataclass(frozen=True)
-class Week:
+# The records here are named tuples, as are one contact's figures: a sync after an edit makes one
+# contact's result again, and creates their classes as it starts.
+
+class Week(NamedTuple):
     """A calendar week: seven days from its first (the config's `week_start`, Monday by default)."""
 
     start: date
@@ -86,8 +87,7 @@ def contact_history(contact: Contact, config: Config, weeks: Sequence[Week],
                           tuple(frozenset(g) for g in gives), tuple(frozenset(g) for g in goals))
 
 
-@dataclass(frozen=True)
-class WeekFigures:
+class WeekFigures(NamedTuple):
     """One calendar week's figures: touches (each contact's distinct touch days, summed), new people
     (contacts whose `met` falls in it) and gives (`#give` lines and meetings)."""
 
@@ -102,8 +102,7 @@ class WeekFigures:
                 "new_people": self.new_people, "gives": self.gives}
 
 
-@dataclass(frozen=True)
-class MonthFigures:
+class MonthFigures(NamedTuple):
     """The calendar month's goal figures so far: tagged lines and meetings, and the goals set."""
 
     start: date
@@ -116,8 +115,7 @@ class MonthFigures:
                 "goals": self.goals, "tags": {goal: list(config.goal_tags[goal]) for goal in GOALS}}
 
 
-@dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     """The networking weeks and the month, in figures."""
 
     weeks: tuple[WeekFigures, ...]  # oldest first; the last holds today

@@ -5,82 +5,27 @@ is, the introductions that lead to each person, the connectors, and the next ste
     network.at("Globex")    # CompanyPath: now, formerly, connectors, next_step
     network.targets()       # one CompanyPath per `targets` entry, in the config's order
 
-    Network.of(members, config, today)   # the same from each contact's `Member` (plain data a
-                                         # dashboard result keeps: `member(contact, table).plain()`)
+    Network.of(members, config, today)   # the same from each contact's `Member` (crm/member.py: plain
+                                         # data a dashboard result keeps, `member(contact, table).plain()`)
 
 Everything returned is plain data (frozen dataclasses of text, numbers and dates, with `as_dict`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from vaultcrm.config import Config, Target
+from vaultcrm.crm.member import Member, member
 from vaultcrm.crm.names import fold
 from vaultcrm.crm.names import name_key as person_key
-from vaultcrm.crm.profile import Named, Profile, name_key, profile, stage_rank
+from vaultcrm.crm.profile import Named, Profile, name_key, stage_rank
 from vaultcrm.durations import add_duration
 from vaultcrm.fields import field_keys
 from vaultcrm.model import Contact
 from vaultcrm.vault.tags import has_tag
-
-PlainNamed = tuple[str, str, bool]
-
-
-class Member(NamedTuple):
-    """What the network needs to know of one contact (any contact: an inactive one may introduce)."""
-
-    path: str
-    name: str
-    aliases: tuple[str, ...]
-    active: bool
-    tags: tuple[str, ...]
-    how_met: str | None
-    last_day: date | None
-    evidence: str | None
-    touch_count: int
-    gives: int
-    asks: int
-    profile: Profile
-    keys: tuple[tuple[str, ...], ...]  # (name_key of) its file name, name and aliases: how introductions find it
-
-    def plain(self) -> tuple[Any, ...]:
-        """As Python's own types only (dates as day numbers), for marshal."""
-        prof = self.profile
-
-        def names(found: tuple[Named, ...]) -> tuple[PlainNamed, ...]:
-            return tuple((n.text, n.name, n.link) for n in found)
-
-        return (self.path, self.name, self.aliases, self.active, self.tags, self.how_met,
-                self.last_day.toordinal() if self.last_day else None, self.evidence, self.touch_count, self.gives,
-                self.asks, (names(prof.companies), names(prof.former_companies), prof.role, prof.stage,
-                            names(prof.introduced_by)), self.keys)
-
-    @classmethod
-    def from_plain(cls, data: Sequence[Any]) -> Member:
-        (path, name, aliases, active, tags, how_met, last_day, evidence, touch_count, gives, asks,
-         (companies, former, role, stage, introduced_by), keys) = data
-
-        def names(found: Sequence[PlainNamed]) -> tuple[Named, ...]:
-            return tuple(Named(*n) for n in found)
-
-        return cls(path, name, tuple(aliases), active, tuple(tags), how_met,
-                   date.fromordinal(last_day) if last_day is not None else None, evidence, touch_count, gives, asks,
-                   Profile(names(companies), names(former), role, stage, names(introduced_by)),
-                   tuple(map(tuple, keys)))
-
-
-def member(contact: Contact, table: Mapping[str, tuple[str, ...]]) -> Member:
-    """`contact` as the network sees it; `table` is `fields.field_keys(config.fields)`."""
-    last = contact.last_touch
-    stem = contact.path.rsplit("/", 1)[-1]
-    names = (stem[:-3] if stem.lower().endswith(".md") else stem, contact.name, *contact.aliases)
-    return Member(contact.path, contact.name, tuple(contact.aliases), contact.active, tuple(contact.tags),
-                  contact.how_met, last.day if last else None, last.evidence if last else None,
-                  contact.touch_count, contact.gives, contact.asks, profile(contact, table),
-                  tuple(person_key(name) for name in names))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from typing import Any
 
 from vaultcrm.config import Config
 from vaultcrm.crm.history import GOALS, ContactHistory, History, combine, last_weeks, month_of
-from vaultcrm.crm.network import CompanyPath, Member, Network, Person
+from vaultcrm.crm.member import Member
+from vaultcrm.crm.network import CompanyPath, Network, Person
 from vaultcrm.crm.profile import stage_of
 from vaultcrm.crm.rules import SIGNALS
 from vaultcrm.dashboard.agenda import STATES

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vaultcrm.config import Config
 from vaultcrm.crm.history import contact_history, last_weeks, month_of
-from vaultcrm.crm.network import member
+from vaultcrm.crm.member import member
 from vaultcrm.crm.profile import contact_stage, stage_of
 from vaultcrm.crm.rules import SIGNALS, Outcome, order_key
 from vaultcrm.dashboard.agenda import Line, line_of

@@ -71,7 +71,6 @@ def drawn(vault: Path, shown: Shown, config: Config, today: date,
     """The dashboard `render` makes of what it is made of (dashboard/data.py, `drawn`): the last one
     rendered, when it was rendered from the same code, templates and results or data; else rendered
     now, and kept."""
-    from vaultcrm.dashboard.data import drawn as draw
     from vaultcrm.dashboard.shown import Drawn
 
     templates = vault_templates(vault)
@@ -79,6 +78,8 @@ def drawn(vault: Path, shown: Shown, config: Config, today: date,
     source = _named(templates, shown)
     if source is not None and record.get("source") == source and _fits(record):
         return Drawn(record["body"], record["active"], record["summary"])
+    from vaultcrm.dashboard.data import drawn as draw  # (with what the data is made of: the network, the weeks)
+
     key: str | None = None
 
     def rendered(data: dict[str, Any]) -> str:

@@ -122,8 +122,10 @@ def _slow_fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
-@given(st.text(max_size=30) | st.text(st.characters(max_codepoint=127), max_size=30))
-def test_fold_of_plain_ascii_is_the_full_fold(text: str) -> None:
+@given(st.text(max_size=30) | st.text(st.characters(max_codepoint=127), max_size=30)
+       | st.text(min_size=200, max_size=400) | st.lists(st.sampled_from(["Алёна", "José", "e\u0301", " "]),
+                                                        min_size=60).map("".join))
+def test_fold_of_plain_ascii_and_of_a_long_text_is_the_full_fold(text: str) -> None:
     assert fold(text) == _slow_fold(text)
 
 

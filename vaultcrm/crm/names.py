@@ -47,6 +47,8 @@ def fold(text: str) -> str:
     if text.isascii():  # (neither NFKD nor dropping marks changes it)
         return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
+    if len(decomposed) < 200:
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     marks = "".join(sorted(ch for ch in set(decomposed) if unicodedata.combining(ch)))  # (each kind looked at once)
     return (re.sub(f"[{marks}]", "", decomposed) if marks else decomposed).casefold()
 

@@ -8,8 +8,9 @@ start-up and the stat floor?
     .venv/bin/python bench/bench_warm.py --sizes 10000,100000 --cold 3    # and peak memory, cold
 
 Each measurement is a whole new process, page cache warm, run once per round in interleaved rounds
-(with `--base`, each variant's run follows the other's), and reported as the median wall time and
-the median CPU time (user + system, from wait4: other jobs on the machine disturb it less):
+(with `--base`, each variant's run follows the other's, and which goes first alternates from round to
+round), and reported as the median wall time and the median CPU time (user + system, from wait4:
+other jobs on the machine disturb it less):
 
   start-up     `python -c pass` with the same interpreter
   stat floor   a Python process that walks the vault and stats every note (bench_sync.py's)
@@ -108,18 +109,19 @@ def measure(vault: Path, variants: list[Variant], rounds: int, cold: int) -> dic
         timed(v.command("sync"), v.env)
     try:
         for number in range(rounds):
-            for v in variants:
+            turn = variants if number % 2 == 0 else variants[::-1]  # (which goes first alternates)
+            for v in turn:
                 keep(v, "start-up", timed([v.python, "-c", "pass"], v.env))
                 keep(v, "stat floor", timed([v.python, "-c", WALK, str(vault), "stat"], v.env))
-            for v in variants:
+            for v in turn:
                 keep(v, "due", timed(v.command("due"), v.env))
-            for v in variants:
+            for v in turn:
                 keep(v, "due --json", timed(v.command("due", "--json"), v.env))
-            for v in variants:
+            for v in turn:
                 keep(v, "touch", timed(v.command("touch", name, "--dry-run"), v.env))
-            for v in variants:
+            for v in turn:
                 keep(v, "completion", timed(*v.completion(name[:2])))
-            for v in variants:
+            for v in turn:
                 note.write_bytes(original + newline + f"- bench round {number}, {v.label}, no date\n".encode())
                 timed(v.command("sync"), v.env)  # without the day's touch
                 edit(f"bench round {number}, {v.label}, shown")  # the day's touch: the dashboard changes
@@ -129,9 +131,9 @@ def measure(vault: Path, variants: list[Variant], rounds: int, cold: int) -> dic
                 edit(f"bench round {number}, {v.label}, due")
                 keep(v, "due, one changed", timed(v.command("due"), v.env))
             time.sleep(2.2)  # the last edit leaves the racy window
-            for v in variants:
+            for v in turn:
                 timed(v.command("sync"), v.env)  # confirms the edited note; the next one is "no change"
-            for v in variants:
+            for v in turn:
                 keep(v, "no change", timed(v.command("sync"), v.env))
         for _ in range(cold):
             for v in variants:

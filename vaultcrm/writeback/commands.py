@@ -16,7 +16,6 @@ from vaultcrm.errors import ConfigError, NotEditableError, NotOursError, UsageEr
 from vaultcrm.fields import EMAIL_KEYS, LINKEDIN_KEYS, field_keys
 from vaultcrm.vault.dates import DailyFormat, DateReader
 from vaultcrm.vault.frontmatter import read_text
-from vaultcrm.vault.links import key
 from vaultcrm.vault.scan import is_conflict_copy_of
 from vaultcrm.writeback.atomic import atomic_write
 from vaultcrm.writeback.edit import (
@@ -142,6 +141,8 @@ def add(vault: Path, contacts: Sequence[Named], config: Config, name: str, today
         raise UsageError(f"--tier {tier!r} is not a tier", hint="use one of " + ", ".join(t.name for t in config.tiers))
     if email is not None and not re.fullmatch(r"[^\s@]+@[^\s@]+", email.strip()):
         raise UsageError(f"--email {email!r} is not an email address", hint="write it like ann@example.org")
+    from vaultcrm.vault.links import key  # (how links find notes: `touch` and `snooze` need none of it)
+
     wanted = name_key(name)
     existing = [c for c in contacts
                 if any(name_key(n) == wanted for n in (c.name, c.path[:-3].rsplit("/", 1)[-1], *c.aliases))]

@@ -254,6 +254,28 @@ def test_an_index_covering_the_names_asked_resolves_as_the_whole_one(paths: list
         assert (a.path, a.candidates, a.names) == (b.path, b.candidates, b.names), (target, paths)
 
 
+_ANY_SEGMENT = st.text(st.characters(blacklist_characters="/\0", blacklist_categories=("Cs",)), max_size=6)
+_ANY_PATHS = st.builds(lambda folders, name, ext: "/".join([*folders, name]) + ext,
+                       st.lists(st.one_of(_ANY_SEGMENT, _SEGMENTS), max_size=2),
+                       st.one_of(_ANY_SEGMENT, _NAMES, _ASCII_NAMES), st.sampled_from([".md", ".MD", ""]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ANY_PATHS, min_size=1, max_size=12), st.lists(_ANY_SEGMENT, max_size=3))
+def test_an_index_covering_any_names_finds_every_note_of_them(paths: list[str], others: list[str]) -> None:
+    """Any text in paths and names (line breaks, marks, folds that lengthen), ASCII or not, one name or
+    many asked at once."""
+    whole = LinkIndex(paths)
+    targets = [path.rsplit("/", 1)[-1].removesuffix(".md").removesuffix(".MD") for path in paths] + others
+    asked = [LinkIndex(()).resolve(target, "x.md").names for target in targets]
+    every = LinkIndex.covering(paths, frozenset().union(*asked))
+    for target, names in zip(targets, asked, strict=True):
+        a = whole.resolve(target, "x.md")
+        for covering in (LinkIndex.covering(paths, names), every):
+            b = covering.resolve(target, "x.md")
+            assert (a.path, a.candidates) == (b.path, b.candidates), (target, paths)
+
+
 @pytest.mark.parametrize("target", ["STRASSE", "straße", "Zoë", "Zoe\u0308", "ZOË", "İz", "Jane Doe", "People/jane doe"])
 def test_an_index_covering_a_name_finds_it_as_keys_fold_it(target: str) -> None:
     """Case folding (ß is ss), composed and decomposed accents, and a fold that lengthens a path."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import posixpath
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -50,22 +50,16 @@ class LinkIndex:
 
     @classmethod
     def covering(cls, paths: Iterable[str], names: AbstractSet[str]) -> LinkIndex:
-        """An index of the notes that may bear one of `names`: for a link whose Resolution.names are
-        among them, it answers as the index of all `paths` would (a resolution only looks notes up by
-        those names; notes of other names in it are never asked for). An ASCII path's name is its
-        file name's lower case without `.md`, stripped (NFC and casefold change no ASCII text); the
-        others are named in full."""
+        """An index of the notes that bear one of `names`: for a link whose Resolution.names are among
+        them, it answers as the index of all `paths` would (a resolution only looks notes up by those
+        names; notes of other names in it are never asked for)."""
         if not names:
             return cls(())
-        kept = []
-        for path in paths:  # (this runs once per note of the vault)
-            if path.isascii():
-                name = path[path.rfind("/") + 1:]
-                if (name[:-3] if name[-3:].lower() == ".md" else name).strip().lower() in names:
-                    kept.append(path)
-            elif name_of(path) in names:
-                kept.append(path)
-        return cls(kept)
+        listed = list(paths)
+        ascii_paths = [path for path in listed if path.isascii()]
+        other = [path for path in listed if not path.isascii()] if len(ascii_paths) < len(listed) else []
+        return cls(path for group, fold in ((ascii_paths, str.lower), (other, _fold)) if group
+                   for path in _holding(group, names, fold) if name_of(path) in names)
 
     def resolve(self, target: str, source: str) -> Resolution:
         """The note `target` (text before `#`/`^`/`|`, `.md` removed) reaches from note `source`."""
@@ -97,3 +91,31 @@ class LinkIndex:
                                 tuple(candidates) if len(candidates) > 1 else (), frozenset(names))
         self._memo[memo] = result
         return result
+
+
+def _fold(text: str) -> str:
+    """What `key` makes of each line of a text (without its strip)."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _holding(paths: list[str], names: AbstractSet[str], fold: Callable[[str], str]) -> list[str]:
+    """The paths whose folded text holds one of `names`: among them every path named by one, as a note's
+    name is a part of its folded path (NFC and case folding keep "/" and ".md", and fold each character on
+    its own). Looked for in the text of all the paths at once (`fold`: `_fold`, or `str.lower` for ASCII)."""
+    text = fold("\n".join(paths))
+    if text.count("\n") != len(paths) - 1:  # a path with a line break
+        return paths
+    starts: set[int] = set()
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            starts.add(start)
+            end = text.find("\n", at)
+            at = text.find(name, end + 1) if end >= 0 else -1
+    held, line, counted = [], 0, 0
+    for start in sorted(starts):
+        line += text.count("\n", counted, start)
+        counted = start
+        held.append(paths[line])
+    return held

@@ -38,22 +38,23 @@ def test_an_unreadable_folder_is_a_problem_not_a_crash(make_vault: Callable[...,
     assert [f.path for f in found.files] == ["People/Jane Doe.md"] and found.problems == []
 
 
-PARTS = st.sampled_from(["People", "Templates", "Archive", ".obsidian", "CRM", "a", "Jane Doe", "x.sync-conflict-1",
-                        "f.md"])
-NAMES = st.sampled_from(["Jane.md", "Due this week.md", ".h.md", "n.txt", "n.md.tmp", "Jane (Conflicted copy).md",
-                         "Jane.sync-conflict-2.md", "N.MD"])
+PARTS = st.sampled_from(["People", "Templates", "Archive", ".obsidian", "CRM", "crm", "a", "Jane Doe",
+                        "x.sync-conflict-1", "f.md"])
+NAMES = st.sampled_from(["Jane.md", "Due this week.md", "DUE THIS WEEK.md", ".h.md", "n.txt", "n.md.tmp",
+                         "Jane (Conflicted copy).md", "Jane.sync-conflict-2.md", "N.MD"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(paths=st.lists(st.tuples(st.lists(PARTS, max_size=3), NAMES).map(lambda t: "/".join([*t[0], t[1]])),
                       max_size=12, unique=True),
-       exclude=st.sampled_from([[], ["Archive/**"]]))
+       exclude=st.sampled_from([[], ["Archive/**"]]),
+       dashboard=st.sampled_from(["CRM/Due this week.md", "Due this week.md", "a/crm/Due this week.md"]))
 def test_the_scan_and_the_daemon_agree_on_what_a_note_is(tmp_path_factory, paths: list[str],
-                                                         exclude: list[str]) -> None:
+                                                         exclude: list[str], dashboard: str) -> None:
     """NotePaths decides for both: a path the daemon hears about is a note exactly when the scan
     would list it, and rescanning it gives what a fresh scan gives."""
     vault = tmp_path_factory.mktemp("vault")
-    config = build_config({"exclude": exclude})
+    config = build_config({"exclude": exclude, "dashboard": dashboard})
     written = []
     for rel in paths:
         target = vault / rel

@@ -98,6 +98,7 @@ class NotePaths:
 
     def __init__(self, config: Config) -> None:
         self.dashboard = config.dashboard.casefold()
+        self.dashboard_folder = self.dashboard.rpartition("/")[0] + "/" if "/" in self.dashboard else ""
         self.templates = config.templates.strip("/").casefold()
         self.excluded = [glob_regex(p).fullmatch for p in config.exclude]
 
@@ -169,7 +170,9 @@ def _read_folder(entries: list[os.DirEntry[str]], prefix: str, paths: NotePaths,
                  stack: list[str]) -> None:
     """One folder's notes, conflict copies and leftovers into `result`, its folders to read onto `stack`."""
     files = result.files
-    dashboard, plain = paths.dashboard, not paths.excluded
+    plain = not paths.excluded
+    # the dashboard's name is looked for only in its folder (a path's case fold is its folder's and its name's)
+    dashboard = paths.dashboard if prefix.casefold() == paths.dashboard_folder else None
     for entry in entries:  # (this loop runs once per file of the vault: it is kept lean)
         name = entry.name
         if name[0] == ".":
@@ -179,7 +182,7 @@ def _read_folder(entries: list[os.DirEntry[str]], prefix: str, paths: NotePaths,
         rel = prefix + name
         try:
             if plain and name.endswith(".md") and "conflict" not in name.lower() and entry.is_file() \
-                    and rel.casefold() != dashboard:  # (a note, as below finds, in fewer steps)
+                    and (dashboard is None or rel.casefold() != dashboard):  # (a note, as below finds, in fewer steps)
                 info = entry.stat()
                 files.append(_new_tuple(FileStat, (rel, info.st_size, info.st_mtime_ns, info.st_ino)))
                 continue

@@ -56,10 +56,12 @@ class LinkIndex:
         if not names:
             return cls(())
         listed = list(paths)
-        ascii_paths = [path for path in listed if path.isascii()]
-        other = [path for path in listed if not path.isascii()] if len(ascii_paths) < len(listed) else []
-        return cls(path for group, fold in ((ascii_paths, str.lower), (other, _fold)) if group
-                   for path in _holding(group, names, fold) if name_of(path) in names)
+        if len(names) <= _FEW_NAMES:
+            ascii_paths = [path for path in listed if path.isascii()]
+            other = [path for path in listed if not path.isascii()] if len(ascii_paths) < len(listed) else []
+            return cls(path for group, fold in ((ascii_paths, str.lower), (other, _fold)) if group
+                       for path in _holding(group, names, fold) if name_of(path) in names)
+        return cls(_named(listed, names))
 
     def resolve(self, target: str, source: str) -> Resolution:
         """The note `target` (text before `#`/`^`/`|`, `.md` removed) reaches from note `source`."""
@@ -93,24 +95,41 @@ class LinkIndex:
         return result
 
 
+_FEW_NAMES = 16  # up to so many names are each looked for in the text of all paths; more, each path's is made
+
+
+def _named(paths: list[str], names: AbstractSet[str]) -> list[str]:
+    """The paths named one of `names`, each path's name made. An ASCII path's name is its file name's
+    lower case without `.md`, stripped (NFC and casefold change no ASCII text)."""
+    kept = []
+    for path in paths:  # (this runs once per note of the vault)
+        if path.isascii():
+            name = path[path.rfind("/") + 1:]
+            if (name[:-3] if name[-3:].lower() == ".md" else name).strip().lower() in names:
+                kept.append(path)
+        elif name_of(path) in names:
+            kept.append(path)
+    return kept
+
+
 def _fold(text: str) -> str:
     """What `key` makes of each line of a text (without its strip)."""
     return unicodedata.normalize("NFC", text).casefold()
 
 
 def _holding(paths: list[str], names: AbstractSet[str], fold: Callable[[str], str]) -> list[str]:
-    """The paths whose folded text holds one of `names`: among them every path named by one, as a note's
-    name is a part of its folded path (NFC and case folding keep "/" and ".md", and fold each character on
-    its own). Looked for in the text of all the paths at once (`fold`: `_fold`, or `str.lower` for ASCII)."""
+    """The paths whose folded text holds one of `names`: among them every path named by one, as a path
+    folded so holds its name (NFC and case folding keep "/" and ".md", and fold each character on its
+    own). Each name is looked for in the text of all the paths at once (`fold`: `_fold`, or `str.lower`
+    for ASCII)."""
     text = fold("\n".join(paths))
     if text.count("\n") != len(paths) - 1:  # a path with a line break
         return paths
-    starts: set[int] = set()
+    starts: set[int] = set()  # where the lines holding a name start
     for name in names:
         at = text.find(name)
         while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            starts.add(start)
+            starts.add(text.rfind("\n", 0, at) + 1)
             end = text.find("\n", at)
             at = text.find(name, end + 1) if end >= 0 else -1
     held, line, counted = [], 0, 0

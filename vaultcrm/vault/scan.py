@@ -98,7 +98,7 @@ class NotePaths:
 
     def __init__(self, config: Config) -> None:
         self.dashboard = config.dashboard.casefold()
-        self.dashboard_folder = self.dashboard.rpartition("/")[0] + "/" if "/" in self.dashboard else ""
+        self.dashboard_folder = self.dashboard[:self.dashboard.rfind("/") + 1]  # with its "/"; "" at the root
         self.templates = config.templates.strip("/").casefold()
         self.excluded = [glob_regex(p).fullmatch for p in config.exclude]
 

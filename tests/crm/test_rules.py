@@ -231,7 +231,8 @@ def test_at_most_one_of_followup_never_cadence(make_vault, due_json):
 # occasion
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["1990-11-25", "\"11-25\"", "11-25", "\"--11-25\"", "\"1990-11-25\""])
+@pytest.mark.parametrize("value", ["1990-11-25", "\"11-25\"", "11-25", "\"--11-25\"", "\"1990-11-25\"", "25.11.1990",
+                                   "\"[[1990-11-25]]\""])
 def test_birthday_forms(make_vault, due_json, value):
     row = one(due_json(make_vault({"People/Jane Doe.md": person(f"birthday: {value}")})), "Jane Doe", "occasion")
     assert row["due"] == "2026-11-25"

@@ -206,10 +206,19 @@ def test_link_to_a_daily_note_in_a_custom_format() -> None:
     ("11-27", (11, 27, None)), ("--11-27", (11, 27, None)), ("02-29", (2, 29, None)),
     ("--02-29", (2, 29, None)), ("1990-11-25", (11, 25, 1990)),
     (date(1990, 11, 25), (11, 25, 1990)), (datetime(1990, 11, 25, 8, 0), (11, 25, 1990)),
-    (None, None), ("", None), ([None], None),
+    ("25.11.1990", (11, 25, 1990)), ("3.12.90", (12, 3, 1990)), ("1990.11.25", (11, 25, 1990)),
+    ("[[1990-11-25]]", (11, 25, 1990)), ([["25.11.1990"]], (11, 25, 1990)),
+    (None, None), ("", None), ([None], None), ([], None),
 ])
 def test_month_day(value: object, expected: object) -> None:
     assert to_month_day(value) == expected
+
+
+def test_month_day_reads_dates_with_the_vaults_settings() -> None:
+    assert to_month_day("03/04/1990", DateReader(order="DMY")) == (4, 3, 1990)
+    assert to_month_day("03/04/1990", DateReader(order="MDY")) == (3, 4, 1990)
+    with pytest.raises(ValueError, match="03/04/1990"):
+        to_month_day("03/04/1990")  # without date_order, never guessed
 
 
 @pytest.mark.parametrize("value", ["13-01", "02-30", "00-10", "11-00", "11-27-1990", "Nov 27", 1127, True])

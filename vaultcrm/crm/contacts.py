@@ -182,7 +182,7 @@ def read_contact(note: Note, config: Config, table: dict[str, tuple[str, ...]], 
         if found is None:
             continue
         try:
-            parsed = to_month_day(found.value)
+            parsed = to_month_day(found.value, dates)
         except ValueError as exc:
             fields.problem(found, f"{found.key}: {exc}; it is ignored")
             continue

@@ -47,11 +47,11 @@ def to_date(value: Any, reader: DateReader | None = None) -> date | None:
     slashed date read in `date_order`, a name in the daily-note format, or a link whose target is one
     of these (`reader` brings the vault's settings; without it, only what needs none is read).
     """
-    day = _to_date(value, reader)
+    day = _to_date(value, reader, "YYYY-MM-DD")
     return None if day is None else check_day(day)
 
 
-def _to_date(value: Any, reader: DateReader | None) -> date | None:
+def _to_date(value: Any, reader: DateReader | None, write: str) -> date | None:
     if value is None or value == "" or value == [] or value == [None]:
         return None
     if isinstance(value, datetime):
@@ -71,29 +71,23 @@ def _to_date(value: Any, reader: DateReader | None) -> date | None:
         day = reader.text(value)
         if day is not None:
             return day
-    raise ValueError(f"{shown(value)} is not a date (write it as YYYY-MM-DD)")
+    raise ValueError(f"{shown(value)} is not a date (write it as {write})")
 
 
-def to_month_day(value: Any) -> tuple[int, int, int | None] | None:
-    """A birthday-like value as (month, day, year or None): a date, `YYYY-MM-DD`, `MM-DD` or `--MM-DD`."""
-    if value is None or value == "" or value == [None]:
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        check_day(value)
-        return value.month, value.day, value.year
+def to_month_day(value: Any, reader: DateReader | None = None) -> tuple[int, int, int | None] | None:
+    """A birthday-like value as (month, day, year or None): `MM-DD`, `--MM-DD`, or a date as `to_date`
+    reads one (`19.09.1990` too). None when empty; ValueError, saying what to write, when it is none."""
     if isinstance(value, str):
-        day = parse_iso(value)
-        if day is not None:
-            check_day(day)
-            return day.month, day.day, day.year
         match = _MONTH_DAY.fullmatch(value.strip())
         if match:
             month, dom = int(match[1]), int(match[2])
             if 1 <= month <= 12 and 1 <= dom <= calendar.monthrange(2024, month)[1]:
                 return month, dom, None
-    raise ValueError(f"{shown(value)} is not a date (write it as YYYY-MM-DD or MM-DD)")
+    day = _to_date(value, reader, "YYYY-MM-DD or MM-DD")
+    if day is None:
+        return None
+    check_day(day)
+    return day.month, day.day, day.year
 
 
 # -- numeric dates: `12.11.2026`, `3.12.26`, `2026/11/12`, and `03/04/2026` in `date_order` -------------

@@ -279,7 +279,8 @@ INLINE = [
     "[t](<Ann B.md>)", "[t](Bob.md \"title\")", "[t]( Bob.md )", "[t](a(b).md)", "[](Bob.md)", "[t]()",
     "![img](Bob.md)", "[t][r]", "[r]", "[x]", "[ ]", "[", "]", "](", "]:", "[t](Bob.md", "[a [[Bob]] c](Ann.md)",
     "[t](javascript:alert(1))", "[t](/Root.md)", "[t](Bob&amp;.md)", "[t](ü.md)", "[t](//host/Ann.md)",
-    "[t](%zz.md)", "[t](a%2Fb.md)", "[t](Ann.md?x=1)", "[t](mailto:ann@例え.jp)",
+    "[t](%zz.md)", "[t](a%2Fb.md)", "[t](Ann.md?x=1)", "[t](mailto:ann@例え.jp)", "[t](Сад%20Ивы.md)", "[t](%D0Я.md)",
+    "[t](\xa0//Сад)", "[t](Люди/Ян.md#Журнал)", "[t](😀%F0.md)",
     "2026-11-02", "2026-11-02:", "**2026-11-02**", "__2026-11-02__", "2026-13-45", "20261102", "2026-11-02x",
     "12.11.2026", "3.12.26", "31.02.2026", "03/04/2026", "12-11-2026", "2026/11/12", "[[12.11.2026]]", "**3.12.2026**",
     "12 ноября 2026", "12 ноябя 2026 г.", "Nov", "ноября", "12", "2026", "November 12, 2026", "12th", "1.2.345",
@@ -616,11 +617,18 @@ def test_maybe_reference_only_says_no_to_no_reference(line: str, after: str) -> 
 
 
 @settings(max_examples=3000, deadline=None)
-@given(st.lists(st.sampled_from([*"aZ09;/?@=+$,-_.!~*'()#", "%20", "%2f", "%", "%zz", "/", "//", ".md"]),
-                max_size=12).map("".join))
-def test_a_safe_path_is_its_own_normalized_link(path: str) -> None:
-    if fast_inline.SAFE_PATH.fullmatch(path) and not path.startswith("//"):
-        assert markdown().normalizeLink(path) == path
+@given(st.lists(st.sampled_from([*"aZ09;/?@=+$,-_.!~*'()#", "%20", "%2f", "%", "%zz", "/", "//", ".md", "Сад", "ß",
+                                 "e\u0301", "\x80", "\u2028", "\U0001f600", "\ud800", "%D0", "%A1", "%E2%82", "%F0%9F%98",
+                                 "%C3", "%FF"]), max_size=12).map("".join))
+@example("Сад%20API.md")
+@example("%D0Сад")
+@example("С%A1")
+@example("\u2028//Сад")
+def test_a_safe_path_names_the_note_its_normalized_link_names(path: str) -> None:
+    if fast_inline.SAFE_PATH.fullmatch(path) and not path.lstrip().startswith("//"):
+        assert markdown_target(markdown().normalizeLink(path)) == markdown_target(path)
+        if path.isascii():
+            assert markdown().normalizeLink(path) == path
 
 
 def test_transcribed_constants_are_markdown_its() -> None:
@@ -676,6 +684,7 @@ def test_big_bodies_parse_in_linear_time() -> None:
     "<div>\n[[Html]]\n</div>\n- 2026-11-02 [[Bob]]\n",
     "Title\n===\n[[Bob]]\n",
     "    - 2026-11-02 [[Code]]\n",
+    "- 2026-11-02 [x](\xa0//Сад) [y](Сад%20API.md) [z](Ян%D0.md)\n",
 ])
 def test_awkward_bodies(body: str) -> None:
     data = body.encode("utf-8")

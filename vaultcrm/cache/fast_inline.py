@@ -32,8 +32,10 @@ TAG_HINT = re.compile(r"#(?:give|ask)|#[a-z]{0,4}&|&(?:num|#0*35|#x0*23);", re.I
 _TAG_UNSAFE = re.compile(r"[\\*_]#|#(?:give|ask)[\\_]|" + _ENTITY + r"#|#[a-z]{0,4}&|&(?:num|#0*35|#x0*23);",
                          re.IGNORECASE)
 _PLAIN_DESTINATION = re.compile(r"[^\x00-\x20\x7f()\\]*")
-# A path of what mdurl.encode keeps (no scheme, no host): normalizeLink's result is the path itself
-SAFE_PATH = re.compile(r"(?:[A-Za-z0-9;/?@=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*")
+# A path (no scheme, no host) of what mdurl.encode keeps, and of characters past ASCII, which it escapes
+# as their UTF-8 bytes and markdown_target's unquote gives back (but a lone surrogate, which it replaces):
+# normalizeLink's result names the note the path itself names
+SAFE_PATH = re.compile("(?:[A-Za-z0-9;/?@=+$,\\-_.!~*'()#\x80-\ud7ff\ue000-\U0010ffff]|%[0-9A-Fa-f]{2})*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # vault.text.markdown_target's scheme
 _REFUSED = ("vbscript", "javascript", "file")  # validateLink's (and `data:`, but for images)
 # rules_inline/autolink.py's and common/html_re.py's
@@ -497,9 +499,10 @@ def _target(destination: str) -> tuple[bool, str | None]:
         return scheme not in _REFUSED, None
     if "\\" in destination or "&" in destination:
         raise _Declined("a destination with an escape or entity")
-    if SAFE_PATH.fullmatch(destination) and not destination.startswith("//"):
-        return True, markdown_target(destination)  # normalizeLink leaves it as it is
-    if ":" in destination or destination.startswith("//"):
+    host = destination.lstrip().startswith("//")  # (mdurl strips the destination first)
+    if not host and SAFE_PATH.fullmatch(destination):
+        return True, markdown_target(destination)  # what normalizeLink makes of it names this note
+    if ":" in destination or host:
         md = markdown()
         href = md.normalizeLink(destination)
         return (True, markdown_target(href)) if md.validateLink(href) else (False, None)

@@ -5,6 +5,7 @@
     .venv/bin/python bench/bench_sync.py --sizes 1000,10000 --rounds 7
     .venv/bin/python bench/bench_sync.py --sizes 10000 --realistic          # realistic notes (gen_vault.py --realistic)
     .venv/bin/python bench/bench_sync.py --sizes 10000 --realistic also     # both kinds at each size
+    .venv/bin/python bench/bench_sync.py --sizes 10000 --russian            # realistic notes in Russian
     .venv/bin/python bench/bench_sync.py --vault ~/Notes --rounds 3         # any folder (only it, without --sizes)
     .venv/bin/python bench/bench_sync.py --sizes 10000 --realistic also --vault ~/Notes   # all three in one run
 
@@ -110,15 +111,19 @@ def vaultcrm_argv() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "vaultcrm"]
 
 
-def make_vault(workdir: Path, size: int, seed: int, realistic: bool = False) -> Path:
-    vault = workdir / (f"vault_{size}_{seed}" + ("_realistic" if realistic else ""))
+KINDS = {"generated": ("", []), "realistic": ("_realistic", ["--realistic"]),
+         "russian": ("_realistic_ru", ["--realistic", "--russian"])}  # kind: (folder suffix, gen_vault.py options)
+
+
+def make_vault(workdir: Path, size: int, seed: int, kind: str = "generated") -> Path:
+    suffix, options = KINDS[kind]
+    vault = workdir / f"vault_{size}_{seed}{suffix}"
     manifest = Path(f"{vault}.manifest.json")
     if vault.is_dir() and manifest.exists():
         return vault
-    print(f"generating {size} {'realistic ' if realistic else ''}notes in {vault} ...", file=sys.stderr, flush=True)
+    print(f"generating {size} {kind} notes in {vault} ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, str(HERE / "gen_vault.py"), "-n", str(size), "-o", str(vault),
-                    "--seed", str(seed), "--force", *(["--realistic"] if realistic else [])],
-                   check=True, stdout=subprocess.DEVNULL)
+                    "--seed", str(seed), "--force", *options], check=True, stdout=subprocess.DEVNULL)
     return vault
 
 
@@ -155,12 +160,13 @@ def folder_manifest(vault: Path) -> dict[str, Any]:
 
 def pick_contact(vault: Path) -> Path:
     """The note the one-changed edit appends to: the middle one of the first contact-like folder
-    (People, Contacts, at any depth; generated vaults have `People/`), else of the whole vault."""
+    (People, Contacts, Люди, Контакты, at any depth; generated vaults have `People/` or `Люди/`), else of
+    the whole vault."""
     notes = [p for p in notes_of(vault) if "templates" not in (part.lower() for part in p.relative_to(vault).parts[:-1])]
     if not notes:
         raise SystemExit(f"{vault} holds no note (.md file)")
     folders = sorted({Path(vault, *p.relative_to(vault).parts[:k + 1]) for p in notes
-                      for k, part in enumerate(p.relative_to(vault).parts[:-1]) if part.lower() in ("people", "contacts")},
+                      for k, part in enumerate(p.relative_to(vault).parts[:-1]) if part.lower() in ("people", "contacts", "люди", "контакты")},
                      key=lambda f: (len(f.relative_to(vault).parts), str(f)))
     if folders:  # (for a generated vault: the middle of People/*/*.md, the note the benchmark always edited)
         notes = [p for p in notes if folders[0] in p.parents]
@@ -221,7 +227,7 @@ def machine() -> str:
 
 def report(size: int, res: dict[str, list[float]], manifest: dict[str, object], label: str = "",
            kind: str = "generated") -> list[str]:
-    """The figures of one vault against its floors and goals (`kind`: generated, realistic or folder)."""
+    """The figures of one vault against its floors and goals (`kind`: one of KINDS, or folder)."""
     med = {k: statistics.median(v) for k, v in res.items() if v}
     lines = [f"\n{label + ': ' if label else ''}{size:,} notes ({manifest.get('md_bytes', 0) / 1e6:.1f} MB of Markdown, "
              f"median note {manifest.get('median_bytes', 0):,} bytes, {manifest.get('folders', '?')} folders), "
@@ -268,6 +274,8 @@ def main() -> None:
     ap.add_argument("--realistic", nargs="?", const="only", choices=["only", "also"],
                     help="generate realistic vaults (gen_vault.py --realistic) at --sizes: instead of the "
                     "default kind, or `also` both kinds")
+    ap.add_argument("--russian", action="store_true",
+                    help="also (or, without --realistic, only) realistic vaults in Russian (gen_vault.py --russian)")
     ap.add_argument("--vault", action="append", default=[], metavar="PATH",
                     help="also measure a copy of this folder (repeatable); the original is never written to")
     ap.add_argument("--rounds", type=int, default=5, help="rounds per size (100k: at most 3)")
@@ -282,13 +290,13 @@ def main() -> None:
     out = [f"vaultcrm sync benchmark — {machine()}"]
     raw = {}
     sizes = args.sizes if args.sizes is not None else ("" if args.vault else "1000,10000,100000")
-    kinds = {None: [False], "only": [True], "also": [False, True]}[args.realistic]
+    kinds = {None: [] if args.russian else ["generated"], "only": ["realistic"],
+             "also": ["generated", "realistic"]}[args.realistic] + (["russian"] if args.russian else [])
     targets: list[tuple[str, int, Path, dict[str, Any], str]] = []  # label, notes, vault, manifest, kind
     for size in (int(s) for s in sizes.split(",") if s.strip()):
-        for realistic in kinds:
-            vault = make_vault(workdir, size, args.seed, realistic)
+        for kind in kinds:
+            vault = make_vault(workdir, size, args.seed, kind)
             manifest = json.loads(Path(f"{vault}.manifest.json").read_text())
-            kind = "realistic" if realistic else "generated"
             targets.append((f"{kind} {size}", size, vault, manifest, kind))
     for source in args.vault:
         copy = copy_vault(workdir, Path(source).expanduser())

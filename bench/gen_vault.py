@@ -58,6 +58,16 @@ mode's notes are simple and mostly take them; its output is unchanged by this mo
   and action items; 20% of the other notes are markup without a link or date;
 * sizes: median about 1.2 KB (lognormal bodies), and index notes (a third of a percent of the
   ordinary notes) of 50-300 KB: hundreds of links in lists and tables under letter headings.
+
+    python bench/gen_vault.py -n 10000 -o /tmp/ru_10k --realistic --russian
+
+`--russian` writes the realistic mode's notes as someone who writes in Russian keeps them: five in six
+people named in Cyrillic (`Люди/<Initial>/<Имя Фамилия>.md`), Russian folders, titles and prose (with
+the English words people mix in), daily notes in `Дневник/`, meetings in `Встречи/`, 60% of a
+contact's property keys in Russian (`последний контакт`, `уровень`, `день рождения`), Russian headings
+(`## Журнал`) and log verbs, and dates as `12.11.2026` (35%), in ISO (45%), or, outside properties, as
+`12 ноября 2026` and `12 нояб. 2026 г.` (links and Tasks dates stay ISO). Its UTF-8 is about 1.5 times
+the bytes of the same notes in English.
 """
 from __future__ import annotations
 
@@ -66,6 +76,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import sys
 
@@ -111,6 +122,8 @@ HEADS = ["Summary", "Notes", "Next steps", "Open questions", "Context", "Links",
 
 
 class Gen:
+    daily_folder = "Daily"
+
     def __init__(self, n: int, seed: int) -> None:
         self.rng = random.Random(seed)
         self.net = random.Random(seed * 7919 + 1)  # the networking properties, apart from the rest
@@ -268,7 +281,7 @@ class Gen:
             lines.append(f"> quoted from [[{r.choice(self.people)}]]'s mail")
         if r.random() < 0.4:
             lines += ["", "## Notes", self.prose(r.randint(100, 1500), r.randint(0, 2))]
-        return f"Daily/{d.year}/{d}.md", "\n".join(lines) + "\n"
+        return f"{self.daily_folder}/{d.year}/{d}.md", "\n".join(lines) + "\n"
 
     def meeting(self, k: int) -> tuple[str, str]:
         r = self.rng
@@ -833,7 +846,7 @@ class RealGen(Gen):
             parts.append(f"> quoted from [[{r.choice(self.people)}]]'s mail")
         if r.random() < 0.45:
             parts += [self.heading(2), *self.body(self.rsize(5.6, 0.9))]
-        return f"Daily/{d.year}/{d}.md", self.finish(fm, parts)
+        return f"{self.daily_folder}/{d.year}/{d}.md", self.finish(fm, parts)
 
     def meeting(self, k: int) -> tuple[str, str]:
         r = self.rng
@@ -918,8 +931,145 @@ class RealGen(Gen):
         return self.finish([], parts)
 
 
-def generate(out: str, n: int, seed: int, realistic: bool = False) -> dict[str, object]:
-    g = RealGen(n, seed) if realistic else Gen(n, seed)
+# -- the Russian mode ------------------------------------------------------------------------------
+# The realistic mode's notes as the user who writes in Russian keeps them (`--realistic --russian`):
+# Cyrillic names, paths and prose, Russian property keys and dates. The realistic mode's notes are
+# written first and then put into Russian, so that both modes keep one shape of vault.
+
+GIVEN_RU = {"м": "Александр Алексей Борис Виктор Дмитрий Иван Кирилл Лев Михаил Павел Роман Сергей Юрий "
+                 "Ярослав Фёдор Пётр Глеб Артём Тимур Олег".split(),
+            "ж": "Анна Вера Галина Евгения Екатерина Ирина Ксения Мария Наталья Ольга Полина Светлана "
+                 "Татьяна Юлия Алёна Дарья Елена Марина Софья Жанна".split()}
+FAMILY_RU = ("Иванов Петров Смирнов Кузнецов Попов Соколов Лебедев Козлов Новиков Морозов Волков Алексеев "
+             "Орлов Фёдоров Белов Ершов Зайцев Соловьёв Григорьев Тихонов Ковалёв Захаров Миронов Калинин").split()
+WORDS_RU = ("мы обсудили план на следующий квартал и как нанять второго инженера пока бюджет не растёт она "
+            "рассказала про статью о поиске которая может помочь с задержкой надо познакомить его с человеком "
+            "который понимает ценообразование для инструментов разработчика демо прошло хорошо но онбординг "
+            "требует доработки не забыть отправить слайды и запись кофе у вокзала был отличный идея для доклада "
+            "о локальном софте заметки с книжного клуба черновик предложения разбор отзывов пилотного клиента "
+            "выкатить исправление в пятницу встреча созвон конференция вакансия собеседование рекомендация "
+            "резюме стартап инвестор ментор команда продукт релиз дедлайн ёлка щедрость объём съезд "
+            "API Python roadmap feedback Zoom Telegram LinkedIn OKR 1:1 — … «цитата» 42 3,5 10%").split()
+VERBS_RU = ["кофе с", "созвон с", "обед с", "встреча с", "написал", "знакомство через", "поболтали с",
+            "видеозвонок с", "ужин с", "отправил заметки"]
+TOPICS_RU = ("Проекты Области Ресурсы Архив Чтение Идеи Тексты Исследования Путешествия Здоровье Финансы "
+             "Учёба Дом Сад Музыка Код Доклады Курсы").split()
+LEAVES_RU = ("берёза кедр дюна искра фьорд роща вереск залив можжевельник пустельга лагуна луг крапива "
+             "сад прерия карьер гребень вершина тундра долина ива тысячелистник зефир").split()
+MONTHS_RU = ("января февраля марта апреля мая июня июля августа сентября октября ноября декабря").split()
+MONTHS_RU_SHORT = ["янв.", "февр.", "марта", "апр.", "мая", "июня", "июля", "авг.", "сент.", "окт.", "нояб.", "дек."]
+WEEKDAYS_RU = "понедельник вторник среда четверг пятница суббота воскресенье".split()
+KEYS_RU = {"tier": "уровень", "circle": "круг", "prm-tier": "близость", "cadence": "частота",
+           "last_contact": "последний контакт", "last_touch": "последний_контакт", "Last Contact": "Последний контакт",
+           "lastContact": "последняя встреча", "met": "познакомились", "birthday": "день рождения",
+           "company": "компания", "stage": "стадия", "introduced_by": "кто познакомил",
+           "former_companies": "бывшие компании", "status": "статус", "snooze_until": "отложить до",
+           "email": "почта", "phone": "телефон"}
+_VERB = re.compile(f"\\b({'|'.join(VERBS)})(?= !?\\[)")  # a log's verb, before the link it names
+HEADS_RU = {"## Log": "## Журнал", "## About": "## О человеке", "## Notes": "## Заметки",
+            "## Attendees": "## Участники", "## Agenda": "## Повестка", "## Actions": "## Задачи"}
+# an ISO day in a note's text, but not in a link (`[[2026-11-12]]`, `(2026-11-12.md)`), a time stamp or a
+# Tasks date (`📅 2026-11-12`, which the Tasks plugin writes in ISO only)
+_ISO_DAY = re.compile(r"(?<![\d\[(-])(?<!📅 )(?<!✅ )(\d{4})-(\d\d)-(\d\d)(?![\d\]T]|\.md)")
+
+
+class RussianGen(RealGen):
+    """RealGen's vault in Russian (`--realistic --russian`): see the module's docstring."""
+
+    daily_folder = "Дневник"
+
+    def __init__(self, n: int, seed: int) -> None:
+        super().__init__(n, seed)
+        ru = random.Random(seed * 104_729 + 3)  # the Russian names and titles, apart from the rest
+        names: list[str] = []
+        seen: set[str] = set()
+        for latin in self.people:  # a sixth of the network keeps its Latin name: colleagues abroad
+            if ru.random() < 0.17:
+                name = latin
+            else:
+                sex = ru.choice("мж")
+                name = f"{ru.choice(GIVEN_RU[sex])} {ru.choice(FAMILY_RU)}{'а' if sex == 'ж' else ''}"
+            if name in seen:
+                name = f"{name} {len(names)}"
+            seen.add(name)
+            names.append(name)
+        self.people = names
+        self.titles = [f"{ru.choice(LEAVES_RU).title()} {ru.choice(WORDS_RU)} {k:06d}" for k in range(self.n_plain)]
+        folders = list(TOPICS_RU)
+        while len(folders) < len(self.folders):
+            parent = ru.choice(folders)
+            if parent.count("/") < 3:
+                folders.append(f"{parent}/{ru.choice(LEAVES_RU)}-{len(folders)}")
+        self.folders = folders
+        self.vocab = WORDS_RU + WORDS_RU + MORE_WORDS
+
+    def words(self, lo: int, hi: int) -> str:
+        r = self.rng
+        return " ".join(r.choice(WORDS_RU) for _ in range(r.randint(lo, hi)))
+
+    def russian(self, text: str, wordy: bool = True) -> str:
+        """A note's text in Russian: headings, the log's verbs, dates in the forms people write (with
+        the month's name only where vaultcrm reads one, `wordy`: not in properties)."""
+        for english, russian in HEADS_RU.items():
+            text = text.replace(f"\n{english}\n", f"\n{russian}\n")
+        text = _VERB.sub(lambda match: VERBS_RU[VERBS.index(match[1])], text)
+        return _ISO_DAY.sub(lambda match: self.day_text(match, wordy), text)
+
+    def day_text(self, match: re.Match[str], wordy: bool) -> str:
+        """An ISO day as a Russian note writes it: as it is, `12.11.2026`, `12 ноября 2026`."""
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+        x = self.rng.random()
+        if x < 0.45:
+            return match[0]
+        if x < 0.8 or not wordy:
+            return f"{day:02d}.{month:02d}.{year}"
+        if x < 0.95:
+            return f"{day} {MONTHS_RU[month - 1]} {year}"
+        return f"{day} {MONTHS_RU_SHORT[month - 1]} {year} г."
+
+    def note(self, text: str, keys: bool = False) -> str:
+        """A note in Russian (`russian`), its properties' keys too when `keys`."""
+        if not text.startswith("---\n"):
+            return self.russian(text)
+        head, _, body = text[4:].partition("\n---\n")
+        head = self.russian(head, wordy=False)
+        return "---\n" + (self.keys(head) if keys else head) + "\n---\n" + self.russian(body)
+
+    def keys(self, head: str) -> str:
+        """A property block with some of its keys in Russian (templates keep many of them English)."""
+        r = self.rng
+        lines = []
+        for line in head.split("\n"):
+            key, colon, value = line.partition(":")
+            if colon and key in KEYS_RU and r.random() < 0.6:
+                line = f"{KEYS_RU[key]}:{value}"
+            lines.append(line)
+        return "\n".join(lines)
+
+    def contact(self, k: int) -> tuple[str, str]:
+        name = self.people[k]
+        return f"Люди/{name[0]}/{name}.md", self.note(super().contact(k)[1], keys=True)
+
+    def daily(self, k: int) -> tuple[str, str]:
+        text = super().daily(k)[1]
+        d = self.days[k]
+        text = text.replace(f"# {d:%A %d %B %Y}", f"# {WEEKDAYS_RU[d.weekday()]}, {d.day} {MONTHS_RU[d.month - 1]} {d.year}")
+        return f"{self.daily_folder}/{d.year}/{d}.md", self.note(text)
+
+    def meeting(self, k: int) -> tuple[str, str]:
+        path, text = super().meeting(k)
+        day, _, topic = path[len("Meetings/"):-3].partition(" ")
+        russian = f"Встреча {topic.split(' ')[-1]} {self.rng.choice(LEAVES_RU)}"
+        text = text.replace(f"# {topic}", f"# {russian}", 1)
+        return f"Встречи/{day} {russian}.md", self.note(text)
+
+    def plain(self, k: int) -> tuple[str, str]:
+        path, text = super().plain(k)
+        return path, self.note(text)
+
+
+def generate(out: str, n: int, seed: int, realistic: bool = False, russian: bool = False) -> dict[str, object]:
+    g = RussianGen(n, seed) if russian else RealGen(n, seed) if realistic else Gen(n, seed)
     jobs = ([(g.contact, k) for k in range(g.n_people)] + [(g.daily, k) for k in range(g.n_daily)]
             + [(g.meeting, k) for k in range(g.n_meet)] + [(g.plain, k) for k in range(g.n_plain)])
     g.rng.shuffle(jobs)
@@ -944,7 +1094,7 @@ def generate(out: str, n: int, seed: int, realistic: bool = False) -> dict[str, 
     with open(os.path.join(out, ".obsidian", "app.json"), "w") as handle:
         json.dump({"alwaysUpdateLinks": True}, handle)
     with open(os.path.join(out, ".obsidian", "daily-notes.json"), "w") as handle:
-        json.dump({"folder": "Daily", "format": "YYYY/YYYY-MM-DD"}, handle)
+        json.dump({"folder": g.daily_folder, "format": "YYYY/YYYY-MM-DD"}, handle)
     os.makedirs(os.path.join(out, ".vaultcrm"), exist_ok=True)
     with open(os.path.join(out, ".vaultcrm", "config.toml"), "w", encoding="utf-8") as handle:
         handle.write(CONFIG)
@@ -956,7 +1106,7 @@ def generate(out: str, n: int, seed: int, realistic: bool = False) -> dict[str, 
         with open(os.path.join(out, "Attachments", f"scan-{k:05d}.png"), "wb") as handle:
             handle.write(g.rng.randbytes(g.rng.randint(100, 3000)))
     sizes.sort()
-    manifest = {**({"mode": "realistic"} if realistic else {}), "seed": seed, "notes": len(sizes), "contacts": g.n_people, "daily": g.n_daily,
+    manifest = {**({"mode": "realistic-ru" if russian else "realistic"} if realistic or russian else {}), "seed": seed, "notes": len(sizes), "contacts": g.n_people, "daily": g.n_daily,
                 "meetings": g.n_meet, "plain": g.n_plain, "folders": len(made), "md_bytes": sum(sizes),
                 "median_bytes": sizes[len(sizes) // 2], "max_bytes": sizes[-1], **g.counts}
     with open(out.rstrip("/") + ".manifest.json", "w") as handle:
@@ -972,12 +1122,16 @@ def main() -> None:
     ap.add_argument("--force", action="store_true", help="replace --out if it exists")
     ap.add_argument("--realistic", action="store_true",
                     help="notes written like real ones (markup, nesting, callouts, index notes): see above")
+    ap.add_argument("--russian", action="store_true",
+                    help="with --realistic: the notes in Russian (Cyrillic names and paths, Russian keys and dates)")
     args = ap.parse_args()
+    if args.russian and not args.realistic:
+        ap.error("--russian goes with --realistic")
     if os.path.exists(args.out):
         if not args.force:
             sys.exit(f"{args.out} exists (pass --force to replace it)")
         shutil.rmtree(args.out)
-    print(json.dumps(generate(args.out, args.notes, args.seed, args.realistic)))
+    print(json.dumps(generate(args.out, args.notes, args.seed, args.realistic, args.russian)))
 
 
 if __name__ == "__main__":

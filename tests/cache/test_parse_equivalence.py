@@ -645,14 +645,16 @@ def test_transcribed_constants_are_markdown_its() -> None:
     assert (leaves.MATH_LABEL.pattern, leaves.MATH_LABEL.flags) == (DOLLAR_EQNO_REV.pattern, DOLLAR_EQNO_REV.flags)
 
 
-def test_generated_vault_notes_parse_the_same() -> None:
-    """A few hundred notes of the benchmark's synthetic vault, every kind."""
+@pytest.mark.parametrize("mode", ["Gen", "RealGen", "RussianGen"])
+def test_generated_vault_notes_parse_the_same(mode: str) -> None:
+    """A few hundred notes of the benchmark's synthetic vault, every kind, in each of its modes
+    (simple, realistic, realistic in Russian)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     try:
         import gen_vault
     finally:
         sys.path.pop(0)
-    gen = gen_vault.Gen(1000, seed=11)
+    gen = getattr(gen_vault, mode)(1000, seed=11)
     jobs = ([(gen.contact, k) for k in range(80)] + [(gen.daily, k) for k in range(60)]
             + [(gen.meeting, k) for k in range(20)] + [(gen.plain, k) for k in range(240)])
     for make, k in jobs:

@@ -11,6 +11,7 @@ Note for Note.
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -394,7 +395,9 @@ LEAF = ["", "", "[[Bob]] text", "2026-11-02 met [[Ann]] #give", "```", "~~~", "$
         "<!X", "<![CDATA[", "]]>", "<b>", "<b> x", "===", "---", "- - -", "***", "___", "| a | b |", "|---|---|",
         "| [[r]] | 2026-11-03 |", "[^1]: note [[F]] more", "[^2]: word", "[r]: Bob.md", "[r]:", "[[a]]: b",
         "[R]: <Ann B.md> 'the", "title'", "[r]: https://x.y", "[a\\]b]: c.md", "[ r\n", "]: Bob.md", "(title)",
-        "[Bob] and [r] and [x][r] and [R][] and ![r]", "[^1]", "[r]: javascript:x",
+        "[Bob] and [r] and [x][r] and [R][] and ![r]", "[^1]", "[r]: javascript:x", "[r]: Сад%20Ивы.md \"заголовок\"",
+        "[Я]: <Ян Б.md>", "[r]: https://пример.рф/x 'the", "[r]: //host/Ann.md", "[r]: a&amp;b.md \"t\\\"x\"", "(ti\\)tle",
+        "[r]: data:image/png;x", "[r]: <a\\>b.md> (t)", "[ß]: Bob.md", "[r]: https://[::1]/x",
         "# 2026-11-04 [[H]]", "[!tip]- Title [[T]]", "Key:: [[V]]", "- [ ] task [[T]] 📅 2026-11-30", "-", "1.",
         "text", "[ ] x", "2. two [[Z]]", "\t[[tab]]", "  [[two]]", "%% c", "c %%"]
 
@@ -631,8 +634,29 @@ def test_a_safe_path_names_the_note_its_normalized_link_names(path: str) -> None
             assert markdown().normalizeLink(path) == path
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.text())
+def test_normalize_reference_is_markdown_its(label: str) -> None:
+    from markdown_it.common.utils import normalizeReference
+
+    assert leaves.normalize_reference(label) == normalizeReference(label)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["https:", "http:", "mailto:", "ftp:", "javascript:", "data:image/png;", "data:",
+                                 "JavaScript:", "//", "/", "host", "пример", "рф", ".", "@", ":", "[::1]", "\x7f",
+                                 "Сад", "%20", "%", " ", "\xa0", "?", "#", "a b", "Bob.md", "ü"]), max_size=8).map("".join))
+@example("https://пример.рф/x")
+@example("//a@b@c/d")
+def test_link_href_is_markdown_its(destination: str) -> None:
+    md = markdown()
+    href = md.normalizeLink(destination)
+    assert fast_inline.link_href(destination) == (href if md.validateLink(href) else None)
+
+
 def test_transcribed_constants_are_markdown_its() -> None:
     from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
+    from markdown_it.common.normalize_url import BAD_PROTO_RE, GOOD_DATA_RE
     from markdown_it.common.utils import MD_TRIM_CHARS
     from markdown_it.rules_block.html_block import HTML_SEQUENCES
     from mdit_py_plugins.dollarmath.index import DOLLAR_EQNO_REV
@@ -640,6 +664,7 @@ def test_transcribed_constants_are_markdown_its() -> None:
     assert blocks.MD_TRIM == MD_TRIM_CHARS
     assert markdown().options["maxNesting"] == blocks._MAX_NESTING
     assert leaves.OPEN_CLOSE_TAG == HTML_OPEN_CLOSE_TAG_STR
+    assert [(fast_inline._BAD_PROTOCOL.pattern, fast_inline._GOOD_DATA.pattern)] == [(BAD_PROTO_RE.pattern, GOOD_DATA_RE.pattern)]
     assert [(a.pattern, a.flags, b.pattern, b.flags, c) for a, b, c in leaves.HTML_SEQUENCES] == [
         (a.pattern, a.flags, b.pattern, b.flags, c) for a, b, c in HTML_SEQUENCES]
     assert (leaves.MATH_LABEL.pattern, leaves.MATH_LABEL.flags) == (DOLLAR_EQNO_REV.pattern, DOLLAR_EQNO_REV.flags)
@@ -691,3 +716,17 @@ def test_big_bodies_parse_in_linear_time() -> None:
 def test_awkward_bodies(body: str) -> None:
     data = body.encode("utf-8")
     assert parse("N.md", data) == plain_parse("N.md", data) == reference_parse("N.md", data)
+
+
+def test_reference_definitions_are_read_without_markdown_it() -> None:
+    """A note's reference definitions (to notes named in any letters, to web pages, with titles) are read
+    by the transcribed rules alone: a sync after an edit to such a note does not import markdown-it."""
+    body = ("- 2026-11-02 [Ян][r], [site][w] and [[Bob]]\n\n[r]: Сад%20Ивы.md \"заголовок\"\n"
+            "[w]: <https://example.com/a b> 'a\ntitle'\n")
+    code = ("import sys; from vaultcrm.cache.fast_parse import parse; "
+            f"note = parse('N.md', {body.encode()!r}); "
+            "print([link.target for entry in note.entries for link in entry.links], 'markdown_it' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[0] == "['Сад Ивы', 'Bob'] False"
+    data = body.encode("utf-8")
+    assert parse("N.md", data) == reference_parse("N.md", data)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from vaultcrm.cache.fast_inline import link_href
 from vaultcrm.cache.fast_leaves import (
     HTML_SEQUENCES,
     MATH_LABEL,
@@ -25,11 +26,14 @@ from vaultcrm.cache.fast_leaves import (
     atx,
     atx_content,
     bullet_marker,
+    destination_end,
     maybe_reference,
+    normalize_reference,
     ordered_marker,
     table_cells,
+    title_end,
+    unescaped,
 )
-from vaultcrm.vault.notes import markdown
 
 UPSTREAM = "4.3.0"  # the markdown-it-py release these rules follow
 DOLLARMATH_UPSTREAM = "0.7.0"  # the mdit-py-plugins release whose dollarmath rules they follow
@@ -525,12 +529,7 @@ class _Blocks:
         return True
 
     def reference(self, start: int) -> bool:
-        """rules_block/reference.py (not silent: it ends nothing), with markdown-it's own helpers for the
-        destination, title and label."""
-        from markdown_it.common.utils import normalizeReference
-        from markdown_it.helpers import parseLinkDestination, parseLinkTitle
-
-        md = markdown()
+        """rules_block/reference.py (not silent: it ends nothing)."""
         string = self.src[self.bm[start] + self.ts[start]:self.em[start] + 1]
         size = len(string)
         line = start + 1
@@ -555,29 +554,32 @@ class _Blocks:
         if label_end < 0 or not string.startswith(":", label_end + 1):
             return False
         pos, string, size, line = self._reference_blanks(label_end + 2, string, line)
-        found = parseLinkDestination(string, pos, size)
-        if not found.ok:
+        end = destination_end(string, pos, size) if pos < size else -1
+        if end < 0:
             return False
-        href = md.normalizeLink(found.str)
-        if not md.validateLink(href):
+        href = link_href(unescaped(string[pos + 1:end - 1] if string[pos] == "<" else string[pos:end]))
+        if href is None:
             return False
-        dest_end = pos = found.pos
+        dest_end = pos = end
         dest_line = line
         start_blanks = pos
         pos, string, size, line = self._reference_blanks(pos, string, line)
-        title = parseLinkTitle(string, pos, size, None)
-        while title.can_continue:
-            more = self._reference_line(line)
-            if more is None:
-                break
-            string += more
-            pos = size
-            size = len(string)
-            line += 1
-            title = parseLinkTitle(string, pos, size, title)
-        if pos < size and start_blanks != pos and title.ok:
-            text = title.str
-            pos = title.pos
+        title = -1
+        if pos < size and string[pos] in "\"'(":
+            marker = ")" if string[pos] == "(" else string[pos]
+            title = title_end(string, pos + 1, size, marker)
+            while title == -2:  # unclosed: it may go on onto the next line
+                more = self._reference_line(line)
+                if more is None:
+                    break
+                resume = size
+                string += more
+                size = len(string)
+                line += 1
+                title = title_end(string, resume, size, marker)
+        if pos < size and start_blanks != pos and title >= 0:
+            text = unescaped(string[pos + 1:title - 1])
+            pos = title
         else:
             text = ""
             pos, line = dest_end, dest_line
@@ -590,7 +592,7 @@ class _Blocks:
                 pos += 1
         if pos < size and string[pos] != "\n":
             return False
-        label = normalizeReference(string[1:label_end])
+        label = normalize_reference(string[1:label_end])
         if not label:
             return False
         self.line = line

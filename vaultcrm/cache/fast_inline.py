@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vaultcrm.cache.fast_leaves import CLOSE_TAG, OPEN_TAG
+from vaultcrm.cache.fast_leaves import CLOSE_TAG, OPEN_TAG, destination_end, normalize_reference, title_end
 from vaultcrm.parsed import LinkRef
 from vaultcrm.vault.notes import _TAG, _wikilink_end, markdown
 from vaultcrm.vault.text import link_target, markdown_target
@@ -31,7 +31,6 @@ TAG_HINT = re.compile(r"#(?:give|ask)|#[a-z]{0,4}&|&(?:num|#0*35|#x0*23);", re.I
 # beside its `#` or after its word (elsewhere they change no tag).
 _TAG_UNSAFE = re.compile(r"[\\*_]#|#(?:give|ask)[\\_]|" + _ENTITY + r"#|#[a-z]{0,4}&|&(?:num|#0*35|#x0*23);",
                          re.IGNORECASE)
-_PLAIN_DESTINATION = re.compile(r"[^\x00-\x20\x7f()\\]*")
 # A path (no scheme, no host) of what mdurl.encode keeps, and of characters past ASCII, which it escapes
 # as their UTF-8 bytes and markdown_target's unquote gives back (but a lone surrogate, which it replaces):
 # normalizeLink's result names the note the path itself names
@@ -62,9 +61,7 @@ def references_matter(src: str, references: dict[str, Any]) -> bool:
     up holds no unescaped bracket (a definition's cannot), so it is one of `_LABEL`'s."""
     if "[" not in src:
         return False
-    from markdown_it.common.utils import normalizeReference
-
-    return any(normalizeReference(label) in references for label in _LABEL.findall(src))
+    return any(normalize_reference(label) in references for label in _LABEL.findall(src))
 
 
 class _Declined(Exception):
@@ -323,10 +320,8 @@ class _Scan:
                 pos = close.start() + 1
         if not label:
             label = src[at + 1:label_end]
-        from markdown_it.common.utils import normalizeReference
-
         assert self.references is not None
-        found = self.references.get(normalizeReference(label))
+        found = self.references.get(normalize_reference(label))
         if not found:
             return None
         return pos, markdown_target(found["href"])
@@ -357,7 +352,7 @@ class _Scan:
         if pos >= size:
             return None
         target = None
-        end = _destination(src, pos, size)
+        end = destination_end(src, pos, size)
         if end >= 0:
             valid, target = _target(src[pos + 1:end - 1] if src[pos] == "<" else src[pos:end])
             if valid:
@@ -366,7 +361,8 @@ class _Scan:
             while pos < size and src[pos] in " \t\n":
                 pos += 1
             if pos < size and start != pos:
-                end = _title(src, pos, size)
+                marker = src[pos]
+                end = title_end(src, pos + 1, size, ")" if marker == "(" else marker) if marker in "\"'(" else -1
                 if end >= 0:
                     pos = end
                     while pos < size and src[pos] in " \t\n":
@@ -428,64 +424,6 @@ def _escaped(src: str, pos: int) -> bool:
     return count % 2 == 1
 
 
-def _destination(src: str, pos: int, size: int) -> int:
-    """helpers/parse_link_destination.py: where the destination at `pos` ends, or -1."""
-    if src[pos] == "<":
-        pos += 1
-        while pos < size:
-            ch = src[pos]
-            if ch == "\n" or ch == "<":
-                return -1
-            if ch == ">":
-                return pos + 1
-            pos += 2 if ch == "\\" and pos + 1 < size else 1
-        return -1
-    start = pos
-    pos = _PLAIN_DESTINATION.match(src, pos).end()  # type: ignore[union-attr]
-    if pos >= size or src[pos] not in "()\\":
-        return pos if pos != start else -1
-    level = 0
-    while pos < size:
-        ch = src[pos]
-        if ch == " " or ch < " " or ch == "\x7f":
-            break
-        if ch == "\\" and pos + 1 < size:
-            if src[pos + 1] == " ":
-                break
-            pos += 2
-            continue
-        if ch == "(":
-            level += 1
-            if level > 32:
-                return -1
-        elif ch == ")":
-            if level == 0:
-                break
-            level -= 1
-        pos += 1
-    return pos if pos != start and level == 0 else -1
-
-
-def _title(src: str, pos: int, size: int) -> int:
-    """helpers/parse_link_title.py: where the title at `pos` ends, or -1."""
-    marker = src[pos]
-    if marker not in "\"'(":
-        return -1
-    if marker == "(":
-        marker = ")"
-    pos += 1
-    while pos < size:
-        ch = src[pos]
-        if ch == marker:
-            return pos + 1
-        if ch == "(" and marker == ")":
-            return -1
-        if ch == "\\" and pos + 1 < size:
-            pos += 1
-        pos += 1
-    return -1
-
-
 def _target(destination: str) -> tuple[bool, str | None]:
     """Whether markdown-it keeps a link's destination (validateLink after normalizeLink of
     unescapeAll), and the note it names. A destination with a scheme keeps it in front through all
@@ -499,13 +437,29 @@ def _target(destination: str) -> tuple[bool, str | None]:
         return scheme not in _REFUSED, None
     if "\\" in destination or "&" in destination:
         raise _Declined("a destination with an escape or entity")
-    host = destination.lstrip().startswith("//")  # (mdurl strips the destination first)
-    if not host and SAFE_PATH.fullmatch(destination):
+    if SAFE_PATH.fullmatch(destination) and not destination.lstrip().startswith("//"):  # (mdurl strips it first)
         return True, markdown_target(destination)  # what normalizeLink makes of it names this note
-    if ":" in destination or host:
-        md = markdown()
-        href = md.normalizeLink(destination)
-        return (True, markdown_target(href)) if md.validateLink(href) else (False, None)
+    href = link_href(destination)
+    return (False, None) if href is None else (True, markdown_target(href))
+
+
+# common/normalize_url.py's validateLink
+_BAD_PROTOCOL = re.compile(r"^(vbscript|javascript|file|data):")
+_GOOD_DATA = re.compile(r"^data:image\/(gif|png|jpeg|webp);")
+
+
+def link_href(destination: str) -> str | None:
+    """markdown-it's normalizeLink of a link's (unescaped) destination, or None where its validateLink
+    refuses the result. Made with mdurl alone, as normalizeLink makes it, where the link has no host or
+    a host of plain ASCII (which punycode leaves as it is); else by markdown-it itself."""
     import mdurl
 
-    return True, markdown_target(mdurl.encode(mdurl.format(mdurl.parse(destination, slashes_denote_host=True))))
+    parsed = mdurl.parse(destination, slashes_denote_host=True)
+    host = parsed.hostname
+    if host and not (host.isascii() and "\x7f" not in host and "@" not in host and ":" not in host):
+        md = markdown()
+        href = md.normalizeLink(destination)
+        return href if md.validateLink(href) else None
+    href = mdurl.encode(mdurl.format(parsed))
+    lowered = href.strip().lower()
+    return href if not _BAD_PROTOCOL.search(lowered) or _GOOD_DATA.search(lowered) else None

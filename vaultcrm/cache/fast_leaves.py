@@ -1,7 +1,7 @@
-"""What `fast_blocks` reads within one line, transcribed from markdown-it-py (its `UPSTREAM`): list
-markers, ATX headings, table cells, the HTML block conditions, dollarmath's equation label, and
-whether a line may open a reference definition. The test suite checks the regular expressions
-against the library's own."""
+"""The small readers of the fast parser, transcribed from markdown-it-py (its `UPSTREAM`): list markers,
+ATX headings, table cells, the HTML block conditions, dollarmath's equation label, whether a line may
+open a reference definition, and a link's destination, its title and a reference's label. The test
+suite checks the regular expressions against the library's own, and the readers against its helpers."""
 from __future__ import annotations
 
 import re
@@ -166,3 +166,78 @@ def maybe_reference(text: str) -> bool:
     while pos < size and text[pos] in " \t":
         pos += 1
     return pos >= size or (pos > end and text[pos] in "\"'(")
+
+
+# -- reference definitions and link destinations ------------------------------------------------------
+
+_PLAIN_DESTINATION = re.compile(r"[^\x00-\x20\x7f()\\]*")
+_MD_TRIM_RUN = re.compile("[" + re.escape(MD_TRIM) + "]+")
+
+
+def destination_end(src: str, pos: int, size: int) -> int:
+    """helpers/parse_link_destination.py: where the destination at `pos` ends, or -1."""
+    if src[pos] == "<":
+        pos += 1
+        while pos < size:
+            ch = src[pos]
+            if ch == "\n" or ch == "<":
+                return -1
+            if ch == ">":
+                return pos + 1
+            pos += 2 if ch == "\\" and pos + 1 < size else 1
+        return -1
+    start = pos
+    pos = _PLAIN_DESTINATION.match(src, pos).end()  # type: ignore[union-attr]
+    if pos >= size or src[pos] not in "()\\":
+        return pos if pos != start else -1
+    level = 0
+    while pos < size:
+        ch = src[pos]
+        if ch == " " or ch < " " or ch == "\x7f":
+            break
+        if ch == "\\" and pos + 1 < size:
+            if src[pos + 1] == " ":
+                break
+            pos += 2
+            continue
+        if ch == "(":
+            level += 1
+            if level > 32:
+                return -1
+        elif ch == ")":
+            if level == 0:
+                break
+            level -= 1
+        pos += 1
+    return pos if pos != start and level == 0 else -1
+
+
+def title_end(src: str, pos: int, size: int, marker: str) -> int:
+    """helpers/parse_link_title.py from `pos`, inside a title that `marker` closes: the position after
+    the marker; -1 where a `(` comes inside parentheses; -2 where `size` comes first (a reference
+    definition's title may go on onto its next line)."""
+    while pos < size:
+        ch = src[pos]
+        if ch == marker:
+            return pos + 1
+        if ch == "(" and marker == ")":
+            return -1
+        if ch == "\\" and pos + 1 < size:
+            pos += 1
+        pos += 1
+    return -2
+
+
+def normalize_reference(label: str) -> str:
+    """common/utils.py's normalizeReference: a reference label as definitions are looked up by."""
+    return _MD_TRIM_RUN.sub(" ", label.strip(MD_TRIM)).lower().upper()
+
+
+def unescaped(text: str) -> str:
+    """common/utils.py's unescapeAll: backslash escapes and entities resolved (by markdown-it, where
+    there are any)."""
+    if "\\" not in text and "&" not in text:
+        return text
+    from markdown_it.common.utils import unescapeAll
+
+    return unescapeAll(text)

@@ -264,16 +264,17 @@ _ANY_PATHS = st.builds(lambda folders, name, ext: "/".join([*folders, name]) + e
 @given(st.lists(_ANY_PATHS, min_size=1, max_size=12), st.lists(_ANY_SEGMENT, max_size=3))
 def test_an_index_covering_any_names_finds_every_note_of_them(paths: list[str], others: list[str]) -> None:
     """Any text in paths and names (line breaks, marks, folds that lengthen), ASCII or not, one name,
-    several, or more than are looked for one by one."""
+    several, more than are looked for one by one in ASCII paths only, or in all paths."""
     whole = LinkIndex(paths)
     targets = [path.rsplit("/", 1)[-1].removesuffix(".md").removesuffix(".MD") for path in paths] + others
     asked = [LinkIndex(()).resolve(target, "x.md").names for target in targets]
     every = frozenset().union(*asked)
+    between = every | {f"other {number}" for number in range(32)}  # (ASCII paths by name, the others by text)
     many = every | {f"other {number}" for number in range(100)}  # (more than are looked for one by one)
     for target, names in zip(targets, asked, strict=True):
         a = whole.resolve(target, "x.md")
         for covering in (LinkIndex.covering(paths, names), LinkIndex.covering(paths, every),
-                         LinkIndex.covering(paths, many)):
+                         LinkIndex.covering(paths, between), LinkIndex.covering(paths, many)):
             b = covering.resolve(target, "x.md")
             assert (a.path, a.candidates) == (b.path, b.candidates), (target, paths)
 

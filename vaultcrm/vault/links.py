@@ -56,12 +56,17 @@ class LinkIndex:
         if not names:
             return cls(())
         listed = list(paths)
-        if len(names) <= _FEW_NAMES:
-            ascii_paths = [path for path in listed if path.isascii()]
-            other = [path for path in listed if not path.isascii()] if len(ascii_paths) < len(listed) else []
-            return cls(path for group, fold in ((ascii_paths, str.lower), (other, _fold)) if group
-                       for path in _holding(group, names, fold) if name_of(path) in names)
-        return cls(_named(listed, names))
+        if len(names) > _FEW_NAMES_FOLDED:
+            return cls(_named(listed, names))
+        ascii_paths = [path for path in listed if path.isascii()]
+        other = [path for path in listed if not path.isascii()] if len(ascii_paths) < len(listed) else []
+        found: list[str] = []
+        for group, fold, few in ((ascii_paths, str.lower, _FEW_NAMES), (other, _fold, _FEW_NAMES_FOLDED)):
+            if len(names) > few:
+                found += _named(group, names)
+            elif group:
+                found += [path for path in _holding(group, names, fold) if name_of(path) in names]
+        return cls(found)
 
     def resolve(self, target: str, source: str) -> Resolution:
         """The note `target` (text before `#`/`^`/`|`, `.md` removed) reaches from note `source`."""
@@ -95,7 +100,11 @@ class LinkIndex:
         return result
 
 
-_FEW_NAMES = 16  # up to so many names are each looked for in the text of all paths; more, each path's is made
+# Up to so many names are each looked for in the text of all paths at once; more, each path's name is
+# made. Making the name of a path that is not ASCII (NFC, casefold) costs more than lowering an ASCII
+# one, so for those paths the text stays the cheaper way for more names.
+_FEW_NAMES = 16
+_FEW_NAMES_FOLDED = 48
 
 
 def _named(paths: list[str], names: AbstractSet[str]) -> list[str]:

@@ -79,6 +79,7 @@ import random
 import re
 import shutil
 import sys
+from collections.abc import Callable
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -121,6 +122,29 @@ LANGS = ["python", "bash", "", "js", "sql"]
 HEADS = ["Summary", "Notes", "Next steps", "Open questions", "Context", "Links", "Log"]
 
 
+def distinct(count: int, draw: Callable[[int], str]) -> list[str]:
+    """`count` names, the k-th drawn by `draw(k)`; one drawn again is told apart by its number (`Ann Lee 12`)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        name = draw(len(names))
+        if name in seen:
+            name = f"{name} {len(names)}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def folder_tree(r: random.Random, tops: list[str], leaves: list[str], count: int) -> list[str]:
+    """`count` folders: the `tops`, then subfolders of random ones, up to 4 deep."""
+    folders = list(tops)
+    while len(folders) < count:
+        parent = r.choice(folders)
+        if parent.count("/") < 3:
+            folders.append(f"{parent}/{r.choice(leaves)}-{len(folders)}")
+    return folders
+
+
 class Gen:
     daily_folder = "Daily"
 
@@ -135,22 +159,9 @@ class Gen:
         self.n_meet = max(1, n * 5 // 100)
         self.n_plain = max(1, n - self.n_people - self.n_daily - self.n_meet)
         r = self.rng
-        names: list[str] = []
-        seen: set[str] = set()
-        while len(names) < self.n_people:
-            name = f"{r.choice(GIVEN)} {r.choice(FAMILY)}"
-            if name in seen:
-                name = f"{name} {len(names)}"
-            seen.add(name)
-            names.append(name)
-        self.people = names
+        self.people = distinct(self.n_people, lambda k: f"{r.choice(GIVEN)} {r.choice(FAMILY)}")
         self.titles = [f"{r.choice(LEAVES).title()} {r.choice(WORDS)} {k:06d}" for k in range(self.n_plain)]
-        folders = list(TOPICS)
-        while len(folders) < max(len(TOPICS), n // 40):
-            parent = r.choice(folders)
-            if parent.count("/") < 3:
-                folders.append(f"{parent}/{r.choice(LEAVES)}-{len(folders)}")
-        self.folders = folders
+        self.folders = folder_tree(r, TOPICS, LEAVES, max(len(TOPICS), n // 40))
         self.days = sorted({TODAY - dt.timedelta(days=k) for k in range(self.n_daily)})
         self.counts = {"wikilinks": 0, "fake_links": 0, "dated_lines": 0}
 
@@ -973,6 +984,11 @@ HEADS_RU = {"## Log": "## Журнал", "## About": "## О человеке", "
 _ISO_DAY = re.compile(r"(?<![\d\[(-])(?<!📅 )(?<!✅ )(\d{4})-(\d\d)-(\d\d)(?![\d\]T]|\.md)")
 
 
+def russian_name(r: random.Random) -> str:
+    sex = r.choice("мж")
+    return f"{r.choice(GIVEN_RU[sex])} {r.choice(FAMILY_RU)}{'а' if sex == 'ж' else ''}"
+
+
 class RussianGen(RealGen):
     """RealGen's vault in Russian (`--realistic --russian`): see the module's docstring."""
 
@@ -981,26 +997,10 @@ class RussianGen(RealGen):
     def __init__(self, n: int, seed: int) -> None:
         super().__init__(n, seed)
         ru = random.Random(seed * 104_729 + 3)  # the Russian names and titles, apart from the rest
-        names: list[str] = []
-        seen: set[str] = set()
-        for latin in self.people:  # a sixth of the network keeps its Latin name: colleagues abroad
-            if ru.random() < 0.17:
-                name = latin
-            else:
-                sex = ru.choice("мж")
-                name = f"{ru.choice(GIVEN_RU[sex])} {ru.choice(FAMILY_RU)}{'а' if sex == 'ж' else ''}"
-            if name in seen:
-                name = f"{name} {len(names)}"
-            seen.add(name)
-            names.append(name)
-        self.people = names
+        latin = self.people  # a sixth of the network keeps its Latin name: colleagues abroad
+        self.people = distinct(len(latin), lambda k: latin[k] if ru.random() < 0.17 else russian_name(ru))
         self.titles = [f"{ru.choice(LEAVES_RU).title()} {ru.choice(WORDS_RU)} {k:06d}" for k in range(self.n_plain)]
-        folders = list(TOPICS_RU)
-        while len(folders) < len(self.folders):
-            parent = ru.choice(folders)
-            if parent.count("/") < 3:
-                folders.append(f"{parent}/{ru.choice(LEAVES_RU)}-{len(folders)}")
-        self.folders = folders
+        self.folders = folder_tree(ru, TOPICS_RU, LEAVES_RU, len(self.folders))
         self.vocab = WORDS_RU + WORDS_RU + MORE_WORDS
 
     def words(self, lo: int, hi: int) -> str:

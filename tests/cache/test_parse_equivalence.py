@@ -634,6 +634,19 @@ def test_a_safe_path_names_the_note_its_normalized_link_names(path: str) -> None
             assert markdown().normalizeLink(path) == path
 
 
+def test_a_safe_path_is_made_of_what_mdurl_keeps_and_characters_past_ascii() -> None:
+    """SAFE_PATH, character by character: the ASCII mdurl.encode keeps but `:` and `&` (a scheme, an
+    entity), `%` only before two hex digits, and every character past ASCII but a lone surrogate."""
+    from mdurl import encode
+
+    kept = {c for c in map(chr, range(128)) if encode(c) == c} - set(":&%")
+    for code in range(0x110000):
+        c = chr(code)
+        assert bool(fast_inline.SAFE_PATH.fullmatch(c)) == (c in kept if code < 128 else not 0xD800 <= code <= 0xDFFF)
+    assert [bool(fast_inline.SAFE_PATH.fullmatch(p)) for p in ("%2f", "%2", "%zz", "a%20b%")] == [True, False, False,
+                                                                                                  False]
+
+
 @settings(max_examples=2000, deadline=None)
 @given(st.text())
 def test_normalize_reference_is_markdown_its(label: str) -> None:

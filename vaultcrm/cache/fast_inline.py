@@ -31,10 +31,12 @@ TAG_HINT = re.compile(r"#(?:give|ask)|#[a-z]{0,4}&|&(?:num|#0*35|#x0*23);", re.I
 # beside its `#` or after its word (elsewhere they change no tag).
 _TAG_UNSAFE = re.compile(r"[\\*_]#|#(?:give|ask)[\\_]|" + _ENTITY + r"#|#[a-z]{0,4}&|&(?:num|#0*35|#x0*23);",
                          re.IGNORECASE)
-# A path (no scheme, no host) of what mdurl.encode keeps, and of characters past ASCII, which it escapes
-# as their UTF-8 bytes and markdown_target's unquote gives back (but a lone surrogate, which it replaces):
-# normalizeLink's result names the note the path itself names
-SAFE_PATH = re.compile("(?:[A-Za-z0-9;/?@=+$,\\-_.!~*'()#\x80-\ud7ff\ue000-\U0010ffff]|%[0-9A-Fa-f]{2})*")
+# A path (no scheme, no host) of what mdurl.encode keeps (ASCII letters, digits and `;/?@=+$,-_.!~*'()#`,
+# and `%` before two hex digits), and of characters past ASCII, which it escapes as their UTF-8 bytes and
+# markdown_target's unquote gives back (but a lone surrogate, which it replaces): normalizeLink's result
+# names the note the path itself names. (Written as the ASCII it refuses: a class of every character
+# past ASCII takes 2 ms to compile, this one a tenth of that.)
+SAFE_PATH = re.compile(r"(?:(?![\ud800-\udfff])[^\x00-\x20\"%&:<>\[\\\]^`{|}\x7f]|%[0-9A-Fa-f]{2})*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # vault.text.markdown_target's scheme
 _REFUSED = ("vbscript", "javascript", "file")  # validateLink's (and `data:`, but for images)
 # rules_inline/autolink.py's and common/html_re.py's

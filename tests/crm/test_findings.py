@@ -2,7 +2,14 @@
 a problem saying what to write; a body-only `#person` tag that makes no contact is a hint."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultcrm.crm.contacts import looks_like_last_touch
 
 
 @pytest.mark.parametrize("key, meant", [
@@ -38,3 +45,25 @@ def test_body_only_person_tag_is_a_hint(make_vault, run) -> None:
     assert result.stdout == ("Notes/Ivan.md:3: this note is tagged as a person in its text, which does not make it "
                              "a contact: add `tags: [person]` to its properties, or move it into a contact folder\n")
     assert "0 problems, 0 suspicious links, 1 hint in 1 contacts" in result.stderr
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="lastcontacedmiruoпоследнийктаx_2 ", max_size=24),
+       st.lists(st.text(alphabet="lastcontacedmiruoпоследнийктаx_", min_size=1, max_size=20), min_size=1, max_size=6))
+def test_a_near_spelling_is_difflibs(key: str, keys: list[str]) -> None:
+    """Keys no last-touch key is near in length are passed over without difflib: the answer is the
+    one difflib gives every key."""
+    import difflib
+
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.85)
+    prefixed = [k for k in sorted(keys, key=len, reverse=True) if len(k) >= 6 and key.startswith(k)]
+    assert looks_like_last_touch(key, tuple(keys)) == (prefixed[0] if prefixed else close[0] if close else None)
+
+
+def test_a_key_far_from_every_last_touch_key_loads_no_difflib() -> None:
+    """`tags`, `aliases` and the like, in nearly every contact, are not compared letter by letter."""
+    code = ("import sys; from vaultcrm.crm.contacts import looks_like_last_touch; "
+            "print(looks_like_last_touch('tags', ('last_contact', 'last_contacted')), 'difflib' in sys.modules, "
+            "looks_like_last_touch('lastcontcat', ('lastcontact',)), 'difflib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "None False lastcontact True"

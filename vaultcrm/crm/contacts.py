@@ -217,8 +217,13 @@ def looks_like_last_touch(key: str, keys: tuple[str, ...]) -> str | None:
     for wanted in sorted(keys, key=len, reverse=True):
         if len(wanted) >= 6 and key.startswith(wanted):
             return wanted
+    if not any(2.0 * min(len(key), len(k)) / (len(key) + len(k)) >= _NEAR for k in keys):
+        return None  # (difflib's own first test, real_quick_ratio, without importing difflib for `tags`)
     import difflib
 
-    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.85)
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=_NEAR)
     return close[0] if close else None
+
+
+_NEAR = 0.85  # how alike a near spelling is (difflib's ratio)
 

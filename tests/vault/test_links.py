@@ -271,10 +271,12 @@ def test_an_index_covering_any_names_finds_every_note_of_them(paths: list[str], 
     every = frozenset().union(*asked)
     between = every | {f"other {number}" for number in range(32)}  # (ASCII paths by name, the others by text)
     many = every | {f"other {number}" for number in range(100)}  # (more than are looked for one by one)
+    foreign = every | {f"другой {number}" for number in range(40)}  # (ASCII paths by text: few ASCII names)
     for target, names in zip(targets, asked, strict=True):
         a = whole.resolve(target, "x.md")
         for covering in (LinkIndex.covering(paths, names), LinkIndex.covering(paths, every),
-                         LinkIndex.covering(paths, between), LinkIndex.covering(paths, many)):
+                         LinkIndex.covering(paths, between), LinkIndex.covering(paths, many),
+                         LinkIndex.covering(paths, foreign)):
             b = covering.resolve(target, "x.md")
             assert (a.path, a.candidates) == (b.path, b.candidates), (target, paths)
 

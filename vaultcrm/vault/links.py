@@ -60,12 +60,14 @@ class LinkIndex:
             return cls(_named(listed, names))
         ascii_paths = [path for path in listed if path.isascii()]
         other = [path for path in listed if not path.isascii()] if len(ascii_paths) < len(listed) else []
+        plain = {name for name in names if name.isascii()}  # (an ASCII path's name is ASCII; others' may be)
         found: list[str] = []
-        for group, fold, few in ((ascii_paths, str.lower, _FEW_NAMES), (other, _fold, _FEW_NAMES_FOLDED)):
-            if len(names) > few:
-                found += _named(group, names)
-            elif group:
-                found += [path for path in _holding(group, names, fold) if name_of(path) in names]
+        for group, wanted, fold, few in ((ascii_paths, plain, str.lower, _FEW_NAMES),
+                                         (other, names, _fold, _FEW_NAMES_FOLDED)):
+            if len(wanted) > few:
+                found += _named(group, wanted)
+            elif group and wanted:
+                found += [path for path in _holding(group, wanted, fold) if name_of(path) in wanted]
         return cls(found)
 
     def resolve(self, target: str, source: str) -> Resolution:

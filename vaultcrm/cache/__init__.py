@@ -18,19 +18,29 @@ What it keeps lives in the per-device state folder (vaultcrm/state.py), never in
 - `templates.py`: compiled dashboard templates.
 
 And the faster ways: the parser's shortcuts (`fast_parse.py`, `fast_blocks.py`,
-`fast_frontmatter.py`), parsing in worker processes (`pool.py`), and keeping the cycle collector out
+`fast_frontmatter.py`), parsing in worker processes (`pool.py`), a large vault's walk made in a child
+process while the sync loads what comes after it (`ahead.py`), and keeping the cycle collector out
 of the way while a command runs (`Cache.__enter__`). What each depends on is `fingerprint.py`; what changed since is
 `changes.py`.
 """
 from __future__ import annotations
 
 import gc
+import importlib
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultcrm.cache.fingerprint import Fingerprint
-from vaultcrm.cache.memo import drawn, knows, name_render, remember_sync, unchanged_summary
+from vaultcrm.cache.fingerprint import Fingerprint, WalkKeys
+from vaultcrm.cache.memo import (
+    drawn,
+    knows,
+    last_walked,
+    name_render,
+    remember_sync,
+    remember_walk,
+    unchanged_summary,
+)
 
 if TYPE_CHECKING:
     from vaultcrm.cache.pool import Progress
@@ -42,6 +52,15 @@ if TYPE_CHECKING:
     from vaultcrm.dashboard.shown import Drawn, Shown
     from vaultcrm.vault.frontmatter import Frontmatter
     from vaultcrm.vault.scan import ScanResult
+
+
+AHEAD_FROM = 3000  # notes in the last sync's walk from which the next one is walked ahead (10,000 take 40 ms)
+# What a sync after an edit loads after its walk, each after what it loads itself: loaded while the
+# walk runs ahead, a few milliseconds at a time (a test holds this to what such a sync loads).
+AFTER_WALK = ("vaultcrm.dashboard.guards", "vaultcrm.writeback.tick_ledger", "vaultcrm.cache.difference",
+              "vaultcrm.vault.dates", "vaultcrm.vault.notes", "vaultcrm.cache.fast_inline",
+              "vaultcrm.cache.fast_parse", "vaultcrm.model", "vaultcrm.crm.touches", "vaultcrm.cache.contributions",
+              "vaultcrm.crm.rules", "vaultcrm.dashboard.results", "vaultcrm.cache.touched")
 
 
 class Cache:
@@ -73,13 +92,35 @@ class Cache:
 
     def scan(self, config: Config, today: date, changed: frozenset[str] | None = None) -> ScanResult:
         if self.session is not None:
-            found = self.session.scan(self.vault, config, changed)
+            found, keys = self.session.scan(self.vault, config, changed), None
         else:
+            found, keys = self._walked(config)
+        self._inputs = (found, Fingerprint(config, today).inputs(self.vault, found, keys))
+        return found
+
+    def _walked(self, config: Config) -> tuple[ScanResult, WalkKeys | None]:
+        """The vault's walk, with its keys when a child made it (cache/ahead.py): when the last walk
+        found `AHEAD_FROM` notes or more, the note cache is opened here meanwhile, and what a sync
+        after an edit loads next is loaded, a module at a time, until the walk is done."""
+        walked = last_walked(self.vault)
+        if walked < AHEAD_FROM:
             from vaultcrm.vault.scan import scan
 
             found = scan(self.vault, config)
-        self._inputs = (found, Fingerprint(config, today).inputs(self.vault, found))
-        return found
+            remember_walk(self.vault, len(found.files), walked)
+            return found, None
+        from vaultcrm.cache.ahead import WalkAhead
+
+        with WalkAhead(self.vault, config) as walk:
+            if walk.forked:
+                self.store()
+                for name in AFTER_WALK:
+                    if walk.done():
+                        break
+                    importlib.import_module(name)
+            found = walk.result()
+        remember_walk(self.vault, len(found.files) if walk.keys is None else walk.notes, walked)
+        return found, walk.keys
 
     def walk(self, config: Config) -> ScanResult:
         from vaultcrm.vault.scan import scan

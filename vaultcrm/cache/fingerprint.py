@@ -22,7 +22,6 @@ import time
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property, lru_cache
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -119,26 +118,28 @@ class Fingerprint:
         assert self.today is not None
         return blake2b(f"{self.settings}\0{self.today.isoformat()}".encode("utf-8", "surrogateescape")).hexdigest()
 
-    def inputs(self, vault: Path, found: ScanResult) -> str | None:
+    def inputs(self, vault: Path, found: ScanResult, keys: WalkKeys | None = None) -> str | None:
         """A digest of everything a sync's dashboard depends on; None when a note is too new to be known
-        by its key. The same walk asked about again is answered from the first time."""
+        by its key. The same walk asked about again is answered from the first time. `keys`: what
+        `walk_keys` gives of the walk, when it is known already."""
         global _last_inputs
         last = _last_inputs
         if last is not None and last[0] is found and last[1] is self.config and last[2:4] == (vault, self.today):
             return last[4]
-        digest = self._inputs(vault, found)
+        digest = self._inputs(vault, found, keys or walk_keys(found.files))
         _last_inputs = (found, self.config, vault, self.today, digest)
         return digest
 
-    def _inputs(self, vault: Path, found: ScanResult) -> str | None:
+    def _inputs(self, vault: Path, found: ScanResult, keys: WalkKeys) -> str | None:
         assert self.today is not None
-        if found.files and racy(max(map(attrgetter("mtime_ns"), found.files)), time.time_ns()):
+        newest, digest = keys
+        if newest is not None and racy(newest, time.time_ns()):
             return None  # (the note just saved, before a sync after an edit: known before any text is made)
         hasher = blake2b()
         hasher.update(f"{code()}\0{self.today.isoformat()}\0{self.settings}\0".encode("utf-8", "replace"))
         for problem in found.problems:
             hasher.update(repr(problem.as_dict()).encode("utf-8", "surrogateescape"))
-        hasher.update(keys_digest(found.files).encode())
+        hasher.update(digest.encode())
         templates = vault_templates(vault)
         if templates is None:
             return None
@@ -146,13 +147,28 @@ class Fingerprint:
         return hasher.hexdigest()
 
 
+# the newest modification time of a walk's notes (None for none) and the digest of their keys (keys_digest)
+WalkKeys = tuple["int | None", str]
+
+
 def keys_digest(files: Sequence[FileStat]) -> str:
     """A digest of every note's path and key (size, modification time and inode), in their order."""
-    hasher = blake2b()
-    if files:
-        paths, sizes, mtimes, inodes = zip(*files, strict=True)
-        hasher.update("\0".join(paths).encode("utf-8", "surrogateescape"))
-        hasher.update(marshal.dumps((sizes, mtimes, inodes), 2))  # (version 2: no references, the same bytes)
+    return walk_keys(files)[1]
+
+
+def walk_keys(files: Sequence[FileStat]) -> WalkKeys:
+    """The newest modification time of `files` and keys_digest of them."""
+    if not files:
+        return None, blake2b().hexdigest()
+    paths, sizes, mtimes, inodes = zip(*files, strict=True)
+    return max(mtimes), columns_digest("\0".join(paths), marshal.dumps((sizes, mtimes, inodes), 2))
+
+
+def columns_digest(paths: str, columns: bytes) -> str:
+    """keys_digest of notes given as their paths joined by NUL and their keys' columns (sizes,
+    modification times, inodes) as marshal's version 2 writes them (no references: the same bytes)."""
+    hasher = blake2b(paths.encode("utf-8", "surrogateescape"))
+    hasher.update(columns)
     return hasher.hexdigest()
 
 

@@ -15,6 +15,9 @@ everything the body shows. `drawn` returns that body for the same digest, withou
 template that fails is never kept. The record also names the results and problems the data was made
 from, when the cache named them (`Shown.source`): a sync whose results and problems bear the same
 names takes the body as it is, without making the data, or decoding a stored result.
+
+`last-walk.json` keeps how many notes the last sync's walk found: from how many the next one is
+walked ahead (cache/ahead.py) is decided before walking.
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 
 LAST_SYNC = "last-sync.json"
 LAST_RENDER = "last-render.json"
+LAST_WALK = "last-walk.json"
 SCHEMA = 1  # bump when a record's layout changes
 
 
@@ -44,6 +48,19 @@ def remember_sync(vault: Path, inputs: str | None, text: str, summary: str) -> N
     if inputs is not None:
         _record(vault, LAST_SYNC, {"inputs": inputs, "summary": summary,
                                    "dashboard": blake2b(text.encode("utf-8")).hexdigest()})
+
+
+def remember_walk(vault: Path, notes: int, known: int) -> None:
+    """Record how many notes a sync's walk found, when it is not the `known` count."""
+    if notes != known:
+        _record(vault, LAST_WALK, {"notes": notes})
+
+
+def last_walked(vault: Path) -> int:
+    """How many notes the last sync's walk found (0 when none is recorded)."""
+    record = _recalled(vault, LAST_WALK)
+    notes = None if record is None else record.get("notes")
+    return notes if isinstance(notes, int) else 0
 
 
 def unchanged_summary(vault: Path, dashboard: Path, inputs: str | None) -> str | None:

@@ -217,7 +217,7 @@ def looks_like_last_touch(key: str, keys: tuple[str, ...]) -> str | None:
     for wanted in sorted(keys, key=len, reverse=True):
         if len(wanted) >= 6 and key.startswith(wanted):
             return wanted
-    if not any(2.0 * min(len(key), len(k)) / (len(key) + len(k)) >= _NEAR for k in keys):
+    if not any(not (key or k) or 2.0 * min(len(key), len(k)) / (len(key) + len(k)) >= _NEAR for k in keys):
         return None  # (difflib's own first test, real_quick_ratio, without importing difflib for `tags`)
     import difflib
 

@@ -41,8 +41,8 @@ class WalkAhead:
         try:
             import fcntl
 
-            fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
-        except (ImportError, OSError):
+            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        except (ImportError, AttributeError, OSError):  # (not Linux, or a smaller limit: the child waits for reads)
             pass
         pid = os.fork()
         if pid == 0:  # the child: walk, send, and leave without running anything of the parent's
@@ -72,9 +72,9 @@ class WalkAhead:
             os.close(read)
             try:
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
+                os.waitpid(pid, 0)
+            except OSError:  # (ended and collected already)
                 pass
-            os.waitpid(pid, 0)
 
     def __enter__(self) -> WalkAhead:
         return self
@@ -93,7 +93,10 @@ class WalkAhead:
                 chunks.append(chunk)
         finally:
             os.close(read)
-            _, status = os.waitpid(pid, 0)
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:  # (collected by someone else: what it sent is whole, or not read)
+                status = 0
         try:
             notes, paths, columns, newest, digest, problems, leftovers = marshal.loads(b"".join(chunks))
         except (ValueError, EOFError, TypeError):  # cut short
@@ -135,6 +138,7 @@ class _SentWalk(ScanResult):
             sizes, mtimes, inodes = marshal.loads(self._columns)
             self._files = list(map(tuple.__new__, repeat(FileStat), zip(
                 self._paths.split("\0"), sizes, mtimes, inodes, strict=True))) if self._paths else []
+            self._paths, self._columns = "", b""
         return self._files
 
     @files.setter

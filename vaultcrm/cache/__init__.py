@@ -119,7 +119,7 @@ class Cache:
                         break
                     importlib.import_module(name)
             found = walk.result()
-        remember_walk(self.vault, len(found.files) if walk.keys is None else walk.notes, walked)
+        remember_walk(self.vault, walk.notes, walked)
         return found, walk.keys
 
     def walk(self, config: Config) -> ScanResult:

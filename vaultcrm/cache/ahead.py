@@ -27,6 +27,12 @@ from vaultcrm.vault.scan import FileStat, ScanResult, scan
 _PIPE_BYTES = 1 << 20  # what the pipe holds (Linux), so that the child writes at once and leaves
 
 
+def forkable() -> bool:
+    """Whether this process may fork a child that runs Python: it can, and no other thread runs (a
+    child gets only the thread that forked it, and a lock another thread held stays taken)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 class WalkAhead:
     """A walk of `root` under way in a child process, or to be made by `result()` itself."""
 
@@ -35,7 +41,7 @@ class WalkAhead:
         self.keys: WalkKeys | None = None  # what the child worked out of its files, once `result()` took them
         self.notes = 0  # and how many it found
         self._child: tuple[int, int] | None = None  # (pid, read end of the pipe) until collected
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not forkable():
             return
         read, write = os.pipe()
         try:
@@ -62,7 +68,10 @@ class WalkAhead:
     def result(self) -> ScanResult:
         """The walk: the child's, or one made now when it has none to give."""
         found = self._collect()
-        return scan(self.root, self.config) if found is None else found
+        if found is None:
+            found = scan(self.root, self.config)
+            self.notes = len(found.files)
+        return found
 
     def close(self) -> None:
         """The child ended and collected, whether or not its walk was taken."""

@@ -79,12 +79,9 @@ def parse_files(root: str, files: Sequence[FileStat], todo: list[int], max_bytes
 
 def _start_method() -> str:
     """fork is cheap (the parser is already imported), but not safe once other threads run (the daemon)."""
-    import multiprocessing
-    import threading
+    from vaultcrm.cache.ahead import forkable
 
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
+    return "fork" if forkable() else "spawn"
 
 
 def _pool_threshold() -> int:
